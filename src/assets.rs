@@ -1,0 +1,133 @@
+//! Theme stylesheets and static files → an [`Assets`] plan.
+//!
+//! Each `themes/<theme>/css/*.css` is parsed, transpiled for the
+//! `[build] browsers` targets and (with `minify`) minified by lightningcss,
+//! then named by a hash of its bytes (`css/site.1a2b3c4d.css`) so browsers
+//! may cache it forever. Static files are listed (theme first, the site's
+//! `static/` overriding it), not copied: only `output` writes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use lightningcss::stylesheet::{MinifyOptions, ParserOptions, PrinterOptions, StyleSheet};
+use lightningcss::targets::{Browsers, Targets};
+
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Diagnostics, display_path};
+use crate::source::{self, SourceSet};
+
+/// What the build copies or writes besides pages.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    /// Logical name (`css/site.css`) → output path (`/css/site.1a2b3c4d.css`).
+    pub manifest: BTreeMap<String, String>,
+    /// Generated files: output path (no leading `/`) → bytes.
+    pub generated: BTreeMap<String, Vec<u8>>,
+    /// Files copied as is: output path (no leading `/`) → source file.
+    pub copies: BTreeMap<String, PathBuf>,
+}
+
+/// The theme folder for a config, checked to exist.
+pub fn theme_dir(root: &Path, config: &Config) -> Result<PathBuf, Diagnostic> {
+    let dir = root.join("themes").join(&config.theme);
+    if dir.join("templates").is_dir() {
+        Ok(dir)
+    } else {
+        Err(Diagnostic::new(Code::ConfigInvalidValue, format!("the theme `{}` has no folder `themes/{}/templates/`", config.theme, config.theme))
+            .in_file(crate::config::FILE)
+            .with_hint("set `theme` to a folder under `themes/`; `handoff new` includes the default theme `clinic`"))
+    }
+}
+
+/// Builds the stylesheets and lists static files.
+pub fn build(root: &Path, theme: &Path, config: &Config, sources: &SourceSet) -> Result<Assets, Diagnostics> {
+    let mut assets = Assets::default();
+    let mut diags = Diagnostics::new();
+    let targets = targets(&config.build.browsers);
+    let css_dir = theme.join("css");
+    if css_dir.is_dir() {
+        for path in source::walk(&css_dir, root, &mut diags) {
+            if path.extension().and_then(|e| e.to_str()) != Some("css") {
+                continue;
+            }
+            let rel = display_path(root, &path);
+            let name = display_path(&css_dir, &path);
+            let text = match source::read_text(&path) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d.in_file(rel));
+                    continue;
+                }
+            };
+            match compile_css(&text, &rel, targets, config.build.minify) {
+                Ok(css) => {
+                    let hash = blake3::hash(css.as_bytes()).to_hex();
+                    let stem = name.strip_suffix(".css").unwrap_or(&name);
+                    let out = format!("css/{stem}.{}.css", &hash[..8]);
+                    assets.manifest.insert(format!("css/{name}"), format!("/{out}"));
+                    assets.generated.insert(out, css.into_bytes());
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    for dir in [theme.join("static"), root.join("static")] {
+        if dir.is_dir() {
+            for path in source::walk(&dir, root, &mut diags) {
+                assets.copies.insert(display_path(&dir, &path), path);
+            }
+        }
+    }
+    for a in &sources.assets {
+        assets.copies.insert(a.rel.clone(), a.path.clone());
+    }
+    if diags.has_errors() { Err(diags) } else { Ok(assets) }
+}
+
+/// Browser targets; the query was validated with the config.
+fn targets(query: &str) -> Targets {
+    let browsers: Option<Browsers> = Browsers::from_browserslist([query]).ok().flatten();
+    Targets::from(browsers.unwrap_or_default())
+}
+
+fn compile_css(text: &str, rel: &str, targets: Targets, minify: bool) -> Result<String, Diagnostic> {
+    let css_error = |message: String, loc: Option<(u32, u32)>| {
+        let d = Diagnostic::new(Code::CssError, format!("the stylesheet does not parse: {message}"))
+            .in_file(rel.to_owned())
+            .with_hint("check for a missing `}` or `;` near this line");
+        match loc {
+            Some((line, col)) => {
+                let span = crate::diag::Span::new(line as usize + 1, col.max(1) as usize, 1);
+                d.at(text, span)
+            }
+            None => d,
+        }
+    };
+    let options = ParserOptions { filename: rel.to_owned(), ..ParserOptions::default() };
+    let mut sheet = StyleSheet::parse(text, options)
+        .map_err(|e| css_error(e.kind.to_string(), e.loc.map(|l| (l.line, l.column))))?;
+    sheet
+        .minify(MinifyOptions { targets, ..MinifyOptions::default() })
+        .map_err(|e| css_error(e.kind.to_string(), e.loc.map(|l| (l.line, l.column))))?;
+    let out = sheet
+        .to_css(PrinterOptions { minify, targets, ..PrinterOptions::default() })
+        .map_err(|e| css_error(e.kind.to_string(), e.loc.map(|l| (l.line, l.column))))?;
+    Ok(out.code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_is_minified_for_targets() {
+        let css = compile_css(".a {\n  color: #ff0000;\n}\n", "x.css", targets("defaults"), true).unwrap();
+        assert_eq!(css, ".a{color:red}");
+    }
+
+    #[test]
+    fn broken_css_is_a_positioned_finding() {
+        let d = compile_css(".a {\n  color: red;\n}\n}\n@media (", "themes/x/css/site.css", targets("defaults"), true).unwrap_err();
+        assert_eq!(d.code, Code::CssError);
+    }
+}

@@ -1,0 +1,83 @@
+//! Command-line interface: argument structs, dispatch, printing findings,
+//! exit codes (SPEC §1: 0 success, 1 content errors, 2 bad usage). No build
+//! logic lives here.
+
+mod build;
+mod new;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::{self, Diagnostics};
+
+/// Builds the website of a specialty medical practice from Markdown and YAML.
+#[derive(Debug, Parser)]
+#[command(name = "handoff", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The site's folder (the one that holds site.toml).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Print only findings, no progress.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --output).
+    Build(build::BuildArgs),
+    /// Create a new site in DIR that builds as is.
+    New(new::NewArgs),
+}
+
+/// Exit codes of SPEC §1.
+pub const EXIT_ERRORS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(EXIT_USAGE),
+            };
+        }
+    };
+    let out = Output { quiet: cli.quiet, color: std::io::stderr().is_terminal() };
+    match cli.command {
+        Command::Build(args) => build::run(&cli.root, &args, &out),
+        Command::New(args) => new::run(&args, &out),
+    }
+}
+
+/// Where and how a command talks to the person running it.
+pub struct Output {
+    pub quiet: bool,
+    pub color: bool,
+}
+
+impl Output {
+    pub fn progress(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    pub fn findings(&self, diags: &Diagnostics) {
+        if !diags.is_empty() {
+            eprint!("{}", diag::render_human(diags, self.color));
+        }
+    }
+
+    pub fn usage_error(&self, msg: &str) -> ExitCode {
+        eprintln!("error: {msg}");
+        ExitCode::from(EXIT_USAGE)
+    }
+}

@@ -1,0 +1,156 @@
+//! Stage 3: [`SourceSet`] → typed [`Document`]s, one per content file.
+//!
+//! Splits front matter from the Markdown body, parses the YAML through
+//! [`yaml`], checks each key belongs to the file's kind, and validates values
+//! (slugs, enums, dates, phones). Every value that can be wrong later (a
+//! reference to another file) keeps its position as a [`Located`]. Does not
+//! resolve references across files: that is `model`'s job.
+
+pub mod checklist;
+pub mod front_matter;
+pub mod yaml;
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
+use crate::source::{Section, SourceFile, SourceKind, SourceSet};
+
+pub use checklist::{ChecklistDoc, ItemDoc};
+pub use front_matter::{
+    Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, Referring,
+    ServiceDoc, Urgency,
+};
+
+/// A value from a file, with where it was written (byte offset and length
+/// in the file), so later stages can point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, offset: usize, len: usize) -> Self {
+        Located { value, offset, len }
+    }
+}
+
+/// One parsed content file. `file` fields index `SourceSet::files`.
+#[derive(Debug, Clone)]
+pub enum Document {
+    Home(PageDoc),
+    Section(Section, PageDoc),
+    Page(PageDoc),
+    Service(ServiceDoc),
+    Referral(ReferralDoc),
+    Location(LocationDoc),
+    Physician(PhysicianDoc),
+    Checklist(ChecklistDoc),
+}
+
+/// Parses every source file in parallel; findings of all files are kept.
+pub fn parse_all(set: &SourceSet) -> (Vec<Document>, Diagnostics) {
+    let results: Vec<Result<Document, Diagnostics>> =
+        set.files.par_iter().enumerate().map(|(i, file)| parse_file(i, file)).collect();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut diags = Diagnostics::new();
+    for r in results {
+        match r {
+            Ok(doc) => docs.push(doc),
+            Err(d) => diags.extend(d),
+        }
+    }
+    (docs, diags)
+}
+
+/// Parses one file; warnings ride along inside the document's `warnings`.
+pub fn parse_file(index: usize, file: &SourceFile) -> Result<Document, Diagnostics> {
+    match file.kind {
+        SourceKind::Checklist => checklist::parse(index, file).map(Document::Checklist),
+        SourceKind::Home => front_matter::parse_page(index, file, front_matter::Kind::Plain).map(|d| Document::Home(d.into_page())),
+        SourceKind::Page => front_matter::parse_page(index, file, front_matter::Kind::Plain).map(|d| Document::Page(d.into_page())),
+        SourceKind::SectionIndex(s) => {
+            front_matter::parse_page(index, file, front_matter::Kind::Plain).map(|d| Document::Section(s, d.into_page()))
+        }
+        SourceKind::Entry(section) => {
+            let kind = match section {
+                Section::Services => front_matter::Kind::Service,
+                Section::Referrals => front_matter::Kind::Referral,
+                Section::Locations => front_matter::Kind::Location,
+                Section::Physicians => front_matter::Kind::Physician,
+            };
+            front_matter::parse_page(index, file, kind).map(front_matter::Parsed::into_document)
+        }
+    }
+}
+
+/// Front matter and body of a Markdown file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the YAML between the `---` lines.
+    pub yaml_start: usize,
+    pub yaml_end: usize,
+    /// Where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Finds the front matter: a first line `---`, YAML, a line `---`.
+pub fn split_front_matter(text: &str) -> Result<Split, Diagnostic> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        let message = if text.trim().is_empty() {
+            "this file is empty; a page starts with front matter between `---` lines"
+        } else {
+            "this page does not start with front matter (a `---` line)"
+        };
+        return Err(Diagnostic::new(Code::FrontMatterUnclosed, message)
+            .at(text, Span::new(1, 1, first_line_end.min(3)))
+            .with_hint("start the file with `---`, then `title: …`, then another `---` line"));
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut at = yaml_start;
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        if text[at..end].trim_end() == "---" {
+            return Ok(Split { yaml_start, yaml_end: at, body_start: (end + 1).min(text.len()) });
+        }
+        at = end + 1;
+    }
+    Err(Diagnostic::new(Code::FrontMatterUnclosed, "the front matter opened on line 1 is never closed")
+        .at(text, Span::new(1, 1, 3))
+        .with_hint("add a line with only `---` after the last front-matter key"))
+}
+
+/// Checks a slug: lower-case letters, digits and hyphens.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A file-name slug: the file's stem, as written.
+pub fn file_stem(rel: &str) -> &str {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_at_the_closing_line() {
+        let text = "---\ntitle: A\n---\nBody\n";
+        let s = split_front_matter(text).unwrap();
+        assert_eq!(&text[s.yaml_start..s.yaml_end], "title: A\n");
+        assert_eq!(&text[s.body_start..], "Body\n");
+        let s = split_front_matter("---\ntitle: A\n---").unwrap();
+        assert_eq!(s.body_start, "---\ntitle: A\n---".len());
+    }
+
+    #[test]
+    fn unclosed_and_missing_front_matter_are_findings() {
+        assert_eq!(split_front_matter("---\ntitle: A\n").unwrap_err().code, Code::FrontMatterUnclosed);
+        assert_eq!(split_front_matter("").unwrap_err().code, Code::FrontMatterUnclosed);
+        assert_eq!(split_front_matter("# Title\n").unwrap_err().code, Code::FrontMatterUnclosed);
+    }
+}

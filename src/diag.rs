@@ -1,0 +1,427 @@
+//! Findings: what is wrong with a site, where, and how to fix it.
+//!
+//! Every stage reports problems in the writer's input as [`Diagnostic`]
+//! values collected into [`Diagnostics`]; nothing here is an
+//! `std::error::Error`. Positions are 1-based lines and character columns in
+//! the file as the writer sees it. This module renders findings
+//! (rustc-style for people); it does no I/O beyond the writer it is given.
+
+use std::fmt::{self, Write as _};
+use std::path::Path;
+
+/// How bad a finding is: errors fail the run, warnings fail only `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Stable finding codes; the README lists each with an example and the fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// site.toml unreadable or not valid TOML.
+    ConfigSyntax,
+    /// A key in site.toml that handoff does not know.
+    ConfigUnknownKey,
+    /// A required site.toml key is missing.
+    ConfigMissingKey,
+    /// A site.toml value is not allowed.
+    ConfigInvalidValue,
+    /// The output folder holds files handoff did not write.
+    ForeignOutput,
+    /// Front matter opened with `---` but never closed.
+    FrontMatterUnclosed,
+    /// YAML that does not parse, or a value of the wrong type.
+    YamlSyntax,
+    /// A front-matter or checklist key that handoff does not know.
+    UnknownKey,
+    /// A required field is missing.
+    MissingField,
+    /// A value outside what the field allows.
+    InvalidValue,
+    /// YAML nested too deep or expanding aliases without bound.
+    YamlLimit,
+    /// A file that is not UTF-8 text.
+    NotUtf8,
+    /// A file over the size limit.
+    FileTooLarge,
+    /// A path that cannot be read (permissions, symlink loop).
+    Unreadable,
+    /// A reference to an id that does not exist.
+    DanglingReference,
+    /// A checklist that extends itself through a chain.
+    ExtendsCycle,
+    /// Two files that claim the same URL or id.
+    Duplicate,
+    /// A checklist item id that is repeated or malformed.
+    ChecklistItem,
+    /// A `javascript:`-like link target.
+    UnsafeLink,
+    /// A template that does not parse.
+    TemplateSyntax,
+    /// A template that fails while rendering a page.
+    TemplateRender,
+    /// A theme stylesheet that does not parse.
+    CssError,
+    /// A page has no description.
+    DescriptionMissing,
+    /// A page description is too long for search results.
+    DescriptionTooLong,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::ConfigSyntax => "E001",
+            Code::ConfigUnknownKey => "E002",
+            Code::ConfigMissingKey => "E003",
+            Code::ConfigInvalidValue => "E004",
+            Code::ForeignOutput => "E005",
+            Code::FrontMatterUnclosed => "E010",
+            Code::YamlSyntax => "E011",
+            Code::UnknownKey => "E012",
+            Code::MissingField => "E013",
+            Code::InvalidValue => "E014",
+            Code::YamlLimit => "E015",
+            Code::NotUtf8 => "E016",
+            Code::FileTooLarge => "E017",
+            Code::Unreadable => "E018",
+            Code::DanglingReference => "E020",
+            Code::ExtendsCycle => "E021",
+            Code::Duplicate => "E022",
+            Code::ChecklistItem => "E023",
+            Code::UnsafeLink => "E030",
+            Code::TemplateSyntax => "E040",
+            Code::TemplateRender => "E041",
+            Code::CssError => "E042",
+            Code::DescriptionMissing => "W001",
+            Code::DescriptionTooLong => "W002",
+        }
+    }
+
+    /// The severity a code always has.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::DescriptionMissing | Code::DescriptionTooLong => Severity::Warning,
+            Code::ConfigSyntax
+            | Code::ConfigUnknownKey
+            | Code::ConfigMissingKey
+            | Code::ConfigInvalidValue
+            | Code::ForeignOutput
+            | Code::FrontMatterUnclosed
+            | Code::YamlSyntax
+            | Code::UnknownKey
+            | Code::MissingField
+            | Code::InvalidValue
+            | Code::YamlLimit
+            | Code::NotUtf8
+            | Code::FileTooLarge
+            | Code::Unreadable
+            | Code::DanglingReference
+            | Code::ExtendsCycle
+            | Code::Duplicate
+            | Code::ChecklistItem
+            | Code::UnsafeLink
+            | Code::TemplateSyntax
+            | Code::TemplateRender
+            | Code::CssError => Severity::Error,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in a file: 1-based line and column (in characters), and the
+/// length of the marked text in characters (at least 1 when shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    pub line: usize,
+    pub col: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(line: usize, col: usize, len: usize) -> Self {
+        Span { line, col, len }
+    }
+
+    /// The start of a file, for findings about the file as a whole.
+    pub fn start() -> Self {
+        Span::new(1, 1, 0)
+    }
+}
+
+/// One finding about the writer's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    /// Path relative to the site root, with `/` separators.
+    pub file: Option<String>,
+    pub span: Option<Span>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The text of the line the span points at, for display.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: code.severity(),
+            code,
+            file: None,
+            span: None,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Places the finding at `span` and keeps that line of `text` to show.
+    pub fn at(mut self, text: &str, span: Span) -> Self {
+        self.source_line = text.lines().nth(span.line.saturating_sub(1)).map(str::to_owned);
+        self.span = Some(span);
+        self
+    }
+
+    /// Places the finding at a byte offset of `text`.
+    pub fn at_offset(self, text: &str, offset: usize, len_bytes: usize) -> Self {
+        let span = span_of(text, offset, len_bytes);
+        self.at(text, span)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (Option<&str>, Option<Span>, Code, &str) {
+        (self.file.as_deref(), self.span, self.code, &self.message)
+    }
+}
+
+/// All findings of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Sorts by file, then position, so output is stable across runs.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.0.dedup();
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.0
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Converts a byte offset (and byte length) in `text` to a line/column span.
+/// Offsets past the end or inside a character are clamped, never a panic.
+pub fn span_of(text: &str, offset: usize, len_bytes: usize) -> Span {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    let mut end = (offset + len_bytes).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // A span never runs past its line: only the first line is shown.
+    let marked = text[offset..end].split('\n').next().unwrap_or("");
+    Span::new(line, col, marked.chars().count())
+}
+
+/// The closest candidate to `unknown`, if one is close enough to be a typo.
+pub fn closest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(unknown, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// A "did you mean" hint, or a list of what is allowed when nothing is close.
+pub fn did_you_mean<'a>(unknown: &str, candidates: &[&'a str]) -> String {
+    match closest(unknown, candidates.iter().copied()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None if candidates.is_empty() => "nothing of that kind exists yet".to_owned(),
+        None => {
+            let shown: Vec<String> = candidates.iter().take(12).map(|c| format!("`{c}`")).collect();
+            let more = if candidates.len() > 12 { ", …" } else { "" };
+            format!("expected one of {}{more}", shown.join(", "))
+        }
+    }
+}
+
+/// Renders findings the way rustc does, with the source line and a hint.
+pub fn render_human(diags: &Diagnostics, color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    for d in diags.iter() {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let mut group: Group<'_> = match (&d.file, d.span, &d.source_line) {
+            (Some(file), Some(span), Some(line)) => {
+                let start = byte_of_col(line, span.col);
+                let end = byte_of_col(line, span.col + span.len.max(1)).max(start);
+                let end = if end == start { (start + 1).min(line.len()) } else { end };
+                title.element(
+                    Snippet::source(line.as_str())
+                        .line_start(span.line)
+                        .path(file.as_str())
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+            }
+            (Some(file), Some(span), None) => {
+                title.element(Origin::path(file.as_str()).line(span.line).char_column(span.col))
+            }
+            (Some(file), None, _) => title.element(Origin::path(file.as_str())),
+            (None, _, _) => Group::with_title(title),
+        };
+        if let Some(hint) = &d.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
+        }
+        let _ = writeln!(out, "{}\n", renderer.render(&[group]));
+    }
+    out
+}
+
+/// Byte offset of a 1-based character column in `line` (end of line if past).
+fn byte_of_col(line: &str, col: usize) -> usize {
+    line.char_indices().nth(col.saturating_sub(1)).map_or(line.len(), |(i, _)| i)
+}
+
+/// A path relative to the site root, with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_of_counts_lines_and_characters() {
+        let text = "a: 1\nbé: two\n";
+        assert_eq!(span_of(text, 0, 1), Span::new(1, 1, 1));
+        let off = text.find("two").unwrap();
+        assert_eq!(span_of(text, off, 3), Span::new(2, 5, 3));
+        // Past the end and inside a character clamp instead of panicking.
+        assert_eq!(span_of(text, 999, 3).line, 3);
+        assert_eq!(span_of(text, 7, 1).line, 2);
+    }
+
+    #[test]
+    fn did_you_mean_suggests_close_ids() {
+        assert_eq!(did_you_mean("titel", &["title", "slug"]), "did you mean `title`?");
+        assert!(did_you_mean("zzz", &["title", "slug"]).starts_with("expected one of"));
+    }
+
+    #[test]
+    fn human_rendering_is_rustc_style() {
+        let text = "---\nservice: oncolgy\n---\n";
+        let d = Diagnostic::new(Code::DanglingReference, "`service: oncolgy` does not match any service line")
+            .in_file("content/referrals/x.md")
+            .at_offset(text, 13, 7)
+            .with_hint("did you mean `oncology`?");
+        let out = render_human(&Diagnostics::from(d), false);
+        assert!(out.contains("error[E020]: `service: oncolgy`"), "{out}");
+        assert!(out.contains("--> content/referrals/x.md:2:10"), "{out}");
+        assert!(out.contains("help: did you mean `oncology`?"), "{out}");
+    }
+}

@@ -1,0 +1,199 @@
+//! handoff: a static site generator for specialty medical practices that
+//! grow through physician referrals.
+//!
+//! The build is a pipeline of plain data, one module per stage:
+//!
+//! ```text
+//! site.toml ─ config::parse ─► Config
+//! content/  ─ source::scan ──► SourceSet ─ content::parse_all ─► Vec<Document>
+//! Documents + Config ─ model::resolve ─► Site (frozen)
+//! theme ─ assets::build ─► Assets;  templates::load ─► Templates
+//! Site + Templates + Assets ─ render::render_all ─► OutputSink (output::StagingDir)
+//! ```
+//!
+//! Findings are collected along the way; the pipeline stops between
+//! stages, never inside one, so a run reports every problem it can see.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod phone;
+pub mod render;
+pub mod source;
+pub mod templates;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use diag::{Code, Diagnostic, Diagnostics};
+
+/// What a run was asked to do, beyond what `site.toml` says.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The folder that holds `site.toml`.
+    pub root: PathBuf,
+    /// Where to write; default `<root>/<build.output_dir>`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` (a preview build).
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// A successful build: what was written and the warnings of the run.
+#[derive(Debug)]
+pub struct Built {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Why a build did not complete.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The site has errors; nothing was written.
+    Findings(Diagnostics),
+    /// The root cannot be used (no `site.toml`): a usage error.
+    Usage(String),
+    /// Writing the output failed.
+    Io(anyhow::Error),
+}
+
+/// Everything a build reads, validated and resolved, before rendering.
+pub struct Prepared {
+    pub site: model::Site,
+    pub sources: source::SourceSet,
+    pub templates: templates::Templates,
+    pub assets: assets::Assets,
+    pub warnings: Diagnostics,
+}
+
+/// Reads and validates the whole site; nothing is written.
+pub fn prepare(opts: &BuildOptions, timings: &mut Vec<(&'static str, std::time::Duration)>) -> Result<Prepared, BuildError> {
+    let root = &opts.root;
+    let config_path = root.join(config::FILE);
+    if !config_path.is_file() {
+        return Err(BuildError::Usage(format!(
+            "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or create a site with `handoff new DIR`",
+            root.display()
+        )));
+    }
+    let mut t = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
+        timings.push((name, t.elapsed()));
+        t = Instant::now();
+    };
+    let config_text = source::read_text(&config_path)
+        .map_err(|d| BuildError::Findings(Diagnostics::from(d.in_file(config::FILE))))?;
+    let mut config = config::parse(&config_text).map_err(BuildError::Findings)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = config::BaseUrl::parse(url).map_err(|msg| {
+            BuildError::Findings(Diagnostics::from(
+                Diagnostic::new(Code::ConfigInvalidValue, format!("--base-url: {msg}")).with_hint("pass an absolute https address"),
+            ))
+        })?;
+    }
+    let mut diags = Diagnostics::new();
+    if let Some(config::Intake { backend: config::Backend::Webhook { endpoint } | config::Backend::Salesforce { endpoint, .. }, .. }) = &config.intake
+        && endpoint.starts_with("http:")
+    {
+        diags.push(
+            Diagnostic::new(Code::ConfigInvalidValue, format!("the intake endpoint `{endpoint}` is not encrypted; `http:` works only under `handoff serve`"))
+                .in_file(config::FILE)
+                .with_hint("use the backend's `https://` address for a real build"),
+        );
+    }
+    lap("config", timings);
+
+    let (sources, scan_diags) = source::scan(root);
+    diags.extend(scan_diags);
+    let (docs, parse_diags) = content::parse_all(&sources);
+    diags.extend(parse_diags);
+    let theme = assets::theme_dir(root, &config);
+    let theme = match theme {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+    lap("read content", timings);
+    if diags.has_errors() {
+        return Err(BuildError::Findings(diags));
+    }
+    let site = model::resolve(docs, &config, &sources, model::ResolveOptions { drafts: opts.drafts });
+    let site = match site {
+        Ok(site) => Some(site),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    lap("resolve", timings);
+    let Some(theme) = theme else { return Err(BuildError::Findings(diags)) };
+    let assets = assets::build(root, &theme, &config, &sources);
+    let templates = match &assets {
+        Ok(a) => templates::load(root, &theme, &a.manifest).map(Some),
+        Err(_) => Ok(None),
+    };
+    lap("theme", timings);
+    match (site, assets, templates) {
+        (Some(site), Ok(assets), Ok(Some(templates))) if !diags.has_errors() => {
+            Ok(Prepared { site, sources, templates, assets, warnings: diags })
+        }
+        (_, assets, templates) => {
+            if let Err(d) = assets {
+                diags.extend(d);
+            }
+            if let Err(d) = templates {
+                diags.extend(d);
+            }
+            Err(BuildError::Findings(diags))
+        }
+    }
+}
+
+/// The output folder a run writes to.
+pub fn output_dir(opts: &BuildOptions, config_output: &str) -> PathBuf {
+    opts.output.clone().unwrap_or_else(|| opts.root.join(config_output))
+}
+
+/// Builds the site into its output folder, atomically.
+pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
+    let mut timings = Vec::new();
+    let prepared = prepare(opts, &mut timings)?;
+    let output = output_dir(opts, &prepared.site.config.build.output_dir);
+    let shown = display_output(&opts.root, &output);
+    output::check_replaceable(&output, &shown).map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
+    let t = Instant::now();
+    let staging = output::StagingDir::create(&output).map_err(BuildError::Io)?;
+    let rendered = render::render_all(&prepared.site, &prepared.sources, &prepared.templates, &prepared.assets, &staging);
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(e) => {
+            staging.discard();
+            return Err(BuildError::Io(e));
+        }
+    };
+    timings.push(("render", t.elapsed()));
+    let mut all = prepared.warnings;
+    all.extend(rendered.diagnostics);
+    if all.has_errors() {
+        staging.discard();
+        return Err(BuildError::Findings(all));
+    }
+    let t = Instant::now();
+    staging.commit().map_err(BuildError::Io)?;
+    timings.push(("write", t.elapsed()));
+    Ok(Built { output, pages: rendered.pages, warnings: all, timings })
+}
+
+fn display_output(root: &Path, output: &Path) -> String {
+    output.strip_prefix(root).unwrap_or(output).display().to_string()
+}

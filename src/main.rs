@@ -1,0 +1,5 @@
+//! The `handoff` binary: parse arguments, run, map the outcome to an exit code.
+
+fn main() -> std::process::ExitCode {
+    handoff::cli::main()
+}

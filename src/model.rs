@@ -1,0 +1,583 @@
+//! Stage 4: [`Document`]s + [`Config`] → [`Site`], the frozen site model.
+//!
+//! Assigns every page its URL, resolves references between files (service,
+//! checklist, locations, physicians) with a closest-id hint when one
+//! dangles, flattens checklists along `extends` (naming a cycle in full), and
+//! refuses two files that claim one URL. Pure: no I/O, no HTML.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::Config;
+use crate::content::{
+    Address, Audience, ChecklistDoc, Document, Faq, Geo, Hours, Located, PageDoc, Referring, Urgency,
+};
+use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
+use crate::phone::Phone;
+use crate::source::{Section, SourceSet};
+
+/// schema.org `MedicalSpecialty` members (https://schema.org/MedicalSpecialty).
+pub const SPECIALTIES: [&str; 41] = [
+    "Anesthesia", "Cardiovascular", "CommunityHealth", "Dentistry", "Dermatology", "DietNutrition", "Emergency",
+    "Endocrine", "Gastroenterologic", "Genetic", "Geriatric", "Gynecologic", "Hematologic", "Infectious",
+    "LaboratoryScience", "Midwifery", "Musculoskeletal", "Neurologic", "Nursing", "Obstetric", "Oncologic",
+    "Optometric", "Otolaryngologic", "Pathology", "Pediatric", "PharmacySpecialty", "Physiotherapy",
+    "PlasticSurgery", "Podiatric", "PrimaryCare", "Psychiatric", "PublicHealth", "Pulmonary", "Radiography",
+    "Renal", "RespiratoryTherapy", "Rheumatologic", "SpeechPathology", "Surgical", "Toxicologic", "Urologic",
+];
+
+/// How many service lines the navigation lists before "All service lines".
+pub const NAV_SERVICES: usize = 30;
+
+/// The resolved site: every page with its URL, and the entities pages show.
+/// Indices (`usize`) point into the vectors of this struct.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    /// Every page to render, sorted by path.
+    pub pages: Vec<Page>,
+    /// Sorted by weight, then title.
+    pub services: Vec<Service>,
+    pub referrals: Vec<Referral>,
+    pub locations: Vec<Location>,
+    pub physicians: Vec<Physician>,
+    /// Flattened checklists by id.
+    pub checklists: BTreeMap<String, Checklist>,
+}
+
+/// One output page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Root-relative path ending in `/`: `/services/medical-oncology/`.
+    pub path: String,
+    pub kind: PageKind,
+    pub title: String,
+    pub description: Option<String>,
+    /// The source file whose Markdown body this page shows, and where the body starts.
+    pub body: Option<(usize, usize)>,
+    pub noindex: bool,
+    pub updated: Option<String>,
+    /// From Home down to the parent page.
+    pub breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crumb {
+    pub title: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    Home,
+    Plain,
+    SectionIndex(Section),
+    Service(usize),
+    Referral(usize),
+    Location(usize),
+    Physician(usize),
+    /// An old URL that redirects to the page at `target` (an index into `pages`).
+    Alias { target: usize },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub specialty: Option<String>,
+    pub checklist: Option<String>,
+    pub locations: Vec<usize>,
+    /// Phone and fax already fall back to the organization's.
+    pub referring: Referring,
+    pub reasons: Vec<usize>,
+    pub physicians: Vec<usize>,
+    pub weight: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Referral {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub service: usize,
+    /// Its own checklist, else its service's.
+    pub checklist: Option<String>,
+    pub urgency: Urgency,
+    pub audience: Audience,
+    pub criteria: Vec<String>,
+    pub exclusions: Vec<String>,
+    pub faq: Vec<Faq>,
+    pub weight: i64,
+    pub file: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub address: Address,
+    pub phone: Option<Phone>,
+    pub fax: Option<Phone>,
+    pub geo: Option<Geo>,
+    pub hours: Vec<Hours>,
+    pub services: Vec<usize>,
+    pub physicians: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Physician {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub honorific: Option<String>,
+    pub credentials: Option<String>,
+    pub services: Vec<usize>,
+    pub locations: Vec<usize>,
+    pub accepting_new_patients: Option<bool>,
+    pub photo: Option<String>,
+}
+
+/// A checklist with its `extends` chain applied: parent items first, an item
+/// with a parent's id replacing it in place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checklist {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<ChecklistItem>,
+    /// The file that defined it.
+    pub file: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub label: String,
+    pub required: bool,
+    pub detail: Option<String>,
+}
+
+/// Options of a run that change what the model holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    pub drafts: bool,
+}
+
+/// A finding at a located value of a file.
+fn at(sources: &SourceSet, file: usize, loc: &Located<String>, code: Code, message: String) -> Diagnostic {
+    let f = &sources.files[file];
+    Diagnostic::new(code, message).in_file(f.rel.clone()).at_offset(&f.text, loc.offset, loc.len)
+}
+
+/// Builds the site model, reporting every dangling reference and collision.
+pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: ResolveOptions) -> Result<Site, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let keep = |p: &PageDoc| opts.drafts || !p.common.draft;
+
+    let mut home = None;
+    let mut sections: BTreeMap<Section, PageDoc> = BTreeMap::new();
+    let mut plain = Vec::new();
+    let mut services_in = Vec::new();
+    let mut referrals_in = Vec::new();
+    let mut locations_in = Vec::new();
+    let mut physicians_in = Vec::new();
+    let mut checklists_in = Vec::new();
+    for doc in docs {
+        match doc {
+            Document::Home(p) => home = Some(p),
+            Document::Section(s, p) => {
+                sections.insert(s, p);
+            }
+            Document::Page(p) if keep(&p) => plain.push(p),
+            Document::Service(d) if keep(&d.page) => services_in.push(d),
+            Document::Referral(d) if keep(&d.page) => referrals_in.push(d),
+            Document::Location(d) if keep(&d.page) => locations_in.push(d),
+            Document::Physician(d) if keep(&d.page) => physicians_in.push(d),
+            Document::Checklist(c) => checklists_in.push(c),
+            Document::Page(_) | Document::Service(_) | Document::Referral(_) | Document::Location(_) | Document::Physician(_) => {}
+        }
+    }
+    let by_order = |a: &PageDoc, b: &PageDoc| {
+        (a.common.weight, &a.common.title, &a.common.slug.value).cmp(&(b.common.weight, &b.common.title, &b.common.slug.value))
+    };
+    services_in.sort_by(|a, b| by_order(&a.page, &b.page));
+    referrals_in.sort_by(|a, b| by_order(&a.page, &b.page));
+    locations_in.sort_by(|a, b| by_order(&a.page, &b.page));
+    physicians_in.sort_by(|a, b| by_order(&a.page, &b.page));
+
+    let checklists = flatten_checklists(&checklists_in, sources, &mut diags);
+
+    let slug_index = |slugs: Vec<&str>| -> BTreeMap<String, usize> {
+        slugs.into_iter().enumerate().map(|(i, s)| (s.to_owned(), i)).collect()
+    };
+    let service_ids = slug_index(services_in.iter().map(|d| d.page.common.slug.value.as_str()).collect());
+    let location_ids = slug_index(locations_in.iter().map(|d| d.page.common.slug.value.as_str()).collect());
+
+    // A reference must name an existing id; the hint names the closest one.
+    let lookup = |diags: &mut Diagnostics,
+                  ids: &BTreeMap<String, usize>,
+                  file: usize,
+                  loc: &Located<String>,
+                  key: &str,
+                  what: &str,
+                  folder: &str|
+     -> Option<usize> {
+        if let Some(i) = ids.get(&loc.value) {
+            return Some(*i);
+        }
+        let known: Vec<&str> = ids.keys().map(String::as_str).collect();
+        diags.push(
+            at(sources, file, loc, Code::DanglingReference, format!("`{key}: {}` does not match any {what}", loc.value))
+                .with_hint(format!("{} (the file names in `content/{folder}/`)", did_you_mean(&loc.value, &known))),
+        );
+        None
+    };
+    let checklist_ids: BTreeMap<String, usize> = checklists.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+    let check_checklist = |diags: &mut Diagnostics, file: usize, loc: &Option<Located<String>>| -> Option<String> {
+        let loc = loc.as_ref()?;
+        lookup(diags, &checklist_ids, file, loc, "checklist", "checklist", "checklists").map(|_| loc.value.clone())
+    };
+
+    let org = &config.organization;
+    let mut services: Vec<Service> = services_in
+        .iter()
+        .map(|d| {
+            let file = d.page.file;
+            let locations = d.locations.iter().filter_map(|l| lookup(&mut diags, &location_ids, file, l, "locations", "location", "locations")).collect();
+            let mut referring = d.referring.clone();
+            referring.phone = referring.phone.or_else(|| org.phone.clone());
+            referring.fax = referring.fax.or_else(|| org.fax.clone());
+            let slug = d.page.common.slug.value.clone();
+            Service {
+                path: format!("/services/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                specialty: d.specialty.as_ref().map(|s| s.value.clone()),
+                checklist: check_checklist(&mut diags, file, &d.checklist),
+                locations,
+                referring,
+                reasons: Vec::new(),
+                physicians: Vec::new(),
+                weight: d.page.common.weight,
+            }
+        })
+        .collect();
+
+    let referrals: Vec<Referral> = referrals_in
+        .iter()
+        .filter_map(|d| {
+            let file = d.page.file;
+            let service = lookup(&mut diags, &service_ids, file, &d.service, "service", "service line", "services");
+            let own = check_checklist(&mut diags, file, &d.checklist);
+            let service = service?;
+            let slug = d.page.common.slug.value.clone();
+            Some(Referral {
+                path: format!("/referrals/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                service,
+                checklist: own.or_else(|| services[service].checklist.clone()),
+                urgency: d.urgency,
+                audience: d.audience,
+                criteria: d.criteria.clone(),
+                exclusions: d.exclusions.clone(),
+                faq: d.faq.clone(),
+                weight: d.page.common.weight,
+                file,
+            })
+        })
+        .collect();
+    for (i, r) in referrals.iter().enumerate() {
+        services[r.service].reasons.push(i);
+    }
+
+    let mut locations: Vec<Location> = locations_in
+        .iter()
+        .map(|d| {
+            let slug = d.page.common.slug.value.clone();
+            Location {
+                path: format!("/locations/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                address: d.address.clone(),
+                phone: d.phone.clone(),
+                fax: d.fax.clone(),
+                geo: d.geo,
+                hours: d.hours.clone(),
+                services: Vec::new(),
+                physicians: Vec::new(),
+            }
+        })
+        .collect();
+    for (i, s) in services.iter().enumerate() {
+        for &l in &s.locations {
+            locations[l].services.push(i);
+        }
+    }
+
+    let physicians: Vec<Physician> = physicians_in
+        .iter()
+        .map(|d| {
+            let file = d.page.file;
+            let slug = d.page.common.slug.value.clone();
+            Physician {
+                path: format!("/physicians/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                honorific: d.honorific.clone(),
+                credentials: d.credentials.clone(),
+                services: d.services.iter().filter_map(|s| lookup(&mut diags, &service_ids, file, s, "services", "service line", "services")).collect(),
+                locations: d.locations.iter().filter_map(|l| lookup(&mut diags, &location_ids, file, l, "locations", "location", "locations")).collect(),
+                accepting_new_patients: d.accepting_new_patients,
+                photo: d.photo.clone(),
+            }
+        })
+        .collect();
+    for (i, p) in physicians.iter().enumerate() {
+        for &s in &p.services {
+            services[s].physicians.push(i);
+        }
+        for &l in &p.locations {
+            locations[l].physicians.push(i);
+        }
+    }
+
+    // Pages, each claiming one URL.
+    let mut pages: Vec<(Page, Option<usize>)> = Vec::new();
+    let page_of = |doc: &PageDoc, path: String, kind: PageKind, crumbs: Vec<Crumb>| Page {
+        path,
+        kind,
+        title: doc.common.title.clone(),
+        description: doc.common.description.clone(),
+        body: Some((doc.file, doc.body_start)),
+        noindex: doc.common.noindex,
+        updated: doc.common.updated.clone(),
+        breadcrumbs: crumbs,
+    };
+    let home_crumb = Crumb { title: "Home".to_owned(), path: "/".to_owned() };
+    match &home {
+        Some(doc) => pages.push((page_of(doc, "/".into(), PageKind::Home, Vec::new()), Some(doc.file))),
+        None => diags.push(
+            Diagnostic::new(Code::MissingField, "the site has no home page")
+                .with_hint("create `content/_index.md` with `title:` in its front matter"),
+        ),
+    }
+    let has = |s: Section| match s {
+        Section::Services => true,
+        Section::Referrals => !referrals.is_empty() || sections.contains_key(&Section::Referrals),
+        Section::Locations => !locations.is_empty() || sections.contains_key(&Section::Locations),
+        Section::Physicians => !physicians.is_empty(),
+    };
+    let section_title = |s: Section| match s {
+        Section::Services => "Service lines",
+        Section::Referrals => "Reasons for referral",
+        Section::Locations => "Locations",
+        Section::Physicians => "Physicians",
+    };
+    let mut section_crumbs: BTreeMap<Section, Crumb> = BTreeMap::new();
+    for s in Section::ALL {
+        if !has(s) {
+            continue;
+        }
+        let path = format!("/{}/", s.dir());
+        let page = match sections.get(&s) {
+            Some(doc) => page_of(doc, path.clone(), PageKind::SectionIndex(s), vec![home_crumb.clone()]),
+            None => Page {
+                path: path.clone(),
+                kind: PageKind::SectionIndex(s),
+                title: section_title(s).to_owned(),
+                description: None,
+                body: None,
+                noindex: false,
+                updated: None,
+                breadcrumbs: vec![home_crumb.clone()],
+            },
+        };
+        section_crumbs.insert(s, Crumb { title: page.title.clone(), path });
+        pages.push((page, sections.get(&s).map(|d| d.file)));
+    }
+    let crumbs = |s: Section| {
+        let mut c = vec![home_crumb.clone()];
+        c.extend(section_crumbs.get(&s).cloned());
+        c
+    };
+    for (i, d) in services_in.iter().enumerate() {
+        pages.push((page_of(&d.page, services[i].path.clone(), PageKind::Service(i), crumbs(Section::Services)), Some(d.page.file)));
+    }
+    for (i, r) in referrals.iter().enumerate() {
+        let Some(d) = referrals_in.iter().find(|d| d.page.file == r.file) else { continue };
+        let mut c = crumbs(Section::Referrals);
+        let s = &services[r.service];
+        c.push(Crumb { title: s.title.clone(), path: s.path.clone() });
+        pages.push((page_of(&d.page, r.path.clone(), PageKind::Referral(i), c), Some(d.page.file)));
+    }
+    for (i, d) in locations_in.iter().enumerate() {
+        pages.push((page_of(&d.page, locations[i].path.clone(), PageKind::Location(i), crumbs(Section::Locations)), Some(d.page.file)));
+    }
+    for (i, d) in physicians_in.iter().enumerate() {
+        pages.push((page_of(&d.page, physicians[i].path.clone(), PageKind::Physician(i), crumbs(Section::Physicians)), Some(d.page.file)));
+    }
+    for d in &plain {
+        match plain_path(&sources.files[d.file].rel, &d.common.slug.value) {
+            Ok(path) => pages.push((page_of(d, path, PageKind::Plain, vec![home_crumb.clone()]), Some(d.file))),
+            Err(msg) => diags.push(
+                Diagnostic::new(Code::InvalidValue, msg)
+                    .in_file(sources.files[d.file].rel.clone())
+                    .with_hint("folder and file names become the page address: use lower-case letters, digits and `-`"),
+            ),
+        }
+    }
+
+    // Aliases redirect an old URL to the page that lists them.
+    let mut alias_pages = Vec::new();
+    let all_docs = home.iter().chain(plain.iter()).chain(services_in.iter().map(|d| &d.page)).chain(referrals_in.iter().map(|d| &d.page)).chain(locations_in.iter().map(|d| &d.page)).chain(physicians_in.iter().map(|d| &d.page));
+    for doc in all_docs {
+        for alias in &doc.common.aliases {
+            let path = if alias.value.ends_with('/') || alias.value.ends_with(".html") { alias.value.clone() } else { format!("{}/", alias.value) };
+            alias_pages.push((path, doc.file, alias.clone()));
+        }
+    }
+
+    // Two files may not claim one URL (compared case-insensitively: many
+    // hosts and every macOS/Windows checkout fold case).
+    let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
+    for (page, file) in &pages {
+        let Some(file) = file else { continue };
+        if let Some(first) = claimed.insert(page.path.to_lowercase(), *file)
+            && first != *file
+        {
+            let (a, b) = (&sources.files[first].rel, &sources.files[*file].rel);
+            diags.push(
+                Diagnostic::new(Code::Duplicate, format!("`{a}` and `{b}` both make the page `{}`", page.path))
+                    .in_file(b.clone())
+                    .with_hint("rename one file or give it a different `slug:`"),
+            );
+        }
+    }
+    pages.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let mut pages: Vec<Page> = pages.into_iter().map(|(p, _)| p).collect();
+    alias_pages.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    for (path, file, loc) in alias_pages {
+        let Some(target) = pages.iter().position(|p| p.body.is_some_and(|(f, _)| f == file)) else { continue };
+        if claimed.contains_key(&path.to_lowercase()) {
+            diags.push(
+                at(sources, file, &loc, Code::Duplicate, format!("alias `{path}` is already the address of another page"))
+                    .with_hint("remove the alias, or move the other page"),
+            );
+            continue;
+        }
+        claimed.insert(path.to_lowercase(), file);
+        pages.push(Page {
+            title: pages[target].title.clone(),
+            path,
+            kind: PageKind::Alias { target },
+            description: None,
+            body: None,
+            noindex: true,
+            updated: None,
+            breadcrumbs: Vec::new(),
+        });
+    }
+
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Site { config: config.clone(), pages, services, referrals, locations, physicians, checklists })
+}
+
+/// The URL of a plain page from its path under `content/`.
+fn plain_path(rel: &str, slug: &str) -> Result<String, String> {
+    let rel = rel.strip_prefix("content/").unwrap_or(rel);
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    for dir in &parts {
+        if !crate::content::is_slug(dir) {
+            return Err(format!("the folder name `{dir}` is not a valid page address"));
+        }
+    }
+    let stem = crate::content::file_stem(rel);
+    if stem != "_index" {
+        parts.push(slug);
+    }
+    Ok(if parts.is_empty() { "/".to_owned() } else { format!("/{}/", parts.join("/")) })
+}
+
+/// Applies `extends` chains; a cycle is one finding naming the whole loop.
+fn flatten_checklists(docs: &[ChecklistDoc], sources: &SourceSet, diags: &mut Diagnostics) -> BTreeMap<String, Checklist> {
+    let by_id: BTreeMap<&str, &ChecklistDoc> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut out = BTreeMap::new();
+    let mut reported_cycles: BTreeSet<Vec<String>> = BTreeSet::new();
+    for doc in docs {
+        // Walk up the chain, detecting a return to an id already seen.
+        let mut chain: Vec<&ChecklistDoc> = vec![doc];
+        let mut broken = false;
+        while let Some(parent) = chain.last().and_then(|c| c.extends.as_ref()) {
+            let child = chain.last().map_or(doc, |c| *c);
+            match by_id.get(parent.value.as_str()) {
+                None => {
+                    let known: Vec<&str> = by_id.keys().copied().collect();
+                    diags.push(
+                        at(sources, child.file, parent, Code::DanglingReference, format!("`extends: {}` does not match any checklist", parent.value))
+                            .with_hint(format!("{} (the file names in `content/checklists/`)", did_you_mean(&parent.value, &known))),
+                    );
+                    broken = true;
+                    break;
+                }
+                Some(p) => {
+                    if let Some(start) = chain.iter().position(|c| c.id == p.id) {
+                        let mut cycle: Vec<String> = chain[start..].iter().map(|c| c.id.clone()).collect();
+                        cycle.push(p.id.clone());
+                        let mut key = cycle[..cycle.len() - 1].to_vec();
+                        key.sort();
+                        if reported_cycles.insert(key) {
+                            diags.push(
+                                at(sources, child.file, parent, Code::ExtendsCycle, format!("checklists extend each other in a loop: {}", cycle.join(" -> ")))
+                                    .with_hint("remove `extends` from one of these checklists"),
+                            );
+                        }
+                        broken = true;
+                        break;
+                    }
+                    chain.push(p);
+                }
+            }
+        }
+        if broken {
+            continue;
+        }
+        let mut items: Vec<ChecklistItem> = Vec::new();
+        for c in chain.iter().rev() {
+            for item in &c.items {
+                let new = ChecklistItem { id: item.id.clone(), label: item.label.clone(), required: item.required, detail: item.detail.clone() };
+                match items.iter_mut().find(|i| i.id == item.id) {
+                    Some(existing) => *existing = new,
+                    None => items.push(new),
+                }
+            }
+        }
+        let title = doc.title.clone().unwrap_or_else(|| "What to send with a referral".to_owned());
+        out.insert(doc.id.clone(), Checklist { id: doc.id.clone(), title, items, file: doc.file });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_page_paths_follow_folders() {
+        assert_eq!(plain_path("content/about.md", "about").unwrap(), "/about/");
+        assert_eq!(plain_path("content/team/nurses.md", "nurses").unwrap(), "/team/nurses/");
+        assert_eq!(plain_path("content/team/_index.md", "_index").unwrap(), "/team/");
+        assert!(plain_path("content/Team Pages/x.md", "x").is_err());
+    }
+}

@@ -1,0 +1,249 @@
+//! Stage 5: [`Site`] + templates + assets → files in an [`OutputSink`].
+//!
+//! Renders every page in parallel (Markdown body, template, optional
+//! minification) and streams it to the sink, so memory does not grow with
+//! the site. Collects every finding of every page; pages are independent, so
+//! the order of work never changes the bytes written.
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::assets::Assets;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::model::{Page, PageKind, Site};
+use crate::output::OutputSink;
+use crate::source::{Section, SourceSet};
+use crate::templates::Templates;
+use crate::view;
+
+/// Descriptions longer than this are cut off in search results.
+pub const DESCRIPTION_MAX: usize = 160;
+
+/// What a render produced besides files.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub pages: usize,
+    pub diagnostics: Diagnostics,
+}
+
+/// Renders and writes every page and asset. I/O failures are returned as
+/// errors; content problems as findings.
+pub fn render_all(
+    site: &Site,
+    sources: &SourceSet,
+    templates: &Templates,
+    assets: &Assets,
+    sink: &dyn OutputSink,
+) -> anyhow::Result<Rendered> {
+    let mut templates_ctx = Context::new();
+    templates_ctx.insert("site", &view::site(site));
+    let results: Vec<anyhow::Result<Diagnostics>> = site
+        .pages
+        .par_iter()
+        .map(|page| render_page(site, sources, templates, &templates_ctx, page, sink))
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    for r in results {
+        diagnostics.extend(r?);
+    }
+    diagnostics.extend(check_inline_markdown(site, sources));
+    for (rel, bytes) in &assets.generated {
+        sink.put(rel, bytes)?;
+    }
+    for (rel, from) in &assets.copies {
+        sink.copy(rel, from)?;
+    }
+    Ok(Rendered { pages: site.pages.len(), diagnostics })
+}
+
+fn template_name(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Home => "index.html",
+        PageKind::Plain => "page.html",
+        PageKind::SectionIndex(Section::Services) => "services.html",
+        PageKind::SectionIndex(Section::Referrals) => "referrals.html",
+        PageKind::SectionIndex(Section::Locations) => "locations.html",
+        PageKind::SectionIndex(Section::Physicians) => "physicians.html",
+        PageKind::Service(_) => "service.html",
+        PageKind::Referral(_) => "referral.html",
+        PageKind::Location(_) => "location.html",
+        PageKind::Physician(_) => "physician.html",
+        PageKind::Alias { .. } => "alias.html",
+    }
+}
+
+/// The output file of a page path: `/about/` → `about/index.html`.
+pub fn output_file(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".to_owned()
+    } else if trimmed.ends_with(".html") {
+        trimmed.to_owned()
+    } else {
+        format!("{}/index.html", trimmed.trim_end_matches('/'))
+    }
+}
+
+fn render_page(
+    site: &Site,
+    sources: &SourceSet,
+    templates: &Templates,
+    base: &Context,
+    page: &Page,
+    sink: &dyn OutputSink,
+) -> anyhow::Result<Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let body = match page.body {
+        Some((file, start)) => {
+            let f = &sources.files[file];
+            let rendered = markdown::render(&f.text[start..]);
+            for link in &rendered.unsafe_links {
+                diags.push(
+                    Diagnostic::new(Code::UnsafeLink, format!("the link target `{}` would run a script or hide content", link.target))
+                        .in_file(f.rel.clone())
+                        .at_offset(&f.text, start + link.offset, link.len)
+                        .with_hint("link to a page (`/services/…/`) or an `https://` address"),
+                );
+            }
+            if !page.noindex {
+                description_findings(page, &f.rel, &f.text, &mut diags);
+            }
+            rendered.html
+        }
+        None => String::new(),
+    };
+    if diags.has_errors() {
+        return Ok(diags);
+    }
+    let mut ctx = base.clone();
+    ctx.insert("page", &view::page(site, page, &body));
+    match page.kind {
+        PageKind::Home => {
+            ctx.insert("services", &view::site(site).nav.services);
+            ctx.insert("locations", &site.locations.iter().map(view::location_summary).collect::<Vec<_>>());
+            let mut reasons: Vec<&crate::model::Referral> = site.referrals.iter().collect();
+            reasons.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+            ctx.insert("referral_reasons", &reasons.into_iter().take(12).map(view::reason_summary).collect::<Vec<_>>());
+        }
+        PageKind::Plain => {}
+        PageKind::SectionIndex(Section::Services) => {
+            ctx.insert("services", &site.services.iter().map(|s| view::service_summary(site, s)).collect::<Vec<_>>());
+        }
+        PageKind::SectionIndex(Section::Referrals) => ctx.insert("referral_groups", &view::referral_groups(site)),
+        PageKind::SectionIndex(Section::Locations) => {
+            ctx.insert("locations", &site.locations.iter().map(view::location_summary).collect::<Vec<_>>());
+        }
+        PageKind::SectionIndex(Section::Physicians) => ctx.insert("physicians", &view::physician_summaries(site)),
+        PageKind::Service(i) => ctx.insert("service", &view::service(site, &site.services[i])),
+        PageKind::Referral(i) => ctx.insert("referral", &view::referral(site, &site.referrals[i])),
+        PageKind::Location(i) => ctx.insert("location", &view::location(site, &site.locations[i])),
+        PageKind::Physician(i) => ctx.insert("physician", &view::physician(site, &site.physicians[i])),
+        PageKind::Alias { target } => ctx.insert("redirect_to", &site.pages[target].path),
+    }
+    let name = template_name(page.kind);
+    let html = match templates.render(name, &ctx, &page.path) {
+        Ok(html) => html,
+        Err(d) => {
+            diags.push(d);
+            return Ok(diags);
+        }
+    };
+    let bytes = if site.config.build.minify { minify(html.as_bytes()) } else { html.into_bytes() };
+    sink.put(&output_file(&page.path), &bytes)?;
+    Ok(diags)
+}
+
+fn description_findings(page: &Page, rel: &str, text: &str, diags: &mut Diagnostics) {
+    if matches!(page.kind, PageKind::Alias { .. }) {
+        return;
+    }
+    match &page.description {
+        None => diags.push(
+            Diagnostic::new(Code::DescriptionMissing, format!("the page `{}` has no `description`", page.path))
+                .in_file(rel.to_owned())
+                .at_offset(text, 0, 3)
+                .with_hint("add `description:` with one or two sentences (up to 160 characters) for search results"),
+        ),
+        Some(d) if d.chars().count() > DESCRIPTION_MAX => {
+            let offset = text.find("description:").unwrap_or(0);
+            diags.push(
+                Diagnostic::new(
+                    Code::DescriptionTooLong,
+                    format!("the description is {} characters; search results cut it at about {DESCRIPTION_MAX}", d.chars().count()),
+                )
+                .in_file(rel.to_owned())
+                .at_offset(text, offset, "description".len())
+                .with_hint("shorten it to one or two sentences"),
+            );
+        }
+        Some(_) => {}
+    }
+}
+
+/// Inline Markdown written inside YAML (checklist details, FAQ answers)
+/// follows the same link policy as page bodies.
+fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let mut check = |file: usize, snippet: &str| {
+        for link in markdown::render_inline(snippet).unsafe_links {
+            let f = &sources.files[file];
+            let offset = f.text.find(&link.target).unwrap_or(0);
+            diags.push(
+                Diagnostic::new(Code::UnsafeLink, format!("the link target `{}` would run a script or hide content", link.target))
+                    .in_file(f.rel.clone())
+                    .at_offset(&f.text, offset, link.target.len())
+                    .with_hint("link to a page (`/services/…/`) or an `https://` address"),
+            );
+        }
+    };
+    for c in site.checklists.values() {
+        for item in &c.items {
+            if let Some(detail) = &item.detail {
+                check(c.file, detail);
+            }
+        }
+    }
+    for r in &site.referrals {
+        for f in &r.faq {
+            check(r.file, &f.a);
+        }
+    }
+    diags
+}
+
+/// Minifies HTML. Inline JavaScript is left as written: JS minifiers have
+/// broken inline scripts in other generators, and ours are tiny.
+pub fn minify(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        keep_html_and_head_opening_tags: true,
+        keep_closing_tags: true,
+        minify_css: true,
+        minify_js: false,
+        minify_doctype: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html, &cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths_map_to_index_files() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/about/"), "about/index.html");
+        assert_eq!(output_file("/services/x/"), "services/x/index.html");
+        assert_eq!(output_file("/old.html"), "old.html");
+    }
+
+    #[test]
+    fn minify_keeps_valid_html_and_scripts() {
+        let out = minify(b"<!doctype html>\n<html lang=\"en\">\n<head><title>T</title></head>\n<body>\n<p>a   b</p>\n<script>let  x = 1;</script></body></html>");
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.starts_with("<!doctype html>"), "{out}");
+        assert!(out.contains("<html lang=en>"), "{out}");
+        assert!(out.contains("let  x = 1;"), "{out}");
+    }
+}

@@ -1,0 +1,557 @@
+//! The template contract: serializable views of the [`Site`] that templates
+//! see (documented for theme authors in `themes/clinic/CONTEXT.md`).
+//!
+//! Views borrow from the model and hold display-ready values, so a renamed
+//! model field never breaks a theme silently. Inline Markdown inside YAML
+//! (checklist details, FAQ answers) is rendered here. No I/O.
+
+use serde::Serialize;
+
+use crate::content::{Address, Hours};
+use crate::markdown;
+use crate::model::{self, Checklist, Location, NAV_SERVICES, Page, PageKind, Physician, Referral, Service, Site};
+use crate::phone::Phone;
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub organization: OrganizationView<'a>,
+    pub nav: NavView<'a>,
+    pub locations: Vec<LocationSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct OrganizationView<'a> {
+    pub name: &'a str,
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    pub phone: Option<&'a Phone>,
+    pub fax: Option<&'a Phone>,
+    pub email: Option<&'a str>,
+    pub logo: Option<&'a str>,
+    pub same_as: &'a [String],
+    pub privacy_policy: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct NavView<'a> {
+    pub services: Vec<Link<'a>>,
+    pub more_services: bool,
+    pub has_physicians: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub path: &'a str,
+    pub permalink: String,
+    pub content: &'a str,
+    pub breadcrumbs: Vec<Link<'a>>,
+    pub noindex: bool,
+    pub updated: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct AddressView<'a> {
+    pub street: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub region: Option<&'a str>,
+    pub postal_code: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub one_line: String,
+}
+
+#[derive(Serialize)]
+pub struct HoursView {
+    pub days: String,
+    pub opens: String,
+    pub closes: String,
+}
+
+#[derive(Serialize)]
+pub struct LocationSummary<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub address: AddressView<'a>,
+    pub phone: Option<&'a Phone>,
+    pub hours: Vec<HoursView>,
+}
+
+#[derive(Serialize)]
+pub struct ChecklistView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub required_count: usize,
+    pub items: Vec<ItemView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ItemView<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub required: bool,
+    pub detail: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ContactView<'a> {
+    pub role: &'a str,
+    pub name: &'a str,
+    pub phone: Option<&'a Phone>,
+    pub email: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ReferringView<'a> {
+    pub appropriate_for: &'a [String],
+    pub phone: Option<&'a Phone>,
+    pub fax: Option<&'a Phone>,
+    pub email: Option<&'a str>,
+    pub portal: Option<&'a str>,
+    pub response_time: Option<&'a str>,
+    pub urgent: Option<&'a str>,
+    pub results: Option<&'a str>,
+    pub contacts: Vec<ContactView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ReasonSummary<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub urgency: &'static str,
+    pub urgency_label: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct ServiceSummary<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub specialty: Option<&'a str>,
+    pub reasons_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ServiceView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub specialty: Option<&'a str>,
+    pub specialty_label: Option<String>,
+    pub checklist: Option<ChecklistView<'a>>,
+    pub locations: Vec<LocationSummary<'a>>,
+    pub referring: ReferringView<'a>,
+    pub reasons: Vec<ReasonSummary<'a>>,
+    pub physicians: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct FaqView<'a> {
+    pub q: &'a str,
+    pub a: String,
+}
+
+#[derive(Serialize)]
+pub struct ReferralView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub service: ServiceSummary<'a>,
+    pub checklist: Option<ChecklistView<'a>>,
+    pub urgency: &'static str,
+    pub urgency_label: &'static str,
+    pub audience: &'static str,
+    pub criteria: &'a [String],
+    pub exclusions: &'a [String],
+    pub faq: Vec<FaqView<'a>>,
+    pub referring: ReferringView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct GeoView {
+    pub lat: f64,
+    pub lng: f64,
+}
+
+#[derive(Serialize)]
+pub struct LocationView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub address: AddressView<'a>,
+    pub phone: Option<&'a Phone>,
+    pub fax: Option<&'a Phone>,
+    pub geo: Option<GeoView>,
+    pub hours: Vec<HoursView>,
+    pub services: Vec<Link<'a>>,
+    pub physicians: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PhotoView<'a> {
+    pub src: &'a str,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Serialize)]
+pub struct PhysicianView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub honorific: Option<&'a str>,
+    pub credentials: Option<&'a str>,
+    pub full_name: String,
+    pub services: Vec<Link<'a>>,
+    pub locations: Vec<LocationSummary<'a>>,
+    pub accepting_new_patients: Option<bool>,
+    pub photo: Option<PhotoView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ReferralGroup<'a> {
+    pub service: ServiceSummary<'a>,
+    pub reasons: Vec<ReasonSummary<'a>>,
+}
+
+pub fn site(site: &Site) -> SiteView<'_> {
+    let c = &site.config;
+    let o = &c.organization;
+    SiteView {
+        title: &c.title,
+        description: c.description.as_deref(),
+        language: &c.language,
+        base_url: c.base_url.as_str(),
+        organization: OrganizationView {
+            name: &o.name,
+            kind: o.kind.as_str(),
+            phone: o.phone.as_ref(),
+            fax: o.fax.as_ref(),
+            email: o.email.as_deref(),
+            logo: o.logo.as_deref(),
+            same_as: &o.same_as,
+            privacy_policy: o.privacy_policy.as_deref(),
+        },
+        nav: NavView {
+            services: site.services.iter().take(NAV_SERVICES).map(|s| Link { title: &s.title, path: &s.path }).collect(),
+            more_services: site.services.len() > NAV_SERVICES,
+            has_physicians: !site.physicians.is_empty(),
+        },
+        locations: site.locations.iter().map(location_summary).collect(),
+    }
+}
+
+pub fn page<'a>(site: &'a Site, page: &'a Page, content: &'a str) -> PageView<'a> {
+    PageView {
+        kind: kind_name(page.kind),
+        title: &page.title,
+        description: page.description.as_deref(),
+        path: &page.path,
+        permalink: site.config.base_url.join(&page.path),
+        content,
+        breadcrumbs: page.breadcrumbs.iter().map(|c| Link { title: &c.title, path: &c.path }).collect(),
+        noindex: page.noindex,
+        updated: page.updated.as_deref(),
+    }
+}
+
+pub fn kind_name(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Home => "home",
+        PageKind::Plain => "page",
+        PageKind::SectionIndex(s) => match s {
+            crate::source::Section::Services => "services",
+            crate::source::Section::Referrals => "referrals",
+            crate::source::Section::Locations => "locations",
+            crate::source::Section::Physicians => "physicians",
+        },
+        PageKind::Service(_) => "service",
+        PageKind::Referral(_) => "referral",
+        PageKind::Location(_) => "location",
+        PageKind::Physician(_) => "physician",
+        PageKind::Alias { .. } => "alias",
+    }
+}
+
+pub fn address(a: &Address) -> AddressView<'_> {
+    let region_line = [a.region.as_deref(), a.postal_code.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let parts: Vec<&str> = [a.street.as_deref(), a.city.as_deref(), Some(region_line.as_str())]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+    AddressView {
+        street: a.street.as_deref(),
+        city: a.city.as_deref(),
+        region: a.region.as_deref(),
+        postal_code: a.postal_code.as_deref(),
+        country: a.country.as_deref(),
+        one_line: parts.join(", "),
+    }
+}
+
+/// "Mon–Fri", "Sat", "Mon, Wed, Fri": consecutive days shown as a range.
+pub fn hours(h: &Hours) -> HoursView {
+    const NAMES: [(&str, &str); 7] = [("Mo", "Mon"), ("Tu", "Tue"), ("We", "Wed"), ("Th", "Thu"), ("Fr", "Fri"), ("Sa", "Sat"), ("Su", "Sun")];
+    let idx: Vec<usize> = h.days.iter().filter_map(|d| NAMES.iter().position(|(code, _)| code == d)).collect();
+    let consecutive = idx.len() > 2 && idx.windows(2).all(|w| w[1] == w[0] + 1);
+    let days = match (consecutive, idx.first(), idx.last()) {
+        (true, Some(&a), Some(&b)) => format!("{}–{}", NAMES[a].1, NAMES[b].1),
+        _ => idx.iter().map(|&i| NAMES[i].1).collect::<Vec<_>>().join(", "),
+    };
+    HoursView { days, opens: clock(&h.opens), closes: clock(&h.closes) }
+}
+
+/// `17:30` → `5:30 PM`.
+fn clock(hhmm: &str) -> String {
+    let (h, m) = hhmm.split_once(':').unwrap_or((hhmm, "00"));
+    let h: u32 = h.parse().unwrap_or(0);
+    let (h12, ampm) = match h {
+        0 => (12, "AM"),
+        1..=11 => (h, "AM"),
+        12 => (12, "PM"),
+        _ => (h - 12, "PM"),
+    };
+    format!("{h12}:{m} {ampm}")
+}
+
+pub fn location_summary(l: &Location) -> LocationSummary<'_> {
+    LocationSummary {
+        slug: &l.slug,
+        title: &l.title,
+        path: &l.path,
+        address: address(&l.address),
+        phone: l.phone.as_ref(),
+        hours: l.hours.iter().map(hours).collect(),
+    }
+}
+
+pub fn checklist<'a>(site: &'a Site, id: Option<&str>) -> Option<ChecklistView<'a>> {
+    let c: &Checklist = site.checklists.get(id?)?;
+    let item = |i: &'a model::ChecklistItem| ItemView {
+        id: &i.id,
+        label: &i.label,
+        required: i.required,
+        detail: i.detail.as_deref().map(|d| markdown::render_inline(d).html),
+    };
+    let mut items: Vec<ItemView<'a>> = c.items.iter().filter(|i| i.required).map(item).collect();
+    let required_count = items.len();
+    items.extend(c.items.iter().filter(|i| !i.required).map(item));
+    Some(ChecklistView { id: &c.id, title: &c.title, required_count, items })
+}
+
+pub fn referring(s: &Service) -> ReferringView<'_> {
+    let r = &s.referring;
+    ReferringView {
+        appropriate_for: &r.appropriate_for,
+        phone: r.phone.as_ref(),
+        fax: r.fax.as_ref(),
+        email: r.email.as_deref(),
+        portal: r.portal.as_deref(),
+        response_time: r.response_time.as_deref(),
+        urgent: r.urgent.as_deref(),
+        results: r.results.as_deref(),
+        contacts: r
+            .contacts
+            .iter()
+            .map(|c| ContactView { role: &c.role, name: &c.name, phone: c.phone.as_ref(), email: c.email.as_deref() })
+            .collect(),
+    }
+}
+
+pub fn reason_summary(r: &Referral) -> ReasonSummary<'_> {
+    ReasonSummary {
+        title: &r.title,
+        path: &r.path,
+        description: r.description.as_deref(),
+        urgency: r.urgency.as_str(),
+        urgency_label: r.urgency.label(),
+    }
+}
+
+pub fn service_summary<'a>(_site: &'a Site, s: &'a Service) -> ServiceSummary<'a> {
+    ServiceSummary {
+        slug: &s.slug,
+        title: &s.title,
+        path: &s.path,
+        description: s.description.as_deref(),
+        specialty: s.specialty.as_deref(),
+        reasons_count: s.reasons.len(),
+    }
+}
+
+fn link_service(s: &Service) -> Link<'_> {
+    Link { title: &s.title, path: &s.path }
+}
+
+fn link_physician(p: &Physician) -> Link<'_> {
+    Link { title: &p.title, path: &p.path }
+}
+
+/// "Oncologic" → "Oncologic"; "PrimaryCare" → "Primary care".
+fn specialty_label(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn service<'a>(site: &'a Site, s: &'a Service) -> ServiceView<'a> {
+    ServiceView {
+        slug: &s.slug,
+        title: &s.title,
+        path: &s.path,
+        description: s.description.as_deref(),
+        specialty: s.specialty.as_deref(),
+        specialty_label: s.specialty.as_deref().map(specialty_label),
+        checklist: checklist(site, s.checklist.as_deref()),
+        locations: s.locations.iter().map(|&l| location_summary(&site.locations[l])).collect(),
+        referring: referring(s),
+        reasons: s.reasons.iter().map(|&r| reason_summary(&site.referrals[r])).collect(),
+        physicians: s.physicians.iter().map(|&p| link_physician(&site.physicians[p])).collect(),
+    }
+}
+
+pub fn referral<'a>(site: &'a Site, r: &'a Referral) -> ReferralView<'a> {
+    let s = &site.services[r.service];
+    ReferralView {
+        slug: &r.slug,
+        title: &r.title,
+        path: &r.path,
+        description: r.description.as_deref(),
+        service: service_summary(site, s),
+        checklist: checklist(site, r.checklist.as_deref()),
+        urgency: r.urgency.as_str(),
+        urgency_label: r.urgency.label(),
+        audience: r.audience.as_str(),
+        criteria: &r.criteria,
+        exclusions: &r.exclusions,
+        faq: r.faq.iter().map(|f| FaqView { q: &f.q, a: markdown::render_inline(&f.a).html }).collect(),
+        referring: referring(s),
+    }
+}
+
+pub fn location<'a>(site: &'a Site, l: &'a Location) -> LocationView<'a> {
+    LocationView {
+        slug: &l.slug,
+        title: &l.title,
+        path: &l.path,
+        description: l.description.as_deref(),
+        address: address(&l.address),
+        phone: l.phone.as_ref(),
+        fax: l.fax.as_ref(),
+        geo: l.geo.map(|g| GeoView { lat: g.lat, lng: g.lng }),
+        hours: l.hours.iter().map(hours).collect(),
+        services: l.services.iter().map(|&s| link_service(&site.services[s])).collect(),
+        physicians: l.physicians.iter().map(|&p| link_physician(&site.physicians[p])).collect(),
+    }
+}
+
+/// "Dr. Ana Ruiz, MD, PhD"
+pub fn full_name(p: &Physician) -> String {
+    let mut name = match &p.honorific {
+        Some(h) => format!("{h} {}", p.title),
+        None => p.title.clone(),
+    };
+    if let Some(c) = &p.credentials {
+        name.push_str(", ");
+        name.push_str(c);
+    }
+    name
+}
+
+pub fn physician<'a>(site: &'a Site, p: &'a Physician) -> PhysicianView<'a> {
+    PhysicianView {
+        slug: &p.slug,
+        title: &p.title,
+        path: &p.path,
+        description: p.description.as_deref(),
+        honorific: p.honorific.as_deref(),
+        credentials: p.credentials.as_deref(),
+        full_name: full_name(p),
+        services: p.services.iter().map(|&s| link_service(&site.services[s])).collect(),
+        locations: p.locations.iter().map(|&l| location_summary(&site.locations[l])).collect(),
+        accepting_new_patients: p.accepting_new_patients,
+        photo: p.photo.as_deref().map(|src| PhotoView { src, alt: format!("Portrait of {}", full_name(p)), width: 240, height: 300 }),
+    }
+}
+
+#[derive(Serialize)]
+pub struct PhysicianSummary<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub full_name: String,
+    pub credentials: Option<&'a str>,
+    pub services: Vec<Link<'a>>,
+    pub accepting_new_patients: Option<bool>,
+}
+
+pub fn physician_summaries(site: &Site) -> Vec<PhysicianSummary<'_>> {
+    site.physicians
+        .iter()
+        .map(|p| PhysicianSummary {
+            title: &p.title,
+            path: &p.path,
+            full_name: full_name(p),
+            credentials: p.credentials.as_deref(),
+            services: p.services.iter().map(|&s| link_service(&site.services[s])).collect(),
+            accepting_new_patients: p.accepting_new_patients,
+        })
+        .collect()
+}
+
+pub fn referral_groups(site: &Site) -> Vec<ReferralGroup<'_>> {
+    site.services
+        .iter()
+        .filter(|s| !s.reasons.is_empty())
+        .map(|s| ReferralGroup {
+            service: service_summary(site, s),
+            reasons: s.reasons.iter().map(|&r| reason_summary(&site.referrals[r])).collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_read_like_a_clinic_sign() {
+        let h = Hours { days: vec!["Mo", "Tu", "We", "Th", "Fr"], opens: "08:00".into(), closes: "17:30".into() };
+        let v = hours(&h);
+        assert_eq!((v.days.as_str(), v.opens.as_str(), v.closes.as_str()), ("Mon–Fri", "8:00 AM", "5:30 PM"));
+        let sat = hours(&Hours { days: vec!["Sa"], opens: "00:00".into(), closes: "12:00".into() });
+        assert_eq!((sat.days.as_str(), sat.opens.as_str(), sat.closes.as_str()), ("Sat", "12:00 AM", "12:00 PM"));
+    }
+
+    #[test]
+    fn specialty_labels_split_words() {
+        assert_eq!(specialty_label("PrimaryCare"), "Primary care");
+        assert_eq!(specialty_label("Oncologic"), "Oncologic");
+    }
+}

@@ -1,0 +1,20 @@
+//! handoff's one integration-test binary (`[[test]] name = "it"`).
+//!
+//! Every test drives the real `handoff` binary against a tiny site copied
+//! into a temporary folder (see `support`). One module per area:
+//!
+//! - `build`: the happy path, the output folder contract, `new`, global flags;
+//! - `determinism`: same input, same bytes;
+//! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
+//! - `vnu`: the built HTML passes the Nu HTML Checker.
+//!
+//! Run everything, with the tools installed, through `scripts/test`.
+
+// A test fails by panicking; unwrap/expect in the harness are the assertions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bad_input;
+mod build;
+mod determinism;
+mod support;
+mod vnu;
