@@ -55,6 +55,7 @@ fn nested_keys(parent: &str) -> &'static [&'static str] {
         "address" => &["street", "city", "region", "postal_code", "country"],
         "geo" => &["lat", "lng"],
         "hours" => &["days", "opens", "closes"],
+        "items" => &["id", "label", "required", "detail"],
         _ => &[],
     }
 }
