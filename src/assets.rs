@@ -3,7 +3,7 @@
 //! Each `themes/<theme>/css/*.css` is parsed, transpiled for the
 //! `[build] browsers` targets and (with `minify`) minified by lightningcss,
 //! then named by a hash of its bytes (`css/site.1a2b3c4d.css`) so browsers
-//! may cache it forever. Static files are listed (theme first, the site's
+//! may cache it forever; `js/*.js` are hashed the same way, unminified. Static files are listed (theme first, the site's
 //! `static/` overriding it), not copied: only `output` writes.
 
 use std::collections::BTreeMap;
@@ -44,14 +44,17 @@ pub fn build(root: &Path, theme: &Path, config: &Config, sources: &SourceSet) ->
     let mut assets = Assets::default();
     let mut diags = Diagnostics::new();
     let targets = targets(&config.build.browsers);
-    let css_dir = theme.join("css");
-    if css_dir.is_dir() {
-        for path in source::walk(&css_dir, root, &mut diags) {
-            if path.extension().and_then(|e| e.to_str()) != Some("css") {
+    for kind in ["css", "js"] {
+        let dir = theme.join(kind);
+        if !dir.is_dir() {
+            continue;
+        }
+        for path in source::walk(&dir, root, &mut diags) {
+            if path.extension().and_then(|e| e.to_str()) != Some(kind) {
                 continue;
             }
             let rel = display_path(root, &path);
-            let name = display_path(&css_dir, &path);
+            let name = display_path(&dir, &path);
             let text = match source::read_text(&path) {
                 Ok(t) => t,
                 Err(d) => {
@@ -59,13 +62,16 @@ pub fn build(root: &Path, theme: &Path, config: &Config, sources: &SourceSet) ->
                     continue;
                 }
             };
-            match compile_css(&text, &rel, targets, config.build.minify) {
-                Ok(css) => {
-                    let hash = blake3::hash(css.as_bytes()).to_hex();
-                    let stem = name.strip_suffix(".css").unwrap_or(&name);
-                    let out = format!("css/{stem}.{}.css", &hash[..8]);
-                    assets.manifest.insert(format!("css/{name}"), format!("/{out}"));
-                    assets.generated.insert(out, css.into_bytes());
+            // Scripts are served as written: they are small, and a JS
+            // minifier is one more thing that can break them.
+            let compiled = if kind == "css" { compile_css(&text, &rel, targets, config.build.minify) } else { Ok(text) };
+            match compiled {
+                Ok(code) => {
+                    let hash = blake3::hash(code.as_bytes()).to_hex();
+                    let stem = name.strip_suffix(&format!(".{kind}")).unwrap_or(&name);
+                    let out = format!("{kind}/{stem}.{}.{kind}", &hash[..8]);
+                    assets.manifest.insert(format!("{kind}/{name}"), format!("/{out}"));
+                    assets.generated.insert(out, code.into_bytes());
                 }
                 Err(d) => diags.push(d),
             }

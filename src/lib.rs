@@ -19,6 +19,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod forms;
 pub mod markdown;
 pub mod model;
 pub mod output;

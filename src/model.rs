@@ -12,6 +12,7 @@ use crate::content::{
     Address, Audience, ChecklistDoc, Document, Faq, Geo, Hours, Located, PageDoc, Referring, Urgency,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
+use crate::forms::FormKind;
 use crate::phone::Phone;
 use crate::source::{Section, SourceSet};
 
@@ -77,6 +78,16 @@ pub enum PageKind {
     Physician(usize),
     /// An old URL that redirects to the page at `target` (an index into `pages`).
     Alias { target: usize },
+    /// `/services/<slug>/refer/`: the referring-physician section.
+    Refer(usize),
+    /// `/services/<slug>/refer/packet/`: the printable referral packet.
+    Packet(usize),
+    /// `/refer/`: every service line's referral summary.
+    ReferHub,
+    /// `/request-appointment/`.
+    Appointment,
+    /// The page a form submission lands on.
+    Thanks(FormKind),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -462,6 +473,67 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
             );
         }
     }
+    // Pages handoff makes itself (SPEC §6, §7).
+    let generated = |path: String, kind: PageKind, title: String, description: Option<String>, crumbs: Vec<Crumb>| Page {
+        path,
+        kind,
+        title,
+        description,
+        body: None,
+        noindex: matches!(kind, PageKind::Thanks(_) | PageKind::Packet(_)),
+        updated: None,
+        breadcrumbs: crumbs,
+    };
+    let hub = Crumb { title: "Refer a patient".to_owned(), path: "/refer/".to_owned() };
+    let mut made: Vec<Page> = vec![
+        generated(
+            "/refer/".into(),
+            PageKind::ReferHub,
+            "Refer a patient".into(),
+            Some(format!("How to refer a patient to {}: what to send, how to send it, and how fast we answer, for every service line.", config.title)),
+            vec![home_crumb.clone()],
+        ),
+        generated(
+            "/request-appointment/".into(),
+            PageKind::Appointment,
+            "Request an appointment".into(),
+            Some(format!("Ask for an appointment at {}. Our team calls you back to find a time and answer your questions.", config.title)),
+            vec![home_crumb.clone()],
+        ),
+        generated("/refer/thanks/".into(), PageKind::Thanks(FormKind::Referral), "Thank you: we have your referral".into(), None, vec![home_crumb.clone(), hub.clone()]),
+        generated(
+            "/request-appointment/thanks/".into(),
+            PageKind::Thanks(FormKind::Appointment),
+            "Thank you: we have your request".into(),
+            None,
+            vec![home_crumb.clone(), Crumb { title: "Request an appointment".into(), path: "/request-appointment/".into() }],
+        ),
+    ];
+    for (i, s) in services.iter().enumerate() {
+        let mut c = crumbs(Section::Services);
+        c.push(Crumb { title: s.title.clone(), path: s.path.clone() });
+        made.push(generated(
+            format!("{}refer/", s.path),
+            PageKind::Refer(i),
+            format!("Refer a patient to {}", s.title),
+            Some(format!("Referring to {} at {}: who to refer, what to send, how to send it and how fast we respond.", s.title, config.title)),
+            c.clone(),
+        ));
+        c.push(Crumb { title: "Refer a patient".into(), path: format!("{}refer/", s.path) });
+        made.push(generated(format!("{}refer/packet/", s.path), PageKind::Packet(i), format!("{} referral packet", s.title), None, c));
+    }
+    for page in &made {
+        if let Some(file) = claimed.get(&page.path.to_lowercase()) {
+            diags.push(
+                Diagnostic::new(Code::Duplicate, format!("`{}` is the address of a page handoff makes (`{}`)", page.path, page.title))
+                    .in_file(sources.files[*file].rel.clone())
+                    .with_hint("rename the file or give it another `slug:`"),
+            );
+        }
+        claimed.insert(page.path.to_lowercase(), usize::MAX);
+    }
+    pages.extend(made.into_iter().map(|p| (p, None)));
+
     pages.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let mut pages: Vec<Page> = pages.into_iter().map(|(p, _)| p).collect();
     alias_pages.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));

@@ -10,6 +10,7 @@ use tera::Context;
 
 use crate::assets::Assets;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::forms::{self, FormKind, Placement};
 use crate::markdown;
 use crate::model::{Page, PageKind, Site};
 use crate::output::OutputSink;
@@ -48,6 +49,13 @@ pub fn render_all(
         diagnostics.extend(r?);
     }
     diagnostics.extend(check_inline_markdown(site, sources));
+    for kind in FormKind::ALL {
+        if let Some(schema) = forms::schema(site, kind) {
+            let mut bytes = serde_json::to_vec_pretty(&schema)?;
+            bytes.push(b'\n');
+            sink.put(&format!("forms/{}.schema.json", kind.as_str()), &bytes)?;
+        }
+    }
     for (rel, bytes) in &assets.generated {
         sink.put(rel, bytes)?;
     }
@@ -70,6 +78,11 @@ fn template_name(kind: PageKind) -> &'static str {
         PageKind::Location(_) => "location.html",
         PageKind::Physician(_) => "physician.html",
         PageKind::Alias { .. } => "alias.html",
+        PageKind::Refer(_) => "refer.html",
+        PageKind::Packet(_) => "packet.html",
+        PageKind::ReferHub => "refer_hub.html",
+        PageKind::Appointment => "appointment.html",
+        PageKind::Thanks(_) => "thanks.html",
     }
 }
 
@@ -140,6 +153,23 @@ fn render_page(
         PageKind::Location(i) => ctx.insert("location", &view::location(site, &site.locations[i])),
         PageKind::Physician(i) => ctx.insert("physician", &view::physician(site, &site.physicians[i])),
         PageKind::Alias { target } => ctx.insert("redirect_to", &site.pages[target].path),
+        PageKind::Refer(i) => {
+            ctx.insert("service", &view::service(site, &site.services[i]));
+            ctx.insert("form", &forms::spec(site, FormKind::Referral, &Placement { page: &page.path, service: Some(i), reason: None }));
+        }
+        PageKind::Packet(i) => ctx.insert("service", &view::service(site, &site.services[i])),
+        PageKind::ReferHub => {
+            ctx.insert("services", &site.services.iter().map(|s| view::refer_summary(site, s)).collect::<Vec<_>>());
+            ctx.insert("form", &forms::spec(site, FormKind::Referral, &Placement { page: &page.path, service: None, reason: None }));
+        }
+        PageKind::Appointment => {
+            ctx.insert("services", &site.services.iter().map(|s| view::refer_summary(site, s)).collect::<Vec<_>>());
+            ctx.insert("form", &forms::spec(site, FormKind::Appointment, &Placement { page: &page.path, service: None, reason: None }));
+        }
+        PageKind::Thanks(kind) => {
+            ctx.insert("form_kind", kind.as_str());
+            ctx.insert("services", &site.services.iter().map(|s| view::refer_summary(site, s)).collect::<Vec<_>>());
+        }
     }
     let name = template_name(page.kind);
     let html = match templates.render(name, &ctx, &page.path) {

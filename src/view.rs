@@ -289,6 +289,11 @@ pub fn kind_name(kind: PageKind) -> &'static str {
         PageKind::Location(_) => "location",
         PageKind::Physician(_) => "physician",
         PageKind::Alias { .. } => "alias",
+        PageKind::Refer(_) => "refer",
+        PageKind::Packet(_) => "packet",
+        PageKind::ReferHub => "refer_hub",
+        PageKind::Appointment => "appointment",
+        PageKind::Thanks(_) => "thanks",
     }
 }
 
@@ -534,6 +539,44 @@ pub fn referral_groups(site: &Site) -> Vec<ReferralGroup<'_>> {
             reasons: s.reasons.iter().map(|&r| reason_summary(&site.referrals[r])).collect(),
         })
         .collect()
+}
+
+/// One service line as the `/refer/` hub and thanks pages compare them.
+#[derive(Serialize)]
+pub struct ReferSummary<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub refer_path: String,
+    pub packet_path: String,
+    pub response_time: Option<&'a str>,
+    pub phone: Option<&'a Phone>,
+    pub fax: Option<&'a Phone>,
+    pub email: Option<&'a str>,
+    pub portal: Option<&'a str>,
+    pub urgent: Option<&'a str>,
+    /// Labels of the required checklist items.
+    pub required_items: Vec<&'a str>,
+    pub items_count: usize,
+}
+
+pub fn refer_summary<'a>(site: &'a Site, s: &'a Service) -> ReferSummary<'a> {
+    let checklist = s.checklist.as_deref().and_then(|id| site.checklists.get(id));
+    ReferSummary {
+        slug: &s.slug,
+        title: &s.title,
+        path: &s.path,
+        refer_path: format!("{}refer/", s.path),
+        packet_path: format!("{}refer/packet/", s.path),
+        response_time: s.referring.response_time.as_deref(),
+        phone: s.referring.phone.as_ref(),
+        fax: s.referring.fax.as_ref(),
+        email: s.referring.email.as_deref(),
+        portal: s.referring.portal.as_deref(),
+        urgent: s.referring.urgent.as_deref(),
+        required_items: checklist.map(|c| c.items.iter().filter(|i| i.required).map(|i| i.label.as_str()).collect()).unwrap_or_default(),
+        items_count: checklist.map_or(0, |c| c.items.len()),
+    }
 }
 
 #[cfg(test)]
