@@ -530,7 +530,6 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
                     .with_hint("rename the file or give it another `slug:`"),
             );
         }
-        claimed.insert(page.path.to_lowercase(), usize::MAX);
     }
     pages.extend(made.into_iter().map(|p| (p, None)));
 
@@ -539,7 +538,7 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
     alias_pages.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     for (path, file, loc) in alias_pages {
         let Some(target) = pages.iter().position(|p| p.body.is_some_and(|(f, _)| f == file)) else { continue };
-        if claimed.contains_key(&path.to_lowercase()) {
+        if claimed.contains_key(&path.to_lowercase()) || pages.iter().any(|p| p.path.eq_ignore_ascii_case(&path)) {
             diags.push(
                 at(sources, file, &loc, Code::Duplicate, format!("alias `{path}` is already the address of another page"))
                     .with_hint("remove the alias, or move the other page"),

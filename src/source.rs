@@ -104,7 +104,25 @@ pub fn scan(root: &Path) -> (SourceSet, Diagnostics) {
     }
     set.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     set.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+    diags.extend(case_collisions(&set));
     (set, diags)
+}
+
+/// Files whose paths differ only in case become one file on macOS and
+/// Windows checkouts and on many hosts: refuse them everywhere.
+fn case_collisions(set: &SourceSet) -> Diagnostics {
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    let mut diags = Diagnostics::new();
+    for f in &set.files {
+        if let Some(first) = seen.insert(f.rel.to_lowercase(), &f.rel) {
+            diags.push(
+                Diagnostic::new(Code::Duplicate, format!("`{first}` and `{}` differ only in upper/lower case", f.rel))
+                    .in_file(f.rel.clone())
+                    .with_hint("rename one of them: page addresses use lower-case letters only"),
+            );
+        }
+    }
+    diags
 }
 
 /// Lists files under `dir` (following symlinks, refusing loops), skipping

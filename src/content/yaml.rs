@@ -51,6 +51,7 @@ pub struct Parsed<T> {
 /// Parses `text` as `T`, collecting unknown keys instead of failing on them,
 /// so a writer sees all of them in one run.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, YamlError> {
+    check_depth(text)?;
     // An empty document means "no keys", not null.
     let text = if text.trim().is_empty() { "{}" } else { text };
     let mut unknown_keys = Vec::new();
@@ -58,6 +59,61 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, YamlError> {
     let value = serde_ignored::deserialize(de, |path| unknown_keys.push(segments(&path)))
         .map_err(|e| yaml_error(&e))?;
     Ok(Parsed { value, unknown_keys })
+}
+
+/// Front matter and checklists are shallow; deeper than this is a mistake
+/// or an attack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses deeply nested flow collections (`[[[[…`) and indentation before
+/// parsing: the YAML parser's time grows with the square of the depth.
+fn check_depth(text: &str) -> Result<(), YamlError> {
+    let too_deep = |offset: usize| YamlError {
+        offset: Some(offset),
+        message: format!("values are nested more than {MAX_DEPTH} levels deep"),
+        limit: true,
+    };
+    let (mut depth, mut quote, mut comment, mut line_start) = (0usize, None::<char>, false, true);
+    let mut indent = 0usize;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            comment = false;
+            line_start = true;
+            indent = 0;
+            if quote == Some('"') || quote == Some('\'') {
+                continue;
+            }
+            continue;
+        }
+        if line_start {
+            if c == ' ' || c == '-' {
+                indent += 1;
+                if indent > MAX_DEPTH * 4 {
+                    return Err(too_deep(i));
+                }
+                continue;
+            }
+            line_start = false;
+        }
+        if comment {
+            continue;
+        }
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(too_deep(i));
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, _) => {}
+        }
+    }
+    Ok(())
 }
 
 fn segments(path: &serde_ignored::Path<'_>) -> Vec<Seg> {
@@ -194,9 +250,11 @@ mod tests {
         // is skipped without recursion and reported as unknown. Either way a
         // finding, never a stack overflow.
         let deep = format!("title: {}{}", "[".repeat(5000), "]".repeat(5000));
-        assert!(parse::<Doc>(&deep).is_err());
-        let deep = format!("extra: {}{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(parse::<Doc>(&deep).unwrap_err().limit);
+        let deep = format!("extra: {}{}", "[".repeat(60), "]".repeat(60));
         assert_eq!(parse::<Doc>(&deep).unwrap().unknown_keys.len(), 1);
+        let quoted = format!("title: \"{}\"", "[".repeat(500));
+        assert!(parse::<Doc>(&quoted).is_ok());
         let deep = format!("inner: {{name: {}{}}}", "{a: ".repeat(5000), "}".repeat(5000));
         assert!(parse::<Doc>(&deep).is_err());
         let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");

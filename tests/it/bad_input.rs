@@ -41,7 +41,9 @@ fn unknown_site_key_with_hint() {
 #[test]
 fn missing_base_url() {
     let out = case("missing_base_url").expect_failed_build();
-    out.diagnostic("E003").mentions("base_url");
+    out.expect_stderr_contains("base_url")
+        .diagnostic("E003")
+        .mentions("base_url");
 }
 
 #[test]
@@ -63,7 +65,8 @@ fn invalid_yaml_names_its_line_in_the_file() {
     // `description: Heart care: rhythm …` is line 3 of the file (line 2 of
     // the YAML): the finding is in file coordinates.
     let out = case("invalid_yaml").expect_failed_build();
-    out.diagnostic("E011").at("content/services/cardiology.md", 3);
+    out.diagnostic("E011")
+        .at("content/services/cardiology.md", 3);
 }
 
 #[test]
@@ -135,7 +138,8 @@ fn invalid_date() {
 #[test]
 fn deeply_nested_yaml() {
     let out = case("deep_nesting").expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic_any(&["E015", "E011"]).in_file("content/about.md");
+    out.diagnostic_any(&["E015", "E011"])
+        .in_file("content/about.md");
 }
 
 #[test]
@@ -149,7 +153,8 @@ fn very_deeply_nested_yaml_does_not_overflow_the_stack() {
     );
     site.write("content/about.md", &text);
     let out = site.expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic_any(&["E015", "E011"]).in_file("content/about.md");
+    out.diagnostic_any(&["E015", "E011"])
+        .in_file("content/about.md");
 }
 
 #[test]
@@ -157,7 +162,8 @@ fn yaml_alias_bomb() {
     // 9 levels of 9 aliases: expanded, 9^9 (387 million) strings. It must
     // fail fast, not eat the machine.
     let out = case("alias_bomb").expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic_any(&["E015", "E011"]).in_file("content/about.md");
+    out.diagnostic_any(&["E015", "E011"])
+        .in_file("content/about.md");
 }
 
 #[test]
@@ -185,7 +191,8 @@ fn alias_bomb_in_a_checklist() {
 #[test]
 fn invalid_utf8() {
     let site = case("invalid_utf8");
-    let mut bytes = b"---\ntitle: About us\ndescription: Who we are.\n---\nWe are a small practice".to_vec();
+    let mut bytes =
+        b"---\ntitle: About us\ndescription: Who we are.\n---\nWe are a small practice".to_vec();
     bytes.extend_from_slice(&[0xFF, 0xFE, 0xC3, 0x28]);
     bytes.extend_from_slice(b" on Main Street.\n");
     site.write_bytes("content/about.md", &bytes);
@@ -327,7 +334,11 @@ fn dangling_extends_with_hint() {
 fn dangling_physician_references() {
     let out = case("dangling_physician").expect_failed_build();
     let found = out.diagnostics_with("E020");
-    assert!(found.len() >= 2, "expected two E020 findings\n{}", out.report());
+    assert!(
+        found.len() >= 2,
+        "expected two E020 findings\n{}",
+        out.report()
+    );
     out.expect_finding_at("E020", "content/physicians/ana-ruiz.md", 4)
         .expect_finding_at("E020", "content/physicians/ana-ruiz.md", 6);
 }

@@ -36,7 +36,9 @@ fn hashed_stylesheet(site: &SiteTest, output: &std::path::Path) -> String {
         .filter(|n| {
             n.strip_prefix("site.")
                 .and_then(|rest| rest.strip_suffix(".css"))
-                .is_some_and(|hash| !hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric()))
+                .is_some_and(|hash| {
+                    !hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric())
+                })
         })
         .collect();
     assert!(
@@ -49,7 +51,10 @@ fn hashed_stylesheet(site: &SiteTest, output: &std::path::Path) -> String {
 #[test]
 fn builds_every_page_kind() {
     let site = SiteTest::fixture(BASIC);
-    site.build(&[]).expect_success().expect_no_findings();
+    site.build(&[])
+        .expect_success()
+        .expect_no_findings()
+        .expect_stderr_not_contains("error");
 
     for page in EXPECTED_PAGES {
         let html = site.expect_file(&format!("public/{page}"));
@@ -100,7 +105,10 @@ fn static_files_are_copied_as_is() {
 
     let original = fs::read(site.path("static/images/logo.svg")).unwrap();
     let copied = fs::read(site.path("public/images/logo.svg")).unwrap();
-    assert_eq!(original, copied, "static/images/logo.svg changed on the way");
+    assert_eq!(
+        original, copied,
+        "static/images/logo.svg changed on the way"
+    );
 }
 
 #[test]
@@ -115,10 +123,14 @@ fn site_template_overrides_the_theme() {
             || about.contains("Rendered by the site&#x27;s own templates/page.html"),
         "about/ was not rendered with the site's templates/page.html:\n{about}"
     );
-    assert!(about.contains("Our team"), "the Markdown body is missing:\n{about}");
+    assert!(
+        about.contains("Our team"),
+        "the Markdown body is missing:\n{about}"
+    );
     let home = site.read("public/index.html");
     assert!(
-        !home.contains("site&#39;s own templates/page.html") && !home.contains("site's own templates/page.html"),
+        !home.contains("site&#39;s own templates/page.html")
+            && !home.contains("site's own templates/page.html"),
         "the home page must use index.html, not the page.html override"
     );
 }
@@ -139,7 +151,11 @@ fn output_flag_writes_elsewhere_relative_to_the_working_folder() {
     site.build(&["--output", "elsewhere"]).expect_success();
 
     let out = site.work_dir().join("elsewhere");
-    assert!(out.join("index.html").is_file(), "{}", crate::support::listing(site.work_dir()));
+    assert!(
+        out.join("index.html").is_file(),
+        "{}",
+        crate::support::listing(site.work_dir())
+    );
     assert!(out.join(".handoff-output").is_file());
     hashed_stylesheet(&site, &out);
     site.expect_no_file("public");
@@ -201,7 +217,10 @@ fn refuses_to_replace_a_foreign_output_folder() {
     let out = site.build(&["--output", "my-documents"]);
     out.expect_exit(1).diagnostic("E005");
     before.expect_unchanged(&DirSnapshot::of(&foreign), &out.report());
-    assert_eq!(fs::read_to_string(foreign.join("notes.txt")).unwrap(), "do not delete\n");
+    assert_eq!(
+        fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+        "do not delete\n"
+    );
     site.expect_no_staging_left(&foreign);
 }
 
@@ -239,11 +258,19 @@ fn quiet_build_of_a_clean_site_prints_nothing() {
     let root = site.root().to_string_lossy().into_owned();
     let out = site.run(&["--quiet", "--root", &root, "build"]);
     out.expect_success();
-    assert!(out.stderr.trim().is_empty(), "--quiet printed:\n{}", out.report());
+    assert!(
+        out.stderr.trim().is_empty(),
+        "--quiet printed:\n{}",
+        out.report()
+    );
 
     let out = site.run(&["build", "--quiet", "--root", &root]);
     out.expect_success();
-    assert!(out.stderr.trim().is_empty(), "--quiet printed:\n{}", out.report());
+    assert!(
+        out.stderr.trim().is_empty(),
+        "--quiet printed:\n{}",
+        out.report()
+    );
 }
 
 #[test]
@@ -290,10 +317,18 @@ fn new_scaffolds_a_site_that_builds() {
     site.run(&["new", "my-site"]).expect_success();
 
     let new_root = site.work_dir().join("my-site");
-    assert!(new_root.join("site.toml").is_file(), "{}", crate::support::listing(site.work_dir()));
+    assert!(
+        new_root.join("site.toml").is_file(),
+        "{}",
+        crate::support::listing(site.work_dir())
+    );
     let root = new_root.to_string_lossy().into_owned();
     site.run(&["--root", &root, "build"]).expect_success();
-    assert!(new_root.join("public/index.html").is_file(), "{}", crate::support::listing(site.work_dir()));
+    assert!(
+        new_root.join("public/index.html").is_file(),
+        "{}",
+        crate::support::listing(site.work_dir())
+    );
 }
 
 #[test]

@@ -359,7 +359,8 @@ pub fn copy_tree(src: &Path, dst: &Path, order: CopyOrder) {
         let to = dst.join(rel);
         let kind = entry.file_type();
         if kind.is_dir() {
-            fs::create_dir_all(&to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
+            fs::create_dir_all(&to)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
             continue;
         }
         if let Some(parent) = to.parent() {
@@ -372,7 +373,11 @@ pub fn copy_tree(src: &Path, dst: &Path, order: CopyOrder) {
                 .unwrap_or_else(|e| panic!("cannot link {}: {e}", to.display()));
         } else {
             fs::copy(entry.path(), &to).unwrap_or_else(|e| {
-                panic!("cannot copy {} to {}: {e}", entry.path().display(), to.display())
+                panic!(
+                    "cannot copy {} to {}: {e}",
+                    entry.path().display(),
+                    to.display()
+                )
             });
         }
     }
@@ -740,7 +745,11 @@ fn parse_location(loc: &str) -> (String, Option<u32>, Option<u32>) {
         [c, l, file] if num(c).is_some() && num(l).is_some() => {
             ((*file).to_owned(), num(l), num(c))
         }
-        [l, rest @ ..] if num(l).is_some() => (rest.iter().rev().copied().collect::<Vec<_>>().join(":"), num(l), None),
+        [l, rest @ ..] if num(l).is_some() => (
+            rest.iter().rev().copied().collect::<Vec<_>>().join(":"),
+            num(l),
+            None,
+        ),
         _ => (loc.to_owned(), None, None),
     }
 }
@@ -782,7 +791,11 @@ pub struct DirSnapshot {
 
 impl DirSnapshot {
     pub fn of(root: &Path) -> DirSnapshot {
-        assert!(root.is_dir(), "cannot snapshot {}: not a folder", root.display());
+        assert!(
+            root.is_dir(),
+            "cannot snapshot {}: not a folder",
+            root.display()
+        );
         let mut entries = BTreeMap::new();
         for entry in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
             let entry = entry.unwrap_or_else(|e| panic!("cannot walk {}: {e}", root.display()));
@@ -892,9 +905,15 @@ impl DirSnapshot {
 fn describe_change(path: &str, a: &Entry, b: &Entry) -> String {
     match (a, b) {
         (Entry::File(x), Entry::File(y)) => {
-            let at = x.iter().zip(y.iter()).position(|(p, q)| p != q).unwrap_or(x.len().min(y.len()));
+            let at = x
+                .iter()
+                .zip(y.iter())
+                .position(|(p, q)| p != q)
+                .unwrap_or(x.len().min(y.len()));
             let lo = at.saturating_sub(40);
-            let show = |v: &[u8]| String::from_utf8_lossy(&v[lo.min(v.len())..(at + 40).min(v.len())]).into_owned();
+            let show = |v: &[u8]| {
+                String::from_utf8_lossy(&v[lo.min(v.len())..(at + 40).min(v.len())]).into_owned()
+            };
             format!(
                 "{path}: differs at byte {at} ({} vs {} bytes)\n      {:?}\n      {:?}",
                 x.len(),
@@ -903,7 +922,11 @@ fn describe_change(path: &str, a: &Entry, b: &Entry) -> String {
                 show(y)
             )
         }
-        _ => format!("{path}: {a:?} became {b:?}", a = kind_name(a), b = kind_name(b)),
+        _ => format!(
+            "{path}: {a:?} became {b:?}",
+            a = kind_name(a),
+            b = kind_name(b)
+        ),
     }
 }
 
@@ -990,7 +1013,10 @@ error: build failed with 2 errors
         assert_eq!(found.len(), 3);
         assert_eq!(found[0].code, "E020");
         assert_eq!(found[0].severity, "error");
-        assert_eq!(found[0].file.as_deref(), Some("content/referrals/lung-nodule.md"));
+        assert_eq!(
+            found[0].file.as_deref(),
+            Some("content/referrals/lung-nodule.md")
+        );
         assert_eq!((found[0].line, found[0].column), (Some(4), Some(10)));
         assert!(found[0].text.contains("did you mean `thoracic-oncology`?"));
         assert_eq!(found[1].severity, "warning");
@@ -1014,7 +1040,9 @@ error: build failed with 2 errors
 
     #[test]
     fn strips_colour_codes() {
-        let found = parse_diagnostics("\u{1b}[1;31merror[E010]\u{1b}[0m: front matter is not closed\n --> content/a.md:1:1\n");
+        let found = parse_diagnostics(
+            "\u{1b}[1;31merror[E010]\u{1b}[0m: front matter is not closed\n --> content/a.md:1:1\n",
+        );
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, "E010");
     }

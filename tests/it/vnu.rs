@@ -66,7 +66,10 @@ fn html_count(dir: &Path) -> usize {
 fn example_site_is_valid_html() {
     let site = SiteTest::example();
     site.build(&[]).expect_success();
-    assert!(html_count(&site.public()) > 0, "the example site built no HTML");
+    assert!(
+        html_count(&site.public()) > 0,
+        "the example site built no HTML"
+    );
     expect_valid_html(&site.public());
 }
 
@@ -84,8 +87,15 @@ fn vnu_reports_invalid_html() {
     let site = SiteTest::empty();
     let dir = site.work_dir().join("bad");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("index.html"), "<!DOCTYPE html><html lang=en><title>x</title><p><div></p>").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!DOCTYPE html><html lang=en><title>x</title><p><div></p>",
+    )
+    .unwrap();
     let (passed, report) = run_vnu(&dir);
     assert!(!passed, "vnu accepted invalid HTML: is it really running?");
-    assert!(report.contains("index.html"), "vnu's report does not name the file:\n{report}");
+    assert!(
+        report.contains("index.html"),
+        "vnu's report does not name the file:\n{report}"
+    );
 }
