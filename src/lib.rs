@@ -20,11 +20,13 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod forms;
+pub mod jsonld;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod phone;
 pub mod render;
+pub mod site_files;
 pub mod source;
 pub mod templates;
 pub mod view;
@@ -73,6 +75,8 @@ pub struct Prepared {
     pub templates: templates::Templates,
     pub assets: assets::Assets,
     pub warnings: Diagnostics,
+    /// `--base-url` differs from site.toml's: a preview, kept out of search.
+    pub preview: bool,
 }
 
 /// Reads and validates the whole site; nothing is written.
@@ -93,6 +97,7 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Vec<(&'static str, std::time::
     let config_text = source::read_text(&config_path)
         .map_err(|d| BuildError::Findings(Diagnostics::from(d.in_file(config::FILE))))?;
     let mut config = config::parse(&config_text).map_err(BuildError::Findings)?;
+    let live_base_url = config.base_url.clone();
     if let Some(url) = &opts.base_url {
         config.base_url = config::BaseUrl::parse(url).map_err(|msg| {
             BuildError::Findings(Diagnostics::from(
@@ -146,7 +151,8 @@ pub fn prepare(opts: &BuildOptions, timings: &mut Vec<(&'static str, std::time::
     lap("theme", timings);
     match (site, assets, templates) {
         (Some(site), Ok(assets), Ok(Some(templates))) if !diags.has_errors() => {
-            Ok(Prepared { site, sources, templates, assets, warnings: diags })
+            let preview = site.config.base_url != live_base_url;
+            Ok(Prepared { site, sources, templates, assets, warnings: diags, preview })
         }
         (_, assets, templates) => {
             if let Err(d) = assets {
@@ -174,7 +180,8 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     output::check_replaceable(&output, &shown).map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
     let t = Instant::now();
     let staging = output::StagingDir::create(&output).map_err(BuildError::Io)?;
-    let rendered = render::render_all(&prepared.site, &prepared.sources, &prepared.templates, &prepared.assets, &staging);
+    let render_opts = view::RenderOptions { preview: prepared.preview };
+    let rendered = render::render_all(&prepared.site, &prepared.sources, &prepared.templates, &prepared.assets, render_opts, &staging);
     let rendered = match rendered {
         Ok(r) => r,
         Err(e) => {

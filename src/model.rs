@@ -88,6 +88,8 @@ pub enum PageKind {
     Appointment,
     /// The page a form submission lands on.
     Thanks(FormKind),
+    /// `/404.html`, which hosts serve for unknown addresses.
+    NotFound,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -480,7 +482,7 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
         title,
         description,
         body: None,
-        noindex: matches!(kind, PageKind::Thanks(_) | PageKind::Packet(_)),
+        noindex: matches!(kind, PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound),
         updated: None,
         breadcrumbs: crumbs,
     };
@@ -509,6 +511,7 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
             vec![home_crumb.clone(), Crumb { title: "Request an appointment".into(), path: "/request-appointment/".into() }],
         ),
     ];
+    made.push(generated("/404.html".into(), PageKind::NotFound, "Page not found".into(), None, vec![home_crumb.clone()]));
     for (i, s) in services.iter().enumerate() {
         let mut c = crumbs(Section::Services);
         c.push(Crumb { title: s.title.clone(), path: s.path.clone() });

@@ -10,13 +10,15 @@ use tera::Context;
 
 use crate::assets::Assets;
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::content::Audience;
 use crate::forms::{self, FormKind, Placement};
+use crate::site_files;
 use crate::markdown;
 use crate::model::{Page, PageKind, Site};
 use crate::output::OutputSink;
 use crate::source::{Section, SourceSet};
 use crate::templates::Templates;
-use crate::view;
+use crate::view::{self, RenderOptions};
 
 /// Descriptions longer than this are cut off in search results.
 pub const DESCRIPTION_MAX: usize = 160;
@@ -35,6 +37,7 @@ pub fn render_all(
     sources: &SourceSet,
     templates: &Templates,
     assets: &Assets,
+    opts: RenderOptions,
     sink: &dyn OutputSink,
 ) -> anyhow::Result<Rendered> {
     let mut templates_ctx = Context::new();
@@ -42,7 +45,7 @@ pub fn render_all(
     let results: Vec<anyhow::Result<Diagnostics>> = site
         .pages
         .par_iter()
-        .map(|page| render_page(site, sources, templates, &templates_ctx, page, sink))
+        .map(|page| render_page(site, sources, templates, &templates_ctx, page, opts, sink))
         .collect();
     let mut diagnostics = Diagnostics::new();
     for r in results {
@@ -56,6 +59,10 @@ pub fn render_all(
             sink.put(&format!("forms/{}.schema.json", kind.as_str()), &bytes)?;
         }
     }
+    sink.put("sitemap.xml", site_files::sitemap(site).as_bytes())?;
+    sink.put("robots.txt", site_files::robots(&site.config, opts.preview).as_bytes())?;
+    sink.put("_redirects", site_files::redirects(site).as_bytes())?;
+    sink.put("_headers", site_files::headers(&site.config).as_bytes())?;
     for (rel, bytes) in &assets.generated {
         sink.put(rel, bytes)?;
     }
@@ -83,6 +90,7 @@ fn template_name(kind: PageKind) -> &'static str {
         PageKind::ReferHub => "refer_hub.html",
         PageKind::Appointment => "appointment.html",
         PageKind::Thanks(_) => "thanks.html",
+        PageKind::NotFound => "404.html",
     }
 }
 
@@ -104,6 +112,7 @@ fn render_page(
     templates: &Templates,
     base: &Context,
     page: &Page,
+    opts: RenderOptions,
     sink: &dyn OutputSink,
 ) -> anyhow::Result<Diagnostics> {
     let mut diags = Diagnostics::new();
@@ -129,8 +138,28 @@ fn render_page(
     if diags.has_errors() {
         return Ok(diags);
     }
+    let at = |service: Option<usize>, reason: Option<usize>| Placement { page: &page.path, service, reason };
+    let (form, appointment_form) = match page.kind {
+        PageKind::Refer(i) => (forms::spec(site, FormKind::Referral, &at(Some(i), None)), None),
+        PageKind::ReferHub => (forms::spec(site, FormKind::Referral, &at(None, None)), None),
+        PageKind::Appointment => (forms::spec(site, FormKind::Appointment, &at(None, None)), None),
+        PageKind::Referral(i) => {
+            let r = &site.referrals[i];
+            let clinicians = matches!(r.audience, Audience::Clinician | Audience::Both);
+            let patients = matches!(r.audience, Audience::Patient | Audience::Both);
+            let place = at(Some(r.service), Some(i));
+            (
+                if clinicians { forms::spec(site, FormKind::Referral, &place) } else { None },
+                if patients { forms::spec(site, FormKind::Appointment, &place) } else { None },
+            )
+        }
+        _ => (None, None),
+    };
+    let has_form = form.is_some() || appointment_form.is_some();
     let mut ctx = base.clone();
-    ctx.insert("page", &view::page(site, page, &body));
+    ctx.insert("page", &view::page(site, page, &body, opts, has_form));
+    ctx.insert("form", &form);
+    ctx.insert("appointment_form", &appointment_form);
     match page.kind {
         PageKind::Home => {
             ctx.insert("services", &view::site(site).nav.services);
@@ -139,7 +168,7 @@ fn render_page(
             reasons.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
             ctx.insert("referral_reasons", &reasons.into_iter().take(12).map(view::reason_summary).collect::<Vec<_>>());
         }
-        PageKind::Plain => {}
+        PageKind::Plain | PageKind::NotFound => {}
         PageKind::SectionIndex(Section::Services) => {
             ctx.insert("services", &site.services.iter().map(|s| view::service_summary(site, s)).collect::<Vec<_>>());
         }
@@ -148,23 +177,13 @@ fn render_page(
             ctx.insert("locations", &site.locations.iter().map(view::location_summary).collect::<Vec<_>>());
         }
         PageKind::SectionIndex(Section::Physicians) => ctx.insert("physicians", &view::physician_summaries(site)),
-        PageKind::Service(i) => ctx.insert("service", &view::service(site, &site.services[i])),
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => ctx.insert("service", &view::service(site, &site.services[i])),
         PageKind::Referral(i) => ctx.insert("referral", &view::referral(site, &site.referrals[i])),
         PageKind::Location(i) => ctx.insert("location", &view::location(site, &site.locations[i])),
         PageKind::Physician(i) => ctx.insert("physician", &view::physician(site, &site.physicians[i])),
         PageKind::Alias { target } => ctx.insert("redirect_to", &site.pages[target].path),
-        PageKind::Refer(i) => {
-            ctx.insert("service", &view::service(site, &site.services[i]));
-            ctx.insert("form", &forms::spec(site, FormKind::Referral, &Placement { page: &page.path, service: Some(i), reason: None }));
-        }
-        PageKind::Packet(i) => ctx.insert("service", &view::service(site, &site.services[i])),
-        PageKind::ReferHub => {
+        PageKind::ReferHub | PageKind::Appointment => {
             ctx.insert("services", &site.services.iter().map(|s| view::refer_summary(site, s)).collect::<Vec<_>>());
-            ctx.insert("form", &forms::spec(site, FormKind::Referral, &Placement { page: &page.path, service: None, reason: None }));
-        }
-        PageKind::Appointment => {
-            ctx.insert("services", &site.services.iter().map(|s| view::refer_summary(site, s)).collect::<Vec<_>>());
-            ctx.insert("form", &forms::spec(site, FormKind::Appointment, &Placement { page: &page.path, service: None, reason: None }));
         }
         PageKind::Thanks(kind) => {
             ctx.insert("form_kind", kind.as_str());

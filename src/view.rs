@@ -60,6 +60,12 @@ pub struct PageView<'a> {
     pub breadcrumbs: Vec<Link<'a>>,
     pub noindex: bool,
     pub updated: Option<&'a str>,
+    /// The page's schema.org JSON-LD, escaped for a `<script>` element.
+    pub jsonld: String,
+    /// Content-Security-Policy for a `<meta>` tag on pages with a form.
+    pub csp: Option<String>,
+    /// Absolute URL of the image for link previews (the logo).
+    pub image: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -260,7 +266,17 @@ pub fn site(site: &Site) -> SiteView<'_> {
     }
 }
 
-pub fn page<'a>(site: &'a Site, page: &'a Page, content: &'a str) -> PageView<'a> {
+/// Options of a render that change every page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// A preview build (another `--base-url`): noindex everywhere.
+    pub preview: bool,
+}
+
+pub fn page<'a>(site: &'a Site, page: &'a Page, content: &'a str, opts: RenderOptions, has_form: bool) -> PageView<'a> {
+    let image = site.config.organization.logo.as_deref().map(|l| {
+        if l.starts_with("https://") { l.to_owned() } else { site.config.base_url.join(l) }
+    });
     PageView {
         kind: kind_name(page.kind),
         title: &page.title,
@@ -269,8 +285,11 @@ pub fn page<'a>(site: &'a Site, page: &'a Page, content: &'a str) -> PageView<'a
         permalink: site.config.base_url.join(&page.path),
         content,
         breadcrumbs: page.breadcrumbs.iter().map(|c| Link { title: &c.title, path: &c.path }).collect(),
-        noindex: page.noindex,
+        noindex: page.noindex || opts.preview,
         updated: page.updated.as_deref(),
+        jsonld: crate::jsonld::page_graph(site, page),
+        csp: has_form.then(|| crate::site_files::csp(&site.config, true)),
+        image,
     }
 }
 
@@ -294,6 +313,7 @@ pub fn kind_name(kind: PageKind) -> &'static str {
         PageKind::ReferHub => "refer_hub",
         PageKind::Appointment => "appointment",
         PageKind::Thanks(_) => "thanks",
+        PageKind::NotFound => "not_found",
     }
 }
 

@@ -343,6 +343,7 @@ pub enum CopyOrder {
 /// Copies the folder `src` to `dst` (files, folders and symlinks as links).
 pub fn copy_tree(src: &Path, dst: &Path, order: CopyOrder) {
     let mut entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(src)
+        .min_depth(1)
         .sort_by_file_name()
         .into_iter()
         .map(|entry| entry.unwrap_or_else(|e| panic!("cannot walk {}: {e}", src.display())))

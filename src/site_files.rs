@@ -1,0 +1,125 @@
+//! The files every deployed site needs besides pages (SPEC §8):
+//! `sitemap.xml`, `robots.txt`, `_redirects`, `_headers`, and the
+//! Content-Security-Policy they and form pages share. Pure functions over
+//! the model; `render` writes what they return.
+
+use crate::config::{Backend, Config};
+use crate::model::{PageKind, Site};
+
+/// Whether a page belongs in the sitemap.
+pub fn indexable(kind: PageKind, noindex: bool) -> bool {
+    !noindex && !matches!(kind, PageKind::Alias { .. } | PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound)
+}
+
+/// `sitemap.xml` per sitemaps.org 0.9: indexable pages, lastmod from `updated`.
+pub fn sitemap(site: &Site) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for page in site.pages.iter().filter(|p| indexable(p.kind, p.noindex)) {
+        out.push_str("  <url><loc>");
+        out.push_str(&xml_escape(&site.config.base_url.join(&page.path)));
+        out.push_str("</loc>");
+        if let Some(u) = &page.updated {
+            out.push_str("<lastmod>");
+            out.push_str(&xml_escape(u));
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
+
+/// `robots.txt`: the sitemap for the live site; everything closed for a preview.
+pub fn robots(config: &Config, preview: bool) -> String {
+    if preview {
+        "# Preview build: not for search engines.\nUser-agent: *\nDisallow: /\n".to_owned()
+    } else {
+        format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url.as_str())
+    }
+}
+
+/// `_redirects` (Netlify, Cloudflare Pages): one permanent redirect per alias.
+pub fn redirects(site: &Site) -> String {
+    let mut out = String::new();
+    for page in &site.pages {
+        if let PageKind::Alias { target } = page.kind {
+            out.push_str(&format!("{} {} 301\n", page.path, site.pages[target].path));
+        }
+    }
+    out
+}
+
+/// The origin (`https://host[:port]`) of the intake backend's form action
+/// and fetch target, if it is not this site.
+fn intake_origins(config: &Config) -> Vec<String> {
+    let Some(intake) = &config.intake else { return Vec::new() };
+    let url = match &intake.backend {
+        Backend::Webhook { endpoint } => endpoint.clone(),
+        Backend::Formspree { .. } => "https://formspree.io".to_owned(),
+        Backend::Netlify => return Vec::new(),
+        Backend::Hubspot { .. } => "https://api.hsforms.com".to_owned(),
+        Backend::Salesforce { endpoint, .. } => endpoint.clone(),
+    };
+    match url::Url::parse(&url) {
+        Ok(u) => vec![u.origin().ascii_serialization()],
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The Content-Security-Policy: this site's own files, and the configured
+/// intake backend as the only other place a form may post or a script may
+/// connect to. `frame-ancestors` works only as a header, so `for_meta` drops it.
+pub fn csp(config: &Config, for_meta: bool) -> String {
+    let origins = intake_origins(config);
+    let extra = |list: &[String]| if list.is_empty() { String::new() } else { format!(" {}", list.join(" ")) };
+    let mut policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'{o}; form-action 'self'{o}; base-uri 'self'; object-src 'none'",
+        o = extra(&origins)
+    );
+    if !for_meta {
+        policy.push_str("; frame-ancestors 'none'");
+    }
+    policy
+}
+
+/// `_headers` (Netlify, Cloudflare Pages) with the security headers.
+pub fn headers(config: &Config) -> String {
+    format!(
+        "/*\n  Content-Security-Policy: {}\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Content-Type-Options: nosniff\n  \
+         Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()\n",
+        csp(config, false)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(intake: &str) -> Config {
+        crate::config::parse(&format!("title = \"C\"\nbase_url = \"https://c.example\"\n{intake}")).unwrap()
+    }
+
+    #[test]
+    fn csp_allows_exactly_the_intake_backend() {
+        let c = config("[intake]\nbackend = \"webhook\"\nendpoint = \"https://intake.example:8443/v1/x\"\n");
+        let p = csp(&c, false);
+        assert!(p.contains("form-action 'self' https://intake.example:8443;"), "{p}");
+        assert!(p.contains("connect-src 'self' https://intake.example:8443;"), "{p}");
+        assert!(p.ends_with("frame-ancestors 'none'"));
+        assert!(!csp(&c, true).contains("frame-ancestors"));
+        let none = csp(&config(""), false);
+        assert!(none.contains("form-action 'self';"), "{none}");
+    }
+
+    #[test]
+    fn preview_robots_close_everything() {
+        let c = config("");
+        assert!(robots(&c, true).contains("Disallow: /"));
+        assert!(robots(&c, false).contains("Sitemap: https://c.example/sitemap.xml"));
+    }
+}
