@@ -365,16 +365,36 @@ fn duplicate_slug() {
     );
 }
 
+/// `Cardiology.md` beside `cardiology.md`: on a case-insensitive host the two
+/// are one URL. Either finding is faithful: E022 (the collision) or E014 (an
+/// upper-case file name is not a valid slug); both must name the file.
 #[test]
 fn case_colliding_file_names() {
     let site = case("case_collision");
     let text = site.read("content/services/cardiology.md");
     site.write("content/services/Cardiology.md", &text);
     let out = site.expect_failed_build();
+    out.diagnostic_any(&["E022", "E014"])
+        .mentions("content/services/Cardiology.md");
+}
+
+/// The same collision where the upper-case file asks for the lower-case slug:
+/// now it is a plain duplicate URL.
+#[test]
+fn case_colliding_file_names_with_slug() {
+    let site = case("case_collision");
+    let text = site.read("content/services/cardiology.md").replacen(
+        "title: Cardiology\n",
+        "title: Cardiology\nslug: cardiology\n",
+        1,
+    );
+    site.write("content/services/Cardiology.md", &text);
+    let out = site.expect_failed_build();
     out.diagnostic("E022");
     assert!(
-        out.stderr.contains("content/services/Cardiology.md"),
-        "E022 should name the colliding file\n{}",
+        out.stderr.contains("content/services/Cardiology.md")
+            && out.stderr.contains("content/services/cardiology.md"),
+        "E022 should name both files\n{}",
         out.report()
     );
 }

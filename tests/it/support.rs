@@ -939,15 +939,19 @@ fn kind_name(e: &Entry) -> &'static str {
     }
 }
 
-/// An indented listing of `dir` (at most 200 entries, `node_modules` and the
-/// theme's contents left out) for failure messages.
+/// An indented listing of `dir` for failure messages: at most 200 entries,
+/// without the contents of `themes/` (a copy of the repository's) and
+/// `node_modules/`.
 pub fn listing(dir: &Path) -> String {
     let mut out = format!("listing of {}:\n", dir.display());
     let walker = walkdir::WalkDir::new(dir)
         .min_depth(1)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.file_name() != "node_modules");
+        .filter_entry(|e| {
+            let parent = e.path().parent().and_then(Path::file_name);
+            parent.is_none_or(|p| p != "themes" && p != "node_modules")
+        });
     for (n, entry) in walker.enumerate() {
         if n == 200 {
             out.push_str("  …\n");
