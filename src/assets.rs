@@ -40,7 +40,12 @@ pub fn theme_dir(root: &Path, config: &Config) -> Result<PathBuf, Diagnostic> {
 }
 
 /// Builds the stylesheets and lists static files.
-pub fn build(root: &Path, theme: &Path, config: &Config, sources: &SourceSet) -> Result<Assets, Diagnostics> {
+pub fn build(
+    root: &Path,
+    theme: &Path,
+    config: &Config,
+    sources: &SourceSet,
+) -> Result<Assets, Diagnostics> {
     let mut assets = Assets::default();
     let mut diags = Diagnostics::new();
     let targets = targets(&config.build.browsers);
@@ -64,13 +69,19 @@ pub fn build(root: &Path, theme: &Path, config: &Config, sources: &SourceSet) ->
             };
             // Scripts are served as written: they are small, and a JS
             // minifier is one more thing that can break them.
-            let compiled = if kind == "css" { compile_css(&text, &rel, targets, config.build.minify) } else { Ok(text) };
+            let compiled = if kind == "css" {
+                compile_css(&text, &rel, targets, config.build.minify)
+            } else {
+                Ok(text)
+            };
             match compiled {
                 Ok(code) => {
                     let hash = blake3::hash(code.as_bytes()).to_hex();
                     let stem = name.strip_suffix(&format!(".{kind}")).unwrap_or(&name);
                     let out = format!("{kind}/{stem}.{}.{kind}", &hash[..8]);
-                    assets.manifest.insert(format!("{kind}/{name}"), format!("/{out}"));
+                    assets
+                        .manifest
+                        .insert(format!("{kind}/{name}"), format!("/{out}"));
                     assets.generated.insert(out, code.into_bytes());
                 }
                 Err(d) => diags.push(d),
@@ -87,7 +98,11 @@ pub fn build(root: &Path, theme: &Path, config: &Config, sources: &SourceSet) ->
     for a in &sources.assets {
         assets.copies.insert(a.rel.clone(), a.path.clone());
     }
-    if diags.has_errors() { Err(diags) } else { Ok(assets) }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(assets)
+    }
 }
 
 /// Browser targets; the query was validated with the config.
@@ -96,11 +111,19 @@ fn targets(query: &str) -> Targets {
     Targets::from(browsers.unwrap_or_default())
 }
 
-fn compile_css(text: &str, rel: &str, targets: Targets, minify: bool) -> Result<String, Diagnostic> {
+fn compile_css(
+    text: &str,
+    rel: &str,
+    targets: Targets,
+    minify: bool,
+) -> Result<String, Diagnostic> {
     let css_error = |message: String, loc: Option<(u32, u32)>| {
-        let d = Diagnostic::new(Code::CssError, format!("the stylesheet does not parse: {message}"))
-            .in_file(rel.to_owned())
-            .with_hint("check for a missing `}` or `;` near this line");
+        let d = Diagnostic::new(
+            Code::CssError,
+            format!("the stylesheet does not parse: {message}"),
+        )
+        .in_file(rel.to_owned())
+        .with_hint("check for a missing `}` or `;` near this line");
         match loc {
             Some((line, col)) => {
                 let span = crate::diag::Span::new(line as usize + 1, col.max(1) as usize, 1);
@@ -109,14 +132,24 @@ fn compile_css(text: &str, rel: &str, targets: Targets, minify: bool) -> Result<
             None => d,
         }
     };
-    let options = ParserOptions { filename: rel.to_owned(), ..ParserOptions::default() };
+    let options = ParserOptions {
+        filename: rel.to_owned(),
+        ..ParserOptions::default()
+    };
     let mut sheet = StyleSheet::parse(text, options)
         .map_err(|e| css_error(e.kind.to_string(), e.loc.map(|l| (l.line, l.column))))?;
     sheet
-        .minify(MinifyOptions { targets, ..MinifyOptions::default() })
+        .minify(MinifyOptions {
+            targets,
+            ..MinifyOptions::default()
+        })
         .map_err(|e| css_error(e.kind.to_string(), e.loc.map(|l| (l.line, l.column))))?;
     let out = sheet
-        .to_css(PrinterOptions { minify, targets, ..PrinterOptions::default() })
+        .to_css(PrinterOptions {
+            minify,
+            targets,
+            ..PrinterOptions::default()
+        })
         .map_err(|e| css_error(e.kind.to_string(), e.loc.map(|l| (l.line, l.column))))?;
     Ok(out.code)
 }
@@ -127,13 +160,25 @@ mod tests {
 
     #[test]
     fn css_is_minified_for_targets() {
-        let css = compile_css(".a {\n  color: #ff0000;\n}\n", "x.css", targets("defaults"), true).unwrap();
+        let css = compile_css(
+            ".a {\n  color: #ff0000;\n}\n",
+            "x.css",
+            targets("defaults"),
+            true,
+        )
+        .unwrap();
         assert_eq!(css, ".a{color:red}");
     }
 
     #[test]
     fn broken_css_is_a_positioned_finding() {
-        let d = compile_css(".a {\n  color: red;\n}\n}\n@media (", "themes/x/css/site.css", targets("defaults"), true).unwrap_err();
+        let d = compile_css(
+            ".a {\n  color: red;\n}\n}\n@media (",
+            "themes/x/css/site.css",
+            targets("defaults"),
+            true,
+        )
+        .unwrap_err();
         assert_eq!(d.code, Code::CssError);
     }
 }

@@ -45,10 +45,16 @@ impl BaseUrl {
         match url.scheme() {
             "https" => {}
             "http" if loopback => {}
-            other => return Err(format!("`{text}` uses `{other}:`; the site's address must start with `https://`")),
+            other => {
+                return Err(format!(
+                    "`{text}` uses `{other}:`; the site's address must start with `https://`"
+                ));
+            }
         }
         if url.host_str().is_none() || url.query().is_some() || url.fragment().is_some() {
-            return Err(format!("`{text}` must be a plain address like `https://www.example.org`"));
+            return Err(format!(
+                "`{text}` must be a plain address like `https://www.example.org`"
+            ));
         }
         Ok(BaseUrl(url.as_str().trim_end_matches('/').to_owned()))
     }
@@ -73,7 +79,12 @@ pub enum OrganizationType {
 }
 
 impl OrganizationType {
-    const NAMES: [&'static str; 4] = ["MedicalOrganization", "MedicalClinic", "Hospital", "Physician"];
+    const NAMES: [&'static str; 4] = [
+        "MedicalOrganization",
+        "MedicalClinic",
+        "Hospital",
+        "Physician",
+    ];
 
     fn parse(s: &str) -> Option<Self> {
         match s {
@@ -121,11 +132,22 @@ pub struct Intake {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Backend {
-    Webhook { endpoint: String },
-    Formspree { form_id: String },
+    Webhook {
+        endpoint: String,
+    },
+    Formspree {
+        form_id: String,
+    },
     Netlify,
-    Hubspot { portal_id: String, referral_guid: String, appointment_guid: String },
-    Salesforce { oid: String, endpoint: String },
+    Hubspot {
+        portal_id: String,
+        referral_guid: String,
+        appointment_guid: String,
+    },
+    Salesforce {
+        oid: String,
+        endpoint: String,
+    },
 }
 
 impl Backend {
@@ -157,7 +179,11 @@ pub struct BuildConfig {
 
 impl Default for BuildConfig {
     fn default() -> Self {
-        BuildConfig { output_dir: "public".to_owned(), minify: true, browsers: "defaults".to_owned() }
+        BuildConfig {
+            output_dir: "public".to_owned(),
+            minify: true,
+            browsers: "defaults".to_owned(),
+        }
     }
 }
 
@@ -240,7 +266,8 @@ struct RawServe {
 /// Parses and validates `site.toml`, reporting every problem found.
 pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: RawConfig = toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(text, &e)))?;
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(text, &e)))?;
     validate(raw, text)
 }
 
@@ -249,37 +276,62 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     if let Some((key, expected)) = parse_unknown_field(message) {
         let keys: Vec<&str> = expected.iter().map(String::as_str).collect();
-        return at(text, Code::ConfigUnknownKey, span, format!("`{key}` is not a site.toml key here"))
-            .with_hint(did_you_mean(&key, &keys));
+        return at(
+            text,
+            Code::ConfigUnknownKey,
+            span,
+            format!("`{key}` is not a site.toml key here"),
+        )
+        .with_hint(did_you_mean(&key, &keys));
     }
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
-        return Diagnostic::new(Code::ConfigMissingKey, format!("site.toml must set `{field}`"))
-            .in_file(FILE)
-            .at(text, crate::diag::Span::start())
-            .with_hint(required_hint(field));
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.strip_suffix('`'))
+    {
+        return Diagnostic::new(
+            Code::ConfigMissingKey,
+            format!("site.toml must set `{field}`"),
+        )
+        .in_file(FILE)
+        .at(text, crate::diag::Span::start())
+        .with_hint(required_hint(field));
     }
-    at(text, Code::ConfigSyntax, span, format!("site.toml is not valid TOML: {message}"))
-        .with_hint("check quotes, `=` between key and value, and `[section]` headers")
+    at(
+        text,
+        Code::ConfigSyntax,
+        span,
+        format!("site.toml is not valid TOML: {message}"),
+    )
+    .with_hint("check quotes, `=` between key and value, and `[section]` headers")
 }
 
 /// Reads serde's "unknown field `x`, expected one of `a`, `b`" message.
 pub(crate) fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (key, rest) = rest.split_once('`')?;
-    let expected = rest.split('`').skip(1).step_by(2).map(str::to_owned).collect();
+    let expected = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
     Some((key.to_owned(), expected))
 }
 
 fn required_hint(field: &str) -> String {
     match field {
         "title" => "add `title = \"Your Practice Name\"` at the top of site.toml".to_owned(),
-        "base_url" => "add `base_url = \"https://www.your-practice.org\"` at the top of site.toml".to_owned(),
+        "base_url" => {
+            "add `base_url = \"https://www.your-practice.org\"` at the top of site.toml".to_owned()
+        }
         other => format!("add `{other} = …` to site.toml"),
     }
 }
 
 fn at(text: &str, code: Code, span: Range<usize>, message: String) -> Diagnostic {
-    Diagnostic::new(code, message).in_file(FILE).at_offset(text, span.start, span.len())
+    Diagnostic::new(code, message)
+        .in_file(FILE)
+        .at_offset(text, span.start, span.len())
 }
 
 fn invalid(text: &str, span: Range<usize>, message: String, hint: &str) -> Diagnostic {
@@ -287,19 +339,37 @@ fn invalid(text: &str, span: Range<usize>, message: String, hint: &str) -> Diagn
 }
 
 fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
-    let RawConfig { title, base_url, language, description, theme, organization, intake, build, serve } = raw;
+    let RawConfig {
+        title,
+        base_url,
+        language,
+        description,
+        theme,
+        organization,
+        intake,
+        build,
+        serve,
+    } = raw;
     let mut diags = Diagnostics::new();
 
     let missing = |field: &str| {
-        Diagnostic::new(Code::ConfigMissingKey, format!("site.toml must set `{field}`"))
-            .in_file(FILE)
-            .at(text, crate::diag::Span::start())
-            .with_hint(required_hint(field))
+        Diagnostic::new(
+            Code::ConfigMissingKey,
+            format!("site.toml must set `{field}`"),
+        )
+        .in_file(FILE)
+        .at(text, crate::diag::Span::start())
+        .with_hint(required_hint(field))
     };
     let title = match title {
         Some(t) if !t.get_ref().trim().is_empty() => t.into_inner(),
         Some(t) => {
-            diags.push(invalid(text, t.span(), "`title` is empty".into(), "write the practice's name"));
+            diags.push(invalid(
+                text,
+                t.span(),
+                "`title` is empty".into(),
+                "write the practice's name",
+            ));
             String::new()
         }
         None => {
@@ -311,7 +381,12 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         Some(b) => match BaseUrl::parse(b.get_ref()) {
             Ok(url) => Some(url),
             Err(msg) => {
-                diags.push(invalid(text, b.span(), msg, "write the live address, e.g. `https://www.your-practice.org`"));
+                diags.push(invalid(
+                    text,
+                    b.span(),
+                    msg,
+                    "write the live address, e.g. `https://www.your-practice.org`",
+                ));
                 None
             }
         },
@@ -326,7 +401,10 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             diags.push(invalid(
                 text,
                 t.span(),
-                format!("`theme = \"{}\"` is not a folder name under `themes/`", t.get_ref()),
+                format!(
+                    "`theme = \"{}\"` is not a folder name under `themes/`",
+                    t.get_ref()
+                ),
                 "use the name of a folder in `themes/`, e.g. `clinic`",
             ));
             String::new()
@@ -337,13 +415,19 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
     let intake = intake.and_then(|raw| validate_intake(raw, text, &mut diags));
     let build = match build {
         None => BuildConfig::default(),
-        Some(RawBuild { output_dir, minify, browsers }) => {
+        Some(RawBuild {
+            output_dir,
+            minify,
+            browsers,
+        }) => {
             let defaults = BuildConfig::default();
             let browsers = match browsers {
                 None => defaults.browsers,
                 Some(b) => {
                     let query = b.get_ref().clone();
-                    if let Err(e) = lightningcss::targets::Browsers::from_browserslist([query.as_str()]) {
+                    if let Err(e) =
+                        lightningcss::targets::Browsers::from_browserslist([query.as_str()])
+                    {
                         diags.push(invalid(
                             text,
                             b.span(),
@@ -355,10 +439,18 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
                 }
             };
             let output_dir = output_dir.unwrap_or(defaults.output_dir);
-            BuildConfig { output_dir, minify: minify.unwrap_or(defaults.minify), browsers }
+            BuildConfig {
+                output_dir,
+                minify: minify.unwrap_or(defaults.minify),
+                browsers,
+            }
         }
     };
-    let serve = ServeConfig { port: serve.and_then(|s| s.port).unwrap_or(ServeConfig::default().port) };
+    let serve = ServeConfig {
+        port: serve
+            .and_then(|s| s.port)
+            .unwrap_or(ServeConfig::default().port),
+    };
 
     match base_url {
         Some(base_url) if !diags.has_errors() => Ok(Config {
@@ -377,7 +469,9 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
 }
 
 fn is_plain_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn validate_organization(
@@ -386,7 +480,16 @@ fn validate_organization(
     text: &str,
     diags: &mut Diagnostics,
 ) -> Organization {
-    let RawOrganization { name, kind, phone, fax, email, logo, same_as, privacy_policy } = raw.unwrap_or(RawOrganization {
+    let RawOrganization {
+        name,
+        kind,
+        phone,
+        fax,
+        email,
+        logo,
+        same_as,
+        privacy_policy,
+    } = raw.unwrap_or(RawOrganization {
         name: None,
         kind: None,
         phone: None,
@@ -403,7 +506,10 @@ fn validate_organization(
                 invalid(
                     text,
                     k.span(),
-                    format!("`type = \"{}\"` is not a practice type handoff knows", k.get_ref()),
+                    format!(
+                        "`type = \"{}\"` is not a practice type handoff knows",
+                        k.get_ref()
+                    ),
                     "",
                 )
                 .with_hint(did_you_mean(k.get_ref(), &OrganizationType::NAMES)),
@@ -415,7 +521,12 @@ fn validate_organization(
         p.and_then(|p| match Phone::parse(p.get_ref()) {
             Ok(phone) => Some(phone),
             Err(msg) => {
-                diags.push(invalid(text, p.span(), format!("`{key}`: {msg}"), crate::phone::HINT));
+                diags.push(invalid(
+                    text,
+                    p.span(),
+                    format!("`{key}`: {msg}"),
+                    crate::phone::HINT,
+                ));
                 None
             }
         })
@@ -466,24 +577,43 @@ fn validate_organization(
 /// A light check: something@host.tld with no spaces. Real validation is the
 /// mail server's job; this catches typos like a missing `@`.
 pub fn is_email(s: &str) -> bool {
-    let Some((user, host)) = s.split_once('@') else { return false };
+    let Some((user, host)) = s.split_once('@') else {
+        return false;
+    };
     !user.is_empty()
         && host.contains('.')
         && !host.starts_with('.')
         && !host.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
 }
 
 const BACKENDS: [&str; 5] = ["webhook", "formspree", "netlify", "hubspot", "salesforce"];
 
 fn validate_intake(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Option<Intake> {
-    let RawIntake { backend, endpoint, encoding, phi_ok, form_id, portal_id, form_guids, oid, field_names } = raw;
+    let RawIntake {
+        backend,
+        endpoint,
+        encoding,
+        phi_ok,
+        form_id,
+        portal_id,
+        form_guids,
+        oid,
+        field_names,
+    } = raw;
     let start = diags.error_count();
     let intake_line = text.find("[intake]").map_or(0..0, |i| i..i + 8);
     let need = |diags: &mut Diagnostics, key: &str, backend: &str| {
         diags.push(
-            at(text, Code::ConfigMissingKey, intake_line.clone(), format!("the {backend} backend needs `{key}` in `[intake]`"))
-                .with_hint(format!("add `{key} = \"…\"` from your {backend} account")),
+            at(
+                text,
+                Code::ConfigMissingKey,
+                intake_line.clone(),
+                format!("the {backend} backend needs `{key}` in `[intake]`"),
+            )
+            .with_hint(format!("add `{key} = \"…\"` from your {backend} account")),
         );
     };
     let Some(backend_name) = backend else {
@@ -529,14 +659,22 @@ fn validate_intake(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Optio
             let guids = form_guids.map(|g| (g.referral, g.appointment));
             match (portal_id, guids) {
                 (Some(portal_id), Some((Some(referral_guid), Some(appointment_guid)))) => {
-                    Some(Backend::Hubspot { portal_id, referral_guid, appointment_guid })
+                    Some(Backend::Hubspot {
+                        portal_id,
+                        referral_guid,
+                        appointment_guid,
+                    })
                 }
                 (None, _) => {
                     need(diags, "portal_id", "hubspot");
                     None
                 }
                 (Some(_), _) => {
-                    need(diags, "form_guids = { referral = \"…\", appointment = \"…\" }", "hubspot");
+                    need(
+                        diags,
+                        "form_guids = { referral = \"…\", appointment = \"…\" }",
+                        "hubspot",
+                    );
                     None
                 }
             }
@@ -555,8 +693,13 @@ fn validate_intake(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Optio
         }
         other => {
             diags.push(
-                invalid(text, backend_name.span(), format!("`backend = \"{other}\"` is not a backend handoff knows"), "")
-                    .with_hint(did_you_mean(other, &BACKENDS)),
+                invalid(
+                    text,
+                    backend_name.span(),
+                    format!("`backend = \"{other}\"` is not a backend handoff knows"),
+                    "",
+                )
+                .with_hint(did_you_mean(other, &BACKENDS)),
             );
             None
         }
@@ -568,8 +711,13 @@ fn validate_intake(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Optio
             "json" => Encoding::Json,
             other => {
                 diags.push(
-                    invalid(text, e.span(), format!("`encoding = \"{other}\"` is not `form` or `json`"), "")
-                        .with_hint(did_you_mean(other, &["form", "json"])),
+                    invalid(
+                        text,
+                        e.span(),
+                        format!("`encoding = \"{other}\"` is not `form` or `json`"),
+                        "",
+                    )
+                    .with_hint(did_you_mean(other, &["form", "json"])),
                 );
                 Encoding::Form
             }
@@ -590,18 +738,28 @@ fn validate_intake(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Optio
     if diags.error_count() > start {
         return None;
     }
-    Some(Intake { backend: backend?, encoding, phi_ok: phi_ok_value, field_names: field_names.unwrap_or_default() })
+    Some(Intake {
+        backend: backend?,
+        encoding,
+        phi_ok: phi_ok_value,
+        field_names: field_names.unwrap_or_default(),
+    })
 }
 
 /// An intake endpoint must be an absolute https URL; http is allowed for
 /// loopback hosts (a local test receiver), which `build` refuses later.
 fn check_endpoint(text: &str) -> Result<String, String> {
-    let url = url::Url::parse(text).map_err(|_| format!("`endpoint = \"{text}\"` is not an absolute address"))?;
+    let url = url::Url::parse(text)
+        .map_err(|_| format!("`endpoint = \"{text}\"` is not an absolute address"))?;
     match url.scheme() {
         "https" => Ok(url.to_string()),
         "http" if is_loopback(&url) => Ok(url.to_string()),
-        "http" => Err(format!("`endpoint = \"{text}\"` is not encrypted (`http:`)")),
-        other => Err(format!("`endpoint = \"{text}\"` uses `{other}:`, not `https:`")),
+        "http" => Err(format!(
+            "`endpoint = \"{text}\"` is not encrypted (`http:`)"
+        )),
+        other => Err(format!(
+            "`endpoint = \"{text}\"` uses `{other}:`, not `https:`"
+        )),
     }
 }
 
@@ -650,19 +808,44 @@ mod tests {
 
     #[test]
     fn base_url_must_be_https_and_present() {
-        assert_eq!(codes("title = \"x\"\nbase_url = \"http://a.example\"\n")[0].0, "E004");
+        assert_eq!(
+            codes("title = \"x\"\nbase_url = \"http://a.example\"\n")[0].0,
+            "E004"
+        );
         assert_eq!(codes("title = \"x\"\n")[0].0, "E003");
-        assert_eq!(codes("title = \"x\"\nbase_url = \"/relative\"\n")[0].0, "E004");
+        assert_eq!(
+            codes("title = \"x\"\nbase_url = \"/relative\"\n")[0].0,
+            "E004"
+        );
     }
 
     #[test]
     fn intake_guardrails() {
         let with = |intake: &str| format!("{MINIMAL}[intake]\n{intake}\n");
-        assert_eq!(codes(&with("backend = \"webhook\"\nendpoint = \"http://intake.example/x\""))[0].0, "E004");
+        assert_eq!(
+            codes(&with(
+                "backend = \"webhook\"\nendpoint = \"http://intake.example/x\""
+            ))[0]
+                .0,
+            "E004"
+        );
         assert_eq!(codes(&with("backend = \"formspree\""))[0].0, "E003");
-        assert_eq!(codes(&with("backend = \"netlify\"\nphi_ok = true"))[0].0, "E004");
-        assert_eq!(codes(&with("backend = \"webhok\"\nendpoint = \"https://a.example\""))[0].2.as_deref(), Some("did you mean `webhook`?"));
-        let ok = parse(&with("backend = \"webhook\"\nendpoint = \"https://intake.example/v1\"\nphi_ok = true")).unwrap();
+        assert_eq!(
+            codes(&with("backend = \"netlify\"\nphi_ok = true"))[0].0,
+            "E004"
+        );
+        assert_eq!(
+            codes(&with(
+                "backend = \"webhok\"\nendpoint = \"https://a.example\""
+            ))[0]
+                .2
+                .as_deref(),
+            Some("did you mean `webhook`?")
+        );
+        let ok = parse(&with(
+            "backend = \"webhook\"\nendpoint = \"https://intake.example/v1\"\nphi_ok = true",
+        ))
+        .unwrap();
         assert!(ok.intake.unwrap().phi_ok);
     }
 

@@ -198,7 +198,10 @@ impl Diagnostic {
 
     /// Places the finding at `span` and keeps that line of `text` to show.
     pub fn at(mut self, text: &str, span: Span) -> Self {
-        self.source_line = text.lines().nth(span.line.saturating_sub(1)).map(str::to_owned);
+        self.source_line = text
+            .lines()
+            .nth(span.line.saturating_sub(1))
+            .map(str::to_owned);
         self.span = Some(span);
         self
     }
@@ -317,7 +320,10 @@ pub fn span_of(text: &str, offset: usize, len_bytes: usize) -> Span {
 }
 
 /// The closest candidate to `unknown`, if one is close enough to be a typo.
-pub fn closest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest<'a>(
+    unknown: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(unknown, c), c))
@@ -327,12 +333,16 @@ pub fn closest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>)
 }
 
 /// A "did you mean" hint, or a list of what is allowed when nothing is close.
-pub fn did_you_mean<'a>(unknown: &str, candidates: &[&'a str]) -> String {
+pub fn did_you_mean(unknown: &str, candidates: &[&str]) -> String {
     match closest(unknown, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => "nothing of that kind exists yet".to_owned(),
         None => {
-            let shown: Vec<String> = candidates.iter().take(12).map(|c| format!("`{c}`")).collect();
+            let shown: Vec<String> = candidates
+                .iter()
+                .take(12)
+                .map(|c| format!("`{c}`"))
+                .collect();
             let more = if candidates.len() > 12 { ", …" } else { "" };
             format!("expected one of {}{more}", shown.join(", "))
         }
@@ -343,7 +353,11 @@ pub fn did_you_mean<'a>(unknown: &str, candidates: &[&'a str]) -> String {
 pub fn render_human(diags: &Diagnostics, color: bool) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in diags.iter() {
         let level = match d.severity {
@@ -355,7 +369,11 @@ pub fn render_human(diags: &Diagnostics, color: bool) -> String {
             (Some(file), Some(span), Some(line)) => {
                 let start = byte_of_col(line, span.col);
                 let end = byte_of_col(line, span.col + span.len.max(1)).max(start);
-                let end = if end == start { (start + 1).min(line.len()) } else { end };
+                let end = if end == start {
+                    (start + 1).min(line.len())
+                } else {
+                    end
+                };
                 title.element(
                     Snippet::source(line.as_str())
                         .line_start(span.line)
@@ -363,9 +381,11 @@ pub fn render_human(diags: &Diagnostics, color: bool) -> String {
                         .annotation(AnnotationKind::Primary.span(start..end)),
                 )
             }
-            (Some(file), Some(span), None) => {
-                title.element(Origin::path(file.as_str()).line(span.line).char_column(span.col))
-            }
+            (Some(file), Some(span), None) => title.element(
+                Origin::path(file.as_str())
+                    .line(span.line)
+                    .char_column(span.col),
+            ),
             (Some(file), None, _) => title.element(Origin::path(file.as_str())),
             (None, _, _) => Group::with_title(title),
         };
@@ -379,7 +399,9 @@ pub fn render_human(diags: &Diagnostics, color: bool) -> String {
 
 /// Byte offset of a 1-based character column in `line` (end of line if past).
 fn byte_of_col(line: &str, col: usize) -> usize {
-    line.char_indices().nth(col.saturating_sub(1)).map_or(line.len(), |(i, _)| i)
+    line.char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// A path relative to the site root, with `/` separators, for messages.
@@ -408,17 +430,23 @@ mod tests {
 
     #[test]
     fn did_you_mean_suggests_close_ids() {
-        assert_eq!(did_you_mean("titel", &["title", "slug"]), "did you mean `title`?");
+        assert_eq!(
+            did_you_mean("titel", &["title", "slug"]),
+            "did you mean `title`?"
+        );
         assert!(did_you_mean("zzz", &["title", "slug"]).starts_with("expected one of"));
     }
 
     #[test]
     fn human_rendering_is_rustc_style() {
         let text = "---\nservice: oncolgy\n---\n";
-        let d = Diagnostic::new(Code::DanglingReference, "`service: oncolgy` does not match any service line")
-            .in_file("content/referrals/x.md")
-            .at_offset(text, 13, 7)
-            .with_hint("did you mean `oncology`?");
+        let d = Diagnostic::new(
+            Code::DanglingReference,
+            "`service: oncolgy` does not match any service line",
+        )
+        .in_file("content/referrals/x.md")
+        .at_offset(text, 13, 7)
+        .with_hint("did you mean `oncology`?");
         let out = render_human(&Diagnostics::from(d), false);
         assert!(out.contains("error[E020]: `service: oncolgy`"), "{out}");
         assert!(out.contains("--> content/referrals/x.md:2:10"), "{out}");

@@ -138,8 +138,11 @@ const PHONE_PATTERN: &str = "[0-9+()\\-. ]{7,30}";
 const DATE_PATTERN: &str = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
 pub const CHECKLIST_PREFIX: &str = "checklist__";
-pub const CHECKLIST_STATES: [(&str, &str); 3] =
-    [("enclosed", "Sent with this referral"), ("will_send", "Will send"), ("not_available", "Not available")];
+pub const CHECKLIST_STATES: [(&str, &str); 3] = [
+    ("enclosed", "Sent with this referral"),
+    ("will_send", "Will send"),
+    ("not_available", "Not available"),
+];
 
 /// Fields the script fills at submit time (SPEC §7.2); present and empty in the markup.
 pub const TRACKING: [&str; 4] = ["utm_source", "utm_medium", "utm_campaign", "referrer_host"];
@@ -185,17 +188,35 @@ impl Field {
 fn choices(options: &[(&str, &str)], selected: Option<&str>) -> Vec<Choice> {
     options
         .iter()
-        .map(|(v, l)| Choice { value: (*v).to_owned(), label: (*l).to_owned(), selected: selected == Some(*v) })
+        .map(|(v, l)| Choice {
+            value: (*v).to_owned(),
+            label: (*l).to_owned(),
+            selected: selected == Some(*v),
+        })
         .collect()
 }
 
 /// The service field: hidden when the page knows the service, else a select.
 fn service_field(site: &Site, at: &Placement<'_>) -> Field {
     match at.service {
-        Some(i) => field("service", "Service line", Input::Hidden { value: site.services[i].slug.clone() }),
+        Some(i) => field(
+            "service",
+            "Service line",
+            Input::Hidden {
+                value: site.services[i].slug.clone(),
+            },
+        ),
         None => {
-            let mut options = vec![Choice { value: String::new(), label: "Choose a service line".into(), selected: true }];
-            options.extend(site.services.iter().map(|s| Choice { value: s.slug.clone(), label: s.title.clone(), selected: false }));
+            let mut options = vec![Choice {
+                value: String::new(),
+                label: "Choose a service line".into(),
+                selected: true,
+            }];
+            options.extend(site.services.iter().map(|s| Choice {
+                value: s.slug.clone(),
+                label: s.title.clone(),
+                selected: false,
+            }));
             field("service", "Service line", Input::Select { options }).required()
         }
     }
@@ -206,16 +227,36 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
         legend: "You, the referring clinician".into(),
         help: None,
         fields: vec![
-            field("clinician_name", "Your name", Input::Text).required().max(NAME_MAX).auto("name"),
-            field("clinician_practice", "Practice or organization", Input::Text).required().max(NAME_MAX).auto("organization"),
+            field("clinician_name", "Your name", Input::Text)
+                .required()
+                .max(NAME_MAX)
+                .auto("name"),
+            field(
+                "clinician_practice",
+                "Practice or organization",
+                Input::Text,
+            )
+            .required()
+            .max(NAME_MAX)
+            .auto("organization"),
             field("clinician_npi", "NPI (optional)", Input::Text)
                 .max(10)
                 .pattern(NPI_PATTERN)
                 .help("10 digits; helps us match your practice")
                 .auto("off"),
-            field("clinician_phone", "Phone", Input::Tel).required().max(PHONE_MAX).pattern(PHONE_PATTERN).auto("work tel"),
-            field("clinician_fax", "Fax", Input::Tel).max(PHONE_MAX).pattern(PHONE_PATTERN).auto("off"),
-            field("clinician_email", "Email", Input::Email).required().max(EMAIL_MAX).auto("work email"),
+            field("clinician_phone", "Phone", Input::Tel)
+                .required()
+                .max(PHONE_MAX)
+                .pattern(PHONE_PATTERN)
+                .auto("work tel"),
+            field("clinician_fax", "Fax", Input::Tel)
+                .max(PHONE_MAX)
+                .pattern(PHONE_PATTERN)
+                .auto("off"),
+            field("clinician_email", "Email", Input::Email)
+                .required()
+                .max(EMAIL_MAX)
+                .auto("work email"),
         ],
     };
     let mut referral_fields = vec![service_field(site, at)];
@@ -224,9 +265,19 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
         _ => "routine",
     };
     referral_fields.push(
-        field("urgency", "How soon should we see the patient?", Input::Radio {
-            options: choices(&[("routine", "Routine"), ("priority", "Priority (within a few days)")], Some(urgency)),
-        })
+        field(
+            "urgency",
+            "How soon should we see the patient?",
+            Input::Radio {
+                options: choices(
+                    &[
+                        ("routine", "Routine"),
+                        ("priority", "Priority (within a few days)"),
+                    ],
+                    Some(urgency),
+                ),
+            },
+        )
         .required()
         .help("Urgent or emergent? Do not use this form: call the number on this page."),
     );
@@ -236,9 +287,19 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
             legend: "The patient".into(),
             help: Some("Sent over an encrypted connection to our intake team only.".into()),
             fields: vec![
-                field("patient_name", "Patient name", Input::Text).required().max(NAME_MAX).auto("off"),
-                field("patient_dob", "Date of birth", Input::Date).required().max(10).pattern(DATE_PATTERN).auto("off"),
-                field("patient_phone", "Patient phone", Input::Tel).max(PHONE_MAX).pattern(PHONE_PATTERN).auto("off"),
+                field("patient_name", "Patient name", Input::Text)
+                    .required()
+                    .max(NAME_MAX)
+                    .auto("off"),
+                field("patient_dob", "Date of birth", Input::Date)
+                    .required()
+                    .max(10)
+                    .pattern(DATE_PATTERN)
+                    .auto("off"),
+                field("patient_phone", "Patient phone", Input::Tel)
+                    .max(PHONE_MAX)
+                    .pattern(PHONE_PATTERN)
+                    .auto("off"),
             ],
         });
         let reasons: Vec<usize> = match at.service {
@@ -246,26 +307,56 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
             None => (0..site.referrals.len()).collect(),
         };
         let selected = at.reason.map(|r| site.referrals[r].slug.as_str());
-        let mut options = vec![Choice { value: String::new(), label: "Choose a reason".into(), selected: selected.is_none() }];
+        let mut options = vec![Choice {
+            value: String::new(),
+            label: "Choose a reason".into(),
+            selected: selected.is_none(),
+        }];
         options.extend(reasons.iter().map(|&r| {
             let reason = &site.referrals[r];
-            Choice { value: reason.slug.clone(), label: reason.title.clone(), selected: selected == Some(reason.slug.as_str()) }
+            Choice {
+                value: reason.slug.clone(),
+                label: reason.title.clone(),
+                selected: selected == Some(reason.slug.as_str()),
+            }
         }));
-        options.push(Choice { value: "other".into(), label: "Other (describe below)".into(), selected: false });
-        referral_fields.push(field("referral_reason", "Reason for referral", Input::Select { options }).required());
+        options.push(Choice {
+            value: "other".into(),
+            label: "Other (describe below)".into(),
+            selected: false,
+        });
         referral_fields.push(
-            field("clinical_question", "Your clinical question for our team", Input::Textarea)
-                .required()
-                .max(QUESTION_MAX)
-                .help("A sentence or two: what would you like us to answer or do?"),
+            field(
+                "referral_reason",
+                "Reason for referral",
+                Input::Select { options },
+            )
+            .required(),
+        );
+        referral_fields.push(
+            field(
+                "clinical_question",
+                "Your clinical question for our team",
+                Input::Textarea,
+            )
+            .required()
+            .max(QUESTION_MAX)
+            .help("A sentence or two: what would you like us to answer or do?"),
         );
     }
-    sets.push(Fieldset { legend: "The referral".into(), help: None, fields: referral_fields });
+    sets.push(Fieldset {
+        legend: "The referral".into(),
+        help: None,
+        fields: referral_fields,
+    });
     if intake.phi_ok {
         let checklist = at
             .reason
             .and_then(|r| site.referrals[r].checklist.as_deref())
-            .or_else(|| at.service.and_then(|s| site.services[s].checklist.as_deref()))
+            .or_else(|| {
+                at.service
+                    .and_then(|s| site.services[s].checklist.as_deref())
+            })
             .and_then(|id| site.checklists.get(id));
         if let Some(c) = checklist {
             let mut fields: Vec<Field> = c
@@ -274,9 +365,13 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
                 .filter(|i| i.required)
                 .chain(c.items.iter().filter(|i| !i.required))
                 .map(|item| {
-                    let f = field(&format!("{CHECKLIST_PREFIX}{}", item.id), &item.label, Input::Radio {
-                        options: choices(&CHECKLIST_STATES, None),
-                    });
+                    let f = field(
+                        &format!("{CHECKLIST_PREFIX}{}", item.id),
+                        &item.label,
+                        Input::Radio {
+                            options: choices(&CHECKLIST_STATES, None),
+                        },
+                    );
                     if item.required { f.required() } else { f }
                 })
                 .collect();
@@ -292,9 +387,16 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
         legend: "How we reach you".into(),
         help: None,
         fields: vec![
-            field("preferred_contact", "Preferred way to reach you", Input::Radio {
-                options: choices(&[("phone", "Phone"), ("fax", "Fax"), ("email", "Email")], Some("phone")),
-            })
+            field(
+                "preferred_contact",
+                "Preferred way to reach you",
+                Input::Radio {
+                    options: choices(
+                        &[("phone", "Phone"), ("fax", "Fax"), ("email", "Email")],
+                        Some("phone"),
+                    ),
+                },
+            )
             .required(),
         ],
     });
@@ -304,53 +406,115 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
 fn appointment_fieldsets(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
     let you = Fieldset {
         legend: "About you".into(),
-        help: Some("Please do not include medical details here; our team will ask when they call.".into()),
+        help: Some(
+            "Please do not include medical details here; our team will ask when they call.".into(),
+        ),
         fields: vec![
-            field("name", "Your name", Input::Text).required().max(NAME_MAX).auto("name"),
-            field("phone", "Phone", Input::Tel).required().max(PHONE_MAX).pattern(PHONE_PATTERN).auto("tel"),
-            field("email", "Email (optional)", Input::Email).max(EMAIL_MAX).auto("email"),
-            field("preferred_contact", "Best way to reach you", Input::Radio {
-                options: choices(&[("phone", "Phone call"), ("email", "Email")], Some("phone")),
-            })
+            field("name", "Your name", Input::Text)
+                .required()
+                .max(NAME_MAX)
+                .auto("name"),
+            field("phone", "Phone", Input::Tel)
+                .required()
+                .max(PHONE_MAX)
+                .pattern(PHONE_PATTERN)
+                .auto("tel"),
+            field("email", "Email (optional)", Input::Email)
+                .max(EMAIL_MAX)
+                .auto("email"),
+            field(
+                "preferred_contact",
+                "Best way to reach you",
+                Input::Radio {
+                    options: choices(
+                        &[("phone", "Phone call"), ("email", "Email")],
+                        Some("phone"),
+                    ),
+                },
+            )
             .required(),
-            field("best_time", "Best time to call", Input::Select {
-                options: choices(&[("any", "Any time"), ("morning", "Morning"), ("afternoon", "Afternoon")], Some("any")),
-            }),
+            field(
+                "best_time",
+                "Best time to call",
+                Input::Select {
+                    options: choices(
+                        &[
+                            ("any", "Any time"),
+                            ("morning", "Morning"),
+                            ("afternoon", "Afternoon"),
+                        ],
+                        Some("any"),
+                    ),
+                },
+            ),
         ],
     };
     let mut visit = vec![service_field(site, at)];
     visit.push(
-        field("visit_type", "What kind of visit?", Input::Radio {
-            options: choices(
-                &[
-                    ("new_consult", "New consultation"),
-                    ("second_opinion", "Second opinion"),
-                    ("follow_up", "Follow-up visit"),
-                    ("clinical_trial", "A question about clinical trials"),
-                    ("not_sure", "Not sure"),
-                ],
-                Some("new_consult"),
-            ),
-        })
+        field(
+            "visit_type",
+            "What kind of visit?",
+            Input::Radio {
+                options: choices(
+                    &[
+                        ("new_consult", "New consultation"),
+                        ("second_opinion", "Second opinion"),
+                        ("follow_up", "Follow-up visit"),
+                        ("clinical_trial", "A question about clinical trials"),
+                        ("not_sure", "Not sure"),
+                    ],
+                    Some("new_consult"),
+                ),
+            },
+        )
         .required(),
     );
-    visit.push(field("referred_by", "Referred by (optional)", Input::Text).max(NAME_MAX).auto("off").help("Your doctor's name, if a doctor sent you"));
+    visit.push(
+        field("referred_by", "Referred by (optional)", Input::Text)
+            .max(NAME_MAX)
+            .auto("off")
+            .help("Your doctor's name, if a doctor sent you"),
+    );
     if !site.locations.is_empty() {
-        let mut options = vec![Choice { value: "any".into(), label: "No preference".into(), selected: true }];
-        options.extend(site.locations.iter().map(|l| Choice { value: l.slug.clone(), label: l.title.clone(), selected: false }));
-        visit.push(field("preferred_location", "Preferred location", Input::Select { options }));
+        let mut options = vec![Choice {
+            value: "any".into(),
+            label: "No preference".into(),
+            selected: true,
+        }];
+        options.extend(site.locations.iter().map(|l| Choice {
+            value: l.slug.clone(),
+            label: l.title.clone(),
+            selected: false,
+        }));
+        visit.push(field(
+            "preferred_location",
+            "Preferred location",
+            Input::Select { options },
+        ));
     }
     let consent = Fieldset {
         legend: "Consent".into(),
         help: None,
         fields: vec![
-            field("consent", "I agree that the practice may contact me by phone or email about this request.", Input::Checkbox {
-                value: "yes".into(),
-            })
+            field(
+                "consent",
+                "I agree that the practice may contact me by phone or email about this request.",
+                Input::Checkbox {
+                    value: "yes".into(),
+                },
+            )
             .required(),
         ],
     };
-    vec![you, Fieldset { legend: "Your visit".into(), help: None, fields: visit }, consent]
+    vec![
+        you,
+        Fieldset {
+            legend: "Your visit".into(),
+            help: None,
+            fields: visit,
+        },
+        consent,
+    ]
 }
 
 /// The honeypot's name, as each backend expects it.
@@ -379,38 +543,116 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
     let base = site.config.base_url.as_str();
     let thanks_abs = format!("{base}{}", kind.thanks_path());
     let (action, transport, needs_script, backend) = match &intake.backend {
-        Backend::Webhook { endpoint } => {
-            (endpoint.clone(), if intake.encoding == Encoding::Json { "fetch" } else { "native" }, false, "webhook")
-        }
-        Backend::Formspree { form_id } => (format!("https://formspree.io/f/{form_id}"), if intake.encoding == Encoding::Json { "fetch" } else { "native" }, false, "formspree"),
+        Backend::Webhook { endpoint } => (
+            endpoint.clone(),
+            if intake.encoding == Encoding::Json {
+                "fetch"
+            } else {
+                "native"
+            },
+            false,
+            "webhook",
+        ),
+        Backend::Formspree { form_id } => (
+            format!("https://formspree.io/f/{form_id}"),
+            if intake.encoding == Encoding::Json {
+                "fetch"
+            } else {
+                "native"
+            },
+            false,
+            "formspree",
+        ),
         Backend::Netlify => (kind.thanks_path().to_owned(), "native", false, "netlify"),
-        Backend::Hubspot { portal_id, referral_guid, appointment_guid } => {
+        Backend::Hubspot {
+            portal_id,
+            referral_guid,
+            appointment_guid,
+        } => {
             let guid = match kind {
                 FormKind::Referral => referral_guid,
                 FormKind::Appointment => appointment_guid,
             };
-            (format!("https://api.hsforms.com/submissions/v3/integration/submit/{portal_id}/{guid}"), "fetch", true, "hubspot")
+            (
+                format!(
+                    "https://api.hsforms.com/submissions/v3/integration/submit/{portal_id}/{guid}"
+                ),
+                "fetch",
+                true,
+                "hubspot",
+            )
         }
         Backend::Salesforce { endpoint, .. } => (endpoint.clone(), "native", false, "salesforce"),
     };
     let mut hidden = vec![
-        field("form", "Form", Input::Hidden { value: kind.as_str().to_owned() }),
-        field("page", "Page", Input::Hidden { value: at.page.to_owned() }),
-        field("reason", "Referral reason page", Input::Hidden { value: at.reason.map(|r| site.referrals[r].slug.clone()).unwrap_or_default() }),
+        field(
+            "form",
+            "Form",
+            Input::Hidden {
+                value: kind.as_str().to_owned(),
+            },
+        ),
+        field(
+            "page",
+            "Page",
+            Input::Hidden {
+                value: at.page.to_owned(),
+            },
+        ),
+        field(
+            "reason",
+            "Referral reason page",
+            Input::Hidden {
+                value: at
+                    .reason
+                    .map(|r| site.referrals[r].slug.clone())
+                    .unwrap_or_default(),
+            },
+        ),
     ];
-    hidden.extend(TRACKING.iter().map(|t| field(t, t, Input::Hidden { value: String::new() })));
+    hidden.extend(TRACKING.iter().map(|t| {
+        field(
+            t,
+            t,
+            Input::Hidden {
+                value: String::new(),
+            },
+        )
+    }));
     let mut attributes = Vec::new();
     match &intake.backend {
-        Backend::Formspree { .. } => hidden.push(field("_next", "Next page", Input::Hidden { value: thanks_abs.clone() })),
+        Backend::Formspree { .. } => hidden.push(field(
+            "_next",
+            "Next page",
+            Input::Hidden {
+                value: thanks_abs.clone(),
+            },
+        )),
         Backend::Netlify => {
-            hidden.push(field("form-name", "Form name", Input::Hidden { value: kind.as_str().to_owned() }));
+            hidden.push(field(
+                "form-name",
+                "Form name",
+                Input::Hidden {
+                    value: kind.as_str().to_owned(),
+                },
+            ));
             attributes.push(("data-netlify".to_owned(), "true".to_owned()));
             attributes.push(("name".to_owned(), kind.as_str().to_owned()));
             attributes.push(("netlify-honeypot".to_owned(), "bot-field".to_owned()));
         }
         Backend::Salesforce { oid, .. } => {
-            hidden.push(field("oid", "Organization id", Input::Hidden { value: oid.clone() }));
-            hidden.push(field("retURL", "Return address", Input::Hidden { value: thanks_abs.clone() }));
+            hidden.push(field(
+                "oid",
+                "Organization id",
+                Input::Hidden { value: oid.clone() },
+            ));
+            hidden.push(field(
+                "retURL",
+                "Return address",
+                Input::Hidden {
+                    value: thanks_abs.clone(),
+                },
+            ));
         }
         Backend::Webhook { .. } | Backend::Hubspot { .. } => {}
     }
@@ -420,23 +662,37 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
     };
     // The service is known on this page: send it hidden.
     for set in &mut fieldsets {
-        let (hid, shown): (Vec<Field>, Vec<Field>) = set.fields.drain(..).partition(|f| matches!(f.input, Input::Hidden { .. }));
+        let (hid, shown): (Vec<Field>, Vec<Field>) = set
+            .fields
+            .drain(..)
+            .partition(|f| matches!(f.input, Input::Hidden { .. }));
         hidden.extend(hid);
         set.fields = shown;
     }
     let prefix = kind.as_str();
     let rename = |f: &mut Field| {
-        let renamed = intake.field_names.get(&f.canonical).cloned().or_else(|| match &intake.backend {
-            Backend::Salesforce { .. } => salesforce_name(&f.canonical).map(str::to_owned),
-            _ => None,
-        });
+        let renamed =
+            intake
+                .field_names
+                .get(&f.canonical)
+                .cloned()
+                .or_else(|| match &intake.backend {
+                    Backend::Salesforce { .. } => salesforce_name(&f.canonical).map(str::to_owned),
+                    _ => None,
+                });
         if let Some(n) = renamed {
             f.name = n;
         }
-        f.id = format!("{prefix}-{}", f.canonical.replace("__", "-").replace('_', "-"));
+        f.id = format!(
+            "{prefix}-{}",
+            f.canonical.replace("__", "-").replace('_', "-")
+        );
     };
     hidden.iter_mut().for_each(rename);
-    fieldsets.iter_mut().flat_map(|s| s.fields.iter_mut()).for_each(rename);
+    fieldsets
+        .iter_mut()
+        .flat_map(|s| s.fields.iter_mut())
+        .for_each(rename);
     Some(FormSpec {
         kind,
         id: format!("{prefix}-form"),
@@ -466,16 +722,44 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
     let mut required: BTreeMap<String, ()> = BTreeMap::new();
     // The hub's form (service unknown) has every field but the checklist;
     // each service page adds its checklist's items.
-    let mut specs = vec![spec(site, kind, &Placement { page: "/", service: None, reason: None })?];
+    let mut specs = vec![spec(
+        site,
+        kind,
+        &Placement {
+            page: "/",
+            service: None,
+            reason: None,
+        },
+    )?];
     for (i, _) in site.services.iter().enumerate() {
-        specs.extend(spec(site, kind, &Placement { page: "/", service: Some(i), reason: None }));
+        specs.extend(spec(
+            site,
+            kind,
+            &Placement {
+                page: "/",
+                service: Some(i),
+                reason: None,
+            },
+        ));
     }
     for (i, r) in site.referrals.iter().enumerate() {
-        specs.extend(spec(site, kind, &Placement { page: "/", service: Some(r.service), reason: Some(i) }));
+        specs.extend(spec(
+            site,
+            kind,
+            &Placement {
+                page: "/",
+                service: Some(r.service),
+                reason: Some(i),
+            },
+        ));
     }
     let always_required = |f: &Field| f.required && !f.canonical.starts_with(CHECKLIST_PREFIX);
     for spec in &specs {
-        for f in spec.hidden.iter().chain(spec.fieldsets.iter().flat_map(|s| s.fields.iter())) {
+        for f in spec
+            .hidden
+            .iter()
+            .chain(spec.fieldsets.iter().flat_map(|s| s.fields.iter()))
+        {
             let prop = property(site, f);
             properties.entry(f.name.clone()).or_insert(prop);
             if always_required(f) || matches!(f.canonical.as_str(), "form" | "page") {
@@ -503,7 +787,13 @@ fn property(site: &Site, f: &Field) -> Value {
     let mut p = serde_json::Map::new();
     p.insert("type".into(), json!("string"));
     p.insert("title".into(), json!(f.label));
-    let enum_of = |options: &[Choice]| options.iter().filter(|o| !o.value.is_empty()).map(|o| o.value.clone()).collect::<Vec<_>>();
+    let enum_of = |options: &[Choice]| {
+        options
+            .iter()
+            .filter(|o| !o.value.is_empty())
+            .map(|o| o.value.clone())
+            .collect::<Vec<_>>()
+    };
     match &f.input {
         Input::Select { options } | Input::Radio { options } => {
             let mut values = enum_of(options);
@@ -524,7 +814,15 @@ fn property(site: &Site, f: &Field) -> Value {
                 p.insert("const".into(), json!(value));
             }
             "service" => {
-                p.insert("enum".into(), json!(site.services.iter().map(|s| s.slug.clone()).collect::<Vec<_>>()));
+                p.insert(
+                    "enum".into(),
+                    json!(
+                        site.services
+                            .iter()
+                            .map(|s| s.slug.clone())
+                            .collect::<Vec<_>>()
+                    ),
+                );
             }
             "reason" => {
                 let mut v: Vec<String> = site.referrals.iter().map(|r| r.slug.clone()).collect();
@@ -552,7 +850,13 @@ fn property(site: &Site, f: &Field) -> Value {
     if let Some(pat) = &f.pattern {
         p.insert("pattern".into(), json!(format!("^(?:{pat})$")));
     }
-    if !f.required && matches!(f.input, Input::Text | Input::Tel | Input::Email | Input::Date | Input::Textarea) && f.pattern.is_some() {
+    if !f.required
+        && matches!(
+            f.input,
+            Input::Text | Input::Tel | Input::Email | Input::Date | Input::Textarea
+        )
+        && f.pattern.is_some()
+    {
         // An optional field is sent empty when left blank.
         let pattern = p.remove("pattern").unwrap_or(Value::Null);
         let mut alt = p.clone();
@@ -568,12 +872,21 @@ pub fn npi_is_valid(npi: &str) -> bool {
     if npi.len() != 10 || !npi.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let digits: Vec<u32> = format!("80840{npi}").bytes().map(|b| u32::from(b - b'0')).collect();
+    let digits: Vec<u32> = format!("80840{npi}")
+        .bytes()
+        .map(|b| u32::from(b - b'0'))
+        .collect();
     let sum: u32 = digits
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
         .sum();
     sum % 10 == 0
 }

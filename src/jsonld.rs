@@ -22,8 +22,16 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
     let mut node = Map::new();
     let (types, specialty, audience): (Vec<&str>, Option<&str>, Vec<&str>) = match page.kind {
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
-            let audience = if matches!(page.kind, PageKind::Service(_)) { vec!["Clinician", "Patient"] } else { vec!["Clinician"] };
-            (vec!["MedicalWebPage"], site.services[i].specialty.as_deref(), audience)
+            let audience = if matches!(page.kind, PageKind::Service(_)) {
+                vec!["Clinician", "Patient"]
+            } else {
+                vec!["Clinician"]
+            };
+            (
+                vec!["MedicalWebPage"],
+                site.services[i].specialty.as_deref(),
+                audience,
+            )
         }
         PageKind::Referral(i) => {
             let r = &site.referrals[i];
@@ -32,8 +40,16 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
                 Audience::Patient => vec!["Patient"],
                 Audience::Both => vec!["Clinician", "Patient"],
             };
-            let types = if r.faq.is_empty() { vec!["MedicalWebPage"] } else { vec!["MedicalWebPage", "FAQPage"] };
-            (types, site.services[r.service].specialty.as_deref(), audience)
+            let types = if r.faq.is_empty() {
+                vec!["MedicalWebPage"]
+            } else {
+                vec!["MedicalWebPage", "FAQPage"]
+            };
+            (
+                types,
+                site.services[r.service].specialty.as_deref(),
+                audience,
+            )
         }
         PageKind::ReferHub => (vec!["MedicalWebPage"], None, vec!["Clinician"]),
         PageKind::Home
@@ -46,7 +62,14 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
         | PageKind::Thanks(_)
         | PageKind::NotFound => (vec!["WebPage"], None, Vec::new()),
     };
-    node.insert("@type".into(), if types.len() == 1 { json!(types[0]) } else { json!(types) });
+    node.insert(
+        "@type".into(),
+        if types.len() == 1 {
+            json!(types[0])
+        } else {
+            json!(types)
+        },
+    );
     node.insert("@id".into(), json!(page_id));
     node.insert("url".into(), json!(url));
     node.insert("name".into(), json!(page.title));
@@ -54,8 +77,14 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
         node.insert("description".into(), json!(d));
     }
     node.insert("inLanguage".into(), json!(site.config.language));
-    node.insert("publisher".into(), json!({ "@id": format!("{base}/#organization") }));
-    node.insert("breadcrumb".into(), json!({ "@id": format!("{url}#breadcrumb") }));
+    node.insert(
+        "publisher".into(),
+        json!({ "@id": format!("{base}/#organization") }),
+    );
+    node.insert(
+        "breadcrumb".into(),
+        json!({ "@id": format!("{url}#breadcrumb") }),
+    );
     if let Some(u) = &page.updated {
         node.insert("dateModified".into(), json!(u));
     }
@@ -63,7 +92,10 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
         node.insert("specialty".into(), json!(format!("https://schema.org/{s}")));
     }
     if !audience.is_empty() {
-        let a: Vec<Value> = audience.iter().map(|t| json!({ "@type": "MedicalAudience", "audienceType": t })).collect();
+        let a: Vec<Value> = audience
+            .iter()
+            .map(|t| json!({ "@type": "MedicalAudience", "audienceType": t }))
+            .collect();
         node.insert("audience".into(), json!(a));
     }
     if let PageKind::Referral(i) = page.kind {
@@ -140,7 +172,13 @@ fn insert_phone(node: &mut Map<String, Value>, key: &str, phone: Option<&Phone>)
 fn contact_point(site: &Site, s: &Service) -> Value {
     let mut cp = Map::new();
     cp.insert("@type".into(), json!("ContactPoint"));
-    cp.insert("@id".into(), json!(format!("{}#referral-line", site.config.base_url.join(&s.path))));
+    cp.insert(
+        "@id".into(),
+        json!(format!(
+            "{}#referral-line",
+            site.config.base_url.join(&s.path)
+        )),
+    );
     cp.insert("contactType".into(), json!("physician referrals"));
     cp.insert("name".into(), json!(format!("{} referrals", s.title)));
     insert_phone(&mut cp, "telephone", s.referring.phone.as_ref());
@@ -180,7 +218,11 @@ fn organization(site: &Site, page: &Page) -> Value {
         PageKind::ReferHub => site.services.iter().collect(),
         _ => Vec::new(),
     };
-    let points: Vec<Value> = services.into_iter().filter(|s| s.referring.phone.is_some() || s.referring.email.is_some()).map(|s| contact_point(site, s)).collect();
+    let points: Vec<Value> = services
+        .into_iter()
+        .filter(|s| s.referring.phone.is_some() || s.referring.email.is_some())
+        .map(|s| contact_point(site, s))
+        .collect();
     if !points.is_empty() {
         org.insert("contactPoint".into(), json!(points));
     }
@@ -189,21 +231,31 @@ fn organization(site: &Site, page: &Page) -> Value {
 
 /// A site path or absolute URL as an absolute URL.
 fn absolute(site: &Site, path: &str) -> String {
-    if path.starts_with("https://") || path.starts_with("http://") { path.to_owned() } else { site.config.base_url.join(path) }
+    if path.starts_with("https://") || path.starts_with("http://") {
+        path.to_owned()
+    } else {
+        site.config.base_url.join(path)
+    }
 }
 
 /// A service line as a schema.org `Service` the organization provides.
 fn service_node(site: &Site, s: &Service) -> Value {
     let mut node = Map::new();
     node.insert("@type".into(), json!("Service"));
-    node.insert("@id".into(), json!(format!("{}#service", site.config.base_url.join(&s.path))));
+    node.insert(
+        "@id".into(),
+        json!(format!("{}#service", site.config.base_url.join(&s.path))),
+    );
     node.insert("name".into(), json!(s.title));
     node.insert("serviceType".into(), json!(s.title));
     if let Some(d) = &s.description {
         node.insert("description".into(), json!(d));
     }
     node.insert("url".into(), json!(site.config.base_url.join(&s.path)));
-    node.insert("provider".into(), json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }));
+    node.insert(
+        "provider".into(),
+        json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }),
+    );
     Value::Object(node)
 }
 
@@ -244,7 +296,10 @@ fn location(site: &Site, l: &Location) -> Value {
     node.insert("url".into(), json!(url));
     node.insert("address".into(), postal_address(&l.address));
     if let Some(g) = l.geo {
-        node.insert("geo".into(), json!({ "@type": "GeoCoordinates", "latitude": g.lat, "longitude": g.lng }));
+        node.insert(
+            "geo".into(),
+            json!({ "@type": "GeoCoordinates", "latitude": g.lat, "longitude": g.lng }),
+        );
     }
     if !l.hours.is_empty() {
         let specs: Vec<Value> = l
@@ -263,9 +318,16 @@ fn location(site: &Site, l: &Location) -> Value {
     }
     insert_phone(&mut node, "telephone", l.phone.as_ref());
     insert_phone(&mut node, "faxNumber", l.fax.as_ref());
-    node.insert("parentOrganization".into(), json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }));
-    let mut specialties: Vec<String> =
-        l.services.iter().filter_map(|&s| site.services[s].specialty.as_ref()).map(|s| format!("https://schema.org/{s}")).collect();
+    node.insert(
+        "parentOrganization".into(),
+        json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }),
+    );
+    let mut specialties: Vec<String> = l
+        .services
+        .iter()
+        .filter_map(|&s| site.services[s].specialty.as_ref())
+        .map(|s| format!("https://schema.org/{s}"))
+        .collect();
     specialties.sort();
     specialties.dedup();
     if !specialties.is_empty() {
@@ -284,18 +346,29 @@ fn physician(site: &Site, p: &Physician) -> Value {
     if let Some(photo) = &p.photo {
         node.insert("image".into(), json!(absolute(site, photo)));
     }
-    let mut specialties: Vec<String> =
-        p.services.iter().filter_map(|&s| site.services[s].specialty.as_ref()).map(|s| format!("https://schema.org/{s}")).collect();
+    let mut specialties: Vec<String> = p
+        .services
+        .iter()
+        .filter_map(|&s| site.services[s].specialty.as_ref())
+        .map(|s| format!("https://schema.org/{s}"))
+        .collect();
     specialties.sort();
     specialties.dedup();
     if !specialties.is_empty() {
         node.insert("medicalSpecialty".into(), json!(specialties));
     }
-    let addresses: Vec<Value> = p.locations.iter().map(|&l| postal_address(&site.locations[l].address)).collect();
+    let addresses: Vec<Value> = p
+        .locations
+        .iter()
+        .map(|&l| postal_address(&site.locations[l].address))
+        .collect();
     match addresses.len() {
         0 => {}
         1 => {
-            node.insert("address".into(), addresses.into_iter().next().unwrap_or(Value::Null));
+            node.insert(
+                "address".into(),
+                addresses.into_iter().next().unwrap_or(Value::Null),
+            );
         }
         _ => {
             node.insert("address".into(), json!(addresses));
@@ -307,7 +380,10 @@ fn physician(site: &Site, p: &Physician) -> Value {
     if let Some(a) = p.accepting_new_patients {
         node.insert("isAcceptingNewPatients".into(), json!(a));
     }
-    node.insert("parentOrganization".into(), json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }));
+    node.insert(
+        "parentOrganization".into(),
+        json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }),
+    );
     Value::Object(node)
 }
 

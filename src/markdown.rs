@@ -60,13 +60,26 @@ pub fn render(text: &str) -> Rendered {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let is_image = matches!(event, Event::Start(Tag::Image { .. }));
                 if is_unsafe_target(dest_url) {
-                    out.unsafe_links.push(UnsafeLink { offset: range.start, len: range.len(), target: dest_url.to_string() });
+                    out.unsafe_links.push(UnsafeLink {
+                        offset: range.start,
+                        len: range.len(),
+                        target: dest_url.to_string(),
+                    });
                 }
-                out.links.push(Link { offset: range.start, len: range.len(), dest: dest_url.to_string(), is_image });
+                out.links.push(Link {
+                    offset: range.start,
+                    len: range.len(),
+                    dest: dest_url.to_string(),
+                    is_image,
+                });
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if let Some(target) = unsafe_in_html(html) {
-                    out.unsafe_links.push(UnsafeLink { offset: range.start, len: range.len(), target });
+                    out.unsafe_links.push(UnsafeLink {
+                        offset: range.start,
+                        len: range.len(),
+                        target,
+                    });
                 }
             }
             Event::Start(Tag::Heading { .. }) => heading_at = Some(events.len()),
@@ -87,7 +100,11 @@ pub fn render(text: &str) -> Rendered {
                         let unique = unique_id(&base, &used_ids);
                         used_ids.push(unique.clone());
                         *id = Some(CowStr::from(unique.clone()));
-                        out.headings.push(Heading { level: heading_level(*level), id: unique, text });
+                        out.headings.push(Heading {
+                            level: heading_level(*level),
+                            id: unique,
+                            text,
+                        });
                     }
                 }
             }
@@ -104,7 +121,9 @@ pub fn render(text: &str) -> Rendered {
 pub fn render_inline(text: &str) -> Rendered {
     let mut r = render(text);
     let trimmed = r.html.trim_end();
-    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
+    if let Some(inner) = trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
         r.html = inner.to_owned();
@@ -138,14 +157,21 @@ pub fn slugify(text: &str) -> String {
             dash = true;
         }
     }
-    if out.is_empty() { "section".to_owned() } else { out }
+    if out.is_empty() {
+        "section".to_owned()
+    } else {
+        out
+    }
 }
 
 fn unique_id(base: &str, used: &[String]) -> String {
     if !used.iter().any(|u| u == base) {
         return base.to_owned();
     }
-    (1..).map(|n| format!("{base}-{n}")).find(|c| !used.iter().any(|u| u == c)).unwrap_or_else(|| base.to_owned())
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !used.iter().any(|u| u == c))
+        .unwrap_or_else(|| base.to_owned())
 }
 
 /// Schemes that run script or smuggle content when followed.
@@ -154,20 +180,35 @@ const UNSAFE_SCHEMES: [&str; 3] = ["javascript:", "vbscript:", "data:"];
 /// Browsers ignore whitespace and control characters inside a scheme and
 /// compare it case-insensitively; so do we.
 pub fn is_unsafe_target(target: &str) -> bool {
-    let folded: String = target.chars().filter(|c| !c.is_whitespace() && !c.is_control()).flat_map(char::to_lowercase).collect();
+    let folded: String = target
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect();
     UNSAFE_SCHEMES.iter().any(|s| folded.starts_with(s))
 }
 
 /// Finds an unsafe URL in an attribute of raw HTML.
 fn unsafe_in_html(html: &str) -> Option<String> {
     let lower = html.to_lowercase();
-    for attr in ["href", "src", "action", "formaction", "xlink:href", "srcdoc", "poster", "data"] {
+    for attr in [
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "xlink:href",
+        "srcdoc",
+        "poster",
+        "data",
+    ] {
         let mut from = 0;
         while let Some(rel) = lower[from..].find(attr) {
             let at = from + rel + attr.len();
             from = at;
             let rest = lower[at..].trim_start();
-            let Some(value) = rest.strip_prefix('=') else { continue };
+            let Some(value) = rest.strip_prefix('=') else {
+                continue;
+            };
             let value = value.trim_start().trim_start_matches(['"', '\'']);
             let decoded = decode_entities(value);
             if is_unsafe_target(&decoded) {
@@ -224,7 +265,9 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1]\n\n[^1]: A footnote.\n");
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1]\n\n[^1]: A footnote.\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("“quoted”"));
@@ -242,7 +285,8 @@ mod tests {
 
     #[test]
     fn script_links_are_found_with_positions() {
-        let text = "Hi\n\n[x](javascript:alert(1)) and [y](/ok/)\n\n<a href=\"JaVa&#x53;cript:x\">z</a>\n";
+        let text =
+            "Hi\n\n[x](javascript:alert(1)) and [y](/ok/)\n\n<a href=\"JaVa&#x53;cript:x\">z</a>\n";
         let r = render(text);
         assert_eq!(r.unsafe_links.len(), 2, "{:?}", r.unsafe_links);
         assert_eq!(r.unsafe_links[0].offset, 4);
@@ -254,6 +298,9 @@ mod tests {
 
     #[test]
     fn inline_snippets_drop_the_paragraph() {
-        assert_eq!(render_inline("Final report and *addenda*.").html, "Final report and <em>addenda</em>.");
+        assert_eq!(
+            render_inline("Final report and *addenda*.").html,
+            "Final report and <em>addenda</em>."
+        );
     }
 }

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
 use crate::content::{
-    Address, Audience, ChecklistDoc, Document, Faq, Geo, Hours, Located, PageDoc, Referring, Urgency,
+    Address, Audience, ChecklistDoc, Document, Faq, Geo, Hours, Located, PageDoc, Referring,
+    Urgency,
 };
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::forms::FormKind;
@@ -18,12 +19,47 @@ use crate::source::{Section, SourceSet};
 
 /// schema.org `MedicalSpecialty` members (https://schema.org/MedicalSpecialty).
 pub const SPECIALTIES: [&str; 41] = [
-    "Anesthesia", "Cardiovascular", "CommunityHealth", "Dentistry", "Dermatology", "DietNutrition", "Emergency",
-    "Endocrine", "Gastroenterologic", "Genetic", "Geriatric", "Gynecologic", "Hematologic", "Infectious",
-    "LaboratoryScience", "Midwifery", "Musculoskeletal", "Neurologic", "Nursing", "Obstetric", "Oncologic",
-    "Optometric", "Otolaryngologic", "Pathology", "Pediatric", "PharmacySpecialty", "Physiotherapy",
-    "PlasticSurgery", "Podiatric", "PrimaryCare", "Psychiatric", "PublicHealth", "Pulmonary", "Radiography",
-    "Renal", "RespiratoryTherapy", "Rheumatologic", "SpeechPathology", "Surgical", "Toxicologic", "Urologic",
+    "Anesthesia",
+    "Cardiovascular",
+    "CommunityHealth",
+    "Dentistry",
+    "Dermatology",
+    "DietNutrition",
+    "Emergency",
+    "Endocrine",
+    "Gastroenterologic",
+    "Genetic",
+    "Geriatric",
+    "Gynecologic",
+    "Hematologic",
+    "Infectious",
+    "LaboratoryScience",
+    "Midwifery",
+    "Musculoskeletal",
+    "Neurologic",
+    "Nursing",
+    "Obstetric",
+    "Oncologic",
+    "Optometric",
+    "Otolaryngologic",
+    "Pathology",
+    "Pediatric",
+    "PharmacySpecialty",
+    "Physiotherapy",
+    "PlasticSurgery",
+    "Podiatric",
+    "PrimaryCare",
+    "Psychiatric",
+    "PublicHealth",
+    "Pulmonary",
+    "Radiography",
+    "Renal",
+    "RespiratoryTherapy",
+    "Rheumatologic",
+    "SpeechPathology",
+    "Surgical",
+    "Toxicologic",
+    "Urologic",
 ];
 
 /// How many service lines the navigation lists before "All service lines".
@@ -77,7 +113,9 @@ pub enum PageKind {
     Location(usize),
     Physician(usize),
     /// An old URL that redirects to the page at `target` (an index into `pages`).
-    Alias { target: usize },
+    Alias {
+        target: usize,
+    },
     /// `/services/<slug>/refer/`: the referring-physician section.
     Refer(usize),
     /// `/services/<slug>/refer/packet/`: the printable referral packet.
@@ -181,13 +219,26 @@ pub struct ResolveOptions {
 }
 
 /// A finding at a located value of a file.
-fn at(sources: &SourceSet, file: usize, loc: &Located<String>, code: Code, message: String) -> Diagnostic {
+fn at(
+    sources: &SourceSet,
+    file: usize,
+    loc: &Located<String>,
+    code: Code,
+    message: String,
+) -> Diagnostic {
     let f = &sources.files[file];
-    Diagnostic::new(code, message).in_file(f.rel.clone()).at_offset(&f.text, loc.offset, loc.len)
+    Diagnostic::new(code, message)
+        .in_file(f.rel.clone())
+        .at_offset(&f.text, loc.offset, loc.len)
 }
 
 /// Builds the site model, reporting every dangling reference and collision.
-pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: ResolveOptions) -> Result<Site, Diagnostics> {
+pub fn resolve(
+    docs: Vec<Document>,
+    config: &Config,
+    sources: &SourceSet,
+    opts: ResolveOptions,
+) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
     let keep = |p: &PageDoc| opts.drafts || !p.common.draft;
 
@@ -211,11 +262,19 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
             Document::Location(d) if keep(&d.page) => locations_in.push(d),
             Document::Physician(d) if keep(&d.page) => physicians_in.push(d),
             Document::Checklist(c) => checklists_in.push(c),
-            Document::Page(_) | Document::Service(_) | Document::Referral(_) | Document::Location(_) | Document::Physician(_) => {}
+            Document::Page(_)
+            | Document::Service(_)
+            | Document::Referral(_)
+            | Document::Location(_)
+            | Document::Physician(_) => {}
         }
     }
     let by_order = |a: &PageDoc, b: &PageDoc| {
-        (a.common.weight, &a.common.title, &a.common.slug.value).cmp(&(b.common.weight, &b.common.title, &b.common.slug.value))
+        (a.common.weight, &a.common.title, &a.common.slug.value).cmp(&(
+            b.common.weight,
+            &b.common.title,
+            &b.common.slug.value,
+        ))
     };
     services_in.sort_by(|a, b| by_order(&a.page, &b.page));
     referrals_in.sort_by(|a, b| by_order(&a.page, &b.page));
@@ -225,10 +284,24 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
     let checklists = flatten_checklists(&checklists_in, sources, &mut diags);
 
     let slug_index = |slugs: Vec<&str>| -> BTreeMap<String, usize> {
-        slugs.into_iter().enumerate().map(|(i, s)| (s.to_owned(), i)).collect()
+        slugs
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (s.to_owned(), i))
+            .collect()
     };
-    let service_ids = slug_index(services_in.iter().map(|d| d.page.common.slug.value.as_str()).collect());
-    let location_ids = slug_index(locations_in.iter().map(|d| d.page.common.slug.value.as_str()).collect());
+    let service_ids = slug_index(
+        services_in
+            .iter()
+            .map(|d| d.page.common.slug.value.as_str())
+            .collect(),
+    );
+    let location_ids = slug_index(
+        locations_in
+            .iter()
+            .map(|d| d.page.common.slug.value.as_str())
+            .collect(),
+    );
 
     // A reference must name an existing id; the hint names the closest one.
     let lookup = |diags: &mut Diagnostics,
@@ -244,23 +317,60 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
         }
         let known: Vec<&str> = ids.keys().map(String::as_str).collect();
         diags.push(
-            at(sources, file, loc, Code::DanglingReference, format!("`{key}: {}` does not match any {what}", loc.value))
-                .with_hint(format!("{} (the file names in `content/{folder}/`)", did_you_mean(&loc.value, &known))),
+            at(
+                sources,
+                file,
+                loc,
+                Code::DanglingReference,
+                format!("`{key}: {}` does not match any {what}", loc.value),
+            )
+            .with_hint(format!(
+                "{} (the file names in `content/{folder}/`)",
+                did_you_mean(&loc.value, &known)
+            )),
         );
         None
     };
-    let checklist_ids: BTreeMap<String, usize> = checklists.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
-    let check_checklist = |diags: &mut Diagnostics, file: usize, loc: &Option<Located<String>>| -> Option<String> {
-        let loc = loc.as_ref()?;
-        lookup(diags, &checklist_ids, file, loc, "checklist", "checklist", "checklists").map(|_| loc.value.clone())
-    };
+    let checklist_ids: BTreeMap<String, usize> = checklists
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), i))
+        .collect();
+    let check_checklist =
+        |diags: &mut Diagnostics, file: usize, loc: &Option<Located<String>>| -> Option<String> {
+            let loc = loc.as_ref()?;
+            lookup(
+                diags,
+                &checklist_ids,
+                file,
+                loc,
+                "checklist",
+                "checklist",
+                "checklists",
+            )
+            .map(|_| loc.value.clone())
+        };
 
     let org = &config.organization;
     let mut services: Vec<Service> = services_in
         .iter()
         .map(|d| {
             let file = d.page.file;
-            let locations = d.locations.iter().filter_map(|l| lookup(&mut diags, &location_ids, file, l, "locations", "location", "locations")).collect();
+            let locations = d
+                .locations
+                .iter()
+                .filter_map(|l| {
+                    lookup(
+                        &mut diags,
+                        &location_ids,
+                        file,
+                        l,
+                        "locations",
+                        "location",
+                        "locations",
+                    )
+                })
+                .collect();
             let mut referring = d.referring.clone();
             referring.phone = referring.phone.or_else(|| org.phone.clone());
             referring.fax = referring.fax.or_else(|| org.fax.clone());
@@ -285,7 +395,15 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
         .iter()
         .filter_map(|d| {
             let file = d.page.file;
-            let service = lookup(&mut diags, &service_ids, file, &d.service, "service", "service line", "services");
+            let service = lookup(
+                &mut diags,
+                &service_ids,
+                file,
+                &d.service,
+                "service",
+                "service line",
+                "services",
+            );
             let own = check_checklist(&mut diags, file, &d.checklist);
             let service = service?;
             let slug = d.page.common.slug.value.clone();
@@ -347,8 +465,36 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
                 description: d.page.common.description.clone(),
                 honorific: d.honorific.clone(),
                 credentials: d.credentials.clone(),
-                services: d.services.iter().filter_map(|s| lookup(&mut diags, &service_ids, file, s, "services", "service line", "services")).collect(),
-                locations: d.locations.iter().filter_map(|l| lookup(&mut diags, &location_ids, file, l, "locations", "location", "locations")).collect(),
+                services: d
+                    .services
+                    .iter()
+                    .filter_map(|s| {
+                        lookup(
+                            &mut diags,
+                            &service_ids,
+                            file,
+                            s,
+                            "services",
+                            "service line",
+                            "services",
+                        )
+                    })
+                    .collect(),
+                locations: d
+                    .locations
+                    .iter()
+                    .filter_map(|l| {
+                        lookup(
+                            &mut diags,
+                            &location_ids,
+                            file,
+                            l,
+                            "locations",
+                            "location",
+                            "locations",
+                        )
+                    })
+                    .collect(),
                 accepting_new_patients: d.accepting_new_patients,
                 photo: d.photo.clone(),
             }
@@ -375,9 +521,15 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
         updated: doc.common.updated.clone(),
         breadcrumbs: crumbs,
     };
-    let home_crumb = Crumb { title: "Home".to_owned(), path: "/".to_owned() };
+    let home_crumb = Crumb {
+        title: "Home".to_owned(),
+        path: "/".to_owned(),
+    };
     match &home {
-        Some(doc) => pages.push((page_of(doc, "/".into(), PageKind::Home, Vec::new()), Some(doc.file))),
+        Some(doc) => pages.push((
+            page_of(doc, "/".into(), PageKind::Home, Vec::new()),
+            Some(doc.file),
+        )),
         None => diags.push(
             Diagnostic::new(Code::MissingField, "the site has no home page")
                 .with_hint("create `content/_index.md` with `title:` in its front matter"),
@@ -402,7 +554,12 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
         }
         let path = format!("/{}/", s.dir());
         let page = match sections.get(&s) {
-            Some(doc) => page_of(doc, path.clone(), PageKind::SectionIndex(s), vec![home_crumb.clone()]),
+            Some(doc) => page_of(
+                doc,
+                path.clone(),
+                PageKind::SectionIndex(s),
+                vec![home_crumb.clone()],
+            ),
             None => Page {
                 path: path.clone(),
                 kind: PageKind::SectionIndex(s),
@@ -414,7 +571,13 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
                 breadcrumbs: vec![home_crumb.clone()],
             },
         };
-        section_crumbs.insert(s, Crumb { title: page.title.clone(), path });
+        section_crumbs.insert(
+            s,
+            Crumb {
+                title: page.title.clone(),
+                path,
+            },
+        );
         pages.push((page, sections.get(&s).map(|d| d.file)));
     }
     let crumbs = |s: Section| {
@@ -423,20 +586,52 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
         c
     };
     for (i, d) in services_in.iter().enumerate() {
-        pages.push((page_of(&d.page, services[i].path.clone(), PageKind::Service(i), crumbs(Section::Services)), Some(d.page.file)));
+        pages.push((
+            page_of(
+                &d.page,
+                services[i].path.clone(),
+                PageKind::Service(i),
+                crumbs(Section::Services),
+            ),
+            Some(d.page.file),
+        ));
     }
     for (i, r) in referrals.iter().enumerate() {
-        let Some(d) = referrals_in.iter().find(|d| d.page.file == r.file) else { continue };
+        let Some(d) = referrals_in.iter().find(|d| d.page.file == r.file) else {
+            continue;
+        };
         let mut c = crumbs(Section::Referrals);
         let s = &services[r.service];
-        c.push(Crumb { title: s.title.clone(), path: s.path.clone() });
-        pages.push((page_of(&d.page, r.path.clone(), PageKind::Referral(i), c), Some(d.page.file)));
+        c.push(Crumb {
+            title: s.title.clone(),
+            path: s.path.clone(),
+        });
+        pages.push((
+            page_of(&d.page, r.path.clone(), PageKind::Referral(i), c),
+            Some(d.page.file),
+        ));
     }
     for (i, d) in locations_in.iter().enumerate() {
-        pages.push((page_of(&d.page, locations[i].path.clone(), PageKind::Location(i), crumbs(Section::Locations)), Some(d.page.file)));
+        pages.push((
+            page_of(
+                &d.page,
+                locations[i].path.clone(),
+                PageKind::Location(i),
+                crumbs(Section::Locations),
+            ),
+            Some(d.page.file),
+        ));
     }
     for (i, d) in physicians_in.iter().enumerate() {
-        pages.push((page_of(&d.page, physicians[i].path.clone(), PageKind::Physician(i), crumbs(Section::Physicians)), Some(d.page.file)));
+        pages.push((
+            page_of(
+                &d.page,
+                physicians[i].path.clone(),
+                PageKind::Physician(i),
+                crumbs(Section::Physicians),
+            ),
+            Some(d.page.file),
+        ));
     }
     for d in &plain {
         match plain_path(&sources.files[d.file].rel, &d.common.slug.value) {
@@ -451,10 +646,20 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
 
     // Aliases redirect an old URL to the page that lists them.
     let mut alias_pages = Vec::new();
-    let all_docs = home.iter().chain(plain.iter()).chain(services_in.iter().map(|d| &d.page)).chain(referrals_in.iter().map(|d| &d.page)).chain(locations_in.iter().map(|d| &d.page)).chain(physicians_in.iter().map(|d| &d.page));
+    let all_docs = home
+        .iter()
+        .chain(plain.iter())
+        .chain(services_in.iter().map(|d| &d.page))
+        .chain(referrals_in.iter().map(|d| &d.page))
+        .chain(locations_in.iter().map(|d| &d.page))
+        .chain(physicians_in.iter().map(|d| &d.page));
     for doc in all_docs {
         for alias in &doc.common.aliases {
-            let path = if alias.value.ends_with('/') || alias.value.ends_with(".html") { alias.value.clone() } else { format!("{}/", alias.value) };
+            let path = if alias.value.ends_with('/') || alias.value.ends_with(".html") {
+                alias.value.clone()
+            } else {
+                format!("{}/", alias.value)
+            };
             alias_pages.push((path, doc.file, alias.clone()));
         }
     }
@@ -469,52 +674,92 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
         {
             let (a, b) = (&sources.files[first].rel, &sources.files[*file].rel);
             diags.push(
-                Diagnostic::new(Code::Duplicate, format!("`{a}` and `{b}` both make the page `{}`", page.path))
-                    .in_file(b.clone())
-                    .with_hint("rename one file or give it a different `slug:`"),
+                Diagnostic::new(
+                    Code::Duplicate,
+                    format!("`{a}` and `{b}` both make the page `{}`", page.path),
+                )
+                .in_file(b.clone())
+                .with_hint("rename one file or give it a different `slug:`"),
             );
         }
     }
     // Pages handoff makes itself (SPEC §6, §7).
-    let generated = |path: String, kind: PageKind, title: String, description: Option<String>, crumbs: Vec<Crumb>| Page {
+    let generated = |path: String,
+                     kind: PageKind,
+                     title: String,
+                     description: Option<String>,
+                     crumbs: Vec<Crumb>| Page {
         path,
         kind,
         title,
         description,
         body: None,
-        noindex: matches!(kind, PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound),
+        noindex: matches!(
+            kind,
+            PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound
+        ),
         updated: None,
         breadcrumbs: crumbs,
     };
-    let hub = Crumb { title: "Refer a patient".to_owned(), path: "/refer/".to_owned() };
+    let hub = Crumb {
+        title: "Refer a patient".to_owned(),
+        path: "/refer/".to_owned(),
+    };
     let mut made: Vec<Page> = vec![
         generated(
             "/refer/".into(),
             PageKind::ReferHub,
             "Refer a patient".into(),
-            Some(format!("How to refer a patient to {}: what to send, how to send it, and how fast we answer, for every service line.", config.title)),
+            Some(format!(
+                "How to refer a patient to {}: what to send, how to send it, and how fast we answer, for every service line.",
+                config.title
+            )),
             vec![home_crumb.clone()],
         ),
         generated(
             "/request-appointment/".into(),
             PageKind::Appointment,
             "Request an appointment".into(),
-            Some(format!("Ask for an appointment at {}. Our team calls you back to find a time and answer your questions.", config.title)),
+            Some(format!(
+                "Ask for an appointment at {}. Our team calls you back to find a time and answer your questions.",
+                config.title
+            )),
             vec![home_crumb.clone()],
         ),
-        generated("/refer/thanks/".into(), PageKind::Thanks(FormKind::Referral), "Thank you: we have your referral".into(), None, vec![home_crumb.clone(), hub.clone()]),
+        generated(
+            "/refer/thanks/".into(),
+            PageKind::Thanks(FormKind::Referral),
+            "Thank you: we have your referral".into(),
+            None,
+            vec![home_crumb.clone(), hub.clone()],
+        ),
         generated(
             "/request-appointment/thanks/".into(),
             PageKind::Thanks(FormKind::Appointment),
             "Thank you: we have your request".into(),
             None,
-            vec![home_crumb.clone(), Crumb { title: "Request an appointment".into(), path: "/request-appointment/".into() }],
+            vec![
+                home_crumb.clone(),
+                Crumb {
+                    title: "Request an appointment".into(),
+                    path: "/request-appointment/".into(),
+                },
+            ],
         ),
     ];
-    made.push(generated("/404.html".into(), PageKind::NotFound, "Page not found".into(), None, vec![home_crumb.clone()]));
+    made.push(generated(
+        "/404.html".into(),
+        PageKind::NotFound,
+        "Page not found".into(),
+        None,
+        vec![home_crumb.clone()],
+    ));
     for (i, s) in services.iter().enumerate() {
         let mut c = crumbs(Section::Services);
-        c.push(Crumb { title: s.title.clone(), path: s.path.clone() });
+        c.push(Crumb {
+            title: s.title.clone(),
+            path: s.path.clone(),
+        });
         made.push(generated(
             format!("{}refer/", s.path),
             PageKind::Refer(i),
@@ -522,15 +767,30 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
             Some(format!("Referring to {} at {}: who to refer, what to send, how to send it and how fast we respond.", s.title, config.title)),
             c.clone(),
         ));
-        c.push(Crumb { title: "Refer a patient".into(), path: format!("{}refer/", s.path) });
-        made.push(generated(format!("{}refer/packet/", s.path), PageKind::Packet(i), format!("{} referral packet", s.title), None, c));
+        c.push(Crumb {
+            title: "Refer a patient".into(),
+            path: format!("{}refer/", s.path),
+        });
+        made.push(generated(
+            format!("{}refer/packet/", s.path),
+            PageKind::Packet(i),
+            format!("{} referral packet", s.title),
+            None,
+            c,
+        ));
     }
     for page in &made {
         if let Some(file) = claimed.get(&page.path.to_lowercase()) {
             diags.push(
-                Diagnostic::new(Code::Duplicate, format!("`{}` is the address of a page handoff makes (`{}`)", page.path, page.title))
-                    .in_file(sources.files[*file].rel.clone())
-                    .with_hint("rename the file or give it another `slug:`"),
+                Diagnostic::new(
+                    Code::Duplicate,
+                    format!(
+                        "`{}` is the address of a page handoff makes (`{}`)",
+                        page.path, page.title
+                    ),
+                )
+                .in_file(sources.files[*file].rel.clone())
+                .with_hint("rename the file or give it another `slug:`"),
             );
         }
     }
@@ -540,11 +800,24 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
     let mut pages: Vec<Page> = pages.into_iter().map(|(p, _)| p).collect();
     alias_pages.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     for (path, file, loc) in alias_pages {
-        let Some(target) = pages.iter().position(|p| p.body.is_some_and(|(f, _)| f == file)) else { continue };
-        if claimed.contains_key(&path.to_lowercase()) || pages.iter().any(|p| p.path.eq_ignore_ascii_case(&path)) {
+        let Some(target) = pages
+            .iter()
+            .position(|p| p.body.is_some_and(|(f, _)| f == file))
+        else {
+            continue;
+        };
+        if claimed.contains_key(&path.to_lowercase())
+            || pages.iter().any(|p| p.path.eq_ignore_ascii_case(&path))
+        {
             diags.push(
-                at(sources, file, &loc, Code::Duplicate, format!("alias `{path}` is already the address of another page"))
-                    .with_hint("remove the alias, or move the other page"),
+                at(
+                    sources,
+                    file,
+                    &loc,
+                    Code::Duplicate,
+                    format!("alias `{path}` is already the address of another page"),
+                )
+                .with_hint("remove the alias, or move the other page"),
             );
             continue;
         }
@@ -564,7 +837,15 @@ pub fn resolve(docs: Vec<Document>, config: &Config, sources: &SourceSet, opts: 
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(Site { config: config.clone(), pages, services, referrals, locations, physicians, checklists })
+    Ok(Site {
+        config: config.clone(),
+        pages,
+        services,
+        referrals,
+        locations,
+        physicians,
+        checklists,
+    })
 }
 
 /// The URL of a plain page from its path under `content/`.
@@ -574,18 +855,28 @@ fn plain_path(rel: &str, slug: &str) -> Result<String, String> {
     parts.pop();
     for dir in &parts {
         if !crate::content::is_slug(dir) {
-            return Err(format!("the folder name `{dir}` is not a valid page address"));
+            return Err(format!(
+                "the folder name `{dir}` is not a valid page address"
+            ));
         }
     }
     let stem = crate::content::file_stem(rel);
     if stem != "_index" {
         parts.push(slug);
     }
-    Ok(if parts.is_empty() { "/".to_owned() } else { format!("/{}/", parts.join("/")) })
+    Ok(if parts.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{}/", parts.join("/"))
+    })
 }
 
 /// Applies `extends` chains; a cycle is one finding naming the whole loop.
-fn flatten_checklists(docs: &[ChecklistDoc], sources: &SourceSet, diags: &mut Diagnostics) -> BTreeMap<String, Checklist> {
+fn flatten_checklists(
+    docs: &[ChecklistDoc],
+    sources: &SourceSet,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Checklist> {
     let by_id: BTreeMap<&str, &ChecklistDoc> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let mut out = BTreeMap::new();
     let mut reported_cycles: BTreeSet<Vec<String>> = BTreeSet::new();
@@ -599,22 +890,41 @@ fn flatten_checklists(docs: &[ChecklistDoc], sources: &SourceSet, diags: &mut Di
                 None => {
                     let known: Vec<&str> = by_id.keys().copied().collect();
                     diags.push(
-                        at(sources, child.file, parent, Code::DanglingReference, format!("`extends: {}` does not match any checklist", parent.value))
-                            .with_hint(format!("{} (the file names in `content/checklists/`)", did_you_mean(&parent.value, &known))),
+                        at(
+                            sources,
+                            child.file,
+                            parent,
+                            Code::DanglingReference,
+                            format!("`extends: {}` does not match any checklist", parent.value),
+                        )
+                        .with_hint(format!(
+                            "{} (the file names in `content/checklists/`)",
+                            did_you_mean(&parent.value, &known)
+                        )),
                     );
                     broken = true;
                     break;
                 }
                 Some(p) => {
                     if let Some(start) = chain.iter().position(|c| c.id == p.id) {
-                        let mut cycle: Vec<String> = chain[start..].iter().map(|c| c.id.clone()).collect();
+                        let mut cycle: Vec<String> =
+                            chain[start..].iter().map(|c| c.id.clone()).collect();
                         cycle.push(p.id.clone());
                         let mut key = cycle[..cycle.len() - 1].to_vec();
                         key.sort();
                         if reported_cycles.insert(key) {
                             diags.push(
-                                at(sources, child.file, parent, Code::ExtendsCycle, format!("checklists extend each other in a loop: {}", cycle.join(" -> ")))
-                                    .with_hint("remove `extends` from one of these checklists"),
+                                at(
+                                    sources,
+                                    child.file,
+                                    parent,
+                                    Code::ExtendsCycle,
+                                    format!(
+                                        "checklists extend each other in a loop: {}",
+                                        cycle.join(" -> ")
+                                    ),
+                                )
+                                .with_hint("remove `extends` from one of these checklists"),
                             );
                         }
                         broken = true;
@@ -630,15 +940,31 @@ fn flatten_checklists(docs: &[ChecklistDoc], sources: &SourceSet, diags: &mut Di
         let mut items: Vec<ChecklistItem> = Vec::new();
         for c in chain.iter().rev() {
             for item in &c.items {
-                let new = ChecklistItem { id: item.id.clone(), label: item.label.clone(), required: item.required, detail: item.detail.clone() };
+                let new = ChecklistItem {
+                    id: item.id.clone(),
+                    label: item.label.clone(),
+                    required: item.required,
+                    detail: item.detail.clone(),
+                };
                 match items.iter_mut().find(|i| i.id == item.id) {
                     Some(existing) => *existing = new,
                     None => items.push(new),
                 }
             }
         }
-        let title = doc.title.clone().unwrap_or_else(|| "What to send with a referral".to_owned());
-        out.insert(doc.id.clone(), Checklist { id: doc.id.clone(), title, items, file: doc.file });
+        let title = doc
+            .title
+            .clone()
+            .unwrap_or_else(|| "What to send with a referral".to_owned());
+        out.insert(
+            doc.id.clone(),
+            Checklist {
+                id: doc.id.clone(),
+                title,
+                items,
+                file: doc.file,
+            },
+        );
     }
     out
 }
@@ -650,8 +976,14 @@ mod tests {
     #[test]
     fn plain_page_paths_follow_folders() {
         assert_eq!(plain_path("content/about.md", "about").unwrap(), "/about/");
-        assert_eq!(plain_path("content/team/nurses.md", "nurses").unwrap(), "/team/nurses/");
-        assert_eq!(plain_path("content/team/_index.md", "_index").unwrap(), "/team/");
+        assert_eq!(
+            plain_path("content/team/nurses.md", "nurses").unwrap(),
+            "/team/nurses/"
+        );
+        assert_eq!(
+            plain_path("content/team/_index.md", "_index").unwrap(),
+            "/team/"
+        );
         assert!(plain_path("content/Team Pages/x.md", "x").is_err());
     }
 }

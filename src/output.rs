@@ -40,12 +40,18 @@ pub fn check_replaceable(dir: &Path, shown: &str) -> Result<(), Diagnostic> {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(_) if dir.is_file() => {
-            return Err(Diagnostic::new(Code::ForeignOutput, format!("the output `{shown}` is a file, not a folder"))
-                .with_hint("choose another `--output` folder"));
+            return Err(Diagnostic::new(
+                Code::ForeignOutput,
+                format!("the output `{shown}` is a file, not a folder"),
+            )
+            .with_hint("choose another `--output` folder"));
         }
         Err(e) => {
-            return Err(Diagnostic::new(Code::ForeignOutput, format!("the output folder `{shown}` cannot be read: {e}"))
-                .with_hint("check its permissions"));
+            return Err(Diagnostic::new(
+                Code::ForeignOutput,
+                format!("the output folder `{shown}` cannot be read: {e}"),
+            )
+            .with_hint("check its permissions"));
         }
     };
     if entries.next().is_none() || dir.join(MARKER).is_file() {
@@ -53,7 +59,9 @@ pub fn check_replaceable(dir: &Path, shown: &str) -> Result<(), Diagnostic> {
     }
     Err(Diagnostic::new(
         Code::ForeignOutput,
-        format!("the output folder `{shown}` holds files handoff did not write; refusing to replace it"),
+        format!(
+            "the output folder `{shown}` holds files handoff did not write; refusing to replace it"
+        ),
     )
     .with_hint("point `--output` at a new or empty folder (or one an earlier handoff build made)"))
 }
@@ -66,22 +74,37 @@ pub struct StagingDir {
 
 impl StagingDir {
     pub fn create(target: &Path) -> Result<StagingDir> {
-        let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)
+            .with_context(|| format!("failed to create `{}`", parent.display()))?;
         let staging = parent.join(format!("{name}.tmp-{}", std::process::id()));
         if staging.exists() {
-            fs::remove_dir_all(&staging).with_context(|| format!("failed to clear `{}`", staging.display()))?;
+            fs::remove_dir_all(&staging)
+                .with_context(|| format!("failed to clear `{}`", staging.display()))?;
         }
-        fs::create_dir(&staging).with_context(|| format!("failed to create `{}`", staging.display()))?;
-        fs::write(staging.join(MARKER), MARKER_TEXT).with_context(|| format!("failed to write into `{}`", staging.display()))?;
-        Ok(StagingDir { staging, target: target.to_path_buf() })
+        fs::create_dir(&staging)
+            .with_context(|| format!("failed to create `{}`", staging.display()))?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)
+            .with_context(|| format!("failed to write into `{}`", staging.display()))?;
+        Ok(StagingDir {
+            staging,
+            target: target.to_path_buf(),
+        })
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf> {
         let rel_path = Path::new(rel.trim_start_matches('/'));
         // Defence in depth: the model never makes such paths.
-        if rel_path.components().any(|c| !matches!(c, Component::Normal(_))) {
+        if rel_path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
             anyhow::bail!("refusing to write `{rel}` outside the output folder");
         }
         Ok(self.staging.join(rel_path))
@@ -92,21 +115,31 @@ impl StagingDir {
     pub fn commit(self) -> Result<()> {
         let old = self.target.with_file_name(format!(
             "{}.old-{}",
-            self.target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
+            self.target
+                .file_name()
+                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
         let had_old = self.target.exists();
         if had_old {
-            fs::rename(&self.target, &old).with_context(|| format!("failed to move the old `{}` aside", self.target.display()))?;
+            fs::rename(&self.target, &old).with_context(|| {
+                format!("failed to move the old `{}` aside", self.target.display())
+            })?;
         }
         if let Err(e) = fs::rename(&self.staging, &self.target) {
             if had_old {
                 let _ = fs::rename(&old, &self.target);
             }
-            return Err(e).with_context(|| format!("failed to move the new site into `{}`", self.target.display()));
+            return Err(e).with_context(|| {
+                format!(
+                    "failed to move the new site into `{}`",
+                    self.target.display()
+                )
+            });
         }
         if had_old {
-            fs::remove_dir_all(&old).with_context(|| format!("failed to remove the old site at `{}`", old.display()))?;
+            fs::remove_dir_all(&old)
+                .with_context(|| format!("failed to remove the old site at `{}`", old.display()))?;
         }
         Ok(())
     }
@@ -121,7 +154,8 @@ impl OutputSink for StagingDir {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("failed to create `{}`", parent.display()))?;
         }
         fs::write(&path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
     }
@@ -129,9 +163,16 @@ impl OutputSink for StagingDir {
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
         let path = self.path_of(rel)?;
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("failed to create `{}`", parent.display()))?;
         }
-        fs::copy(from, &path).with_context(|| format!("failed to copy `{}` to `{}`", from.display(), path.display()))?;
+        fs::copy(from, &path).with_context(|| {
+            format!(
+                "failed to copy `{}` to `{}`",
+                from.display(),
+                path.display()
+            )
+        })?;
         Ok(())
     }
 }
@@ -144,18 +185,24 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
-        self.files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 impl OutputSink for MemorySink {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        self.files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(rel.to_owned(), bytes.to_vec());
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel.to_owned(), bytes.to_vec());
         Ok(())
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<()> {
-        let bytes = fs::read(from).with_context(|| format!("failed to read `{}`", from.display()))?;
+        let bytes =
+            fs::read(from).with_context(|| format!("failed to read `{}`", from.display()))?;
         self.put(rel, &bytes)
     }
 }
@@ -171,13 +218,19 @@ mod tests {
         assert!(check_replaceable(&out, "public").is_ok());
         fs::create_dir(&out).unwrap();
         fs::write(out.join("thesis.docx"), "mine").unwrap();
-        assert_eq!(check_replaceable(&out, "public").unwrap_err().code, Code::ForeignOutput);
+        assert_eq!(
+            check_replaceable(&out, "public").unwrap_err().code,
+            Code::ForeignOutput
+        );
 
         let staging = StagingDir::create(&tmp.path().join("site")).unwrap();
         staging.put("a/index.html", b"x").unwrap();
         assert!(staging.put("../escape", b"x").is_err());
         staging.commit().unwrap();
         assert!(check_replaceable(&tmp.path().join("site"), "site").is_ok());
-        assert_eq!(fs::read(tmp.path().join("site/a/index.html")).unwrap(), b"x");
+        assert_eq!(
+            fs::read(tmp.path().join("site/a/index.html")).unwrap(),
+            b"x"
+        );
     }
 }

@@ -28,7 +28,11 @@ impl Phone {
                 '0'..='9' => digits.push(c),
                 '+' if i == 0 => {}
                 ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
-                _ => return Err(format!("`{trimmed}` is not a phone number (unexpected `{c}`)")),
+                _ => {
+                    return Err(format!(
+                        "`{trimmed}` is not a phone number (unexpected `{c}`)"
+                    ));
+                }
             }
         }
         let e164_digits = if plus {
@@ -38,19 +42,32 @@ impl Phone {
         } else if digits.len() == 11 && digits.starts_with('1') {
             digits
         } else {
-            return Err(format!("`{trimmed}` has no country code and is not a 10-digit North American number"));
+            return Err(format!(
+                "`{trimmed}` has no country code and is not a 10-digit North American number"
+            ));
         };
         if !(8..=15).contains(&e164_digits.len()) || e164_digits.starts_with('0') {
-            return Err(format!("`{trimmed}` does not have the 8 to 15 digits of an international number"));
+            return Err(format!(
+                "`{trimmed}` does not have the 8 to 15 digits of an international number"
+            ));
         }
         let display = match e164_digits.strip_prefix('1') {
             Some(national) if national.len() == 10 => {
-                format!("({}) {}-{}", &national[..3], &national[3..6], &national[6..])
+                format!(
+                    "({}) {}-{}",
+                    &national[..3],
+                    &national[3..6],
+                    &national[6..]
+                )
             }
             _ => format!("+{e164_digits}"),
         };
         let e164 = format!("+{e164_digits}");
-        Ok(Phone { display, tel: format!("tel:{e164}"), e164 })
+        Ok(Phone {
+            display,
+            tel: format!("tel:{e164}"),
+            e164,
+        })
     }
 }
 
@@ -60,13 +77,22 @@ mod tests {
 
     #[test]
     fn common_formats_normalise_to_one_form() {
-        for input in ["+1-555-010-0140", "(555) 010-0140", "555.010.0140", "1 555 010 0140", "+1 (555) 010 0140"] {
+        for input in [
+            "+1-555-010-0140",
+            "(555) 010-0140",
+            "555.010.0140",
+            "1 555 010 0140",
+            "+1 (555) 010 0140",
+        ] {
             let p = Phone::parse(input).unwrap();
             assert_eq!(p.e164, "+15550100140", "{input}");
             assert_eq!(p.display, "(555) 010-0140", "{input}");
             assert_eq!(p.tel, "tel:+15550100140");
         }
-        assert_eq!(Phone::parse("+44 20 7946 0958").unwrap().display, "+442079460958");
+        assert_eq!(
+            Phone::parse("+44 20 7946 0958").unwrap().display,
+            "+442079460958"
+        );
     }
 
     #[test]

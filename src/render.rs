@@ -9,13 +9,13 @@ use rayon::prelude::*;
 use tera::Context;
 
 use crate::assets::Assets;
-use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::content::Audience;
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::forms::{self, FormKind, Placement};
-use crate::site_files;
 use crate::markdown;
 use crate::model::{Page, PageKind, Site};
 use crate::output::OutputSink;
+use crate::site_files;
 use crate::source::{Section, SourceSet};
 use crate::templates::Templates;
 use crate::view::{self, RenderOptions};
@@ -60,7 +60,10 @@ pub fn render_all(
         }
     }
     sink.put("sitemap.xml", site_files::sitemap(site).as_bytes())?;
-    sink.put("robots.txt", site_files::robots(&site.config, opts.preview).as_bytes())?;
+    sink.put(
+        "robots.txt",
+        site_files::robots(&site.config, opts.preview).as_bytes(),
+    )?;
     sink.put("_redirects", site_files::redirects(site).as_bytes())?;
     sink.put("_headers", site_files::headers(&site.config).as_bytes())?;
     for (rel, bytes) in &assets.generated {
@@ -69,7 +72,10 @@ pub fn render_all(
     for (rel, from) in &assets.copies {
         sink.copy(rel, from)?;
     }
-    Ok(Rendered { pages: site.pages.len(), diagnostics })
+    Ok(Rendered {
+        pages: site.pages.len(),
+        diagnostics,
+    })
 }
 
 fn template_name(kind: PageKind) -> &'static str {
@@ -122,10 +128,16 @@ fn render_page(
             let rendered = markdown::render(&f.text[start..]);
             for link in &rendered.unsafe_links {
                 diags.push(
-                    Diagnostic::new(Code::UnsafeLink, format!("the link target `{}` would run a script or hide content", link.target))
-                        .in_file(f.rel.clone())
-                        .at_offset(&f.text, start + link.offset, link.len)
-                        .with_hint("link to a page (`/services/…/`) or an `https://` address"),
+                    Diagnostic::new(
+                        Code::UnsafeLink,
+                        format!(
+                            "the link target `{}` would run a script or hide content",
+                            link.target
+                        ),
+                    )
+                    .in_file(f.rel.clone())
+                    .at_offset(&f.text, start + link.offset, link.len)
+                    .with_hint("link to a page (`/services/…/`) or an `https://` address"),
                 );
             }
             if !page.noindex {
@@ -138,19 +150,37 @@ fn render_page(
     if diags.has_errors() {
         return Ok(diags);
     }
-    let at = |service: Option<usize>, reason: Option<usize>| Placement { page: &page.path, service, reason };
+    let at = |service: Option<usize>, reason: Option<usize>| Placement {
+        page: &page.path,
+        service,
+        reason,
+    };
     let (form, appointment_form) = match page.kind {
-        PageKind::Refer(i) => (forms::spec(site, FormKind::Referral, &at(Some(i), None)), None),
+        PageKind::Refer(i) => (
+            forms::spec(site, FormKind::Referral, &at(Some(i), None)),
+            None,
+        ),
         PageKind::ReferHub => (forms::spec(site, FormKind::Referral, &at(None, None)), None),
-        PageKind::Appointment => (forms::spec(site, FormKind::Appointment, &at(None, None)), None),
+        PageKind::Appointment => (
+            forms::spec(site, FormKind::Appointment, &at(None, None)),
+            None,
+        ),
         PageKind::Referral(i) => {
             let r = &site.referrals[i];
             let clinicians = matches!(r.audience, Audience::Clinician | Audience::Both);
             let patients = matches!(r.audience, Audience::Patient | Audience::Both);
             let place = at(Some(r.service), Some(i));
             (
-                if clinicians { forms::spec(site, FormKind::Referral, &place) } else { None },
-                if patients { forms::spec(site, FormKind::Appointment, &place) } else { None },
+                if clinicians {
+                    forms::spec(site, FormKind::Referral, &place)
+                } else {
+                    None
+                },
+                if patients {
+                    forms::spec(site, FormKind::Appointment, &place)
+                } else {
+                    None
+                },
             )
         }
         _ => (None, None),
@@ -163,31 +193,81 @@ fn render_page(
     match page.kind {
         PageKind::Home => {
             ctx.insert("services", &view::site(site).nav.services);
-            ctx.insert("locations", &site.locations.iter().map(view::location_summary).collect::<Vec<_>>());
+            ctx.insert(
+                "locations",
+                &site
+                    .locations
+                    .iter()
+                    .map(view::location_summary)
+                    .collect::<Vec<_>>(),
+            );
             let mut reasons: Vec<&crate::model::Referral> = site.referrals.iter().collect();
             reasons.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
-            ctx.insert("referral_reasons", &reasons.into_iter().take(12).map(view::reason_summary).collect::<Vec<_>>());
+            ctx.insert(
+                "referral_reasons",
+                &reasons
+                    .into_iter()
+                    .take(12)
+                    .map(view::reason_summary)
+                    .collect::<Vec<_>>(),
+            );
         }
         PageKind::Plain | PageKind::NotFound => {}
         PageKind::SectionIndex(Section::Services) => {
-            ctx.insert("services", &site.services.iter().map(|s| view::service_summary(site, s)).collect::<Vec<_>>());
+            ctx.insert(
+                "services",
+                &site
+                    .services
+                    .iter()
+                    .map(|s| view::service_summary(site, s))
+                    .collect::<Vec<_>>(),
+            );
         }
-        PageKind::SectionIndex(Section::Referrals) => ctx.insert("referral_groups", &view::referral_groups(site)),
+        PageKind::SectionIndex(Section::Referrals) => {
+            ctx.insert("referral_groups", &view::referral_groups(site))
+        }
         PageKind::SectionIndex(Section::Locations) => {
-            ctx.insert("locations", &site.locations.iter().map(view::location_summary).collect::<Vec<_>>());
+            ctx.insert(
+                "locations",
+                &site
+                    .locations
+                    .iter()
+                    .map(view::location_summary)
+                    .collect::<Vec<_>>(),
+            );
         }
-        PageKind::SectionIndex(Section::Physicians) => ctx.insert("physicians", &view::physician_summaries(site)),
-        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => ctx.insert("service", &view::service(site, &site.services[i])),
+        PageKind::SectionIndex(Section::Physicians) => {
+            ctx.insert("physicians", &view::physician_summaries(site))
+        }
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
+            ctx.insert("service", &view::service(site, &site.services[i]))
+        }
         PageKind::Referral(i) => ctx.insert("referral", &view::referral(site, &site.referrals[i])),
         PageKind::Location(i) => ctx.insert("location", &view::location(site, &site.locations[i])),
-        PageKind::Physician(i) => ctx.insert("physician", &view::physician(site, &site.physicians[i])),
+        PageKind::Physician(i) => {
+            ctx.insert("physician", &view::physician(site, &site.physicians[i]))
+        }
         PageKind::Alias { target } => ctx.insert("redirect_to", &site.pages[target].path),
         PageKind::ReferHub | PageKind::Appointment => {
-            ctx.insert("services", &site.services.iter().map(|s| view::refer_summary(site, s)).collect::<Vec<_>>());
+            ctx.insert(
+                "services",
+                &site
+                    .services
+                    .iter()
+                    .map(|s| view::refer_summary(site, s))
+                    .collect::<Vec<_>>(),
+            );
         }
         PageKind::Thanks(kind) => {
             ctx.insert("form_kind", kind.as_str());
-            ctx.insert("services", &site.services.iter().map(|s| view::refer_summary(site, s)).collect::<Vec<_>>());
+            ctx.insert(
+                "services",
+                &site
+                    .services
+                    .iter()
+                    .map(|s| view::refer_summary(site, s))
+                    .collect::<Vec<_>>(),
+            );
         }
     }
     let name = template_name(page.kind);
@@ -198,7 +278,11 @@ fn render_page(
             return Ok(diags);
         }
     };
-    let bytes = if site.config.build.minify { minify(html.as_bytes()) } else { html.into_bytes() };
+    let bytes = if site.config.build.minify {
+        minify(html.as_bytes())
+    } else {
+        html.into_bytes()
+    };
     sink.put(&output_file(&page.path), &bytes)?;
     Ok(diags)
 }
@@ -239,10 +323,16 @@ fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
             let f = &sources.files[file];
             let offset = f.text.find(&link.target).unwrap_or(0);
             diags.push(
-                Diagnostic::new(Code::UnsafeLink, format!("the link target `{}` would run a script or hide content", link.target))
-                    .in_file(f.rel.clone())
-                    .at_offset(&f.text, offset, link.target.len())
-                    .with_hint("link to a page (`/services/…/`) or an `https://` address"),
+                Diagnostic::new(
+                    Code::UnsafeLink,
+                    format!(
+                        "the link target `{}` would run a script or hide content",
+                        link.target
+                    ),
+                )
+                .in_file(f.rel.clone())
+                .at_offset(&f.text, offset, link.target.len())
+                .with_hint("link to a page (`/services/…/`) or an `https://` address"),
             );
         }
     };

@@ -8,12 +8,18 @@ use crate::model::{PageKind, Site};
 
 /// Whether a page belongs in the sitemap.
 pub fn indexable(kind: PageKind, noindex: bool) -> bool {
-    !noindex && !matches!(kind, PageKind::Alias { .. } | PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound)
+    !noindex
+        && !matches!(
+            kind,
+            PageKind::Alias { .. } | PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound
+        )
 }
 
 /// `sitemap.xml` per sitemaps.org 0.9: indexable pages, lastmod from `updated`.
 pub fn sitemap(site: &Site) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for page in site.pages.iter().filter(|p| indexable(p.kind, p.noindex)) {
         out.push_str("  <url><loc>");
         out.push_str(&xml_escape(&site.config.base_url.join(&page.path)));
@@ -30,7 +36,11 @@ pub fn sitemap(site: &Site) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 /// `robots.txt`: the sitemap for the live site; everything closed for a preview.
@@ -38,7 +48,10 @@ pub fn robots(config: &Config, preview: bool) -> String {
     if preview {
         "# Preview build: not for search engines.\nUser-agent: *\nDisallow: /\n".to_owned()
     } else {
-        format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base_url.as_str())
+        format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+            config.base_url.as_str()
+        )
     }
 }
 
@@ -56,7 +69,9 @@ pub fn redirects(site: &Site) -> String {
 /// The origin (`https://host[:port]`) of the intake backend's form action
 /// and fetch target, if it is not this site.
 fn intake_origins(config: &Config) -> Vec<String> {
-    let Some(intake) = &config.intake else { return Vec::new() };
+    let Some(intake) = &config.intake else {
+        return Vec::new();
+    };
     let url = match &intake.backend {
         Backend::Webhook { endpoint } => endpoint.clone(),
         Backend::Formspree { .. } => "https://formspree.io".to_owned(),
@@ -75,7 +90,13 @@ fn intake_origins(config: &Config) -> Vec<String> {
 /// connect to. `frame-ancestors` works only as a header, so `for_meta` drops it.
 pub fn csp(config: &Config, for_meta: bool) -> String {
     let origins = intake_origins(config);
-    let extra = |list: &[String]| if list.is_empty() { String::new() } else { format!(" {}", list.join(" ")) };
+    let extra = |list: &[String]| {
+        if list.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", list.join(" "))
+        }
+    };
     let mut policy = format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
          connect-src 'self'{o}; form-action 'self'{o}; base-uri 'self'; object-src 'none'",
@@ -101,15 +122,26 @@ mod tests {
     use super::*;
 
     fn config(intake: &str) -> Config {
-        crate::config::parse(&format!("title = \"C\"\nbase_url = \"https://c.example\"\n{intake}")).unwrap()
+        crate::config::parse(&format!(
+            "title = \"C\"\nbase_url = \"https://c.example\"\n{intake}"
+        ))
+        .unwrap()
     }
 
     #[test]
     fn csp_allows_exactly_the_intake_backend() {
-        let c = config("[intake]\nbackend = \"webhook\"\nendpoint = \"https://intake.example:8443/v1/x\"\n");
+        let c = config(
+            "[intake]\nbackend = \"webhook\"\nendpoint = \"https://intake.example:8443/v1/x\"\n",
+        );
         let p = csp(&c, false);
-        assert!(p.contains("form-action 'self' https://intake.example:8443;"), "{p}");
-        assert!(p.contains("connect-src 'self' https://intake.example:8443;"), "{p}");
+        assert!(
+            p.contains("form-action 'self' https://intake.example:8443;"),
+            "{p}"
+        );
+        assert!(
+            p.contains("connect-src 'self' https://intake.example:8443;"),
+            "{p}"
+        );
         assert!(p.ends_with("frame-ancestors 'none'"));
         assert!(!csp(&c, true).contains("frame-ancestors"));
         let none = csp(&config(""), false);

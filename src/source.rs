@@ -23,7 +23,12 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [Section::Services, Section::Referrals, Section::Locations, Section::Physicians];
+    pub const ALL: [Section; 4] = [
+        Section::Services,
+        Section::Referrals,
+        Section::Locations,
+        Section::Physicians,
+    ];
 
     pub fn dir(self) -> &'static str {
         match self {
@@ -94,11 +99,18 @@ pub fn scan(root: &Path) -> (SourceSet, Diagnostics) {
         let rel_content = display_path(&content, &entry);
         let rel = format!("content/{rel_content}");
         let Some(kind) = classify(&rel_content) else {
-            set.assets.push(ContentAsset { rel: rel_content, path: entry });
+            set.assets.push(ContentAsset {
+                rel: rel_content,
+                path: entry,
+            });
             continue;
         };
         match read_text(&entry) {
-            Ok(text) => set.files.push(SourceFile { rel, kind, text: text.into() }),
+            Ok(text) => set.files.push(SourceFile {
+                rel,
+                kind,
+                text: text.into(),
+            }),
             Err(d) => diags.push(d.in_file(rel)),
         }
     }
@@ -116,9 +128,12 @@ fn case_collisions(set: &SourceSet) -> Diagnostics {
     for f in &set.files {
         if let Some(first) = seen.insert(f.rel.to_lowercase(), &f.rel) {
             diags.push(
-                Diagnostic::new(Code::Duplicate, format!("`{first}` and `{}` differ only in upper/lower case", f.rel))
-                    .in_file(f.rel.clone())
-                    .with_hint("rename one of them: page addresses use lower-case letters only"),
+                Diagnostic::new(
+                    Code::Duplicate,
+                    format!("`{first}` and `{}` differ only in upper/lower case", f.rel),
+                )
+                .in_file(f.rel.clone())
+                .with_hint("rename one of them: page addresses use lower-case letters only"),
             );
         }
     }
@@ -141,9 +156,15 @@ pub fn walk(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             Err(e) => {
                 let file = e.path().map(|p| display_path(root, p));
                 let (message, hint) = if e.loop_ancestor().is_some() {
-                    ("this folder links back to one of its parents (a symlink loop)", "remove the symlink or point it outside the loop")
+                    (
+                        "this folder links back to one of its parents (a symlink loop)",
+                        "remove the symlink or point it outside the loop",
+                    )
                 } else {
-                    ("this path cannot be read", "check that the file exists and is readable")
+                    (
+                        "this path cannot be read",
+                        "check that the file exists and is readable",
+                    )
                 };
                 let mut d = Diagnostic::new(Code::Unreadable, message).with_hint(hint);
                 if let Some(file) = file {
@@ -158,7 +179,11 @@ pub fn walk(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
 
 /// Hidden files and the temporary files editors write beside the real one.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.starts_with('#') || name.ends_with(".swp") || name.ends_with(".tmp")
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
 }
 
 fn classify(rel: &str) -> Option<SourceKind> {
@@ -170,7 +195,9 @@ fn classify(rel: &str) -> Option<SourceKind> {
         ([dir, "_index.md"], _) if Section::from_dir(dir).is_some() => {
             Section::from_dir(dir).map(SourceKind::SectionIndex)
         }
-        ([dir, _], Some("md")) if Section::from_dir(dir).is_some() => Section::from_dir(dir).map(SourceKind::Entry),
+        ([dir, _], Some("md")) if Section::from_dir(dir).is_some() => {
+            Section::from_dir(dir).map(SourceKind::Entry)
+        }
         (_, Some("md")) => Some(SourceKind::Page),
         _ => None,
     }
@@ -182,7 +209,10 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::new(
             Code::FileTooLarge,
-            format!("this file is {} MiB; handoff reads files up to 8 MiB", meta.len() / (1024 * 1024)),
+            format!(
+                "this file is {} MiB; handoff reads files up to 8 MiB",
+                meta.len() / (1024 * 1024)
+            ),
         )
         .with_hint("split the page, or move large media to `static/`"));
     }
@@ -191,15 +221,22 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         let valid = e.utf8_error().valid_up_to();
         let good = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         let span = crate::diag::span_of(&good, good.len(), 0);
-        Diagnostic::new(Code::NotUtf8, format!("this file is not UTF-8 text (bad byte at line {}, column {})", span.line, span.col))
-            .at(&good, span)
-            .with_hint("save the file as UTF-8 in your editor")
+        Diagnostic::new(
+            Code::NotUtf8,
+            format!(
+                "this file is not UTF-8 text (bad byte at line {}, column {})",
+                span.line, span.col
+            ),
+        )
+        .at(&good, span)
+        .with_hint("save the file as UTF-8 in your editor")
     })?;
     Ok(normalise(text))
 }
 
 fn unreadable(e: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(Code::Unreadable, format!("this file cannot be read: {e}")).with_hint("check the file's permissions")
+    Diagnostic::new(Code::Unreadable, format!("this file cannot be read: {e}"))
+        .with_hint("check the file's permissions")
 }
 
 /// Drops a byte-order mark and turns CRLF into LF.
@@ -208,7 +245,11 @@ pub fn normalise(text: String) -> String {
         Some(rest) => rest.to_owned(),
         None => text,
     };
-    if text.contains('\r') { text.replace("\r\n", "\n") } else { text }
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -218,8 +259,14 @@ mod tests {
     #[test]
     fn paths_classify_into_kinds() {
         assert_eq!(classify("_index.md"), Some(SourceKind::Home));
-        assert_eq!(classify("services/_index.md"), Some(SourceKind::SectionIndex(Section::Services)));
-        assert_eq!(classify("services/a.md"), Some(SourceKind::Entry(Section::Services)));
+        assert_eq!(
+            classify("services/_index.md"),
+            Some(SourceKind::SectionIndex(Section::Services))
+        );
+        assert_eq!(
+            classify("services/a.md"),
+            Some(SourceKind::Entry(Section::Services))
+        );
         assert_eq!(classify("checklists/a.yaml"), Some(SourceKind::Checklist));
         assert_eq!(classify("services/deep/a.md"), Some(SourceKind::Page));
         assert_eq!(classify("about.md"), Some(SourceKind::Page));

@@ -23,7 +23,11 @@ pub struct Templates {
 }
 
 /// Loads the theme's templates with the site's overrides.
-pub fn load(root: &Path, theme: &Path, manifest: &BTreeMap<String, String>) -> Result<Templates, Diagnostics> {
+pub fn load(
+    root: &Path,
+    theme: &Path,
+    manifest: &BTreeMap<String, String>,
+) -> Result<Templates, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
     for dir in [theme.join("templates"), root.join("templates")] {
@@ -50,7 +54,13 @@ pub fn load(root: &Path, theme: &Path, manifest: &BTreeMap<String, String>) -> R
         if let Err(e) = alone.add_raw_template(name, text)
             && let ErrorKind::SyntaxError(report) = e.kind()
         {
-            diags.push(located(Code::TemplateSyntax, rel, text, report, format!("the template `{name}` does not parse: {}", report.message())));
+            diags.push(located(
+                Code::TemplateSyntax,
+                rel,
+                text,
+                report,
+                format!("the template `{name}` does not parse: {}", report.message()),
+            ));
         }
     }
     if diags.has_errors() {
@@ -59,43 +69,86 @@ pub fn load(root: &Path, theme: &Path, manifest: &BTreeMap<String, String>) -> R
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     let manifest = Arc::new(manifest.clone());
-    tera.register_function("asset_url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        manifest
-            .get(&path)
-            .cloned()
-            .ok_or_else(|| tera::Error::message(format!("asset_url: the theme has no asset `{path}` (known: {})", manifest.keys().cloned().collect::<Vec<_>>().join(", "))))
-    });
+    tera.register_function(
+        "asset_url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            manifest.get(&path).cloned().ok_or_else(|| {
+                tera::Error::message(format!(
+                    "asset_url: the theme has no asset `{path}` (known: {})",
+                    manifest.keys().cloned().collect::<Vec<_>>().join(", ")
+                ))
+            })
+        },
+    );
     let templates = Templates { tera, sources };
     let mut tera = templates.tera;
-    if let Err(e) = tera.add_raw_templates(templates.sources.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
+    if let Err(e) = tera.add_raw_templates(
+        templates
+            .sources
+            .iter()
+            .map(|(n, (_, t))| (n.as_str(), t.as_str())),
+    ) {
         return Err(Diagnostics::from(load_error(&templates.sources, &e)));
     }
-    Ok(Templates { tera, sources: templates.sources })
+    Ok(Templates {
+        tera,
+        sources: templates.sources,
+    })
 }
 
-fn located(code: Code, rel: &str, text: &str, report: &tera::ReportError, message: String) -> Diagnostic {
+fn located(
+    code: Code,
+    rel: &str,
+    text: &str,
+    report: &tera::ReportError,
+    message: String,
+) -> Diagnostic {
     let span = report.span();
-    let len = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col).max(1) } else { 1 };
-    Diagnostic::new(code, message)
-        .in_file(rel.to_owned())
-        .at(text, crate::diag::Span::new(span.start_line.max(1), span.start_col + 1, len))
+    let len = if span.start_line == span.end_line {
+        span.end_col.saturating_sub(span.start_col).max(1)
+    } else {
+        1
+    };
+    Diagnostic::new(code, message).in_file(rel.to_owned()).at(
+        text,
+        crate::diag::Span::new(span.start_line.max(1), span.start_col + 1, len),
+    )
 }
 
 fn load_error(sources: &BTreeMap<String, (String, String)>, e: &tera::Error) -> Diagnostic {
     let (message, file) = match e.kind() {
-        ErrorKind::MissingParent { current, parent } => {
-            (format!("the template `{current}` extends `{parent}`, which does not exist"), sources.get(current))
-        }
-        ErrorKind::CircularExtend { tpl, inheritance_chain } => {
-            (format!("templates extend each other in a loop: {} -> {tpl}", inheritance_chain.join(" -> ")), sources.get(tpl))
-        }
-        ErrorKind::CircularInclude { tpl, include_chain } => {
-            (format!("templates include each other in a loop: {}", include_chain.join(" -> ")), sources.get(tpl))
-        }
-        other => (format!("the templates could not be loaded: {}", first_line(&other.to_string())), None),
+        ErrorKind::MissingParent { current, parent } => (
+            format!("the template `{current}` extends `{parent}`, which does not exist"),
+            sources.get(current),
+        ),
+        ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => (
+            format!(
+                "templates extend each other in a loop: {} -> {tpl}",
+                inheritance_chain.join(" -> ")
+            ),
+            sources.get(tpl),
+        ),
+        ErrorKind::CircularInclude { tpl, include_chain } => (
+            format!(
+                "templates include each other in a loop: {}",
+                include_chain.join(" -> ")
+            ),
+            sources.get(tpl),
+        ),
+        other => (
+            format!(
+                "the templates could not be loaded: {}",
+                first_line(&other.to_string())
+            ),
+            None,
+        ),
     };
-    let d = Diagnostic::new(Code::TemplateSyntax, message).with_hint("fix the `{% extends %}` or `{% include %}` tags named here");
+    let d = Diagnostic::new(Code::TemplateSyntax, message)
+        .with_hint("fix the `{% extends %}` or `{% include %}` tags named here");
     match file {
         Some((rel, _)) => d.in_file(rel.clone()),
         None => d,
@@ -113,15 +166,26 @@ impl Templates {
     }
 
     /// Renders a template; a failure names the template, its line, and the page.
-    pub fn render(&self, name: &str, context: &tera::Context, page_path: &str) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| self.render_error(name, &e, page_path))
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        page_path: &str,
+    ) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.render_error(name, &e, page_path))
     }
 
     fn render_error(&self, name: &str, e: &tera::Error, page_path: &str) -> Diagnostic {
         let hint = "check the variable names against themes/clinic/CONTEXT.md; use `{% if x %}` for values that may be missing";
         match e.kind() {
             ErrorKind::RenderingError(report) => {
-                let tpl = if report.filename().is_empty() { name } else { report.filename() };
+                let tpl = if report.filename().is_empty() {
+                    name
+                } else {
+                    report.filename()
+                };
                 match self.sources.get(tpl) {
                     Some((rel, text)) => located(
                         Code::TemplateRender,
@@ -137,7 +201,10 @@ impl Templates {
             other => {
                 let d = Diagnostic::new(
                     Code::TemplateRender,
-                    format!("the template `{name}` failed while rendering the page `{page_path}`: {}", first_line(&other.to_string())),
+                    format!(
+                        "the template `{name}` failed while rendering the page `{page_path}`: {}",
+                        first_line(&other.to_string())
+                    ),
                 )
                 .with_hint(hint);
                 match self.sources.get(name) {

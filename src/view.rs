@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::content::{Address, Hours};
 use crate::markdown;
-use crate::model::{self, Checklist, Location, NAV_SERVICES, Page, PageKind, Physician, Referral, Service, Site};
+use crate::model::{
+    self, Checklist, Location, NAV_SERVICES, Page, PageKind, Physician, Referral, Service, Site,
+};
 use crate::phone::Phone;
 
 #[derive(Serialize)]
@@ -258,7 +260,15 @@ pub fn site(site: &Site) -> SiteView<'_> {
             privacy_policy: o.privacy_policy.as_deref(),
         },
         nav: NavView {
-            services: site.services.iter().take(NAV_SERVICES).map(|s| Link { title: &s.title, path: &s.path }).collect(),
+            services: site
+                .services
+                .iter()
+                .take(NAV_SERVICES)
+                .map(|s| Link {
+                    title: &s.title,
+                    path: &s.path,
+                })
+                .collect(),
             more_services: site.services.len() > NAV_SERVICES,
             has_physicians: !site.physicians.is_empty(),
         },
@@ -273,9 +283,19 @@ pub struct RenderOptions {
     pub preview: bool,
 }
 
-pub fn page<'a>(site: &'a Site, page: &'a Page, content: &'a str, opts: RenderOptions, has_form: bool) -> PageView<'a> {
+pub fn page<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    content: &'a str,
+    opts: RenderOptions,
+    has_form: bool,
+) -> PageView<'a> {
     let image = site.config.organization.logo.as_deref().map(|l| {
-        if l.starts_with("https://") { l.to_owned() } else { site.config.base_url.join(l) }
+        if l.starts_with("https://") {
+            l.to_owned()
+        } else {
+            site.config.base_url.join(l)
+        }
     });
     PageView {
         kind: kind_name(page.kind),
@@ -284,7 +304,14 @@ pub fn page<'a>(site: &'a Site, page: &'a Page, content: &'a str, opts: RenderOp
         path: &page.path,
         permalink: site.config.base_url.join(&page.path),
         content,
-        breadcrumbs: page.breadcrumbs.iter().map(|c| Link { title: &c.title, path: &c.path }).collect(),
+        breadcrumbs: page
+            .breadcrumbs
+            .iter()
+            .map(|c| Link {
+                title: &c.title,
+                path: &c.path,
+            })
+            .collect(),
         noindex: page.noindex || opts.preview,
         updated: page.updated.as_deref(),
         jsonld: crate::jsonld::page_graph(site, page),
@@ -318,12 +345,20 @@ pub fn kind_name(kind: PageKind) -> &'static str {
 }
 
 pub fn address(a: &Address) -> AddressView<'_> {
-    let region_line = [a.region.as_deref(), a.postal_code.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let parts: Vec<&str> = [a.street.as_deref(), a.city.as_deref(), Some(region_line.as_str())]
+    let region_line = [a.region.as_deref(), a.postal_code.as_deref()]
         .into_iter()
         .flatten()
-        .filter(|s| !s.is_empty())
-        .collect();
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parts: Vec<&str> = [
+        a.street.as_deref(),
+        a.city.as_deref(),
+        Some(region_line.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect();
     AddressView {
         street: a.street.as_deref(),
         city: a.city.as_deref(),
@@ -336,14 +371,34 @@ pub fn address(a: &Address) -> AddressView<'_> {
 
 /// "Mon–Fri", "Sat", "Mon, Wed, Fri": consecutive days shown as a range.
 pub fn hours(h: &Hours) -> HoursView {
-    const NAMES: [(&str, &str); 7] = [("Mo", "Mon"), ("Tu", "Tue"), ("We", "Wed"), ("Th", "Thu"), ("Fr", "Fri"), ("Sa", "Sat"), ("Su", "Sun")];
-    let idx: Vec<usize> = h.days.iter().filter_map(|d| NAMES.iter().position(|(code, _)| code == d)).collect();
+    const NAMES: [(&str, &str); 7] = [
+        ("Mo", "Mon"),
+        ("Tu", "Tue"),
+        ("We", "Wed"),
+        ("Th", "Thu"),
+        ("Fr", "Fri"),
+        ("Sa", "Sat"),
+        ("Su", "Sun"),
+    ];
+    let idx: Vec<usize> = h
+        .days
+        .iter()
+        .filter_map(|d| NAMES.iter().position(|(code, _)| code == d))
+        .collect();
     let consecutive = idx.len() > 2 && idx.windows(2).all(|w| w[1] == w[0] + 1);
     let days = match (consecutive, idx.first(), idx.last()) {
         (true, Some(&a), Some(&b)) => format!("{}–{}", NAMES[a].1, NAMES[b].1),
-        _ => idx.iter().map(|&i| NAMES[i].1).collect::<Vec<_>>().join(", "),
+        _ => idx
+            .iter()
+            .map(|&i| NAMES[i].1)
+            .collect::<Vec<_>>()
+            .join(", "),
     };
-    HoursView { days, opens: clock(&h.opens), closes: clock(&h.closes) }
+    HoursView {
+        days,
+        opens: clock(&h.opens),
+        closes: clock(&h.closes),
+    }
 }
 
 /// `17:30` → `5:30 PM`.
@@ -381,7 +436,12 @@ pub fn checklist<'a>(site: &'a Site, id: Option<&str>) -> Option<ChecklistView<'
     let mut items: Vec<ItemView<'a>> = c.items.iter().filter(|i| i.required).map(item).collect();
     let required_count = items.len();
     items.extend(c.items.iter().filter(|i| !i.required).map(item));
-    Some(ChecklistView { id: &c.id, title: &c.title, required_count, items })
+    Some(ChecklistView {
+        id: &c.id,
+        title: &c.title,
+        required_count,
+        items,
+    })
 }
 
 pub fn referring(s: &Service) -> ReferringView<'_> {
@@ -398,7 +458,12 @@ pub fn referring(s: &Service) -> ReferringView<'_> {
         contacts: r
             .contacts
             .iter()
-            .map(|c| ContactView { role: &c.role, name: &c.name, phone: c.phone.as_ref(), email: c.email.as_deref() })
+            .map(|c| ContactView {
+                role: &c.role,
+                name: &c.name,
+                phone: c.phone.as_ref(),
+                email: c.email.as_deref(),
+            })
             .collect(),
     }
 }
@@ -425,11 +490,17 @@ pub fn service_summary<'a>(_site: &'a Site, s: &'a Service) -> ServiceSummary<'a
 }
 
 fn link_service(s: &Service) -> Link<'_> {
-    Link { title: &s.title, path: &s.path }
+    Link {
+        title: &s.title,
+        path: &s.path,
+    }
 }
 
 fn link_physician(p: &Physician) -> Link<'_> {
-    Link { title: &p.title, path: &p.path }
+    Link {
+        title: &p.title,
+        path: &p.path,
+    }
 }
 
 /// "Oncologic" → "Oncologic"; "PrimaryCare" → "Primary care".
@@ -455,10 +526,22 @@ pub fn service<'a>(site: &'a Site, s: &'a Service) -> ServiceView<'a> {
         specialty: s.specialty.as_deref(),
         specialty_label: s.specialty.as_deref().map(specialty_label),
         checklist: checklist(site, s.checklist.as_deref()),
-        locations: s.locations.iter().map(|&l| location_summary(&site.locations[l])).collect(),
+        locations: s
+            .locations
+            .iter()
+            .map(|&l| location_summary(&site.locations[l]))
+            .collect(),
         referring: referring(s),
-        reasons: s.reasons.iter().map(|&r| reason_summary(&site.referrals[r])).collect(),
-        physicians: s.physicians.iter().map(|&p| link_physician(&site.physicians[p])).collect(),
+        reasons: s
+            .reasons
+            .iter()
+            .map(|&r| reason_summary(&site.referrals[r]))
+            .collect(),
+        physicians: s
+            .physicians
+            .iter()
+            .map(|&p| link_physician(&site.physicians[p]))
+            .collect(),
     }
 }
 
@@ -476,7 +559,14 @@ pub fn referral<'a>(site: &'a Site, r: &'a Referral) -> ReferralView<'a> {
         audience: r.audience.as_str(),
         criteria: &r.criteria,
         exclusions: &r.exclusions,
-        faq: r.faq.iter().map(|f| FaqView { q: &f.q, a: markdown::render_inline(&f.a).html }).collect(),
+        faq: r
+            .faq
+            .iter()
+            .map(|f| FaqView {
+                q: &f.q,
+                a: markdown::render_inline(&f.a).html,
+            })
+            .collect(),
         referring: referring(s),
     }
 }
@@ -490,10 +580,21 @@ pub fn location<'a>(site: &'a Site, l: &'a Location) -> LocationView<'a> {
         address: address(&l.address),
         phone: l.phone.as_ref(),
         fax: l.fax.as_ref(),
-        geo: l.geo.map(|g| GeoView { lat: g.lat, lng: g.lng }),
+        geo: l.geo.map(|g| GeoView {
+            lat: g.lat,
+            lng: g.lng,
+        }),
         hours: l.hours.iter().map(hours).collect(),
-        services: l.services.iter().map(|&s| link_service(&site.services[s])).collect(),
-        physicians: l.physicians.iter().map(|&p| link_physician(&site.physicians[p])).collect(),
+        services: l
+            .services
+            .iter()
+            .map(|&s| link_service(&site.services[s]))
+            .collect(),
+        physicians: l
+            .physicians
+            .iter()
+            .map(|&p| link_physician(&site.physicians[p]))
+            .collect(),
     }
 }
 
@@ -519,10 +620,23 @@ pub fn physician<'a>(site: &'a Site, p: &'a Physician) -> PhysicianView<'a> {
         honorific: p.honorific.as_deref(),
         credentials: p.credentials.as_deref(),
         full_name: full_name(p),
-        services: p.services.iter().map(|&s| link_service(&site.services[s])).collect(),
-        locations: p.locations.iter().map(|&l| location_summary(&site.locations[l])).collect(),
+        services: p
+            .services
+            .iter()
+            .map(|&s| link_service(&site.services[s]))
+            .collect(),
+        locations: p
+            .locations
+            .iter()
+            .map(|&l| location_summary(&site.locations[l]))
+            .collect(),
         accepting_new_patients: p.accepting_new_patients,
-        photo: p.photo.as_deref().map(|src| PhotoView { src, alt: format!("Portrait of {}", full_name(p)), width: 240, height: 300 }),
+        photo: p.photo.as_deref().map(|src| PhotoView {
+            src,
+            alt: format!("Portrait of {}", full_name(p)),
+            width: 240,
+            height: 300,
+        }),
     }
 }
 
@@ -544,7 +658,11 @@ pub fn physician_summaries(site: &Site) -> Vec<PhysicianSummary<'_>> {
             path: &p.path,
             full_name: full_name(p),
             credentials: p.credentials.as_deref(),
-            services: p.services.iter().map(|&s| link_service(&site.services[s])).collect(),
+            services: p
+                .services
+                .iter()
+                .map(|&s| link_service(&site.services[s]))
+                .collect(),
             accepting_new_patients: p.accepting_new_patients,
         })
         .collect()
@@ -556,7 +674,11 @@ pub fn referral_groups(site: &Site) -> Vec<ReferralGroup<'_>> {
         .filter(|s| !s.reasons.is_empty())
         .map(|s| ReferralGroup {
             service: service_summary(site, s),
-            reasons: s.reasons.iter().map(|&r| reason_summary(&site.referrals[r])).collect(),
+            reasons: s
+                .reasons
+                .iter()
+                .map(|&r| reason_summary(&site.referrals[r]))
+                .collect(),
         })
         .collect()
 }
@@ -581,7 +703,10 @@ pub struct ReferSummary<'a> {
 }
 
 pub fn refer_summary<'a>(site: &'a Site, s: &'a Service) -> ReferSummary<'a> {
-    let checklist = s.checklist.as_deref().and_then(|id| site.checklists.get(id));
+    let checklist = s
+        .checklist
+        .as_deref()
+        .and_then(|id| site.checklists.get(id));
     ReferSummary {
         slug: &s.slug,
         title: &s.title,
@@ -594,7 +719,15 @@ pub fn refer_summary<'a>(site: &'a Site, s: &'a Service) -> ReferSummary<'a> {
         email: s.referring.email.as_deref(),
         portal: s.referring.portal.as_deref(),
         urgent: s.referring.urgent.as_deref(),
-        required_items: checklist.map(|c| c.items.iter().filter(|i| i.required).map(|i| i.label.as_str()).collect()).unwrap_or_default(),
+        required_items: checklist
+            .map(|c| {
+                c.items
+                    .iter()
+                    .filter(|i| i.required)
+                    .map(|i| i.label.as_str())
+                    .collect()
+            })
+            .unwrap_or_default(),
         items_count: checklist.map_or(0, |c| c.items.len()),
     }
 }
@@ -605,11 +738,25 @@ mod tests {
 
     #[test]
     fn hours_read_like_a_clinic_sign() {
-        let h = Hours { days: vec!["Mo", "Tu", "We", "Th", "Fr"], opens: "08:00".into(), closes: "17:30".into() };
+        let h = Hours {
+            days: vec!["Mo", "Tu", "We", "Th", "Fr"],
+            opens: "08:00".into(),
+            closes: "17:30".into(),
+        };
         let v = hours(&h);
-        assert_eq!((v.days.as_str(), v.opens.as_str(), v.closes.as_str()), ("Mon–Fri", "8:00 AM", "5:30 PM"));
-        let sat = hours(&Hours { days: vec!["Sa"], opens: "00:00".into(), closes: "12:00".into() });
-        assert_eq!((sat.days.as_str(), sat.opens.as_str(), sat.closes.as_str()), ("Sat", "12:00 AM", "12:00 PM"));
+        assert_eq!(
+            (v.days.as_str(), v.opens.as_str(), v.closes.as_str()),
+            ("Mon–Fri", "8:00 AM", "5:30 PM")
+        );
+        let sat = hours(&Hours {
+            days: vec!["Sa"],
+            opens: "00:00".into(),
+            closes: "12:00".into(),
+        });
+        assert_eq!(
+            (sat.days.as_str(), sat.opens.as_str(), sat.closes.as_str()),
+            ("Sat", "12:00 AM", "12:00 PM")
+        );
     }
 
     #[test]

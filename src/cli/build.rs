@@ -25,7 +25,12 @@ pub struct BuildArgs {
 }
 
 pub fn run(root: &Path, args: &BuildArgs, out: &Output) -> ExitCode {
-    let opts = BuildOptions { root: root.to_path_buf(), output: args.output.clone(), base_url: args.base_url.clone(), drafts: args.drafts };
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+    };
     let started = std::time::Instant::now();
     match build_site(&opts) {
         Ok(built) => {
@@ -36,7 +41,11 @@ pub fn run(root: &Path, args: &BuildArgs, out: &Output) -> ExitCode {
                 built.pages,
                 started.elapsed().as_secs_f64(),
                 built.output.display(),
-                if warnings > 0 { format!(" ({warnings} warnings)") } else { String::new() }
+                if warnings > 0 {
+                    format!(" ({warnings} warnings)")
+                } else {
+                    String::new()
+                }
             ));
             if args.strict && warnings > 0 {
                 eprintln!("error: --strict: {warnings} warnings");

@@ -45,12 +45,17 @@ pub fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
                 _ => ExitCode::from(EXIT_USAGE),
             };
         }
     };
-    let out = Output { quiet: cli.quiet, color: std::io::stderr().is_terminal() };
+    let out = Output {
+        quiet: cli.quiet,
+        color: std::io::stderr().is_terminal(),
+    };
     match cli.command {
         Command::Build(args) => build::run(&cli.root, &args, &out),
         Command::New(args) => new::run(&args, &out),

@@ -35,10 +35,16 @@ pub fn run(args: &NewArgs, out: &Output) -> ExitCode {
     if let Ok(mut entries) = std::fs::read_dir(dir)
         && entries.next().is_some()
     {
-        return out.usage_error(&format!("`{}` already exists and is not empty; choose a new folder", dir.display()));
+        return out.usage_error(&format!(
+            "`{}` already exists and is not empty; choose a new folder",
+            dir.display()
+        ));
     }
     if dir.is_file() {
-        return out.usage_error(&format!("`{}` is a file; choose a new folder", dir.display()));
+        return out.usage_error(&format!(
+            "`{}` is a file; choose a new folder",
+            dir.display()
+        ));
     }
     match write_scaffold(dir) {
         Ok(count) => {
@@ -58,10 +64,16 @@ pub fn run(args: &NewArgs, out: &Output) -> ExitCode {
 
 fn write_scaffold(dir: &Path) -> anyhow::Result<usize> {
     use anyhow::Context as _;
-    std::fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
-    std::fs::write(dir.join("site.toml"), SITE_TOML).with_context(|| format!("failed to write `{}`", dir.join("site.toml").display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    std::fs::write(dir.join("site.toml"), SITE_TOML)
+        .with_context(|| format!("failed to write `{}`", dir.join("site.toml").display()))?;
     let mut count = 1;
-    for (embedded, target) in [(&CONTENT, dir.join("content")), (&STATIC, dir.join("static")), (&THEME, dir.join("themes/clinic"))] {
+    for (embedded, target) in [
+        (&CONTENT, dir.join("content")),
+        (&STATIC, dir.join("static")),
+        (&THEME, dir.join("themes/clinic")),
+    ] {
         count += write_dir(embedded, &target)?;
     }
     Ok(count)
@@ -73,9 +85,11 @@ fn write_dir(embedded: &Dir<'_>, target: &Path) -> anyhow::Result<usize> {
     for file in embedded.files() {
         let path = target.join(file.path());
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("failed to create `{}`", parent.display()))?;
         }
-        std::fs::write(&path, file.contents()).with_context(|| format!("failed to write `{}`", path.display()))?;
+        std::fs::write(&path, file.contents())
+            .with_context(|| format!("failed to write `{}`", path.display()))?;
         count += 1;
     }
     for sub in embedded.dirs() {

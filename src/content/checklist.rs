@@ -51,8 +51,14 @@ const ITEM_KEYS: [&str; 4] = ["id", "label", "required", "detail"];
 
 pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostics> {
     let text: &str = &file.text;
-    let mut cx = FileCx { file, yaml_start: 0, yaml: text, diags: Diagnostics::new() };
-    let parsed = yaml::parse::<RawChecklist>(text).map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
+    let mut cx = FileCx {
+        file,
+        yaml_start: 0,
+        yaml: text,
+        diags: Diagnostics::new(),
+    };
+    let parsed =
+        yaml::parse::<RawChecklist>(text).map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
     // Item keys are nested under `items`; give hints from the item's keys.
     for path in &parsed.unknown_keys {
         let allowed: &[&str] = if path.len() > 1 { &ITEM_KEYS } else { &KEYS };
@@ -62,47 +68,81 @@ pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostic
     let id = file_stem(&file.rel).to_owned();
     if !is_slug(&id) {
         cx.push(
-            Diagnostic::new(Code::InvalidValue, format!("the checklist file name `{id}` is not a valid id"))
-                .in_file(file.rel.clone())
-                .with_hint("use lower-case letters, digits and `-`, e.g. `lung-nodule.yaml`"),
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("the checklist file name `{id}` is not a valid id"),
+            )
+            .in_file(file.rel.clone())
+            .with_hint("use lower-case letters, digits and `-`, e.g. `lung-nodule.yaml`"),
         );
     }
-    let extends = raw.extends.map(|e| cx.located(&[Seg::Key("extends".into())], e));
+    let extends = raw
+        .extends
+        .map(|e| cx.located(&[Seg::Key("extends".into())], e));
     let mut items: Vec<ItemDoc> = Vec::new();
     for (i, item) in raw.items.unwrap_or_default().into_iter().enumerate() {
         let path = |k: &str| vec![Seg::Key("items".into()), Seg::Index(i), Seg::Key(k.into())];
         let Some(item_id) = item.id else {
             let d = cx
-                .finding(Code::MissingField, &path("label"), format!("item {} has no `id`", i + 1))
+                .finding(
+                    Code::MissingField,
+                    &path("label"),
+                    format!("item {} has no `id`", i + 1),
+                )
                 .with_hint("give each item an `id:` such as `pathology-report`");
             cx.push(d);
             continue;
         };
         if !is_slug(&item_id) {
             let d = cx
-                .finding(Code::ChecklistItem, &path("id"), format!("item id `{item_id}` may only use lower-case letters, digits and `-`"))
+                .finding(
+                    Code::ChecklistItem,
+                    &path("id"),
+                    format!("item id `{item_id}` may only use lower-case letters, digits and `-`"),
+                )
                 .with_hint("ids become form field names: e.g. `pathology-report`");
             cx.push(d);
         }
         if items.iter().any(|it| it.id == item_id) {
             let d = cx
-                .finding(Code::ChecklistItem, &path("id"), format!("item id `{item_id}` appears twice in this checklist"))
-                .with_hint("give each item its own id; to replace a parent's item, use its id once");
+                .finding(
+                    Code::ChecklistItem,
+                    &path("id"),
+                    format!("item id `{item_id}` appears twice in this checklist"),
+                )
+                .with_hint(
+                    "give each item its own id; to replace a parent's item, use its id once",
+                );
             cx.push(d);
         }
         let Some(label) = item.label.filter(|l| !l.trim().is_empty()) else {
             let d = cx
-                .finding(Code::MissingField, &path("id"), format!("item `{item_id}` has no `label`"))
+                .finding(
+                    Code::MissingField,
+                    &path("id"),
+                    format!("item `{item_id}` has no `label`"),
+                )
                 .with_hint("add `label:` with what the referring office should send");
             cx.push(d);
             continue;
         };
-        items.push(ItemDoc { id: item_id, label, required: item.required.unwrap_or(false), detail: item.detail });
+        items.push(ItemDoc {
+            id: item_id,
+            label,
+            required: item.required.unwrap_or(false),
+            detail: item.detail,
+        });
     }
     if cx.diags.has_errors() {
         return Err(cx.diags);
     }
-    Ok(ChecklistDoc { file: index, id, title: raw.title, extends, items })
+    Ok(ChecklistDoc {
+        file: index,
+        id,
+        title: raw.title,
+        extends,
+        items,
+    })
 }
 
 #[cfg(test)]
@@ -111,7 +151,11 @@ mod tests {
     use crate::source::SourceKind;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile { rel: "content/checklists/onc.yaml".into(), kind: SourceKind::Checklist, text: text.into() }
+        SourceFile {
+            rel: "content/checklists/onc.yaml".into(),
+            kind: SourceKind::Checklist,
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -126,12 +170,21 @@ mod tests {
     fn duplicate_and_malformed_ids_are_findings() {
         let e = parse(0, &file("items:\n  - id: a\n    label: A\n  - id: a\n    label: B\n  - id: Bad_Id\n    label: C\n")).unwrap_err();
         let codes: Vec<_> = e.iter().map(|d| (d.code, d.span.map(|s| s.line))).collect();
-        assert_eq!(codes, vec![(Code::ChecklistItem, Some(4)), (Code::ChecklistItem, Some(6))]);
+        assert_eq!(
+            codes,
+            vec![
+                (Code::ChecklistItem, Some(4)),
+                (Code::ChecklistItem, Some(6))
+            ]
+        );
     }
 
     #[test]
     fn unknown_item_key_gets_hint() {
         let e = parse(0, &file("items:\n  - id: a\n    lable: A\n")).unwrap_err();
-        assert!(e.iter().any(|d| d.hint.as_deref() == Some("did you mean `label`?")));
+        assert!(
+            e.iter()
+                .any(|d| d.hint.as_deref() == Some("did you mean `label`?"))
+        );
     }
 }

@@ -22,16 +22,40 @@ pub enum Kind {
     Physician,
 }
 
-const COMMON_KEYS: [&str; 8] = ["title", "description", "slug", "weight", "draft", "updated", "aliases", "noindex"];
+const COMMON_KEYS: [&str; 8] = [
+    "title",
+    "description",
+    "slug",
+    "weight",
+    "draft",
+    "updated",
+    "aliases",
+    "noindex",
+];
 
 impl Kind {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Kind::Plain => &[],
             Kind::Service => &["specialty", "checklist", "locations", "referring"],
-            Kind::Referral => &["service", "checklist", "urgency", "audience", "criteria", "exclusions", "faq"],
+            Kind::Referral => &[
+                "service",
+                "checklist",
+                "urgency",
+                "audience",
+                "criteria",
+                "exclusions",
+                "faq",
+            ],
             Kind::Location => &["address", "phone", "fax", "geo", "hours"],
-            Kind::Physician => &["honorific", "credentials", "services", "locations", "accepting_new_patients", "photo"],
+            Kind::Physician => &[
+                "honorific",
+                "credentials",
+                "services",
+                "locations",
+                "accepting_new_patients",
+                "photo",
+            ],
         }
     }
 
@@ -49,7 +73,17 @@ impl Kind {
 /// Keys of nested blocks, for hints on a typo inside them.
 fn nested_keys(parent: &str) -> &'static [&'static str] {
     match parent {
-        "referring" => &["appropriate_for", "phone", "fax", "email", "portal", "response_time", "urgent", "results", "contacts"],
+        "referring" => &[
+            "appropriate_for",
+            "phone",
+            "fax",
+            "email",
+            "portal",
+            "response_time",
+            "urgent",
+            "results",
+            "contacts",
+        ],
         "contacts" => &["role", "name", "phone", "email"],
         "faq" => &["q", "a"],
         "address" => &["street", "city", "region", "postal_code", "country"],
@@ -336,7 +370,9 @@ impl<'a> FileCx<'a> {
             Some((key, _, _)) => (self.yaml_start + key, key_len(path)),
             None => (0, 0),
         };
-        Diagnostic::new(code, message).in_file(self.file.rel.clone()).at_offset(self.text(), offset, len)
+        Diagnostic::new(code, message)
+            .in_file(self.file.rel.clone())
+            .at_offset(self.text(), offset, len)
     }
 
     /// A finding at the key of `path`.
@@ -345,7 +381,9 @@ impl<'a> FileCx<'a> {
             Some((key, _, _)) => (self.yaml_start + key, key_len(path)),
             None => (0, 0),
         };
-        Diagnostic::new(code, message).in_file(self.file.rel.clone()).at_offset(self.text(), offset, len)
+        Diagnostic::new(code, message)
+            .in_file(self.file.rel.clone())
+            .at_offset(self.text(), offset, len)
     }
 
     pub fn push(&mut self, d: Diagnostic) {
@@ -356,15 +394,29 @@ impl<'a> FileCx<'a> {
     pub fn located(&self, path: &[Seg], value: String) -> Located<String> {
         let key = yaml::locate(self.yaml, path).map_or(0, |(k, _, _)| k);
         let at = yaml::find_word(self.yaml, key, &value).map_or(key, |v| v);
-        Located::new(value.clone(), self.yaml_start + at, if at == key && key == 0 { 0 } else { value.len() })
+        Located::new(
+            value.clone(),
+            self.yaml_start + at,
+            if at == key && key == 0 {
+                0
+            } else {
+                value.len()
+            },
+        )
     }
 
     /// Reports YAML that failed to parse.
     pub fn yaml_error(&self, e: &yaml::YamlError) -> Diagnostic {
         let (code, hint) = if e.limit {
-            (Code::YamlLimit, "flatten the nesting and remove repeated `*alias` references")
+            (
+                Code::YamlLimit,
+                "flatten the nesting and remove repeated `*alias` references",
+            )
         } else {
-            (Code::YamlSyntax, "check indentation, and quote values that contain `: ` or start with a special character")
+            (
+                Code::YamlSyntax,
+                "check indentation, and quote values that contain `: ` or start with a special character",
+            )
         };
         let offset = self.yaml_start + e.offset.unwrap_or(0);
         Diagnostic::new(code, format!("the YAML here does not parse: {}", e.message))
@@ -390,7 +442,11 @@ impl<'a> FileCx<'a> {
             };
             let shown = yaml::path_to_string(path);
             let d = self
-                .finding_at_key(Code::UnknownKey, path, format!("`{shown}` is not a key handoff knows here"))
+                .finding_at_key(
+                    Code::UnknownKey,
+                    path,
+                    format!("`{shown}` is not a key handoff knows here"),
+                )
                 .with_hint(did_you_mean(&key, &allowed));
             self.push(d);
         }
@@ -411,10 +467,17 @@ fn key(k: &str) -> Vec<Seg> {
 /// Parses one Markdown page of the given kind.
 pub fn parse_page(index: usize, file: &SourceFile, kind: Kind) -> Result<Parsed, Diagnostics> {
     let text = &file.text;
-    let split: Split = split_front_matter(text).map_err(|d| Diagnostics::from(d.in_file(file.rel.clone())))?;
+    let split: Split =
+        split_front_matter(text).map_err(|d| Diagnostics::from(d.in_file(file.rel.clone())))?;
     let yaml_text = &text[split.yaml_start..split.yaml_end];
-    let mut cx = FileCx { file, yaml_start: split.yaml_start, yaml: yaml_text, diags: Diagnostics::new() };
-    let parsed = yaml::parse::<RawFrontMatter>(yaml_text).map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
+    let mut cx = FileCx {
+        file,
+        yaml_start: split.yaml_start,
+        yaml: yaml_text,
+        diags: Diagnostics::new(),
+    };
+    let parsed = yaml::parse::<RawFrontMatter>(yaml_text)
+        .map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
     let raw = parsed.value;
 
     let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
@@ -423,14 +486,22 @@ pub fn parse_page(index: usize, file: &SourceFile, kind: Kind) -> Result<Parsed,
     for (name, set) in raw_keys_set(&raw) {
         if set && !allowed.contains(&name) {
             let d = cx
-                .finding_at_key(Code::UnknownKey, &key(name), format!("`{name}` is not used on {}", kind.name()))
+                .finding_at_key(
+                    Code::UnknownKey,
+                    &key(name),
+                    format!("`{name}` is not used on {}", kind.name()),
+                )
                 .with_hint(owner_hint(name));
             cx.push(d);
         }
     }
 
     let common = common(&mut cx, &raw, split.body_start);
-    let page = PageDoc { file: index, common, body_start: split.body_start };
+    let page = PageDoc {
+        file: index,
+        common,
+        body_start: split.body_start,
+    };
     let result = match kind {
         Kind::Plain => Parsed::Plain(page),
         Kind::Service => Parsed::Service(service(&mut cx, raw, page)),
@@ -441,7 +512,11 @@ pub fn parse_page(index: usize, file: &SourceFile, kind: Kind) -> Result<Parsed,
         Kind::Location => Parsed::Location(location(&mut cx, raw, page)),
         Kind::Physician => Parsed::Physician(physician(&mut cx, raw, page)),
     };
-    if cx.diags.has_errors() { Err(cx.diags) } else { Ok(result) }
+    if cx.diags.has_errors() {
+        Err(cx.diags)
+    } else {
+        Ok(result)
+    }
 }
 
 /// Which kind-specific keys a raw front matter sets.
@@ -465,25 +540,38 @@ fn raw_keys_set(raw: &RawFrontMatter) -> [(&'static str, bool); 20] {
         ("honorific", raw.honorific.is_some()),
         ("credentials", raw.credentials.is_some()),
         ("services", raw.services.is_some()),
-        ("accepting_new_patients", raw.accepting_new_patients.is_some()),
+        (
+            "accepting_new_patients",
+            raw.accepting_new_patients.is_some(),
+        ),
         ("photo", raw.photo.is_some()),
     ]
 }
 
 fn owner_hint(key: &str) -> String {
-    let owners: Vec<&str> = [Kind::Service, Kind::Referral, Kind::Location, Kind::Physician]
-        .into_iter()
-        .filter(|k| k.keys().contains(&key))
-        .map(Kind::name)
-        .collect();
-    format!("`{key}` belongs on {}; remove it here or move the file", owners.join(" and "))
+    let owners: Vec<&str> = [
+        Kind::Service,
+        Kind::Referral,
+        Kind::Location,
+        Kind::Physician,
+    ]
+    .into_iter()
+    .filter(|k| k.keys().contains(&key))
+    .map(Kind::name)
+    .collect();
+    format!(
+        "`{key}` belongs on {}; remove it here or move the file",
+        owners.join(" and ")
+    )
 }
 
 fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Common {
     let title = match raw.title.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_owned(),
         Some(_) => {
-            let d = cx.finding(Code::MissingField, &key("title"), "`title` is empty".into()).with_hint("every page needs a title");
+            let d = cx
+                .finding(Code::MissingField, &key("title"), "`title` is empty".into())
+                .with_hint("every page needs a title");
             cx.push(d);
             String::new()
         }
@@ -524,7 +612,11 @@ fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Commo
         let ok = is_date(u);
         if !ok {
             let d = cx
-                .finding(Code::InvalidValue, &key("updated"), format!("`updated: {u}` is not a date"))
+                .finding(
+                    Code::InvalidValue,
+                    &key("updated"),
+                    format!("`updated: {u}` is not a date"),
+                )
                 .with_hint("write it as `YYYY-MM-DD`, e.g. `2026-03-01`");
             cx.push(d);
         }
@@ -536,7 +628,11 @@ fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Commo
             aliases.push(cx.located(&key("aliases"), a));
         } else {
             let d = cx
-                .finding(Code::InvalidValue, &key("aliases"), format!("alias `{a}` is not a path on this site"))
+                .finding(
+                    Code::InvalidValue,
+                    &key("aliases"),
+                    format!("alias `{a}` is not a path on this site"),
+                )
                 .with_hint("write old addresses as paths like `/oncology/`, without `..`");
             cx.push(d);
         }
@@ -544,7 +640,11 @@ fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Commo
     let _ = body_start;
     Common {
         title,
-        description: raw.description.clone().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+        description: raw
+            .description
+            .clone()
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()),
         slug,
         weight: raw.weight.unwrap_or(0),
         draft: raw.draft.unwrap_or(false),
@@ -577,7 +677,9 @@ fn phone_field(cx: &mut FileCx<'_>, path: &[Seg], value: Option<String>) -> Opti
     match Phone::parse(&value) {
         Ok(p) => Some(p),
         Err(msg) => {
-            let d = cx.finding(Code::InvalidValue, path, msg).with_hint(phone::HINT);
+            let d = cx
+                .finding(Code::InvalidValue, path, msg)
+                .with_hint(phone::HINT);
             cx.push(d);
             None
         }
@@ -590,7 +692,11 @@ fn email_field(cx: &mut FileCx<'_>, path: &[Seg], value: Option<String>) -> Opti
         Some(value)
     } else {
         let d = cx
-            .finding(Code::InvalidValue, path, format!("`{value}` is not an email address"))
+            .finding(
+                Code::InvalidValue,
+                path,
+                format!("`{value}` is not an email address"),
+            )
             .with_hint("write it like `referrals@your-practice.org`");
         cx.push(d);
         None
@@ -598,14 +704,21 @@ fn email_field(cx: &mut FileCx<'_>, path: &[Seg], value: Option<String>) -> Opti
 }
 
 fn ids(cx: &FileCx<'_>, name: &str, list: Option<Vec<String>>) -> Vec<Located<String>> {
-    list.unwrap_or_default().into_iter().map(|v| cx.located(&key(name), v)).collect()
+    list.unwrap_or_default()
+        .into_iter()
+        .map(|v| cx.located(&key(name), v))
+        .collect()
 }
 
 fn service(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> ServiceDoc {
     let specialty = raw.specialty.map(|s| {
         if !crate::model::SPECIALTIES.contains(&s.as_str()) {
             let d = cx
-                .finding(Code::InvalidValue, &key("specialty"), format!("`specialty: {s}` is not a schema.org medical specialty"))
+                .finding(
+                    Code::InvalidValue,
+                    &key("specialty"),
+                    format!("`specialty: {s}` is not a schema.org medical specialty"),
+                )
                 .with_hint(did_you_mean(&s, &crate::model::SPECIALTIES));
             cx.push(d);
         }
@@ -614,17 +727,37 @@ fn service(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> ServiceDo
     let checklist = raw.checklist.map(|c| cx.located(&key("checklist"), c));
     let locations = ids(cx, "locations", raw.locations);
     let referring = referring(cx, raw.referring.unwrap_or_default());
-    ServiceDoc { page, specialty, checklist, locations, referring }
+    ServiceDoc {
+        page,
+        specialty,
+        checklist,
+        locations,
+        referring,
+    }
 }
 
 fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
-    let RawReferring { appropriate_for, phone, fax, email, portal, response_time, urgent, results, contacts } = raw;
+    let RawReferring {
+        appropriate_for,
+        phone,
+        fax,
+        email,
+        portal,
+        response_time,
+        urgent,
+        results,
+        contacts,
+    } = raw;
     let at = |k: &str| vec![Seg::Key("referring".into()), Seg::Key(k.into())];
     let portal = portal.filter(|p| {
         let ok = url::Url::parse(p).is_ok_and(|u| u.scheme() == "https");
         if !ok {
             let d = cx
-                .finding(Code::InvalidValue, &at("portal"), format!("`portal: {p}` is not an https address"))
+                .finding(
+                    Code::InvalidValue,
+                    &at("portal"),
+                    format!("`portal: {p}` is not an https address"),
+                )
                 .with_hint("link the referral portal's `https://` address");
             cx.push(d);
         }
@@ -661,10 +794,13 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
 
 fn referral(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Option<ReferralDoc> {
     let Some(service) = raw.service else {
-        let d = Diagnostic::new(Code::MissingField, "a referral reason needs `service:`, the service line it belongs to")
-            .in_file(cx.file.rel.clone())
-            .at_offset(cx.text(), 0, 3)
-            .with_hint("add e.g. `service: thoracic-oncology` (a file name in `content/services/`)");
+        let d = Diagnostic::new(
+            Code::MissingField,
+            "a referral reason needs `service:`, the service line it belongs to",
+        )
+        .in_file(cx.file.rel.clone())
+        .at_offset(cx.text(), 0, 3)
+        .with_hint("add e.g. `service: thoracic-oncology` (a file name in `content/services/`)");
         cx.push(d);
         return None;
     };
@@ -676,7 +812,11 @@ fn referral(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Option<R
         Some("urgent") => Urgency::Urgent,
         Some(other) => {
             let d = cx
-                .finding(Code::InvalidValue, &key("urgency"), format!("`urgency: {other}` is not an urgency level"))
+                .finding(
+                    Code::InvalidValue,
+                    &key("urgency"),
+                    format!("`urgency: {other}` is not an urgency level"),
+                )
                 .with_hint(did_you_mean(other, &["routine", "priority", "urgent"]));
             cx.push(d);
             Urgency::Routine
@@ -688,7 +828,11 @@ fn referral(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Option<R
         Some("patient") => Audience::Patient,
         Some(other) => {
             let d = cx
-                .finding(Code::InvalidValue, &key("audience"), format!("`audience: {other}` is not an audience"))
+                .finding(
+                    Code::InvalidValue,
+                    &key("audience"),
+                    format!("`audience: {other}` is not an audience"),
+                )
                 .with_hint(did_you_mean(other, &["clinician", "patient", "both"]));
             cx.push(d);
             Audience::Both
@@ -703,7 +847,11 @@ fn referral(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Option<R
             (Some(q), Some(a)) => Some(Faq { q, a }),
             _ => {
                 let d = cx
-                    .finding(Code::MissingField, &[Seg::Key("faq".into())], format!("question {} of `faq` needs both `q` and `a`", i + 1))
+                    .finding(
+                        Code::MissingField,
+                        &[Seg::Key("faq".into())],
+                        format!("question {} of `faq` needs both `q` and `a`", i + 1),
+                    )
                     .with_hint("write each entry as `- q: …` with `a: …` below it");
                 cx.push(d);
                 None
@@ -727,15 +875,27 @@ fn location(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Location
         let d = Diagnostic::new(Code::MissingField, "a location needs an `address`")
             .in_file(cx.file.rel.clone())
             .at_offset(cx.text(), 0, 3)
-            .with_hint("add `address: { street: …, city: …, region: …, postal_code: \"…\", country: US }`");
+            .with_hint(
+                "add `address: { street: …, city: …, region: …, postal_code: \"…\", country: US }`",
+            );
         cx.push(d);
-        Address { street: None, city: None, region: None, postal_code: None, country: None }
+        Address {
+            street: None,
+            city: None,
+            region: None,
+            postal_code: None,
+            country: None,
+        }
     });
     if let Some(geo) = raw.geo
         && (!(-90.0..=90.0).contains(&geo.lat) || !(-180.0..=180.0).contains(&geo.lng))
     {
         let d = cx
-            .finding(Code::InvalidValue, &key("geo"), "`geo` is not a latitude/longitude on Earth".into())
+            .finding(
+                Code::InvalidValue,
+                &key("geo"),
+                "`geo` is not a latitude/longitude on Earth".into(),
+            )
             .with_hint("latitude is -90 to 90, longitude -180 to 180");
         cx.push(d);
     }
@@ -772,13 +932,25 @@ fn location(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Location
         .collect();
     let phone = phone_field(cx, &key("phone"), raw.phone);
     let fax = phone_field(cx, &key("fax"), raw.fax);
-    LocationDoc { page, address, phone, fax, geo: raw.geo, hours }
+    LocationDoc {
+        page,
+        address,
+        phone,
+        fax,
+        geo: raw.geo,
+        hours,
+    }
 }
 
 /// `HH:MM` on a 24-hour clock.
 fn is_time(s: &str) -> bool {
-    let Some((h, m)) = s.split_once(':') else { return false };
-    h.len() == 2 && m.len() == 2 && h.parse::<u32>().is_ok_and(|h| h < 24) && m.parse::<u32>().is_ok_and(|m| m < 60)
+    let Some((h, m)) = s.split_once(':') else {
+        return false;
+    };
+    h.len() == 2
+        && m.len() == 2
+        && h.parse::<u32>().is_ok_and(|h| h < 24)
+        && m.parse::<u32>().is_ok_and(|m| m < 60)
 }
 
 fn physician(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> PhysicianDoc {
@@ -799,7 +971,11 @@ mod tests {
     use crate::source::{Section, SourceKind};
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile { rel: rel.to_owned(), kind: SourceKind::Entry(Section::Referrals), text: text.into() }
+        SourceFile {
+            rel: rel.to_owned(),
+            kind: SourceKind::Entry(Section::Referrals),
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -816,21 +992,40 @@ mod tests {
     fn keys_of_another_kind_are_refused() {
         let f = file("content/about.md", "---\ntitle: A\nurgency: routine\n---\n");
         let diags = parse_page(0, &f, Kind::Plain).err().unwrap();
-        assert!(diags.iter().next().unwrap().hint.as_deref().unwrap().contains("referral reasons"));
+        assert!(
+            diags
+                .iter()
+                .next()
+                .unwrap()
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("referral reasons")
+        );
     }
 
     #[test]
     fn referral_values_are_validated_with_positions() {
-        let f = file("content/referrals/x.md", "---\ntitle: A\nservice: onc\nurgency: soon\n---\n");
+        let f = file(
+            "content/referrals/x.md",
+            "---\ntitle: A\nservice: onc\nurgency: soon\n---\n",
+        );
         let diags = parse_page(0, &f, Kind::Referral).err().unwrap();
         let d = diags.iter().next().unwrap();
-        assert_eq!((d.code, d.span.unwrap().line, d.span.unwrap().col), (Code::InvalidValue, 4, 10));
+        assert_eq!(
+            (d.code, d.span.unwrap().line, d.span.unwrap().col),
+            (Code::InvalidValue, 4, 10)
+        );
     }
 
     #[test]
     fn yaml_errors_are_positioned_in_the_file() {
         let f = file("content/about.md", "---\ntitle: A\nweight: [1\n---\n");
-        let d = parse_page(0, &f, Kind::Plain).err().unwrap().into_vec().remove(0);
+        let d = parse_page(0, &f, Kind::Plain)
+            .err()
+            .unwrap()
+            .into_vec()
+            .remove(0);
         assert_eq!(d.code, Code::YamlSyntax);
         assert!(d.span.unwrap().line >= 3, "{d:?}");
     }

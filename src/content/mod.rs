@@ -17,8 +17,8 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
-    Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, Referring,
-    ServiceDoc, Urgency,
+    Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, PageDoc, PhysicianDoc,
+    ReferralDoc, Referring, ServiceDoc, Urgency,
 };
 
 /// A value from a file, with where it was written (byte offset and length
@@ -51,8 +51,12 @@ pub enum Document {
 
 /// Parses every source file in parallel; findings of all files are kept.
 pub fn parse_all(set: &SourceSet) -> (Vec<Document>, Diagnostics) {
-    let results: Vec<Result<Document, Diagnostics>> =
-        set.files.par_iter().enumerate().map(|(i, file)| parse_file(i, file)).collect();
+    let results: Vec<Result<Document, Diagnostics>> = set
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, file)| parse_file(i, file))
+        .collect();
     let mut docs = Vec::with_capacity(results.len());
     let mut diags = Diagnostics::new();
     for r in results {
@@ -68,10 +72,13 @@ pub fn parse_all(set: &SourceSet) -> (Vec<Document>, Diagnostics) {
 pub fn parse_file(index: usize, file: &SourceFile) -> Result<Document, Diagnostics> {
     match file.kind {
         SourceKind::Checklist => checklist::parse(index, file).map(Document::Checklist),
-        SourceKind::Home => front_matter::parse_page(index, file, front_matter::Kind::Plain).map(|d| Document::Home(d.into_page())),
-        SourceKind::Page => front_matter::parse_page(index, file, front_matter::Kind::Plain).map(|d| Document::Page(d.into_page())),
+        SourceKind::Home => front_matter::parse_page(index, file, front_matter::Kind::Plain)
+            .map(|d| Document::Home(d.into_page())),
+        SourceKind::Page => front_matter::parse_page(index, file, front_matter::Kind::Plain)
+            .map(|d| Document::Page(d.into_page())),
         SourceKind::SectionIndex(s) => {
-            front_matter::parse_page(index, file, front_matter::Kind::Plain).map(|d| Document::Section(s, d.into_page()))
+            front_matter::parse_page(index, file, front_matter::Kind::Plain)
+                .map(|d| Document::Section(s, d.into_page()))
         }
         SourceKind::Entry(section) => {
             let kind = match section {
@@ -113,18 +120,27 @@ pub fn split_front_matter(text: &str) -> Result<Split, Diagnostic> {
     while at < text.len() {
         let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
         if text[at..end].trim_end() == "---" {
-            return Ok(Split { yaml_start, yaml_end: at, body_start: (end + 1).min(text.len()) });
+            return Ok(Split {
+                yaml_start,
+                yaml_end: at,
+                body_start: (end + 1).min(text.len()),
+            });
         }
         at = end + 1;
     }
-    Err(Diagnostic::new(Code::FrontMatterUnclosed, "the front matter opened on line 1 is never closed")
-        .at(text, Span::new(1, 1, 3))
-        .with_hint("add a line with only `---` after the last front-matter key"))
+    Err(Diagnostic::new(
+        Code::FrontMatterUnclosed,
+        "the front matter opened on line 1 is never closed",
+    )
+    .at(text, Span::new(1, 1, 3))
+    .with_hint("add a line with only `---` after the last front-matter key"))
 }
 
 /// Checks a slug: lower-case letters, digits and hyphens.
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A file-name slug: the file's stem, as written.
@@ -149,8 +165,17 @@ mod tests {
 
     #[test]
     fn unclosed_and_missing_front_matter_are_findings() {
-        assert_eq!(split_front_matter("---\ntitle: A\n").unwrap_err().code, Code::FrontMatterUnclosed);
-        assert_eq!(split_front_matter("").unwrap_err().code, Code::FrontMatterUnclosed);
-        assert_eq!(split_front_matter("# Title\n").unwrap_err().code, Code::FrontMatterUnclosed);
+        assert_eq!(
+            split_front_matter("---\ntitle: A\n").unwrap_err().code,
+            Code::FrontMatterUnclosed
+        );
+        assert_eq!(
+            split_front_matter("").unwrap_err().code,
+            Code::FrontMatterUnclosed
+        );
+        assert_eq!(
+            split_front_matter("# Title\n").unwrap_err().code,
+            Code::FrontMatterUnclosed
+        );
     }
 }

@@ -58,7 +58,10 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, YamlError> {
     let de = serde_yaml::Deserializer::from_str(text);
     let value = serde_ignored::deserialize(de, |path| unknown_keys.push(segments(&path)))
         .map_err(|e| yaml_error(&e))?;
-    Ok(Parsed { value, unknown_keys })
+    Ok(Parsed {
+        value,
+        unknown_keys,
+    })
 }
 
 /// Front matter and checklists are shallow; deeper than this is a mistake
@@ -129,7 +132,10 @@ fn segments(path: &serde_ignored::Path<'_>) -> Vec<Seg> {
     match path {
         Path::Seq { index, .. } => out.push(Seg::Index(*index)),
         Path::Map { key, .. } => out.push(Seg::Key(key.clone())),
-        Path::Root | Path::Some { .. } | Path::NewtypeStruct { .. } | Path::NewtypeVariant { .. } => {}
+        Path::Root
+        | Path::Some { .. }
+        | Path::NewtypeStruct { .. }
+        | Path::NewtypeVariant { .. } => {}
     }
     out
 }
@@ -141,8 +147,13 @@ fn yaml_error(e: &serde_yaml::Error) -> YamlError {
         Some(i) => raw[..i].to_owned(),
         None => raw.clone(),
     };
-    let limit = raw.contains("recursion limit exceeded") || raw.contains("repetition limit exceeded");
-    YamlError { offset: e.location().map(|l| l.index()), message, limit }
+    let limit =
+        raw.contains("recursion limit exceeded") || raw.contains("repetition limit exceeded");
+    YamlError {
+        offset: e.location().map(|l| l.index()),
+        message,
+        limit,
+    }
 }
 
 /// Where a key's value sits in `text`: `(key_offset, value_offset, value_len)`.
@@ -158,8 +169,11 @@ pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize, usize)> {
             Seg::Key(key) => {
                 let key_at = find_key(text, cursor, key)?;
                 let after_colon = key_at + key.len() + text[key_at + key.len()..].find(':')? + 1;
-                let value_at = after_colon + text[after_colon..].len() - text[after_colon..].trim_start_matches(' ').len();
-                let line_end = text[value_at..].find('\n').map_or(text.len(), |i| value_at + i);
+                let value_at = after_colon + text[after_colon..].len()
+                    - text[after_colon..].trim_start_matches(' ').len();
+                let line_end = text[value_at..]
+                    .find('\n')
+                    .map_or(text.len(), |i| value_at + i);
                 let value = text[value_at..line_end].trim_end();
                 let value = value.split(" #").next().unwrap_or(value).trim_end();
                 found = Some((key_at, value_at, value.len()));
@@ -204,7 +218,8 @@ pub fn find_word(text: &str, from: usize, needle: &str) -> Option<usize> {
     while let Some(rel) = text.get(start..)?.find(needle) {
         let at = start + rel;
         let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
-        if !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next()) {
+        if !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next())
+        {
             return Some(at);
         }
         start = at + needle.len();
@@ -255,10 +270,25 @@ mod tests {
         assert_eq!(parse::<Doc>(&deep).unwrap().unknown_keys.len(), 1);
         let quoted = format!("title: \"{}\"", "[".repeat(500));
         assert!(parse::<Doc>(&quoted).is_ok());
-        let deep = format!("inner: {{name: {}{}}}", "{a: ".repeat(5000), "}".repeat(5000));
+        let deep = format!(
+            "inner: {{name: {}{}}}",
+            "{a: ".repeat(5000),
+            "}".repeat(5000)
+        );
         assert!(parse::<Doc>(&deep).is_err());
-        let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
-        for (name, prev) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d"), ("f", "e"), ("g", "f"), ("h", "g"), ("i", "h")] {
+        let mut bomb = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (name, prev) in [
+            ("b", "a"),
+            ("c", "b"),
+            ("d", "c"),
+            ("e", "d"),
+            ("f", "e"),
+            ("g", "f"),
+            ("h", "g"),
+            ("i", "h"),
+        ] {
             bomb.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         bomb.push_str("title: *i\n");
@@ -269,11 +299,22 @@ mod tests {
     #[test]
     fn locate_finds_nested_keys_and_values() {
         let text = "title: x\nreferring:\n  phone: \"1\"\n  contacts:\n    - name: A\n    - name: B # lead\n";
-        let (_, v, len) = locate(text, &[Seg::Key("referring".into()), Seg::Key("phone".into())]).unwrap();
+        let (_, v, len) = locate(
+            text,
+            &[Seg::Key("referring".into()), Seg::Key("phone".into())],
+        )
+        .unwrap();
         assert_eq!(&text[v..v + len], "\"1\"");
-        let path = [Seg::Key("contacts".into()), Seg::Index(1), Seg::Key("name".into())];
+        let path = [
+            Seg::Key("contacts".into()),
+            Seg::Index(1),
+            Seg::Key("name".into()),
+        ];
         let (_, v, len) = locate(text, &path).unwrap();
         assert_eq!(&text[v..v + len], "B");
-        assert_eq!(find_word("locations: [down, downtown]", 0, "downtown"), Some(18));
+        assert_eq!(
+            find_word("locations: [down, downtown]", 0, "downtown"),
+            Some(18)
+        );
     }
 }

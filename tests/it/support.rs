@@ -773,6 +773,11 @@ fn strip_ansi(s: &str) -> String {
     out
 }
 
+/// The snapshot of every file under `dir` (see [`DirSnapshot`]).
+pub fn snapshot_of_dir(dir: &Path) -> DirSnapshot {
+    DirSnapshot::of(dir)
+}
+
 /// One entry of a folder tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {

@@ -1,6 +1,7 @@
 /* handoff form script: inline validation, tracking fields, fetch submit.
    Plain JS, no framework. Without it every form still posts natively
-   (except to backends that accept only JSON, which the page says). */
+   (except to backends that accept only JSON, which the page says).
+   Markup contract: themes/clinic/templates/partials/form.html. */
 (function () {
   "use strict";
 
@@ -30,39 +31,42 @@
   }
 
   function message(el) {
-    var v = el.validity;
-    if (el.hasAttribute("data-npi") && el.value && !npiOk(el.value)) return "This is not a valid NPI: check the 10 digits.";
-    if (v.valueMissing) return el.type === "radio" ? "Please choose one." : el.type === "checkbox" ? "Please tick this box to continue." : "Please fill this in.";
-    if (v.typeMismatch) return el.type === "email" ? "Please enter an email address like name@practice.org." : "Please check this value.";
-    if (v.patternMismatch) return el.hasAttribute("data-npi") ? "An NPI has 10 digits." : "Please check the format.";
+    var v = el.validity, t = el.type, npi = el.hasAttribute("data-npi");
+    if (npi && el.value && !npiOk(el.value)) return "This is not a valid NPI: please check the 10 digits.";
+    if (v.valueMissing) return t === "radio" ? "Please choose one." : t === "checkbox" ? "Please tick this box to continue." : el.tagName === "SELECT" ? "Please choose one." : "Please fill this in.";
+    if (v.badInput) return t === "date" ? "Please enter a full date." : "Please check this value.";
+    if (v.typeMismatch) return t === "email" ? "Please enter an email address like name@practice.org." : "Please check this value.";
+    if (v.patternMismatch) return npi ? "An NPI has 10 digits." : t === "tel" ? "Please enter a phone number: digits, spaces and + ( ) - . only." : "Please check the format.";
     if (v.tooLong) return "Please shorten this to " + el.maxLength + " characters.";
     return el.validationMessage || "";
   }
 
+  // Shows or clears a field's message; the message joins the field's description.
   function show(form, el, text) {
-    var id = (el.type === "radio" ? el.closest("fieldset").id : el.id) + "-error";
+    var radio = el.type === "radio", id = (radio ? el.closest("fieldset").id : el.id) + "-error";
     var box = document.getElementById(id);
     if (!box) return;
     box.textContent = text;
     box.hidden = !text;
-    var targets = el.type === "radio" ? form.querySelectorAll('[name="' + el.name + '"]') : [el];
-    targets.forEach(function (t) {
-      if (text) { t.setAttribute("aria-invalid", "true"); t.setAttribute("aria-errormessage", id); }
-      else { t.removeAttribute("aria-invalid"); t.removeAttribute("aria-errormessage"); }
+    (radio ? form.querySelectorAll('[name="' + el.name + '"]') : [el]).forEach(function (t) {
+      var ids = (t.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+      if (text) { t.setAttribute("aria-invalid", "true"); ids.push(id); } else t.removeAttribute("aria-invalid");
+      if (ids.length) t.setAttribute("aria-describedby", ids.join(" ")); else t.removeAttribute("aria-describedby");
     });
   }
 
   function validate(form) {
-    var first = null, seen = {};
+    var first = null, count = 0, seen = {};
     form.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (el) {
       if (!el.name || el.closest(".hp") || (el.type === "radio" && seen[el.name])) return;
       seen[el.name] = true;
+      if (el.hasAttribute("data-npi")) el.value = el.value.replace(/[\s-]/g, "");
       var text = message(el);
       show(form, el, text);
-      if (text && !first) first = el;
+      if (text) { count++; if (!first) first = el; }
     });
     if (first) first.focus();
-    return !first;
+    return count;
   }
 
   function payload(form) {
@@ -80,15 +84,18 @@
   document.querySelectorAll("form.intake-form").forEach(function (form) {
     form.noValidate = true;
     var status = form.querySelector(".form-status");
+    function say(text) { if (status) status.textContent = text; }
     form.addEventListener("change", function (e) { if (e.target.getAttribute("aria-invalid")) show(form, e.target, message(e.target)); });
     form.addEventListener("submit", function (e) {
       track(form);
-      if (!validate(form)) { e.preventDefault(); if (status) status.textContent = "Please correct the highlighted fields."; return; }
+      var bad = validate(form);
+      if (bad) { e.preventDefault(); say(bad === 1 ? "One field needs your attention." : bad + " fields need your attention."); return; }
+      say("");
       if (form.getAttribute("data-transport") !== "fetch") return;
       e.preventDefault();
-      var button = form.querySelector("[type=submit]");
+      var button = form.querySelector("button"); // minifiers drop the default type=submit
       if (button) button.disabled = true;
-      if (status) status.textContent = "Sending…";
+      say("Sending…");
       fetch(form.action, {
         method: "POST",
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
@@ -100,7 +107,7 @@
         location.assign(form.getAttribute("data-thanks"));
       }).catch(function () {
         if (button) button.disabled = false;
-        if (status) status.textContent = "We could not send this form. Please try again, or call us: the number is on this page.";
+        say("We could not send this form. Please try again, or call us: the number is on this page.");
       });
     });
   });
