@@ -25,6 +25,9 @@ pub struct Assets {
     pub generated: BTreeMap<String, Vec<u8>>,
     /// Files copied as is: output path (no leading `/`) → source file.
     pub copies: BTreeMap<String, PathBuf>,
+    /// Pixel sizes of copied images by URL path (`/images/x.svg`), so
+    /// templates can set `width`/`height` and pages do not shift as they load.
+    pub image_sizes: BTreeMap<String, (u32, u32)>,
 }
 
 /// The theme folder for a config, checked to exist.
@@ -98,11 +101,52 @@ pub fn build(
     for a in &sources.assets {
         assets.copies.insert(a.rel.clone(), a.path.clone());
     }
+    for (rel, path) in &assets.copies {
+        if let Some(size) = image_size(path) {
+            assets.image_sizes.insert(format!("/{rel}"), size);
+        }
+    }
     if diags.has_errors() {
         Err(diags)
     } else {
         Ok(assets)
     }
+}
+
+/// Width and height of a raster image (from its header) or an SVG (from
+/// its root element's `width`/`height`, else its `viewBox`).
+fn image_size(path: &Path) -> Option<(u32, u32)> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "svg" => {
+            let text = std::fs::read_to_string(path).ok()?;
+            svg_size(&text)
+        }
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" => {
+            let s = imagesize::size(path).ok()?;
+            Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?))
+        }
+        _ => None,
+    }
+}
+
+fn svg_size(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attr = |name: &str| -> Option<f64> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        let value = &tag[at..at + tag[at..].find('"')?];
+        value.trim_end_matches("px").parse().ok()
+    };
+    let (w, h) = match (attr("width"), attr("height")) {
+        (Some(w), Some(h)) => (w, h),
+        _ => {
+            let at = tag.find(" viewBox=\"")? + 10;
+            let parts: Vec<f64> = tag[at..at + tag[at..].find('"')?].split([' ', ',']).filter_map(|p| p.parse().ok()).collect();
+            (*parts.get(2)?, *parts.get(3)?)
+        }
+    };
+    (w > 0.0 && h > 0.0 && w < 100_000.0 && h < 100_000.0).then(|| (w.round() as u32, h.round() as u32))
 }
 
 /// Browser targets; the query was validated with the config.
@@ -168,6 +212,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(css, ".a{color:red}");
+    }
+
+    #[test]
+    fn svg_sizes_come_from_attributes_or_viewbox() {
+        assert_eq!(svg_size("<svg xmlns=\"x\" width=\"240\" height=\"300\">"), Some((240, 300)));
+        assert_eq!(svg_size("<svg viewBox=\"0 0 64 32\">"), Some((64, 32)));
+        assert_eq!(svg_size("<svg width=\"100%\">"), None);
     }
 
     #[test]

@@ -45,7 +45,10 @@ pub fn render_all(
     let results: Vec<anyhow::Result<Diagnostics>> = site
         .pages
         .par_iter()
-        .map(|page| render_page(site, sources, templates, &templates_ctx, page, opts, sink))
+        .map(|page| {
+            let job = PageJob { site, sources, templates, assets, base: &templates_ctx, opts };
+            job.render(page, sink)
+        })
         .collect();
     let mut diagnostics = Diagnostics::new();
     for r in results {
@@ -112,15 +115,24 @@ pub fn output_file(path: &str) -> String {
     }
 }
 
-fn render_page(
-    site: &Site,
-    sources: &SourceSet,
-    templates: &Templates,
-    base: &Context,
-    page: &Page,
+/// What every page render reads; shared by the rayon workers.
+struct PageJob<'a> {
+    site: &'a Site,
+    sources: &'a SourceSet,
+    templates: &'a Templates,
+    assets: &'a Assets,
+    base: &'a Context,
     opts: RenderOptions,
-    sink: &dyn OutputSink,
-) -> anyhow::Result<Diagnostics> {
+}
+
+impl PageJob<'_> {
+    fn render(&self, page: &Page, sink: &dyn OutputSink) -> anyhow::Result<Diagnostics> {
+        render_page(self, page, sink)
+    }
+}
+
+fn render_page(job: &PageJob<'_>, page: &Page, sink: &dyn OutputSink) -> anyhow::Result<Diagnostics> {
+    let PageJob { site, sources, templates, assets, base, opts } = *job;
     let mut diags = Diagnostics::new();
     let body = match page.body {
         Some((file, start)) => {
@@ -245,7 +257,7 @@ fn render_page(
         PageKind::Referral(i) => ctx.insert("referral", &view::referral(site, &site.referrals[i])),
         PageKind::Location(i) => ctx.insert("location", &view::location(site, &site.locations[i])),
         PageKind::Physician(i) => {
-            ctx.insert("physician", &view::physician(site, &site.physicians[i]))
+            ctx.insert("physician", &view::physician(site, &site.physicians[i], &assets.image_sizes))
         }
         PageKind::Alias { target } => ctx.insert("redirect_to", &site.pages[target].path),
         PageKind::ReferHub | PageKind::Appointment => {

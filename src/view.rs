@@ -216,8 +216,8 @@ pub struct LocationView<'a> {
 pub struct PhotoView<'a> {
     pub src: &'a str,
     pub alt: String,
-    pub width: u32,
-    pub height: u32,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -611,7 +611,10 @@ pub fn full_name(p: &Physician) -> String {
     name
 }
 
-pub fn physician<'a>(site: &'a Site, p: &'a Physician) -> PhysicianView<'a> {
+/// Image sizes by URL path, from `Assets::image_sizes`.
+pub type ImageSizes = std::collections::BTreeMap<String, (u32, u32)>;
+
+pub fn physician<'a>(site: &'a Site, p: &'a Physician, sizes: &ImageSizes) -> PhysicianView<'a> {
     PhysicianView {
         slug: &p.slug,
         title: &p.title,
@@ -631,11 +634,11 @@ pub fn physician<'a>(site: &'a Site, p: &'a Physician) -> PhysicianView<'a> {
             .map(|&l| location_summary(&site.locations[l]))
             .collect(),
         accepting_new_patients: p.accepting_new_patients,
-        photo: p.photo.as_deref().map(|src| PhotoView {
-            src,
-            alt: format!("Portrait of {}", full_name(p)),
-            width: 240,
-            height: 300,
+        // Without a known size (a remote or missing file) the photo has no
+        // width/height rather than wrong ones.
+        photo: p.photo.as_deref().map(|src| {
+            let size = sizes.get(src).copied();
+            PhotoView { src, alt: format!("Portrait of {}", full_name(p)), width: size.map(|s| s.0), height: size.map(|s| s.1) }
         }),
     }
 }
