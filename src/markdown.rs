@@ -116,6 +116,102 @@ pub fn render(text: &str) -> Rendered {
     out
 }
 
+/// What the content audit (`handoff check`) needs from a body: links,
+/// images with their alt text, and plain text with positions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    pub links: Vec<Link>,
+    /// Images as `(link, alt text)`; raw HTML `<img>` without `alt` has `None`.
+    pub images: Vec<(Link, Option<String>)>,
+    /// Text runs with their byte offset (code excluded).
+    pub text: Vec<(usize, String)>,
+}
+
+/// Scans a body for the audit without rendering it.
+pub fn audit(text: &str) -> Audit {
+    let mut out = Audit::default();
+    let mut image: Option<(Link, String)> = None;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((Link { offset: range.start, len: range.len(), dest: dest_url.to_string(), is_image: true }, String::new()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((link, alt)) = image.take() {
+                    out.images.push((link, Some(alt)));
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.links.push(Link { offset: range.start, len: range.len(), dest: dest_url.to_string(), is_image: false });
+            }
+            Event::Text(t) => match &mut image {
+                Some((_, alt)) => alt.push_str(&t),
+                None => out.text.push((range.start, t.to_string())),
+            },
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for (at, tag) in html_tags(&html, "img") {
+                    let link = Link { offset: range.start + at, len: tag.len(), dest: attr(tag, "src").unwrap_or_default(), is_image: true };
+                    out.images.push((link, attr(tag, "alt")));
+                }
+                for (at, tag) in html_tags(&html, "a") {
+                    if let Some(href) = attr(tag, "href") {
+                        out.links.push(Link { offset: range.start + at, len: tag.len(), dest: href, is_image: false });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Start tags named `name` in raw HTML, with their offsets.
+fn html_tags<'h>(html: &'h str, name: &str) -> Vec<(usize, &'h str)> {
+    let lower = html.to_ascii_lowercase();
+    let open = format!("<{name}");
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find(&open) {
+        let at = from + rel;
+        let after = lower.as_bytes().get(at + open.len()).copied();
+        let end = lower[at..].find('>').map_or(html.len(), |e| at + e + 1);
+        if matches!(after, Some(b' ' | b'\n' | b'\t' | b'>' | b'/')) {
+            out.push((at, &html[at..end]));
+        }
+        from = end.max(at + 1);
+    }
+    out
+}
+
+/// The value of an attribute in a start tag (quoted or not).
+pub fn attr(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find(name) {
+        let at = from + rel;
+        from = at + name.len();
+        let before = lower[..at].chars().next_back();
+        if !matches!(before, Some(' ' | '\n' | '\t')) {
+            continue;
+        }
+        let raw = &tag[from..];
+        let rest = raw.trim_start();
+        let Some(value) = rest.strip_prefix('=') else {
+            // A name followed by space, `>` or `/` is a valueless attribute.
+            if raw.starts_with([' ', '>', '/', '\t', '\n']) || raw.is_empty() {
+                return Some(String::new());
+            }
+            continue;
+        };
+        let value = value.trim_start();
+        return Some(match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or("").to_owned(),
+            _ => value.split([' ', '>', '\t', '\n']).next().unwrap_or("").trim_end_matches('/').to_owned(),
+        });
+    }
+    None
+}
+
 /// Renders a short inline snippet (a checklist detail, an FAQ answer)
 /// without the surrounding paragraph when it is a single one.
 pub fn render_inline(text: &str) -> Rendered {
@@ -209,10 +305,13 @@ fn unsafe_in_html(html: &str) -> Option<String> {
             let Some(value) = rest.strip_prefix('=') else {
                 continue;
             };
-            let value = value.trim_start().trim_start_matches(['"', '\'']);
-            let decoded = decode_entities(value);
-            if is_unsafe_target(&decoded) {
-                return Some(value.chars().take(40).collect());
+            let value = value.trim_start();
+            let value = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+                _ => value.split([' ', '>', '\t', '\n']).next().unwrap_or(""),
+            };
+            if is_unsafe_target(&decode_entities(value)) {
+                return Some(value.chars().take(60).collect());
             }
         }
     }
@@ -294,6 +393,17 @@ mod tests {
         assert!(is_unsafe_target(" java\tscript:alert(1)"));
         assert!(is_unsafe_target("DATA:text/html,x"));
         assert!(!is_unsafe_target("/javascript-guide/"));
+    }
+
+    #[test]
+    fn audit_finds_images_alt_text_and_raw_html() {
+        let a = audit("See ![](/a.png) and ![Map](/b.png).\n\n<img src=\"/c.png\"> <a href='/d/'>d</a>\n\nCall 555-010-0100.\n");
+        let alts: Vec<_> = a.images.iter().map(|(l, alt)| (l.dest.as_str(), alt.clone())).collect();
+        assert_eq!(alts, [("/a.png", Some(String::new())), ("/b.png", Some("Map".into())), ("/c.png", None)]);
+        assert_eq!(a.links.len(), 1);
+        assert_eq!(a.links[0].dest, "/d/");
+        assert!(a.text.iter().any(|(_, t)| t.contains("555-010-0100")));
+        assert_eq!(attr("<img alt src=x>", "alt"), Some(String::new()));
     }
 
     #[test]

@@ -350,6 +350,13 @@ fn extends_cycle_names_the_whole_cycle() {
         "cardiology -> heart-core -> cardiology",
         "heart-core -> cardiology -> heart-core",
     ]);
+    // Both checklists exist: the cycle must not also be reported as a
+    // dangling `checklist: cardiology` on the service.
+    assert!(
+        out.diagnostics_with("E020").is_empty(),
+        "a checklist in a cycle is not missing; expected no E020\n{}",
+        out.report()
+    );
 }
 
 #[test]
@@ -426,6 +433,13 @@ fn unsafe_link_targets() {
     // Raw HTML (any case) and a data: image are refused too, each at its line.
     out.expect_finding_at("E030", "content/about.md", 9)
         .expect_finding_at("E030", "content/about.md", 11);
+    // The message quotes the attribute value alone, not the markup after it.
+    let raw = out
+        .diagnostics_with("E030")
+        .into_iter()
+        .find(|f| f.diag.line == Some(9))
+        .expect("the finding on line 9");
+    raw.mentions_any(&["`JavaScript:alert(2)`", "`javascript:alert(2)`"]);
 }
 
 // --- templates ------------------------------------------------------------------

@@ -1,7 +1,5 @@
-/* handoff form script: inline validation, tracking fields, fetch submit.
-   Plain JS, no framework. Without it every form still posts natively
-   (except to backends that accept only JSON, which the page says).
-   Markup contract: themes/clinic/templates/partials/form.html. */
+/* handoff forms: inline validation, tracking fields, fetch submit. Plain JS; forms
+   post natively without it. Markup contract: templates/partials/form.html. */
 (function () {
   "use strict";
 
@@ -33,23 +31,22 @@
   function message(el) {
     var v = el.validity, t = el.type, npi = el.hasAttribute("data-npi");
     if (npi && el.value && !npiOk(el.value)) return "This is not a valid NPI: please check the 10 digits.";
-    if (v.valueMissing) return t === "radio" ? "Please choose one." : t === "checkbox" ? "Please tick this box to continue." : el.tagName === "SELECT" ? "Please choose one." : "Please fill this in.";
-    if (v.badInput) return t === "date" ? "Please enter a full date." : "Please check this value.";
+    if (v.valueMissing) return t === "checkbox" ? "Please tick this box to continue." : t === "radio" || el.tagName === "SELECT" ? "Please choose one." : "Please fill this in.";
+    if (v.badInput) return "Please enter a full date."; // only date inputs here
     if (v.typeMismatch) return t === "email" ? "Please enter an email address like name@practice.org." : "Please check this value.";
-    if (v.patternMismatch) return npi ? "An NPI has 10 digits." : t === "tel" ? "Please enter a phone number: digits, spaces and + ( ) - . only." : "Please check the format.";
+    if (v.patternMismatch) return npi ? "An NPI has 10 digits." : t === "tel" ? "Please enter a phone number (digits, spaces, + ( ) - .)." : "Please check the format.";
     if (v.tooLong) return "Please shorten this to " + el.maxLength + " characters.";
     return el.validationMessage || "";
   }
 
-  // Shows or clears a field's message; the message joins the field's description.
+  // Shows or clears a field's message and adds it to the field's description.
   function show(form, el, text) {
-    var radio = el.type === "radio", id = (radio ? el.closest("fieldset").id : el.id) + "-error";
-    var box = document.getElementById(id);
+    var radio = el.type === "radio", id = (radio ? el.closest("fieldset").id : el.id) + "-error", box = document.getElementById(id);
     if (!box) return;
     box.textContent = text;
     box.hidden = !text;
     (radio ? form.querySelectorAll('[name="' + el.name + '"]') : [el]).forEach(function (t) {
-      var ids = (t.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+      var ids = (t.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x != id; });
       if (text) { t.setAttribute("aria-invalid", "true"); ids.push(id); } else t.removeAttribute("aria-invalid");
       if (ids.length) t.setAttribute("aria-describedby", ids.join(" ")); else t.removeAttribute("aria-describedby");
     });
@@ -60,7 +57,6 @@
     form.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (el) {
       if (!el.name || el.closest(".hp") || (el.type === "radio" && seen[el.name])) return;
       seen[el.name] = true;
-      if (el.hasAttribute("data-npi")) el.value = el.value.replace(/[\s-]/g, "");
       var text = message(el);
       show(form, el, text);
       if (text) { count++; if (!first) first = el; }
@@ -93,7 +89,7 @@
       say("");
       if (form.getAttribute("data-transport") !== "fetch") return;
       e.preventDefault();
-      var button = form.querySelector("button"); // minifiers drop the default type=submit
+      var button = form.querySelector("button"); // minified HTML drops type=submit
       if (button) button.disabled = true;
       say("Sending…");
       fetch(form.action, {
@@ -103,7 +99,7 @@
         credentials: "omit",
         referrerPolicy: "no-referrer"
       }).then(function (r) {
-        if (!r.ok) throw new Error(String(r.status));
+        if (!r.ok) throw r.status;
         location.assign(form.getAttribute("data-thanks"));
       }).catch(function () {
         if (button) button.disabled = false;
