@@ -142,11 +142,15 @@ fn svg_size(text: &str) -> Option<(u32, u32)> {
         (Some(w), Some(h)) => (w, h),
         _ => {
             let at = tag.find(" viewBox=\"")? + 10;
-            let parts: Vec<f64> = tag[at..at + tag[at..].find('"')?].split([' ', ',']).filter_map(|p| p.parse().ok()).collect();
+            let parts: Vec<f64> = tag[at..at + tag[at..].find('"')?]
+                .split([' ', ','])
+                .filter_map(|p| p.parse().ok())
+                .collect();
             (*parts.get(2)?, *parts.get(3)?)
         }
     };
-    (w > 0.0 && h > 0.0 && w < 100_000.0 && h < 100_000.0).then(|| (w.round() as u32, h.round() as u32))
+    (w > 0.0 && h > 0.0 && w < 100_000.0 && h < 100_000.0)
+        .then(|| (w.round() as u32, h.round() as u32))
 }
 
 /// Browser targets; the query was validated with the config.
@@ -216,7 +220,10 @@ mod tests {
 
     #[test]
     fn svg_sizes_come_from_attributes_or_viewbox() {
-        assert_eq!(svg_size("<svg xmlns=\"x\" width=\"240\" height=\"300\">"), Some((240, 300)));
+        assert_eq!(
+            svg_size("<svg xmlns=\"x\" width=\"240\" height=\"300\">"),
+            Some((240, 300))
+        );
         assert_eq!(svg_size("<svg viewBox=\"0 0 64 32\">"), Some((64, 32)));
         assert_eq!(svg_size("<svg width=\"100%\">"), None);
     }

@@ -76,6 +76,22 @@ pub enum Code {
     DescriptionMissing,
     /// A page description is too long for search results.
     DescriptionTooLong,
+    /// An internal link to a page that does not exist.
+    BrokenLink,
+    /// A link to a `#section` the target page does not have.
+    BrokenAnchor,
+    /// An image or file the site does not contain.
+    MissingFile,
+    /// An image without alt text.
+    ImageAlt,
+    /// Two pages with the same title.
+    DuplicateTitle,
+    /// A phone number or email that matches nothing of the practice's (NAP).
+    NapDrift,
+    /// A service line's referring section lacks a block referral partners need.
+    ReferralIncomplete,
+    /// A location lacks data maps and search engines use.
+    StructuredDataIncomplete,
 }
 
 impl Code {
@@ -105,13 +121,27 @@ impl Code {
             Code::CssError => "E042",
             Code::DescriptionMissing => "W001",
             Code::DescriptionTooLong => "W002",
+            Code::BrokenLink => "E050",
+            Code::BrokenAnchor => "E051",
+            Code::MissingFile => "E052",
+            Code::ImageAlt => "W010",
+            Code::DuplicateTitle => "W011",
+            Code::NapDrift => "W020",
+            Code::ReferralIncomplete => "W030",
+            Code::StructuredDataIncomplete => "W031",
         }
     }
 
     /// The severity a code always has.
     pub fn severity(self) -> Severity {
         match self {
-            Code::DescriptionMissing | Code::DescriptionTooLong => Severity::Warning,
+            Code::DescriptionMissing
+            | Code::DescriptionTooLong
+            | Code::ImageAlt
+            | Code::DuplicateTitle
+            | Code::NapDrift
+            | Code::ReferralIncomplete
+            | Code::StructuredDataIncomplete => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey
@@ -133,7 +163,10 @@ impl Code {
             | Code::UnsafeLink
             | Code::TemplateSyntax
             | Code::TemplateRender
-            | Code::CssError => Severity::Error,
+            | Code::CssError
+            | Code::BrokenLink
+            | Code::BrokenAnchor
+            | Code::MissingFile => Severity::Error,
         }
     }
 }
@@ -393,6 +426,63 @@ pub fn render_human(diags: &Diagnostics, color: bool) -> String {
             group = group.element(Level::HELP.message(hint.as_str()));
         }
         let _ = writeln!(out, "{}\n", renderer.render(&[group]));
+    }
+    out
+}
+
+/// One JSON object per finding, one per line (JSON Lines).
+pub fn render_json(diags: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in diags.iter() {
+        let obj = serde_json::json!({
+            "severity": d.severity.as_str(),
+            "code": d.code.as_str(),
+            "file": d.file,
+            "line": d.span.map(|s| s.line),
+            "column": d.span.map(|s| s.col),
+            "message": d.message,
+            "hint": d.hint,
+        });
+        out.push_str(&obj.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::…`.
+pub fn render_github(diags: &Diagnostics) -> String {
+    // Escaping as GitHub's toolkit does: data escapes `%`, CR, LF; property
+    // values also `:` and `,`.
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for d in diags.iter() {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(f) = &d.file {
+            props.push(format!("file={}", prop(f)));
+        }
+        if let Some(s) = d.span {
+            props.push(format!("line={}", s.line));
+            props.push(format!("col={}", s.col));
+        }
+        props.push(format!("title={}", prop(d.code.as_str())));
+        let mut message = format!("{}: {}", d.code, d.message);
+        if let Some(h) = &d.hint {
+            message.push_str(&format!(" (hint: {h})"));
+        }
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            props.join(","),
+            data(&message)
+        ));
     }
     out
 }

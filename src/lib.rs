@@ -19,6 +19,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -245,6 +246,34 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
         warnings: all,
         timings,
     })
+}
+
+/// Runs every validation of a build plus the audits of `check`; writes nothing.
+pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, BuildError> {
+    let mut timings = Vec::new();
+    let prepared = prepare(opts, &mut timings)?;
+    let sink = check::AuditSink::default();
+    let render_opts = view::RenderOptions {
+        preview: prepared.preview,
+    };
+    let rendered = render::render_all(
+        &prepared.site,
+        &prepared.sources,
+        &prepared.templates,
+        &prepared.assets,
+        render_opts,
+        &sink,
+    )
+    .map_err(BuildError::Io)?;
+    let mut all = prepared.warnings;
+    all.extend(rendered.diagnostics);
+    all.extend(check::audit(
+        &prepared.site,
+        &prepared.sources,
+        &sink.into_files(),
+    ));
+    all.sort();
+    Ok(all)
 }
 
 fn display_output(root: &Path, output: &Path) -> String {

@@ -134,7 +134,15 @@ pub fn audit(text: &str) -> Audit {
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some((Link { offset: range.start, len: range.len(), dest: dest_url.to_string(), is_image: true }, String::new()));
+                image = Some((
+                    Link {
+                        offset: range.start,
+                        len: range.len(),
+                        dest: dest_url.to_string(),
+                        is_image: true,
+                    },
+                    String::new(),
+                ));
             }
             Event::End(TagEnd::Image) => {
                 if let Some((link, alt)) = image.take() {
@@ -142,7 +150,12 @@ pub fn audit(text: &str) -> Audit {
                 }
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                out.links.push(Link { offset: range.start, len: range.len(), dest: dest_url.to_string(), is_image: false });
+                out.links.push(Link {
+                    offset: range.start,
+                    len: range.len(),
+                    dest: dest_url.to_string(),
+                    is_image: false,
+                });
             }
             Event::Text(t) => match &mut image {
                 Some((_, alt)) => alt.push_str(&t),
@@ -150,12 +163,22 @@ pub fn audit(text: &str) -> Audit {
             },
             Event::Html(html) | Event::InlineHtml(html) => {
                 for (at, tag) in html_tags(&html, "img") {
-                    let link = Link { offset: range.start + at, len: tag.len(), dest: attr(tag, "src").unwrap_or_default(), is_image: true };
+                    let link = Link {
+                        offset: range.start + at,
+                        len: tag.len(),
+                        dest: attr(tag, "src").unwrap_or_default(),
+                        is_image: true,
+                    };
                     out.images.push((link, attr(tag, "alt")));
                 }
                 for (at, tag) in html_tags(&html, "a") {
                     if let Some(href) = attr(tag, "href") {
-                        out.links.push(Link { offset: range.start + at, len: tag.len(), dest: href, is_image: false });
+                        out.links.push(Link {
+                            offset: range.start + at,
+                            len: tag.len(),
+                            dest: href,
+                            is_image: false,
+                        });
                     }
                 }
             }
@@ -206,7 +229,12 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
         let value = value.trim_start();
         return Some(match value.chars().next() {
             Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or("").to_owned(),
-            _ => value.split([' ', '>', '\t', '\n']).next().unwrap_or("").trim_end_matches('/').to_owned(),
+            _ => value
+                .split([' ', '>', '\t', '\n'])
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('/')
+                .to_owned(),
         });
     }
     None
@@ -397,9 +425,22 @@ mod tests {
 
     #[test]
     fn audit_finds_images_alt_text_and_raw_html() {
-        let a = audit("See ![](/a.png) and ![Map](/b.png).\n\n<img src=\"/c.png\"> <a href='/d/'>d</a>\n\nCall 555-010-0100.\n");
-        let alts: Vec<_> = a.images.iter().map(|(l, alt)| (l.dest.as_str(), alt.clone())).collect();
-        assert_eq!(alts, [("/a.png", Some(String::new())), ("/b.png", Some("Map".into())), ("/c.png", None)]);
+        let a = audit(
+            "See ![](/a.png) and ![Map](/b.png).\n\n<img src=\"/c.png\"> <a href='/d/'>d</a>\n\nCall 555-010-0100.\n",
+        );
+        let alts: Vec<_> = a
+            .images
+            .iter()
+            .map(|(l, alt)| (l.dest.as_str(), alt.clone()))
+            .collect();
+        assert_eq!(
+            alts,
+            [
+                ("/a.png", Some(String::new())),
+                ("/b.png", Some("Map".into())),
+                ("/c.png", None)
+            ]
+        );
         assert_eq!(a.links.len(), 1);
         assert_eq!(a.links[0].dest, "/d/");
         assert!(a.text.iter().any(|(_, t)| t.contains("555-010-0100")));

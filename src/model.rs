@@ -333,8 +333,11 @@ pub fn resolve(
     };
     // Every checklist file counts as existing, even one whose `extends`
     // chain is broken: that is reported once, at its own file.
-    let checklist_ids: BTreeMap<String, usize> =
-        checklists_in.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+    let checklist_ids: BTreeMap<String, usize> = checklists_in
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
     let check_checklist =
         |diags: &mut Diagnostics, file: usize, loc: &Option<Located<String>>| -> Option<String> {
             let loc = loc.as_ref()?;

@@ -46,7 +46,14 @@ pub fn render_all(
         .pages
         .par_iter()
         .map(|page| {
-            let job = PageJob { site, sources, templates, assets, base: &templates_ctx, opts };
+            let job = PageJob {
+                site,
+                sources,
+                templates,
+                assets,
+                base: &templates_ctx,
+                opts,
+            };
             job.render(page, sink)
         })
         .collect();
@@ -131,8 +138,19 @@ impl PageJob<'_> {
     }
 }
 
-fn render_page(job: &PageJob<'_>, page: &Page, sink: &dyn OutputSink) -> anyhow::Result<Diagnostics> {
-    let PageJob { site, sources, templates, assets, base, opts } = *job;
+fn render_page(
+    job: &PageJob<'_>,
+    page: &Page,
+    sink: &dyn OutputSink,
+) -> anyhow::Result<Diagnostics> {
+    let PageJob {
+        site,
+        sources,
+        templates,
+        assets,
+        base,
+        opts,
+    } = *job;
     let mut diags = Diagnostics::new();
     let body = match page.body {
         Some((file, start)) => {
@@ -256,9 +274,10 @@ fn render_page(job: &PageJob<'_>, page: &Page, sink: &dyn OutputSink) -> anyhow:
         }
         PageKind::Referral(i) => ctx.insert("referral", &view::referral(site, &site.referrals[i])),
         PageKind::Location(i) => ctx.insert("location", &view::location(site, &site.locations[i])),
-        PageKind::Physician(i) => {
-            ctx.insert("physician", &view::physician(site, &site.physicians[i], &assets.image_sizes))
-        }
+        PageKind::Physician(i) => ctx.insert(
+            "physician",
+            &view::physician(site, &site.physicians[i], &assets.image_sizes),
+        ),
         PageKind::Alias { target } => ctx.insert("redirect_to", &site.pages[target].path),
         PageKind::ReferHub | PageKind::Appointment => {
             ctx.insert(

@@ -638,7 +638,12 @@ pub fn physician<'a>(site: &'a Site, p: &'a Physician, sizes: &ImageSizes) -> Ph
         // width/height rather than wrong ones.
         photo: p.photo.as_deref().map(|src| {
             let size = sizes.get(src).copied();
-            PhotoView { src, alt: format!("Portrait of {}", full_name(p)), width: size.map(|s| s.0), height: size.map(|s| s.1) }
+            PhotoView {
+                src,
+                alt: format!("Portrait of {}", full_name(p)),
+                width: size.map(|s| s.0),
+                height: size.map(|s| s.1),
+            }
         }),
     }
 }

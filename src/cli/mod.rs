@@ -3,6 +3,7 @@
 //! logic lives here.
 
 mod build;
+mod check;
 mod new;
 
 use std::io::IsTerminal;
@@ -31,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into public/ (or --output).
     Build(build::BuildArgs),
+    /// Run every check of a build plus the content audits; write nothing.
+    Check(check::CheckArgs),
     /// Create a new site in DIR that builds as is.
     New(new::NewArgs),
 }
@@ -55,9 +58,11 @@ pub fn main() -> ExitCode {
     let out = Output {
         quiet: cli.quiet,
         color: std::io::stderr().is_terminal(),
+        color_stdout: std::io::stdout().is_terminal(),
     };
     match cli.command {
         Command::Build(args) => build::run(&cli.root, &args, &out),
+        Command::Check(args) => check::run(&cli.root, &args, &out),
         Command::New(args) => new::run(&args, &out),
     }
 }
@@ -65,7 +70,10 @@ pub fn main() -> ExitCode {
 /// Where and how a command talks to the person running it.
 pub struct Output {
     pub quiet: bool,
+    /// stderr is a terminal: colour findings and progress.
     pub color: bool,
+    /// stdout is a terminal (`check` prints findings there).
+    pub color_stdout: bool,
 }
 
 impl Output {

@@ -1,0 +1,618 @@
+//! `handoff check` audits (SPEC §9): what a build does not need but a
+//! writer and a referral partner do.
+//!
+//! Runs over the frozen [`Site`] plus an [`AuditSink`] that saw every file a
+//! build would write (names and anchor ids only; it writes nothing):
+//! internal links and `#anchors`, referenced files, image alt text,
+//! duplicate titles, NAP drift in Markdown bodies, referral completeness per
+//! service line, and structured-data completeness per location.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, closest};
+use crate::markdown;
+use crate::model::{PageKind, Site};
+use crate::output::OutputSink;
+use crate::phone::Phone;
+use crate::source::SourceSet;
+
+/// Records what a build would write: every path, and the ids in each HTML file.
+#[derive(Default)]
+pub struct AuditSink {
+    files: Mutex<BTreeMap<String, BTreeSet<String>>>,
+}
+
+impl AuditSink {
+    pub fn into_files(self) -> BTreeMap<String, BTreeSet<String>> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn record(&self, rel: &str, ids: BTreeSet<String>) {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel.to_owned(), ids);
+    }
+}
+
+impl OutputSink for AuditSink {
+    fn put(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let ids = if rel.ends_with(".html") {
+            html_ids(&String::from_utf8_lossy(bytes))
+        } else {
+            BTreeSet::new()
+        };
+        self.record(rel, ids);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, _from: &std::path::Path) -> anyhow::Result<()> {
+        self.record(rel, BTreeSet::new());
+        Ok(())
+    }
+}
+
+/// Every `id` attribute value in an HTML document (quoted or not).
+fn html_ids(html: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(rel) = html[from..].find("id=") {
+        let at = from + rel;
+        from = at + 3;
+        if at == 0 || !matches!(bytes[at - 1], b' ' | b'\n' | b'\t') {
+            continue;
+        }
+        let value = &html[from..];
+        let id = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+            _ => value.split([' ', '>', '\t', '\n']).next().unwrap_or(""),
+        };
+        if !id.is_empty() {
+            ids.insert(id.to_owned());
+        }
+    }
+    ids
+}
+
+/// Runs every audit.
+pub fn audit(
+    site: &Site,
+    sources: &SourceSet,
+    written: &BTreeMap<String, BTreeSet<String>>,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let nap = Nap::of(site);
+    let mut titles: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for page in &site.pages {
+        let Some((file, start)) = page.body else {
+            continue;
+        };
+        let f = &sources.files[file];
+        if !matches!(page.kind, PageKind::Alias { .. }) && !page.noindex {
+            titles
+                .entry(page.title.as_str())
+                .or_default()
+                .push((file, page.path.as_str()));
+        }
+        let body = &f.text[start..];
+        let scan = markdown::audit(body);
+        let at = |offset: usize, len: usize, code: Code, message: String| {
+            Diagnostic::new(code, message)
+                .in_file(f.rel.clone())
+                .at_offset(&f.text, start + offset, len)
+        };
+        for link in scan.links.iter().chain(scan.images.iter().map(|(l, _)| l)) {
+            if let Some(d) = check_link(&page.path, &link.dest, link.is_image, written) {
+                let (code, message, hint) = d;
+                diags.push(at(link.offset, link.len, code, message).with_hint_opt(hint));
+            }
+        }
+        for (image, alt) in &scan.images {
+            if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                diags.push(
+                    at(image.offset, image.len, Code::ImageAlt, format!("the image `{}` has no alt text", image.dest))
+                        .with_hint("describe the image for people who cannot see it: `![Parking entrance on River St](…)`"),
+                );
+            }
+        }
+        for (offset, text) in &scan.text {
+            for (rel, len, found) in nap.drift(text) {
+                diags.push(
+                    at(
+                        offset + rel,
+                        len,
+                        Code::NapDrift,
+                        format!("`{found}` matches no phone, fax or email of the practice"),
+                    )
+                    .with_hint(nap.hint(&found)),
+                );
+            }
+        }
+        for link in &scan.links {
+            let found = link
+                .dest
+                .strip_prefix("tel:")
+                .or_else(|| link.dest.strip_prefix("mailto:"));
+            if let Some(found) = found
+                && nap.is_unknown(found)
+            {
+                diags.push(
+                    at(
+                        link.offset,
+                        link.len,
+                        Code::NapDrift,
+                        format!("`{found}` matches no phone, fax or email of the practice"),
+                    )
+                    .with_hint(nap.hint(found)),
+                );
+            }
+        }
+    }
+    for (title, pages) in titles {
+        if pages.len() > 1 {
+            let paths: Vec<&str> = pages.iter().map(|(_, p)| *p).collect();
+            for (file, _) in &pages {
+                diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateTitle,
+                        format!(
+                            "the title `{title}` is used by {} pages: {}",
+                            pages.len(),
+                            paths.join(", ")
+                        ),
+                    )
+                    .in_file(sources.files[*file].rel.clone())
+                    .with_hint(
+                        "give each page its own title, so search results and tabs tell them apart",
+                    ),
+                );
+            }
+        }
+    }
+    diags.extend(completeness(site, sources));
+    diags
+}
+
+type LinkFinding = (Code, String, Option<String>);
+
+/// Checks one link of the page at `page_path`. External links are not
+/// followed (CI has no network and they are not ours to fix).
+fn check_link(
+    page_path: &str,
+    dest: &str,
+    is_image: bool,
+    written: &BTreeMap<String, BTreeSet<String>>,
+) -> Option<LinkFinding> {
+    let dest = dest.trim();
+    if dest.is_empty()
+        || dest.starts_with("//")
+        || dest.contains(':') && !dest.starts_with('/') && !dest.starts_with('#')
+    {
+        return None;
+    }
+    let (path_part, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or(path_part);
+    let target = if path_part.is_empty() {
+        page_path.to_owned()
+    } else {
+        resolve(page_path, path_part)
+    };
+    let file = target_file(&target, written);
+    let Some(file) = file else {
+        let known: Vec<&str> = written.keys().map(String::as_str).collect();
+        let wanted = target.trim_start_matches('/');
+        let hint = closest(wanted, known.iter().copied())
+            .map(|c| format!("did you mean `/{}`?", c.trim_end_matches("index.html")));
+        let (code, what) = if is_image {
+            (Code::MissingFile, "image")
+        } else if looks_like_file(&target) {
+            (Code::MissingFile, "file")
+        } else {
+            (Code::BrokenLink, "page")
+        };
+        return Some((
+            code,
+            format!("the {what} `{dest}` does not exist on this site"),
+            hint.or_else(|| {
+                Some(
+                    "check the address; pages end in `/`, e.g. `/services/medical-oncology/`"
+                        .into(),
+                )
+            }),
+        ));
+    };
+    let fragment = fragment.filter(|f| !f.is_empty())?;
+    let ids = &written[&file];
+    if ids.contains(fragment) {
+        return None;
+    }
+    let hint =
+        closest(fragment, ids.iter().map(String::as_str)).map(|c| format!("did you mean `#{c}`?"));
+    Some((Code::BrokenAnchor, format!("`{dest}`: the page has no section `#{fragment}`"), hint.or_else(|| Some("link a heading's id; headings get ids from their text, e.g. `## What to send` → `#what-to-send`".into()))))
+}
+
+fn looks_like_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+/// Resolves a link against the page's path like a browser would.
+fn resolve(page_path: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        page_path
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let trailing = link.ends_with('/') || link.ends_with("/.") || link.ends_with("/..");
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if trailing && !out.ends_with('/') {
+        out.push('/');
+    }
+    out
+}
+
+/// The output file a site path is served from, if the build writes it.
+fn target_file(target: &str, written: &BTreeMap<String, BTreeSet<String>>) -> Option<String> {
+    let rel = target.trim_start_matches('/');
+    let candidates = if rel.is_empty() {
+        vec!["index.html".to_owned()]
+    } else if rel.ends_with('/') {
+        vec![format!("{rel}index.html")]
+    } else {
+        vec![rel.to_owned(), format!("{rel}/index.html")]
+    };
+    let decoded: Vec<String> = candidates.iter().map(|c| percent_decode(c)).collect();
+    candidates
+        .into_iter()
+        .chain(decoded)
+        .find(|c| written.contains_key(c))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The practice's known numbers and addresses (NAP), for drift checks.
+struct Nap {
+    phones: BTreeSet<String>,
+    emails: BTreeSet<String>,
+    /// Display forms, for hints.
+    shown: Vec<String>,
+}
+
+impl Nap {
+    fn of(site: &Site) -> Nap {
+        let mut phones: Vec<&Phone> = Vec::new();
+        let mut emails: Vec<&str> = Vec::new();
+        let o = &site.config.organization;
+        phones.extend(o.phone.iter().chain(o.fax.iter()));
+        emails.extend(o.email.as_deref());
+        for l in &site.locations {
+            phones.extend(l.phone.iter().chain(l.fax.iter()));
+        }
+        for s in &site.services {
+            let r = &s.referring;
+            phones.extend(r.phone.iter().chain(r.fax.iter()));
+            emails.extend(r.email.as_deref());
+            for c in &r.contacts {
+                phones.extend(c.phone.iter());
+                emails.extend(c.email.as_deref());
+            }
+        }
+        let mut shown: Vec<String> = phones.iter().map(|p| p.display.clone()).collect();
+        shown.sort();
+        shown.dedup();
+        Nap {
+            phones: phones.iter().map(|p| p.e164.clone()).collect(),
+            emails: emails.iter().map(|e| e.to_lowercase()).collect(),
+            shown,
+        }
+    }
+
+    fn is_unknown(&self, found: &str) -> bool {
+        if found.contains('@') {
+            return !self.emails.contains(&found.to_lowercase());
+        }
+        match Phone::parse(found) {
+            Ok(p) => !self.phones.contains(&p.e164) && !is_emergency(&p),
+            Err(_) => false,
+        }
+    }
+
+    /// Phone numbers and emails in `text` that are not the practice's:
+    /// `(offset, len, text)`.
+    fn drift(&self, text: &str) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        for (at, len) in phone_candidates(text)
+            .into_iter()
+            .chain(email_candidates(text))
+        {
+            let found = &text[at..at + len];
+            if self.is_unknown(found) {
+                out.push((at, len, found.to_owned()));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn hint(&self, found: &str) -> String {
+        if found.contains('@') {
+            let known: Vec<&str> = self.emails.iter().map(String::as_str).collect();
+            return match closest(&found.to_lowercase(), known.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`? Emails come from site.toml and the referring blocks"),
+                None => "use an address from site.toml or a service's `referring` block, or add it there first".to_owned(),
+            };
+        }
+        let list = self
+            .shown
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "the practice's numbers are {list}; use one of them, or add the new number to site.toml, a location or a referring block"
+        )
+    }
+}
+
+/// 911 and similar short codes are not practice numbers and never drift.
+fn is_emergency(p: &Phone) -> bool {
+    p.e164.len() <= 5
+}
+
+/// Runs of digits and phone punctuation with 10 or 11 digits.
+fn phone_candidates(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_digit()
+            || (c == b'+' || c == b'(') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
+            let start = i;
+            let mut end = i;
+            let mut digits = 0;
+            let mut j = i;
+            while j < bytes.len()
+                && (bytes[j].is_ascii_digit()
+                    || matches!(bytes[j], b'+' | b'(' | b')' | b'-' | b'.' | b' '))
+            {
+                if bytes[j].is_ascii_digit() {
+                    digits += 1;
+                    end = j + 1;
+                }
+                j += 1;
+            }
+            let preceded = start > 0 && (bytes[start - 1].is_ascii_alphanumeric());
+            if (10..=11).contains(&digits) && !preceded {
+                out.push((start, end - start));
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn email_candidates(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let is_part = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
+    for (at, _) in text.match_indices('@') {
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_part(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        let end = text[at + 1..]
+            .char_indices()
+            .take_while(|(_, c)| is_part(*c))
+            .last()
+            .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
+        let candidate = text[start..end].trim_end_matches('.');
+        if crate::config::is_email(candidate) {
+            out.push((start, candidate.len()));
+        }
+    }
+    out
+}
+
+/// Referral completeness per service line (SPEC §6) and structured-data
+/// completeness per location (SPEC §9).
+fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let file_of = |path: &str| {
+        site.pages
+            .iter()
+            .find(|p| p.path == path)
+            .and_then(|p| p.body)
+            .map(|(f, _)| sources.files[f].rel.clone())
+    };
+    for s in &site.services {
+        let r = &s.referring;
+        let mut missing = Vec::new();
+        if s.checklist.is_none() {
+            missing.push((
+                "a checklist",
+                "add `checklist: <id>` naming a file in `content/checklists/`",
+            ));
+        }
+        if r.response_time.is_none() {
+            missing.push((
+                "a response-time promise",
+                "add `referring.response_time`, e.g. \"We confirm receipt the same business day.\"",
+            ));
+        }
+        if r.phone.is_none()
+            && r.fax.is_none()
+            && r.email.is_none()
+            && r.portal.is_none()
+            && site.config.intake.is_none()
+        {
+            missing.push(("a way to refer", "add `referring.phone`, `fax`, `email` or `portal`, or configure `[intake]` for the online form"));
+        }
+        if r.contacts.is_empty() {
+            missing.push((
+                "a named contact",
+                "add `referring.contacts` with the referral coordinator or physician liaison",
+            ));
+        }
+        if r.urgent.is_none() {
+            missing.push((
+                "urgent escalation",
+                "add `referring.urgent`: whom to call, and when, for urgent cases",
+            ));
+        }
+        for (what, hint) in missing {
+            let mut d = Diagnostic::new(
+                Code::ReferralIncomplete,
+                format!("the referring section of `{}` has no {what}", s.title),
+            )
+            .with_hint(hint);
+            if let Some(f) = file_of(&s.path) {
+                d = d.in_file(f);
+            }
+            diags.push(d);
+        }
+    }
+    for l in &site.locations {
+        let mut missing = Vec::new();
+        if l.geo.is_none() {
+            missing.push((
+                "`geo` coordinates",
+                "add `geo: { lat: …, lng: … }` so maps place the clinic",
+            ));
+        }
+        if l.hours.is_empty() {
+            missing.push(("opening `hours`", "add `hours: [{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }]`"));
+        }
+        if l.phone.is_none() {
+            missing.push(("a `phone`", "add the location's main phone number"));
+        }
+        for (what, hint) in missing {
+            let mut d = Diagnostic::new(
+                Code::StructuredDataIncomplete,
+                format!(
+                    "the location `{}` has no {what} for search engines and maps",
+                    l.title
+                ),
+            )
+            .with_hint(hint);
+            if let Some(f) = file_of(&l.path) {
+                d = d.in_file(f);
+            }
+            diags.push(d);
+        }
+    }
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_like_a_browser() {
+        assert_eq!(resolve("/services/a/", "../b/"), "/services/b/");
+        assert_eq!(resolve("/services/a/", "/about/"), "/about/");
+        assert_eq!(resolve("/services/a/", "refer/"), "/services/a/refer/");
+        assert_eq!(resolve("/", "images/x.png"), "/images/x.png");
+    }
+
+    #[test]
+    fn ids_are_found_in_minified_html() {
+        let ids =
+            html_ids("<h2 id=what-to-send>x</h2><div id=\"a b\" data-id=x><p class=x id='c'>");
+        assert_eq!(
+            ids.into_iter().collect::<Vec<_>>(),
+            ["a b", "c", "what-to-send"]
+        );
+    }
+
+    #[test]
+    fn phone_and_email_candidates() {
+        let text = "Call (555) 010-0199 or +1 555 010 0100, fax 555.010.0101; page 2024-01-01; mail a.b@x.example.";
+        let phones: Vec<&str> = phone_candidates(text)
+            .into_iter()
+            .map(|(a, l)| &text[a..a + l])
+            .collect();
+        assert_eq!(
+            phones,
+            ["(555) 010-0199", "+1 555 010 0100", "555.010.0101"]
+        );
+        let emails: Vec<&str> = email_candidates(text)
+            .into_iter()
+            .map(|(a, l)| &text[a..a + l])
+            .collect();
+        assert_eq!(emails, ["a.b@x.example"]);
+    }
+
+    #[test]
+    fn broken_links_and_anchors() {
+        let mut written = BTreeMap::new();
+        written.insert(
+            "about/index.html".to_owned(),
+            BTreeSet::from(["team".to_owned()]),
+        );
+        written.insert("images/a.png".to_owned(), BTreeSet::new());
+        assert!(check_link("/", "/about/", false, &written).is_none());
+        assert!(check_link("/", "/about/#team", false, &written).is_none());
+        assert!(check_link("/", "https://example.org/x", false, &written).is_none());
+        assert!(check_link("/", "mailto:a@b.example", false, &written).is_none());
+        assert_eq!(
+            check_link("/", "/abut/", false, &written).unwrap().0,
+            Code::BrokenLink
+        );
+        assert_eq!(
+            check_link("/", "/about/#tem", false, &written)
+                .unwrap()
+                .2
+                .as_deref(),
+            Some("did you mean `#team`?")
+        );
+        assert_eq!(
+            check_link("/", "/images/b.png", true, &written).unwrap().0,
+            Code::MissingFile
+        );
+    }
+}
