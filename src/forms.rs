@@ -134,7 +134,9 @@ const QUESTION_MAX: usize = 1000;
 
 /// NPI: 10 digits (the check digit is verified by the script, SPEC §7.1).
 pub const NPI_PATTERN: &str = "[0-9]{10}";
-const PHONE_PATTERN: &str = "[0-9+()\\-. ]{7,30}";
+// Escaped so it is valid with the `v` flag browsers now apply to `pattern`
+// and in JSON Schema (ECMA-262) alike.
+const PHONE_PATTERN: &str = "[0-9+\\(\\)\\-. ]{7,30}";
 const DATE_PATTERN: &str = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
 pub const CHECKLIST_PREFIX: &str = "checklist__";
@@ -197,7 +199,8 @@ fn choices(options: &[(&str, &str)], selected: Option<&str>) -> Vec<Choice> {
 }
 
 /// The service field: hidden when the page knows the service, else a select.
-fn service_field(site: &Site, at: &Placement<'_>) -> Field {
+/// `not_sure` adds a "Not sure" choice: patients often cannot name a service.
+fn service_field(site: &Site, at: &Placement<'_>, not_sure: bool) -> Field {
     match at.service {
         Some(i) => field(
             "service",
@@ -217,6 +220,9 @@ fn service_field(site: &Site, at: &Placement<'_>) -> Field {
                 label: s.title.clone(),
                 selected: false,
             }));
+            if not_sure {
+                options.push(Choice { value: "not_sure".into(), label: "Not sure: please help me choose".into(), selected: false });
+            }
             field("service", "Service line", Input::Select { options }).required()
         }
     }
@@ -259,7 +265,7 @@ fn referral_fieldsets(site: &Site, intake: &Intake, at: &Placement<'_>) -> Vec<F
                 .auto("work email"),
         ],
     };
-    let mut referral_fields = vec![service_field(site, at)];
+    let mut referral_fields = vec![service_field(site, at, false)];
     let urgency = match at.reason.map(|r| site.referrals[r].urgency) {
         Some(crate::content::Urgency::Priority) => "priority",
         _ => "routine",
@@ -449,7 +455,7 @@ fn appointment_fieldsets(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
             ),
         ],
     };
-    let mut visit = vec![service_field(site, at)];
+    let mut visit = vec![service_field(site, at, true)];
     visit.push(
         field(
             "visit_type",
@@ -798,7 +804,11 @@ fn property(site: &Site, f: &Field) -> Value {
         Input::Select { options } | Input::Radio { options } => {
             let mut values = enum_of(options);
             if f.canonical == "service" {
+                let not_sure = options.iter().any(|o| o.value == "not_sure");
                 values = site.services.iter().map(|s| s.slug.clone()).collect();
+                if not_sure {
+                    values.push("not_sure".into());
+                }
             }
             if f.canonical == "referral_reason" {
                 values = site.referrals.iter().map(|r| r.slug.clone()).collect();

@@ -40,27 +40,7 @@ pub fn render_all(
     opts: RenderOptions,
     sink: &dyn OutputSink,
 ) -> anyhow::Result<Rendered> {
-    let mut templates_ctx = Context::new();
-    templates_ctx.insert("site", &view::site(site));
-    let results: Vec<anyhow::Result<Diagnostics>> = site
-        .pages
-        .par_iter()
-        .map(|page| {
-            let job = PageJob {
-                site,
-                sources,
-                templates,
-                assets,
-                base: &templates_ctx,
-                opts,
-            };
-            job.render(page, sink)
-        })
-        .collect();
-    let mut diagnostics = Diagnostics::new();
-    for r in results {
-        diagnostics.extend(r?);
-    }
+    let mut diagnostics = render_pages(site, sources, templates, assets, opts, &site.pages.iter().collect::<Vec<_>>(), sink)?;
     diagnostics.extend(check_inline_markdown(site, sources));
     for kind in FormKind::ALL {
         if let Some(schema) = forms::schema(site, kind) {
@@ -86,6 +66,27 @@ pub fn render_all(
         pages: site.pages.len(),
         diagnostics,
     })
+}
+
+/// Renders the given pages only (a `serve` edit that touched one body).
+pub fn render_pages(
+    site: &Site,
+    sources: &SourceSet,
+    templates: &Templates,
+    assets: &Assets,
+    opts: RenderOptions,
+    pages: &[&Page],
+    sink: &dyn OutputSink,
+) -> anyhow::Result<Diagnostics> {
+    let mut base = Context::new();
+    base.insert("site", &view::site(site));
+    let job = PageJob { site, sources, templates, assets, base: &base, opts };
+    let results: Vec<anyhow::Result<Diagnostics>> = pages.par_iter().map(|page| job.render(page, sink)).collect();
+    let mut diagnostics = Diagnostics::new();
+    for r in results {
+        diagnostics.extend(r?);
+    }
+    Ok(diagnostics)
 }
 
 fn template_name(kind: PageKind) -> &'static str {

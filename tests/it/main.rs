@@ -15,6 +15,7 @@
 
 mod bad_input;
 mod build;
+mod check;
 mod determinism;
 // The harness serves every area; not every area uses every helper.
 #[allow(dead_code)]

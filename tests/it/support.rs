@@ -1068,3 +1068,40 @@ error: build failed with 2 errors
         assert_eq!(before.diff(&after).len(), 1);
     }
 }
+
+// ---------------------------------------------------------------------------
+// `handoff check` helpers (owned by tests/it/check.rs).
+// ---------------------------------------------------------------------------
+
+impl SiteTest {
+    /// Runs `handoff --root <root> check <args…>` from the working folder.
+    pub fn check(&self, args: &[&str]) -> Outcome {
+        self.check_within(DEFAULT_TIMEOUT, args)
+    }
+
+    /// Like [`SiteTest::check`], with its own time limit (for big sites).
+    pub fn check_within(&self, limit: Duration, args: &[&str]) -> Outcome {
+        let root = self.root.to_string_lossy().into_owned();
+        let mut all = vec!["--root", root.as_str(), "check"];
+        all.extend_from_slice(args);
+        self.run_within(limit, &all)
+    }
+}
+
+impl Outcome {
+    /// Every rustc-style finding printed on stdout (`check` prints its
+    /// findings there), in order.
+    pub fn stdout_diagnostics(&self) -> Vec<Diagnostic> {
+        parse_diagnostics(&self.stdout)
+    }
+
+    /// Asserts that stdout is empty (a clean `check`).
+    pub fn expect_stdout_empty(&self) -> &Self {
+        assert!(
+            self.stdout.is_empty(),
+            "expected nothing on stdout\n{}",
+            self.report()
+        );
+        self
+    }
+}
