@@ -473,13 +473,13 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
         let mut missing = Vec::new();
         if s.checklist.is_none() {
             missing.push((
-                "a checklist",
+                "checklist",
                 "add `checklist: <id>` naming a file in `content/checklists/`",
             ));
         }
         if r.response_time.is_none() {
             missing.push((
-                "a response-time promise",
+                "response-time promise",
                 "add `referring.response_time`, e.g. \"We confirm receipt the same business day.\"",
             ));
         }
@@ -489,11 +489,11 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
             && r.portal.is_none()
             && site.config.intake.is_none()
         {
-            missing.push(("a way to refer", "add `referring.phone`, `fax`, `email` or `portal`, or configure `[intake]` for the online form"));
+            missing.push(("way to refer", "add `referring.phone`, `fax`, `email` or `portal`, or configure `[intake]` for the online form"));
         }
         if r.contacts.is_empty() {
             missing.push((
-                "a named contact",
+                "named contact",
                 "add `referring.contacts` with the referral coordinator or physician liaison",
             ));
         }
@@ -527,7 +527,7 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
             missing.push(("opening `hours`", "add `hours: [{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }]`"));
         }
         if l.phone.is_none() {
-            missing.push(("a `phone`", "add the location's main phone number"));
+            missing.push(("`phone`", "add the location's main phone number"));
         }
         for (what, hint) in missing {
             let mut d = Diagnostic::new(

@@ -125,6 +125,9 @@ pub struct Placement<'a> {
     pub service: Option<usize>,
     /// Index into `site.referrals`, on a referral-reason page.
     pub reason: Option<usize>,
+    /// `handoff serve` without `--real-intake`: post to the local sink
+    /// `/_intake/<form>` instead of the configured backend.
+    pub local: bool,
 }
 
 const NAME_MAX: usize = 100;
@@ -221,7 +224,11 @@ fn service_field(site: &Site, at: &Placement<'_>, not_sure: bool) -> Field {
                 selected: false,
             }));
             if not_sure {
-                options.push(Choice { value: "not_sure".into(), label: "Not sure: please help me choose".into(), selected: false });
+                options.push(Choice {
+                    value: "not_sure".into(),
+                    label: "Not sure: please help me choose".into(),
+                    selected: false,
+                });
             }
             field("service", "Service line", Input::Select { options }).required()
         }
@@ -590,6 +597,11 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         }
         Backend::Salesforce { endpoint, .. } => (endpoint.clone(), "native", false, "salesforce"),
     };
+    let action = if at.local {
+        format!("/_intake/{}", kind.as_str())
+    } else {
+        action
+    };
     let mut hidden = vec![
         field(
             "form",
@@ -735,6 +747,7 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
             page: "/",
             service: None,
             reason: None,
+            local: false,
         },
     )?];
     for (i, _) in site.services.iter().enumerate() {
@@ -745,6 +758,7 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
                 page: "/",
                 service: Some(i),
                 reason: None,
+                local: false,
             },
         ));
     }
@@ -756,6 +770,7 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
                 page: "/",
                 service: Some(r.service),
                 reason: Some(i),
+                local: false,
             },
         ));
     }

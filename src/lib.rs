@@ -31,6 +31,7 @@ pub mod model;
 pub mod output;
 pub mod phone;
 pub mod render;
+pub mod serve;
 pub mod site_files;
 pub mod source;
 pub mod templates;
@@ -51,6 +52,9 @@ pub struct BuildOptions {
     /// Replaces `base_url` (a preview build).
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Running under `handoff serve`: a loopback `http:` intake endpoint is
+    /// allowed (a local test receiver).
+    pub serving: bool,
 }
 
 /// A successful build: what was written and the warnings of the run.
@@ -121,6 +125,7 @@ pub fn prepare(
         ..
     }) = &config.intake
         && endpoint.starts_with("http:")
+        && !opts.serving
     {
         diags.push(
             Diagnostic::new(Code::ConfigInvalidValue, format!("the intake endpoint `{endpoint}` is not encrypted; `http:` works only under `handoff serve`"))
@@ -214,6 +219,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     let staging = output::StagingDir::create(&output).map_err(BuildError::Io)?;
     let render_opts = view::RenderOptions {
         preview: prepared.preview,
+        local_intake: false,
     };
     let rendered = render::render_all(
         &prepared.site,
@@ -255,6 +261,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, BuildError> {
     let sink = check::AuditSink::default();
     let render_opts = view::RenderOptions {
         preview: prepared.preview,
+        local_intake: false,
     };
     let rendered = render::render_all(
         &prepared.site,

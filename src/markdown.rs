@@ -131,6 +131,7 @@ pub struct Audit {
 pub fn audit(text: &str) -> Audit {
     let mut out = Audit::default();
     let mut image: Option<(Link, String)> = None;
+    let mut in_code = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
@@ -157,6 +158,9 @@ pub fn audit(text: &str) -> Audit {
                     is_image: false,
                 });
             }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(_) if in_code => {}
             Event::Text(t) => match &mut image {
                 Some((_, alt)) => alt.push_str(&t),
                 None => out.text.push((range.start, t.to_string())),

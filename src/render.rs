@@ -40,7 +40,15 @@ pub fn render_all(
     opts: RenderOptions,
     sink: &dyn OutputSink,
 ) -> anyhow::Result<Rendered> {
-    let mut diagnostics = render_pages(site, sources, templates, assets, opts, &site.pages.iter().collect::<Vec<_>>(), sink)?;
+    let mut diagnostics = render_pages(
+        site,
+        sources,
+        templates,
+        assets,
+        opts,
+        &site.pages.iter().collect::<Vec<_>>(),
+        sink,
+    )?;
     diagnostics.extend(check_inline_markdown(site, sources));
     for kind in FormKind::ALL {
         if let Some(schema) = forms::schema(site, kind) {
@@ -80,8 +88,18 @@ pub fn render_pages(
 ) -> anyhow::Result<Diagnostics> {
     let mut base = Context::new();
     base.insert("site", &view::site(site));
-    let job = PageJob { site, sources, templates, assets, base: &base, opts };
-    let results: Vec<anyhow::Result<Diagnostics>> = pages.par_iter().map(|page| job.render(page, sink)).collect();
+    let job = PageJob {
+        site,
+        sources,
+        templates,
+        assets,
+        base: &base,
+        opts,
+    };
+    let results: Vec<anyhow::Result<Diagnostics>> = pages
+        .par_iter()
+        .map(|page| job.render(page, sink))
+        .collect();
     let mut diagnostics = Diagnostics::new();
     for r in results {
         diagnostics.extend(r?);
@@ -185,6 +203,7 @@ fn render_page(
         page: &page.path,
         service,
         reason,
+        local: opts.local_intake,
     };
     let (form, appointment_form) = match page.kind {
         PageKind::Refer(i) => (
@@ -331,7 +350,14 @@ fn description_findings(page: &Page, rel: &str, text: &str, diags: &mut Diagnost
                 .with_hint("add `description:` with one or two sentences (up to 160 characters) for search results"),
         ),
         Some(d) if d.chars().count() > DESCRIPTION_MAX => {
-            let offset = text.find("description:").unwrap_or(0);
+            // The `description:` key of the front matter, not the word elsewhere.
+            let offset = crate::content::split_front_matter(text)
+                .ok()
+                .and_then(|s| {
+                    let yaml = &text[s.yaml_start..s.yaml_end];
+                    crate::content::yaml::locate(yaml, &[crate::content::yaml::Seg::Key("description".into())]).map(|(k, _, _)| s.yaml_start + k)
+                })
+                .unwrap_or(0);
             diags.push(
                 Diagnostic::new(
                     Code::DescriptionTooLong,

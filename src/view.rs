@@ -281,6 +281,8 @@ pub fn site(site: &Site) -> SiteView<'_> {
 pub struct RenderOptions {
     /// A preview build (another `--base-url`): noindex everywhere.
     pub preview: bool,
+    /// Forms post to `serve`'s local intake sink.
+    pub local_intake: bool,
 }
 
 pub fn page<'a>(

@@ -30,6 +30,7 @@ pub fn run(root: &Path, args: &BuildArgs, out: &Output) -> ExitCode {
         output: args.output.clone(),
         base_url: args.base_url.clone(),
         drafts: args.drafts,
+        serving: false,
     };
     let started = std::time::Instant::now();
     match build_site(&opts) {

@@ -39,6 +39,7 @@ pub fn run(root: &Path, args: &CheckArgs, out: &Output) -> ExitCode {
         output: None,
         base_url: None,
         drafts: args.drafts,
+        serving: false,
     };
     let started = std::time::Instant::now();
     let diags = match check_site(&opts) {

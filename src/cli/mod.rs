@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod new;
+mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Run every check of a build plus the content audits; write nothing.
     Check(check::CheckArgs),
+    /// Build, serve, watch and live-reload; forms post to a local sink.
+    Serve(serve::ServeArgs),
     /// Create a new site in DIR that builds as is.
     New(new::NewArgs),
 }
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(&cli.root, &args, &out),
         Command::Check(args) => check::run(&cli.root, &args, &out),
+        Command::Serve(args) => serve::run(&cli.root, &args, &out),
         Command::New(args) => new::run(&args, &out),
     }
 }

@@ -193,20 +193,40 @@ pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize, usize)> {
     found
 }
 
-/// Finds `key` used as a mapping key at or after `from`.
+/// Finds `key` used as a mapping key at or after `from`: first as a block
+/// key at the start of a line (after indentation or `- `), then inside a
+/// flow mapping (`{ key: … }`), so a word inside a quoted value never wins.
 fn find_key(text: &str, from: usize, key: &str) -> Option<usize> {
-    let mut start = from;
-    while let Some(rel) = text.get(start..)?.find(key) {
-        let at = start + rel;
-        let before = text[..at].chars().next_back();
-        let after = text[at + key.len()..].trim_start_matches(' ');
-        let key_start = matches!(before, None | Some('\n' | ' ' | '{' | ',' | '-' | '\t'));
-        if key_start && after.starts_with(':') {
-            return Some(at);
+    let candidates = || {
+        let mut out = Vec::new();
+        let mut start = from;
+        while let Some(rel) = text.get(start..).and_then(|t| t.find(key)) {
+            let at = start + rel;
+            if text[at + key.len()..]
+                .trim_start_matches(' ')
+                .starts_with(':')
+            {
+                out.push(at);
+            }
+            start = at + key.len();
         }
-        start = at + key.len();
-    }
-    None
+        out
+    };
+    let line_start = |at: usize| {
+        let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+        line.chars().all(|c| c == ' ' || c == '-' || c == '\t')
+    };
+    let in_flow = |at: usize| {
+        matches!(
+            text[..at].trim_end_matches(' ').chars().next_back(),
+            Some('{' | ',')
+        )
+    };
+    let all = candidates();
+    all.iter()
+        .copied()
+        .find(|&at| line_start(at))
+        .or_else(|| all.iter().copied().find(|&at| in_flow(at)))
 }
 
 /// Finds `needle` as a whole word after `from` (for an item of a list value).

@@ -1,0 +1,652 @@
+//! `handoff serve` (SPEC §11): build in memory, serve, watch, rebuild what
+//! changed, live-reload the browser, and catch form posts locally.
+//!
+//! The server only reads an immutable snapshot of the site ([`Served`]),
+//! swapped whole after each rebuild; the watcher thread owns the
+//! [`session::Session`]. Files are served from memory, so no request can
+//! reach outside the site. Only requests whose `Host` names the served
+//! address are answered (DNS rebinding).
+
+pub mod intake;
+pub mod session;
+pub mod watch;
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use futures_util::stream::{self, Stream};
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use crate::BuildOptions;
+use crate::diag::{self, Diagnostics};
+use crate::forms::FormKind;
+use crate::view::RenderOptions;
+use session::{Failure, Files, Session};
+
+/// What the person asked `serve` to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// `None`: site.toml's `[serve] port`.
+    pub port: Option<u16>,
+    pub open: bool,
+    pub real_intake: bool,
+    pub quiet: bool,
+    pub color: bool,
+}
+
+/// Why `serve` stopped early.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The port could not be bound, or the root is unusable (exit 2).
+    Usage(String),
+    Io(anyhow::Error),
+}
+
+/// The site as served: swapped whole after each rebuild.
+#[derive(Default)]
+pub struct Served {
+    files: Files,
+    /// The findings of a failed rebuild, shown as an overlay.
+    error: Option<String>,
+    schemas: BTreeMap<&'static str, Value>,
+}
+
+/// Messages to every open page.
+#[derive(Debug, Clone)]
+pub enum Reload {
+    Page,
+    Css,
+    Error(String),
+    Ok,
+}
+
+struct App {
+    served: RwLock<Arc<Served>>,
+    reload: broadcast::Sender<Reload>,
+    root: PathBuf,
+    hosts: Vec<String>,
+    quiet: bool,
+}
+
+impl App {
+    fn current(&self) -> Arc<Served> {
+        self.served
+            .read()
+            .map_or_else(|p| Arc::clone(&p.into_inner()), |g| Arc::clone(&g))
+    }
+
+    fn swap(&self, next: Served) {
+        match self.served.write() {
+            Ok(mut g) => *g = Arc::new(next),
+            Err(p) => *p.into_inner() = Arc::new(next),
+        }
+    }
+
+    fn say(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+const RELOAD_JS: &str = include_str!("reload.js");
+const RELOAD_TAG: &str = "<script src=\"/_handoff/reload.js\" defer></script>";
+
+fn snapshot(session: &Session) -> Served {
+    let schemas = FormKind::ALL
+        .iter()
+        .filter_map(|k| session.schema(*k).map(|s| (k.as_str(), s)))
+        .collect();
+    Served {
+        files: session.files().clone(),
+        error: None,
+        schemas,
+    }
+}
+
+fn overlay_text(failure: &Failure) -> String {
+    match failure {
+        Failure::Findings(d) => {
+            let mut d = d.clone();
+            d.sort();
+            let errors: Diagnostics = d.into_iter().filter(diag::Diagnostic::is_error).collect();
+            diag::render_human(&errors, false)
+        }
+        Failure::Fatal(m) => format!("error: {m}\n"),
+    }
+}
+
+/// Runs until Ctrl-C.
+pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    if !opts.build.root.join(crate::config::FILE).is_file() {
+        return Err(ServeError::Usage(format!(
+            "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or create a site with `handoff new DIR`",
+            opts.build.root.display()
+        )));
+    }
+    let render = RenderOptions {
+        preview: false,
+        local_intake: !opts.real_intake,
+    };
+    let started = Instant::now();
+    let first = Session::start(opts.build.clone(), render);
+    let port = opts.port.unwrap_or_else(|| {
+        std::fs::read_to_string(opts.build.root.join(crate::config::FILE))
+            .ok()
+            .and_then(|t| crate::config::parse(&t).ok())
+            .map_or(1111, |c| c.serve.port)
+    });
+    let (reload, _) = broadcast::channel(64);
+    let hosts = allowed_hosts(opts.bind, port);
+    let app = Arc::new(App {
+        served: RwLock::new(Arc::new(Served::default())),
+        reload,
+        root: opts.build.root.clone(),
+        hosts,
+        quiet: opts.quiet,
+    });
+    let mut session = match first {
+        Ok(s) => {
+            if !s.warnings().is_empty() && !opts.quiet {
+                eprint!("{}", diag::render_human(s.warnings(), opts.color));
+            }
+            app.swap(snapshot(&s));
+            app.say(&format!(
+                "Built {} files in {:.2} s",
+                s.files().len(),
+                started.elapsed().as_secs_f64()
+            ));
+            Some(s)
+        }
+        Err(f) => {
+            let text = overlay_text(&f);
+            eprint!("{text}");
+            app.swap(Served {
+                error: Some(text),
+                ..Served::default()
+            });
+            None
+        }
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Io(e.into()))?;
+    let addr = SocketAddr::new(opts.bind, port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(addr))
+        .map_err(|e| {
+            ServeError::Usage(format!(
+                "cannot listen on {addr}: {e}; is another server using the port? try `--port`"
+            ))
+        })?;
+    let url = format!("http://{}/", display_addr(addr));
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {addr}, reachable from other machines; the preview may show unpublished pages and forms post to the local sink"
+        );
+    }
+    app.say(&format!("Serving the site at {url} (Ctrl-C to stop)"));
+    if !opts.real_intake {
+        app.say("Forms post to the local intake sink: submissions go to .handoff/intake.jsonl, nowhere else");
+    }
+
+    let (watcher, changes) = watch::start(&opts.build.root, Duration::from_millis(30))
+        .map_err(|e| ServeError::Io(e.into()))?;
+    let watcher_app = Arc::clone(&app);
+    let build_opts = opts.build.clone();
+    let color = opts.color;
+    std::thread::spawn(move || {
+        let _watcher = watcher;
+        while let Ok(mut paths) = changes.recv() {
+            while let Ok(more) = changes.try_recv() {
+                paths.extend(more);
+            }
+            paths.sort();
+            paths.dedup();
+            let t = Instant::now();
+            let result = match session.as_mut() {
+                Some(s) => s.apply(&paths).map(Some),
+                None => Session::start(build_opts.clone(), render).map(|s| {
+                    session = Some(s);
+                    None
+                }),
+            };
+            match (result, session.as_ref()) {
+                (Ok(change), Some(s)) => {
+                    let was_error = watcher_app.current().error.is_some();
+                    watcher_app.swap(snapshot(s));
+                    let message = match &change {
+                        Some(c) if c.files.is_empty() => None,
+                        Some(c) if c.css_only => Some(Reload::Css),
+                        _ => Some(Reload::Page),
+                    };
+                    let rendered = change.as_ref().map_or(s.files().len(), |c| c.rendered);
+                    if was_error {
+                        let _ = watcher_app.reload.send(Reload::Ok);
+                    }
+                    if let Some(m) = message {
+                        let _ = watcher_app.reload.send(m.clone());
+                        watcher_app.say(&format!(
+                            "Rebuilt in {:.1} ms ({} page{} rendered, {} file{} changed){}",
+                            t.elapsed().as_secs_f64() * 1000.0,
+                            rendered,
+                            if rendered == 1 { "" } else { "s" },
+                            change.as_ref().map_or(0, |c| c.files.len()),
+                            if change.as_ref().is_some_and(|c| c.files.len() == 1) {
+                                ""
+                            } else {
+                                "s"
+                            },
+                            if matches!(m, Reload::Css) {
+                                ", styles swapped"
+                            } else {
+                                ""
+                            }
+                        ));
+                    } else if was_error {
+                        watcher_app.say("Fixed: the site builds again");
+                    }
+                }
+                (Ok(_), None) => {}
+                (Err(f), _) => {
+                    let text = overlay_text(&f);
+                    eprint!(
+                        "{}",
+                        if color {
+                            overlay_colored(&f)
+                        } else {
+                            text.clone()
+                        }
+                    );
+                    let current = watcher_app.current();
+                    watcher_app.swap(Served {
+                        files: current.files.clone(),
+                        error: Some(text.clone()),
+                        schemas: current.schemas.clone(),
+                    });
+                    let _ = watcher_app.reload.send(Reload::Error(text));
+                }
+            }
+        }
+    });
+
+    if opts.open {
+        let _ = opener::open(&url);
+    }
+    let router = router(Arc::clone(&app));
+    runtime
+        .block_on(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        })
+        .map_err(|e| ServeError::Io(e.into()))?;
+    app.say("Stopped.");
+    Ok(())
+}
+
+fn overlay_colored(f: &Failure) -> String {
+    match f {
+        Failure::Findings(d) => {
+            let mut d = d.clone();
+            d.sort();
+            diag::render_human(&d, true)
+        }
+        Failure::Fatal(m) => format!("error: {m}\n"),
+    }
+}
+
+fn display_addr(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]:{}", addr.port()),
+        IpAddr::V4(ip) => format!("{ip}:{}", addr.port()),
+    }
+}
+
+/// `Host` values the server answers: its own address, and `localhost` when
+/// bound to loopback.
+pub fn allowed_hosts(bind: IpAddr, port: u16) -> Vec<String> {
+    let mut hosts = vec![display_addr(SocketAddr::new(bind, port))];
+    if bind.is_loopback() {
+        hosts.push(format!("localhost:{port}"));
+        hosts.push(format!("127.0.0.1:{port}"));
+        hosts.push(format!("[::1]:{port}"));
+    }
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
+fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/_handoff/reload.js", get(reload_js))
+        .route("/_handoff/events", get(events))
+        .route(
+            "/_intake/{form}",
+            post(intake_post).layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .fallback(get(file))
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), check_host))
+        .with_state(app)
+}
+
+/// DNS-rebinding guard: a page on another origin cannot reach this server
+/// through a hostname it controls.
+async fn check_host(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if app.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::MISDIRECTED_REQUEST,
+            "handoff serve answers only requests for its own address\n",
+        )
+            .into_response()
+    }
+}
+
+async fn reload_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        RELOAD_JS,
+    )
+        .into_response()
+}
+
+async fn events(
+    State(app): State<Arc<App>>,
+) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let first = app.current().error.clone().map(Reload::Error);
+    let rx = app.reload.subscribe();
+    let stream = stream::unfold((first, rx), |(pending, mut rx)| async move {
+        let message = match pending {
+            Some(m) => m,
+            None => match rx.recv().await {
+                Ok(m) => m,
+                // Missed messages: a full reload catches up.
+                Err(broadcast::error::RecvError::Lagged(_)) => Reload::Page,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            },
+        };
+        let event = match message {
+            Reload::Page => Event::default().event("reload").data("page"),
+            Reload::Css => Event::default().event("css").data("css"),
+            Reload::Error(text) => Event::default().event("failed").data(text),
+            Reload::Ok => Event::default().event("fixed").data("ok"),
+        };
+        Some((Ok(event), (None, rx)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Maps a request path to a file key, refusing anything that tries to
+/// leave the site (`..`, encoded dots or slashes, backslashes, NUL).
+pub fn request_key(raw_path: &str) -> Result<String, StatusCode> {
+    if !raw_path.starts_with('/') {
+        return Err(StatusCode::BAD_REQUEST);
+    }
+    let lower = raw_path.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
+        return Err(StatusCode::BAD_REQUEST);
+    }
+    let decoded = percent_decode(raw_path).ok_or(StatusCode::BAD_REQUEST)?;
+    if decoded.contains(['\\', '\0']) || decoded.split('/').any(|s| s == ".." || s == ".") {
+        return Err(StatusCode::BAD_REQUEST);
+    }
+    let key = decoded.trim_start_matches('/');
+    Ok(if key.is_empty() || key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        key.to_owned()
+    })
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
+    let key = match request_key(uri.path()) {
+        Ok(k) => k,
+        Err(status) => return (status, "bad request path\n").into_response(),
+    };
+    let served = app.current();
+    if served.files.is_empty()
+        && let Some(error) = &served.error
+    {
+        return error_page(error);
+    }
+    match served.files.get(&key) {
+        Some(bytes) => respond(&key, bytes, StatusCode::OK),
+        None if served.files.contains_key(&format!("{key}/index.html")) => {
+            Redirect::permanent(&format!("{}/", uri.path())).into_response()
+        }
+        None => match served.files.get("404.html") {
+            Some(bytes) => respond("404.html", bytes, StatusCode::NOT_FOUND),
+            None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+        },
+    }
+}
+
+fn respond(key: &str, bytes: &Arc<Vec<u8>>, status: StatusCode) -> Response {
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let mut headers = HeaderMap::new();
+    let content_type = if mime.type_() == "text"
+        || key.ends_with(".js")
+        || key.ends_with(".json")
+        || key.ends_with(".svg")
+    {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    };
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    let body = if key.ends_with(".html") {
+        Bytes::from(inject_reload(bytes))
+    } else {
+        Bytes::from(bytes.as_ref().clone())
+    };
+    (status, headers, Body::from(body)).into_response()
+}
+
+/// Adds the live-reload script to a page, only when serving.
+fn inject_reload(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{RELOAD_TAG}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{RELOAD_TAG}").into_bytes(),
+    }
+}
+
+fn error_page(error: &str) -> Response {
+    let escaped = error
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let html = format!(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>handoff: the site does not build</title></head>\
+         <body><h1>The site does not build yet</h1><p>Fix the findings below and save; this page reloads by itself.</p><pre>{escaped}</pre>{RELOAD_TAG}</body></html>"
+    );
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
+}
+
+async fn intake_post(
+    State(app): State<Arc<App>>,
+    UrlPath(form): UrlPath<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(kind) = FormKind::ALL.into_iter().find(|k| k.as_str() == form) else {
+        return (StatusCode::NOT_FOUND, "no such form\n").into_response();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let wants_json = content_type.starts_with("application/json")
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json"));
+    let payload = match intake::payload(&content_type, &body) {
+        Ok(p) => p,
+        Err(e) => return (StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("{e}\n")).into_response(),
+    };
+    let served = app.current();
+    let errors = match served.schemas.get(kind.as_str()) {
+        Some(schema) => intake::validate(schema, &payload),
+        None => vec!["the site has no [intake] section, so it has no forms".to_owned()],
+    };
+    let root = app.root.clone();
+    let form_name = kind.as_str();
+    let logged = {
+        let (errors, payload) = (errors.clone(), payload.clone());
+        tokio::task::spawn_blocking(move || intake::append(&root, form_name, &errors, &payload))
+            .await
+    };
+    let page = payload.get("page").and_then(Value::as_str).unwrap_or("?");
+    // The terminal line names the form and page, never a submitted value.
+    app.say(&format!(
+        "intake: {form_name} form from {page}: {} ({} fields) -> .handoff/intake.jsonl",
+        if errors.is_empty() {
+            "valid".to_owned()
+        } else {
+            format!("{} schema error(s)", errors.len())
+        },
+        payload.len()
+    ));
+    if !matches!(logged, Ok(Ok(()))) {
+        eprintln!("warning: could not append to .handoff/intake.jsonl");
+    }
+    match (wants_json, errors.is_empty()) {
+        (true, true) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "ok": true })),
+        )
+            .into_response(),
+        (true, false) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(serde_json::json!({ "ok": false, "errors": errors })),
+        )
+            .into_response(),
+        (false, true) => Redirect::to(kind.thanks_path()).into_response(),
+        (false, false) => {
+            let list: String = errors
+                .iter()
+                .map(|e| format!("<li>{}</li>", e.replace('&', "&amp;").replace('<', "&lt;")))
+                .collect();
+            let html = format!(
+                "<!doctype html><html lang=en><head><meta charset=utf-8><title>Submission rejected</title></head><body>\
+                 <h1>The local intake sink rejected this submission</h1><p>It does not match the form's JSON Schema:</p><ul>{list}</ul>\
+                 <p><a href=\"javascript:history.back()\">Back to the form</a></p></body></html>"
+            );
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                html,
+            )
+                .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_never_leave_the_site() {
+        assert_eq!(request_key("/").unwrap(), "index.html");
+        assert_eq!(
+            request_key("/services/a/").unwrap(),
+            "services/a/index.html"
+        );
+        assert_eq!(request_key("/css/site.1.css").unwrap(), "css/site.1.css");
+        assert_eq!(request_key("/caf%C3%A9/").unwrap(), "café/index.html");
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../b",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E/x",
+            "/a%2f..%2fb",
+            "/a\\..\\b",
+            "/a/%5c",
+            "/%00",
+            "relative",
+            "/%zz",
+        ] {
+            assert!(request_key(bad).is_err(), "{bad}");
+        }
+        // A doubled slash stays inside the site.
+        assert_eq!(request_key("//etc/passwd").unwrap(), "etc/passwd");
+    }
+
+    #[test]
+    fn hosts_are_the_served_address() {
+        let hosts = allowed_hosts("127.0.0.1".parse().unwrap(), 1111);
+        assert!(hosts.contains(&"localhost:1111".to_owned()));
+        assert!(hosts.contains(&"127.0.0.1:1111".to_owned()));
+        assert!(!hosts.iter().any(|h| h.starts_with("evil")));
+        assert_eq!(
+            allowed_hosts("192.168.1.5".parse().unwrap(), 8080),
+            ["192.168.1.5:8080"]
+        );
+    }
+
+    #[test]
+    fn reload_script_goes_before_the_end_of_body() {
+        let out = String::from_utf8(inject_reload(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.ends_with(&format!("{RELOAD_TAG}</body></html>")));
+    }
+}
