@@ -131,7 +131,11 @@ fn overlay_text(failure: &Failure) -> String {
 }
 
 /// Runs until Ctrl-C.
-pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
+pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
+    // Watch events carry absolute paths; compare them with an absolute root.
+    if let Ok(root) = std::fs::canonicalize(&opts.build.root) {
+        opts.build.root = root;
+    }
     if !opts.build.root.join(crate::config::FILE).is_file() {
         return Err(ServeError::Usage(format!(
             "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or create a site with `handoff new DIR`",

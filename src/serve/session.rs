@@ -128,15 +128,17 @@ impl Session {
         let mut updates: Vec<(usize, String)> = Vec::new();
         for path in changed {
             let rel = crate::diag::display_path(&self.opts.root, path);
-            let Some(index) = self
+            let known = self
                 .prepared
                 .sources
                 .files
                 .iter()
-                .position(|f| f.rel == rel)
-            else {
-                return Ok(None);
-            };
+                .position(|f| f.rel == rel);
+            // An editor's temporary file, already renamed over the real one.
+            if known.is_none() && !path.exists() {
+                continue;
+            }
+            let Some(index) = known else { return Ok(None) };
             let old = &self.prepared.sources.files[index];
             if !rel.ends_with(".md") || !path.is_file() {
                 return Ok(None);

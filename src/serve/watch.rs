@@ -52,8 +52,12 @@ pub fn start(
     let root_owned = root.to_path_buf();
     let mut debouncer = new_debouncer(debounce, None, move |result: DebounceEventResult| {
         if let Ok(events) = result {
+            // Reading a file is an event too (inotify's open/close): only
+            // writes, creations, removals and renames can change the site,
+            // and the rebuild's own reads must not trigger another.
             let mut paths: Vec<PathBuf> = events
                 .iter()
+                .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
                 .flat_map(|e| e.paths.iter())
                 .filter(|p| relevant(&root_owned, p))
                 .cloned()
