@@ -104,7 +104,7 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
             let questions: Vec<Value> = r
                 .faq
                 .iter()
-                .map(|f| json!({ "@type": "Question", "name": f.q, "acceptedAnswer": { "@type": "Answer", "text": f.a } }))
+                .map(|f| json!({ "@type": "Question", "name": f.q, "acceptedAnswer": { "@type": "Answer", "text": crate::markdown::render_inline(&f.a).html } }))
                 .collect();
             node.insert("mainEntity".into(), json!(questions));
         }

@@ -72,6 +72,9 @@ pub enum Reload {
     Css,
     Error(String),
     Ok,
+    /// The server is stopping: end every event stream so Ctrl-C does not
+    /// wait for open browser tabs.
+    Shutdown,
 }
 
 struct App {
@@ -216,13 +219,19 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
     let build_opts = opts.build.clone();
     let color = opts.color;
     std::thread::spawn(move || {
-        let _watcher = watcher;
+        let mut watcher = watcher;
         while let Ok(mut paths) = changes.recv() {
             while let Ok(more) = changes.try_recv() {
                 paths.extend(more);
             }
             paths.sort();
             paths.dedup();
+            // A watched folder created while serving (`templates/`, say).
+            for p in &paths {
+                if p.is_dir() && p.parent() == Some(build_opts.root.as_path()) {
+                    let _ = watch::watch_folder(&mut watcher, p);
+                }
+            }
             let t = Instant::now();
             let result = match session.as_mut() {
                 Some(s) => s.apply(&paths).map(Some),
@@ -294,11 +303,13 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         let _ = opener::open(&url);
     }
     let router = router(Arc::clone(&app));
+    let shutdown_app = Arc::clone(&app);
     runtime
         .block_on(async move {
             axum::serve(listener, router)
-                .with_graceful_shutdown(async {
+                .with_graceful_shutdown(async move {
                     let _ = tokio::signal::ctrl_c().await;
+                    let _ = shutdown_app.reload.send(Reload::Shutdown);
                 })
                 .await
         })
@@ -398,6 +409,7 @@ async fn events(
             },
         };
         let event = match message {
+            Reload::Shutdown => return None,
             Reload::Page => Event::default().event("reload").data("page"),
             Reload::Css => Event::default().event("css").data("css"),
             Reload::Error(text) => Event::default().event("failed").data(text),
@@ -559,7 +571,18 @@ async fn intake_post(
         tokio::task::spawn_blocking(move || intake::append(&root, form_name, &errors, &payload))
             .await
     };
-    let page = payload.get("page").and_then(Value::as_str).unwrap_or("?");
+    // `page` is printed only when it is a site path: a submitted value
+    // (a patient's name, a terminal escape) never reaches the terminal.
+    let page = payload
+        .get("page")
+        .and_then(Value::as_str)
+        .filter(|p| {
+            p.starts_with('/')
+                && p.len() < 200
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_-.".contains(&b))
+        })
+        .unwrap_or("?");
     // The terminal line names the form and page, never a submitted value.
     app.say(&format!(
         "intake: {form_name} form from {page}: {} ({} fields) -> .handoff/intake.jsonl",

@@ -81,6 +81,11 @@ pub fn start(
     Ok((debouncer, rx))
 }
 
+/// Starts watching a folder that appeared after `start`.
+pub fn watch_folder(watcher: &mut Watcher, dir: &Path) -> notify::Result<()> {
+    watcher.watch(dir, RecursiveMode::Recursive)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

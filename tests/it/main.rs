@@ -17,6 +17,7 @@ mod bad_input;
 mod build;
 mod check;
 mod determinism;
+mod serve;
 mod snapshots_pages;
 mod structured;
 // The harness serves every area; not every area uses every helper.

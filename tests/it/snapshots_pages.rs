@@ -10,8 +10,13 @@ fn readable(html: &str) -> String {
 }
 
 fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let from = html.find(start).unwrap_or_else(|| panic!("`{start}` not found in:\n{html}"));
-    let to = html[from..].find(end).map(|i| from + i + end.len()).unwrap_or_else(|| panic!("`{end}` not found after `{start}`"));
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("`{start}` not found in:\n{html}"));
+    let to = html[from..]
+        .find(end)
+        .map(|i| from + i + end.len())
+        .unwrap_or_else(|| panic!("`{end}` not found after `{start}`"));
     &html[from..to]
 }
 
@@ -48,5 +53,8 @@ fn checklist_block_lists_required_items_first() {
 #[test]
 fn minified_page_is_stable() {
     let site = built();
-    insta::assert_snapshot!("minified_location", site.read("public/locations/main-street/index.html"));
+    insta::assert_snapshot!(
+        "minified_location",
+        site.read("public/locations/main-street/index.html")
+    );
 }

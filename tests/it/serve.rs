@@ -1,0 +1,1347 @@
+//! `handoff serve` (SPEC §11): the real binary on a free port, driven over
+//! plain HTTP/1.1 on a `TcpStream` (raw request lines, so no client
+//! normalises `..` or `%2e%2e` before the server sees them), the live-reload
+//! stream read as text, the intake sink, the port-in-use exit code and Ctrl-C.
+//!
+//! Every server is a [`Server`] guard that kills the process on drop; every
+//! wait is bounded, so a hang fails a test instead of stalling the suite.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::{SiteTest, listing};
+
+/// How long a server may take to answer its first request.
+const START_LIMIT: Duration = Duration::from_secs(20);
+/// How long an edit may take to reach the browser (SPEC §11).
+const EVENT_LIMIT: Duration = Duration::from_secs(5);
+/// A patient name posted to the intake sink; it must never reach stderr.
+const PATIENT: &str = "Zebulon Quxworthy";
+
+// ---------------------------------------------------------------- harness
+
+/// A free port on 127.0.0.1 (bound, then released for the server).
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind 127.0.0.1:0");
+    listener.local_addr().expect("no local address").port()
+}
+
+/// A running `handoff serve`, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    command: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+fn spawn_serve(site: &SiteTest, port: u16, extra: &[&str]) -> (Child, String, Arc<Mutex<String>>) {
+    let port_text = port.to_string();
+    let root = site.root().to_string_lossy().into_owned();
+    let mut args: Vec<&str> = vec!["--root", &root, "serve", "--port", &port_text];
+    args.extend_from_slice(extra);
+    let command = format!("handoff {}", args.join(" "));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handoff"))
+        .args(&args)
+        .current_dir(site.work_dir())
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start `{command}`: {e}"));
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let pipe = child.stderr.take().expect("stderr is piped");
+    let sink = Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(pipe);
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 0 {
+            sink.lock().unwrap().push_str(&line);
+            line.clear();
+        }
+    });
+    (child, command, stderr)
+}
+
+impl Server {
+    fn start(site: &SiteTest, extra: &[&str]) -> Server {
+        let port = free_port();
+        let (child, command, stderr) = spawn_serve(site, port, extra);
+        let mut server = Server {
+            child,
+            port,
+            command,
+            stderr,
+        };
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!(
+                    "`{}` exited early ({status})\n{}",
+                    server.command,
+                    server.context()
+                );
+            }
+            if let Ok(resp) = server.try_get("/") {
+                if resp.status != 0 {
+                    break;
+                }
+            }
+            assert!(
+                start.elapsed() < START_LIMIT,
+                "`{}` did not answer within {START_LIMIT:?}\n{}",
+                server.command,
+                server.context()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// What a failure message shows (R11): the command and stderr so far.
+    fn context(&self) -> String {
+        format!("command: {}\n--- stderr\n{}", self.command, self.stderr())
+    }
+
+    /// Waits (bounded) until stderr contains `needle`: the server prints
+    /// after it sends the event or the answer, and the pipe is read on
+    /// another thread.
+    fn wait_stderr(&self, needle: &str) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < EVENT_LIMIT {
+            if self.stderr().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    fn rebuilt_lines(&self) -> usize {
+        self.stderr()
+            .lines()
+            .filter(|l| l.starts_with("Rebuilt"))
+            .count()
+    }
+
+    fn raw(&self, request: &[u8]) -> std::io::Result<Resp> {
+        raw_request(self.port, request)
+    }
+
+    fn try_get(&self, path: &str) -> std::io::Result<Resp> {
+        self.raw(
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+                self.host()
+            )
+            .as_bytes(),
+        )
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        self.try_get(path)
+            .unwrap_or_else(|e| panic!("GET {path} failed: {e}\n{}", self.context()))
+    }
+
+    fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Resp {
+        let mut req = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.host(),
+            body.len()
+        )
+        .into_bytes();
+        req.extend_from_slice(body);
+        self.raw(&req)
+            .unwrap_or_else(|e| panic!("POST {path} failed: {e}\n{}", self.context()))
+    }
+
+    /// Polls `path` until `pred` holds (the reload event can race the GET
+    /// by nothing, but a bounded retry keeps the test honest and not flaky).
+    fn get_until(&self, path: &str, what: &str, pred: impl Fn(&Resp) -> bool) -> Resp {
+        let start = Instant::now();
+        loop {
+            let resp = self.get(path);
+            if pred(&resp) {
+                return resp;
+            }
+            assert!(
+                start.elapsed() < EVENT_LIMIT,
+                "GET {path}: expected {what}, got {} after {EVENT_LIMIT:?}\n--- body (first 600 bytes)\n{}\n{}",
+                resp.status,
+                resp.body.chars().take(600).collect::<String>(),
+                self.context()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn events(&self) -> Events {
+        Events::open(self.port, &self.host())
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the process to exit, at most `limit`.
+    fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response, as bytes read off the socket.
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_owned())
+        })
+    }
+}
+
+fn raw_request(port: u16, request: &[u8]) -> std::io::Result<Resp> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    stream.set_write_timeout(Some(Duration::from_secs(10)))?;
+    // The server may answer (413) and close before the body is all sent.
+    let _ = stream.write_all(request);
+    let mut bytes = Vec::new();
+    let read = stream.read_to_end(&mut bytes);
+    if bytes.is_empty() {
+        read?;
+        return Err(std::io::Error::other("empty response"));
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut resp = Resp {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    };
+    if resp
+        .header("transfer-encoding")
+        .is_some_and(|t| t.eq_ignore_ascii_case("chunked"))
+    {
+        resp.body = dechunk(&resp.body);
+    }
+    Ok(resp)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || rest.len() < n {
+            out.push_str(&rest[..n.min(rest.len())]);
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+struct Event {
+    name: String,
+    data: String,
+}
+
+/// A live `/_handoff/events` stream, read on its own thread.
+struct Events {
+    rx: mpsc::Receiver<Event>,
+    seen: Vec<Event>,
+    stream: TcpStream,
+}
+
+impl Events {
+    fn open(port: u16, host: &str) -> Events {
+        let mut stream =
+            TcpStream::connect(("127.0.0.1", port)).expect("cannot connect for /_handoff/events");
+        write!(
+            stream,
+            "GET /_handoff/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        // Headers first: once they arrive the handler has subscribed.
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            let n = reader
+                .read_line(&mut line)
+                .expect("no answer on /_handoff/events");
+            assert!(n > 0, "/_handoff/events closed before its headers: {head}");
+            if line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(
+            head.starts_with("HTTP/1.1 200"),
+            "/_handoff/events answered {head}"
+        );
+        assert!(
+            head.to_ascii_lowercase().contains("text/event-stream"),
+            "/_handoff/events is not an event stream: {head}"
+        );
+        let chunked = head.to_ascii_lowercase().contains("chunked");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = reader.get_ref().set_read_timeout(None);
+            let mut pending = String::new();
+            loop {
+                let piece = if chunked {
+                    let mut size = String::new();
+                    if reader.read_line(&mut size).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+                        continue;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    let mut buf = vec![0; n + 2];
+                    if reader.read_exact(&mut buf).is_err() {
+                        return;
+                    }
+                    buf.truncate(n);
+                    String::from_utf8_lossy(&buf).into_owned()
+                } else {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    line
+                };
+                pending.push_str(&piece.replace("\r\n", "\n"));
+                while let Some(end) = pending.find("\n\n") {
+                    let block: String = pending[..end].to_owned();
+                    pending.drain(..end + 2);
+                    let mut name = String::from("message");
+                    let mut data: Vec<&str> = Vec::new();
+                    let mut any = false;
+                    for line in block.lines() {
+                        if let Some(v) = line.strip_prefix("event:") {
+                            name = v.trim_start().to_owned();
+                            any = true;
+                        } else if let Some(v) = line.strip_prefix("data:") {
+                            data.push(v.strip_prefix(' ').unwrap_or(v));
+                            any = true;
+                        }
+                    }
+                    if any
+                        && tx
+                            .send(Event {
+                                name,
+                                data: data.join("\n"),
+                            })
+                            .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+        Events {
+            rx,
+            seen: Vec::new(),
+            stream,
+        }
+    }
+
+    /// The next event named `name` within `limit`; other events are kept in
+    /// `seen`. `None` on timeout.
+    fn next_named(&mut self, name: &str, limit: Duration) -> Option<Event> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(e) => {
+                    self.seen.push(e.clone());
+                    if e.name == name {
+                        return Some(e);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    fn expect(&mut self, name: &str, server: &Server, after: &str) -> Event {
+        self.next_named(name, EVENT_LIMIT).unwrap_or_else(|| {
+            panic!(
+                "no `event: {name}` within {EVENT_LIMIT:?} after {after}; events seen: {:?}\n{}",
+                self.seen,
+                server.context()
+            )
+        })
+    }
+
+    /// Every event that arrives within `limit`.
+    fn collect_for(&mut self, limit: Duration) -> Vec<Event> {
+        let deadline = Instant::now() + limit;
+        let mut out = Vec::new();
+        while let Ok(e) = self
+            .rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            self.seen.push(e.clone());
+            out.push(e);
+        }
+        out
+    }
+}
+
+impl Drop for Events {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Both);
+    }
+}
+
+fn assert_no_public(site: &SiteTest, server: &Server) {
+    assert!(
+        !site.public().exists(),
+        "serve wrote a public/ folder; it must serve from memory\n{}\n{}",
+        listing(site.work_dir()),
+        server.context()
+    );
+}
+
+/// Writes `text` to `rel` the way an editor's atomic save does: a temporary
+/// file in the same folder, renamed over the real one.
+fn atomic_save(site: &SiteTest, rel: &str, tmp_name: &str, text: &str) {
+    let target = site.path(rel);
+    let tmp = target.parent().unwrap().join(tmp_name);
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &target).unwrap();
+}
+
+const SERVICE_MD: &str = "content/services/heart-failure.md";
+const SERVICE_URL: &str = "/services/heart-failure/";
+const REFER_URL: &str = "/services/heart-failure/refer/";
+const PACKET_URL: &str = "/services/heart-failure/refer/packet/";
+const REASON_URL: &str = "/referrals/heart-failure-after-discharge/";
+
+// ---------------------------------------------------------------- 1. serving
+
+#[test]
+fn serves_pages_from_memory_with_the_reload_script() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+
+    for path in ["/", SERVICE_URL, REFER_URL] {
+        let resp = server.get(path);
+        assert_eq!(resp.status, 200, "GET {path}\n{}", server.context());
+        assert!(
+            resp.header("content-type")
+                .is_some_and(|t| t.starts_with("text/html")),
+            "GET {path}: {}",
+            resp.head
+        );
+        assert!(
+            resp.body.contains("/_handoff/reload.js"),
+            "GET {path}: no reload script in the served page"
+        );
+        let tag = resp.body.find("/_handoff/reload.js").unwrap();
+        let end = resp.body.rfind("</body>").expect("no </body> in the page");
+        assert!(tag < end, "GET {path}: the reload script is after </body>");
+    }
+
+    let js = server.get("/_handoff/reload.js");
+    assert_eq!(js.status, 200);
+    assert!(
+        js.header("content-type")
+            .is_some_and(|t| t.contains("javascript")),
+        "{}",
+        js.head
+    );
+    assert!(js.body.contains("/_handoff/events"), "{}", js.body);
+
+    // A folder without its slash redirects; an unknown path gets the site's 404 page.
+    let redirect = server.get("/services/heart-failure");
+    assert!(
+        matches!(redirect.status, 301 | 308),
+        "GET /services/heart-failure: {}",
+        redirect.head
+    );
+    assert_eq!(redirect.header("location").as_deref(), Some(SERVICE_URL));
+    let missing = server.get("/no-such-page/");
+    assert_eq!(missing.status, 404, "{}", missing.head);
+    assert!(
+        missing.body.contains("Page not found"),
+        "the 404 is not the site's 404 page: {}",
+        missing.body
+    );
+
+    // Built stylesheets and schemas are served too.
+    let schema = server.get("/forms/referral.schema.json");
+    assert_eq!(schema.status, 200);
+    serde_json::from_str::<serde_json::Value>(&schema.body).expect("the schema is not JSON");
+    assert!(
+        !schema.body.contains("reload.js"),
+        "the reload script went into a JSON file"
+    );
+
+    assert_no_public(&site, &server);
+    // A build right after serving has no reload script in it.
+    site.build(&[]).expect_success();
+    let built = site.read("public/index.html");
+    assert!(
+        !built.contains("/_handoff/"),
+        "a build after serve contains the live-reload script"
+    );
+}
+
+// ---------------------------------------------------------------- 2. security
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let site = SiteTest::example();
+    site.write(
+        ".handoff/intake.jsonl",
+        "{\"payload\":{\"patient_name\":\"SECRET-PATIENT\"}}\n",
+    );
+    let server = Server::start(&site, &[]);
+    let host = server.host();
+    for target in [
+        "/../../../../../../etc/passwd",
+        "/../site.toml",
+        "/css/../../site.toml",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/%2e%2e/site.toml",
+        "/.%2e/site.toml",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/%2f..%2f..%2fsite.toml",
+        "/%2fetc%2fpasswd",
+        "/..\\..\\..\\etc\\passwd",
+        "/%5c..%5c..%5csite.toml",
+        "//etc/passwd",
+        "///etc/passwd",
+        "/%00/etc/passwd",
+        "/%c0%ae%c0%ae/site.toml",
+        "/.handoff/intake.jsonl",
+        "/../.handoff/intake.jsonl",
+        "/content/services/heart-failure.md",
+        "/site.toml",
+    ] {
+        let req = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        let resp = server
+            .raw(req.as_bytes())
+            .unwrap_or_else(|e| panic!("GET {target}: {e}\n{}", server.context()));
+        assert!(
+            matches!(resp.status, 400 | 404),
+            "GET {target}: expected 400 or 404, got {}\n{}",
+            resp.status,
+            resp.head
+        );
+        for leak in [
+            "root:x:0:0",
+            "[organization]",
+            "SECRET-PATIENT",
+            "checklist: heart-failure",
+        ] {
+            assert!(
+                !resp.body.contains(leak),
+                "GET {target} leaked `{leak}`: {}",
+                resp.body
+            );
+        }
+    }
+}
+
+#[test]
+fn only_the_served_host_is_answered() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    for (host, want) in [
+        (format!("evil.example:{port}"), 421),
+        (format!("localhost.evil.example:{port}"), 421),
+        (format!("127.0.0.1.evil.example:{port}"), 421),
+        ("evil.example".to_owned(), 421),
+        (format!("localhost:{}", port.wrapping_add(1)), 421),
+        (format!("localhost:{port}"), 200),
+        (format!("LOCALHOST:{port}"), 200),
+        (format!("127.0.0.1:{port}"), 200),
+    ] {
+        for path in ["/", "/_handoff/reload.js"] {
+            let resp = server
+                .raw(
+                    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+                        .as_bytes(),
+                )
+                .unwrap();
+            assert_eq!(
+                resp.status, want,
+                "GET {path} with Host: {host}\n{}",
+                resp.head
+            );
+        }
+    }
+    // The event stream and the intake sink are guarded too (a rebinding
+    // page must not post into the local sink).
+    let evil = format!("evil.example:{port}");
+    let events = server
+        .raw(
+            format!("GET /_handoff/events HTTP/1.1\r\nHost: {evil}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(events.status, 421, "{}", events.head);
+    let body = "form=referral";
+    let post = server
+        .raw(
+            format!(
+                "POST /_intake/referral HTTP/1.1\r\nHost: {evil}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(post.status, 421, "{}", post.head);
+    assert!(
+        !site.path(".handoff/intake.jsonl").exists(),
+        "a post from another host reached the intake log"
+    );
+    // No Host at all (HTTP/1.0) is not the served host either.
+    let bare = server.raw(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    assert!(matches!(bare.status, 400 | 421), "{}", bare.head);
+}
+
+#[test]
+fn oversized_intake_posts_get_413() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut body = b"form=referral&clinical_question=".to_vec();
+    body.extend(std::iter::repeat_n(b'a', 65 * 1024));
+    let resp = server.post(
+        "/_intake/referral",
+        "application/x-www-form-urlencoded",
+        &body,
+    );
+    assert_eq!(resp.status, 413, "{}\n{}", resp.head, server.context());
+    let json = server.post("/_intake/referral", "application/json", &{
+        let mut b = b"{\"clinical_question\":\"".to_vec();
+        b.extend(std::iter::repeat_n(b'a', 65 * 1024));
+        b.extend_from_slice(b"\"}");
+        b
+    });
+    assert_eq!(json.status, 413, "{}", json.head);
+    assert!(
+        !site.path(".handoff/intake.jsonl").exists()
+            || !site.read(".handoff/intake.jsonl").contains("aaaa"),
+        "an oversized post was logged"
+    );
+    // Unknown form: 404, not a log line.
+    let unknown = server.post("/_intake/nope", "application/x-www-form-urlencoded", b"a=b");
+    assert_eq!(unknown.status, 404, "{}", unknown.head);
+}
+
+// ---------------------------------------------------------------- 3. live edits
+
+#[test]
+fn a_body_edit_reloads_the_page() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let text = site.read(SERVICE_MD);
+    site.write(
+        SERVICE_MD,
+        &text.replace(
+            "The heart failure clinic helps patients",
+            "The LIVE-EDIT-ONE clinic helps patients",
+        ),
+    );
+    events.expect("reload", &server, "a body edit");
+    server.get_until(SERVICE_URL, "the new body text", |r| {
+        r.status == 200 && r.body.contains("LIVE-EDIT-ONE")
+    });
+    assert!(server.wait_stderr("Rebuilt"), "{}", server.context());
+    assert_no_public(&site, &server);
+}
+
+#[test]
+fn a_checklist_label_edit_reaches_every_page_that_shows_it() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let rel = "content/checklists/heart-failure.yaml";
+    let yaml = site.read(rel);
+    assert!(yaml.contains("label: Hospital discharge summary"));
+    site.write(
+        rel,
+        &yaml.replace(
+            "label: Hospital discharge summary",
+            "label: Discharge letter RELABELLED",
+        ),
+    );
+    events.expect("reload", &server, "a checklist label edit");
+    for path in [
+        SERVICE_URL,
+        REFER_URL,
+        PACKET_URL,
+        REASON_URL,
+        "/refer/",
+        "/forms/referral.schema.json",
+    ] {
+        let resp = server.get_until(path, "the new checklist label", |r| {
+            r.status == 200 && r.body.contains("Discharge letter RELABELLED")
+        });
+        assert!(
+            !resp.body.contains("Hospital discharge summary"),
+            "GET {path} still shows the old label"
+        );
+    }
+}
+
+#[test]
+fn referral_reasons_appear_move_and_disappear() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let reason = "---\ntitle: Leg swelling NEWREASON\ndescription: Ankle and leg swelling with suspected heart failure, for a prompt clinic visit.\nservice: heart-failure\nurgency: routine\n---\nPlease send the most recent echo.\n";
+    site.write("content/referrals/leg-swelling.md", reason);
+    events.expect("reload", &server, "adding a referral reason");
+    let page = server.get_until("/referrals/leg-swelling/", "the new reason page", |r| {
+        r.status == 200
+    });
+    assert!(page.body.contains("NEWREASON"));
+    // The schema of the referral form knows the new reason.
+    server.get_until(
+        "/forms/referral.schema.json",
+        "the new reason in the schema",
+        |r| r.body.contains("leg-swelling"),
+    );
+
+    std::fs::rename(
+        site.path("content/referrals/leg-swelling.md"),
+        site.path("content/referrals/ankle-swelling.md"),
+    )
+    .unwrap();
+    events.expect("reload", &server, "renaming a referral reason");
+    server.get_until("/referrals/ankle-swelling/", "the renamed page", |r| {
+        r.status == 200 && r.body.contains("NEWREASON")
+    });
+    server.get_until("/referrals/leg-swelling/", "404 for the old name", |r| {
+        r.status == 404
+    });
+
+    site.remove("content/referrals/ankle-swelling.md");
+    events.expect("reload", &server, "deleting a referral reason");
+    server.get_until("/referrals/ankle-swelling/", "404 after deleting", |r| {
+        r.status == 404
+    });
+    let list = server.get("/referrals/");
+    assert!(
+        !list.body.contains("NEWREASON"),
+        "the referrals list still shows the deleted reason"
+    );
+}
+
+#[test]
+fn a_broken_edit_shows_the_finding_and_keeps_the_last_good_site() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let before = server.get(SERVICE_URL);
+    assert_eq!(before.status, 200);
+
+    let broken = "---\ntitle: Palpitations\nservice: cardiolgy\nurgency: routine\ndescription: Palpitations with or without a documented arrhythmia, for a cardiology visit.\n---\nPlease send the most recent EKG tracing.\n";
+    site.write("content/referrals/palpitations.md", broken);
+    let failed = events.expect("failed", &server, "a dangling `service:`");
+    assert!(
+        failed.data.contains("E020"),
+        "overlay text: {}",
+        failed.data
+    );
+    assert!(
+        failed
+            .data
+            .contains("content/referrals/palpitations.md:3:10"),
+        "the overlay does not point at file:line:col: {}",
+        failed.data
+    );
+    assert!(
+        server.wait_stderr("content/referrals/palpitations.md:3:10"),
+        "the terminal does not show the finding\n{}",
+        server.context()
+    );
+    // The last good site stays served.
+    let during = server.get(SERVICE_URL);
+    assert_eq!(during.status, 200, "{}", server.context());
+    assert_eq!(
+        during.body, before.body,
+        "the served page changed during the failure"
+    );
+    assert_eq!(server.get("/referrals/palpitations/").status, 404);
+    // A page opened during the failure gets the overlay at once.
+    let mut late = server.events();
+    let first = late
+        .next_named("failed", Duration::from_secs(2))
+        .unwrap_or_else(|| {
+            panic!(
+                "a new event stream did not start with the overlay: {:?}",
+                late.seen
+            )
+        });
+    assert!(first.data.contains("E020"));
+
+    site.write(
+        "content/referrals/palpitations.md",
+        &broken.replace("cardiolgy", "heart-failure"),
+    );
+    events.expect("fixed", &server, "fixing the broken file");
+    server.get_until("/referrals/palpitations/", "the fixed page", |r| {
+        r.status == 200 && r.body.contains("Palpitations")
+    });
+}
+
+#[test]
+fn a_broken_body_edit_of_an_existing_page_fails_and_recovers() {
+    // The body-only fast path: a Markdown body whose link points nowhere
+    // inside the site, or any finding it raises, must still show up.
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let text = site.read(SERVICE_MD);
+    // Front matter broken in place: `checklist:` names nothing.
+    site.write(
+        SERVICE_MD,
+        &text.replace("checklist: heart-failure", "checklist: heart-failur"),
+    );
+    let failed = events.expect("failed", &server, "a dangling `checklist:`");
+    assert!(failed.data.contains(SERVICE_MD), "{}", failed.data);
+    assert_eq!(server.get(SERVICE_URL).status, 200);
+    // Restoring the exact old bytes builds the same site: `fixed` must still come.
+    site.write(SERVICE_MD, &text);
+    events.expect("fixed", &server, "restoring the file");
+    // A body edit right after recovery goes through the fast path.
+    site.write(
+        SERVICE_MD,
+        &text.replace("Post-discharge visits", "AFTER-FIX visits"),
+    );
+    events.expect("reload", &server, "a body edit after recovery");
+    server.get_until(SERVICE_URL, "the body edit", |r| {
+        r.body.contains("AFTER-FIX")
+    });
+}
+
+#[test]
+fn a_css_edit_swaps_styles_without_a_reload() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let css_rel = "themes/clinic/css/site.css";
+    let css = site.read(css_rel);
+    site.write(
+        css_rel,
+        &format!("{css}\n.handoff-test-marker {{ color: rebeccapurple; }}\n"),
+    );
+    let got = events.collect_for(Duration::from_secs(3));
+    let names: Vec<&str> = got.iter().map(|e| e.name.as_str()).collect();
+    assert!(
+        names.contains(&"css"),
+        "no `event: css` after a CSS edit: {names:?}\n{}",
+        server.context()
+    );
+    assert!(
+        !names.contains(&"reload"),
+        "a CSS edit caused a full reload: {names:?}\n{}",
+        server.context()
+    );
+    // The page links a stylesheet that has the new rule.
+    let page = server.get("/");
+    let href = page
+        .body
+        .split("href=")
+        .filter_map(|s| s.trim_start_matches('"').split(['"', ' ', '>']).next())
+        .find(|h| h.starts_with("/css/") && h.ends_with(".css"))
+        .unwrap_or_else(|| panic!("no stylesheet link in /"))
+        .to_owned();
+    let sheet = server.get(&href);
+    assert_eq!(sheet.status, 200);
+    assert!(
+        sheet.body.contains("handoff-test-marker"),
+        "{href} lacks the new rule"
+    );
+}
+
+#[test]
+fn an_atomic_save_is_one_rebuild() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let text = site.read(SERVICE_MD);
+    let before = server.rebuilt_lines();
+    // A temporary name the ignore rules do not cover (JetBrains-style).
+    atomic_save(
+        &site,
+        SERVICE_MD,
+        "heart-failure.md___jb_tmp___",
+        &text.replace("Closing the loop", "ATOMIC-SAVE loop"),
+    );
+    events.expect("reload", &server, "an atomic save");
+    server.get_until(SERVICE_URL, "the saved text", |r| {
+        r.body.contains("ATOMIC-SAVE")
+    });
+    let more = events.collect_for(Duration::from_millis(1500));
+    let after = server.rebuilt_lines();
+    assert_eq!(
+        after - before,
+        1,
+        "an atomic save caused {} rebuilds (extra events: {more:?})\n{}",
+        after - before,
+        server.context()
+    );
+    // And a vim-style one (hidden swap-like temp name).
+    let before = server.rebuilt_lines();
+    atomic_save(
+        &site,
+        SERVICE_MD,
+        ".heart-failure.md.tmp",
+        &text.replace("Closing the loop", "ATOMIC-SAVE-TWO loop"),
+    );
+    events.expect("reload", &server, "a second atomic save");
+    server.get_until(SERVICE_URL, "the saved text", |r| {
+        r.body.contains("ATOMIC-SAVE-TWO")
+    });
+    events.collect_for(Duration::from_millis(1500));
+    assert_eq!(server.rebuilt_lines() - before, 1, "{}", server.context());
+}
+
+// ---------------------------------------------------------------- 4. intake sink
+
+/// The referral form of a refer page, filled in from its own fields.
+fn referral_payload(server: &Server, page: &str) -> (String, Vec<(String, String)>) {
+    let html = server.get(page);
+    assert_eq!(html.status, 200);
+    let doc = scraper::Html::parse_document(&html.body);
+    let form_sel = scraper::Selector::parse("form#referral-form").unwrap();
+    let form = doc
+        .select(&form_sel)
+        .next()
+        .unwrap_or_else(|| panic!("no referral form on {page}"));
+    let action = form.value().attr("action").unwrap_or_default().to_owned();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let has = |fields: &Vec<(String, String)>, n: &str| fields.iter().any(|(k, _)| k == n);
+    let input = scraper::Selector::parse("input, select, textarea").unwrap();
+    let option = scraper::Selector::parse("option").unwrap();
+    for el in form.select(&input) {
+        let v = el.value();
+        let Some(name) = v.attr("name") else { continue };
+        let name = name.to_owned();
+        let ty = v.attr("type").unwrap_or("text");
+        let value = match (v.name(), ty) {
+            ("select", _) => el
+                .select(&option)
+                .filter_map(|o| o.value().attr("value"))
+                .find(|s| !s.is_empty())
+                .unwrap_or_default()
+                .to_owned(),
+            ("textarea", _) => "Please assess; symptoms for three weeks.".to_owned(),
+            (_, "hidden") => v.attr("value").unwrap_or_default().to_owned(),
+            (_, "radio" | "checkbox") => {
+                if has(&fields, &name) {
+                    continue;
+                }
+                v.attr("value").unwrap_or("on").to_owned()
+            }
+            (_, "email") => "dr.ruiz@practice.example".to_owned(),
+            (_, "tel") => "+1 555 010 0100".to_owned(),
+            (_, "date") => "1950-02-03".to_owned(),
+            _ if name == "website" => String::new(),
+            _ if v.attr("pattern") == Some("[0-9]{10}") => "1234567890".to_owned(),
+            _ if name == "patient_name" => PATIENT.to_owned(),
+            _ => "Dr Test Referrer".to_owned(),
+        };
+        fields.push((name, value));
+    }
+    (action, fields)
+}
+
+fn form_encode(fields: &[(String, String)]) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+fn intake_lines(site: &SiteTest) -> Vec<serde_json::Value> {
+    let path = site.path(".handoff/intake.jsonl");
+    if !path.exists() {
+        return Vec::new();
+    }
+    site.read(".handoff/intake.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn the_intake_sink_validates_logs_and_answers_like_a_backend() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let (action, fields) = referral_payload(&server, REFER_URL);
+    assert_eq!(
+        action, "/_intake/referral",
+        "the served form does not post to the local sink"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|(k, v)| k == "patient_name" && v == PATIENT)
+    );
+
+    // A form post: 303 to the thanks page, one valid line.
+    let resp = server.post(
+        &action,
+        "application/x-www-form-urlencoded",
+        form_encode(&fields).as_bytes(),
+    );
+    assert_eq!(
+        resp.status,
+        303,
+        "{}\n{}\n{}",
+        resp.head,
+        resp.body,
+        server.context()
+    );
+    assert_eq!(resp.header("location").as_deref(), Some("/refer/thanks/"));
+    assert_eq!(server.get("/refer/thanks/").status, 200);
+    let lines = intake_lines(&site);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["form"], "referral");
+    assert_eq!(lines[0]["valid"], true, "{}", lines[0]);
+    assert_eq!(lines[0]["payload"]["patient_name"], PATIENT);
+    assert_eq!(lines[0]["payload"]["page"], REFER_URL);
+
+    // A fetch post: JSON in, JSON out.
+    let object: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    let json = server.post(
+        &action,
+        "application/json",
+        serde_json::to_string(&object).unwrap().as_bytes(),
+    );
+    assert_eq!(json.status, 200, "{}\n{}", json.head, json.body);
+    let answer: serde_json::Value =
+        serde_json::from_str(&json.body).expect("the answer is not JSON");
+    assert_eq!(answer, serde_json::json!({ "ok": true }));
+    assert_eq!(intake_lines(&site).len(), 2);
+
+    // Missing a required field: 422 and an invalid line.
+    let missing: Vec<(String, String)> = fields
+        .iter()
+        .filter(|(k, _)| k != "clinical_question")
+        .cloned()
+        .collect();
+    let bad = server.post(
+        &action,
+        "application/x-www-form-urlencoded",
+        form_encode(&missing).as_bytes(),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.head);
+    assert!(bad.body.contains("clinical_question"), "{}", bad.body);
+    let lines = intake_lines(&site);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["valid"], false);
+    assert!(
+        lines[2]["errors"].to_string().contains("clinical_question"),
+        "{}",
+        lines[2]
+    );
+    let bad_json = server.post(
+        &action,
+        "application/json",
+        serde_json::to_string(&{
+            let mut o = object.clone();
+            o.remove("clinical_question");
+            o
+        })
+        .unwrap()
+        .as_bytes(),
+    );
+    assert_eq!(bad_json.status, 422, "{}", bad_json.head);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&bad_json.body).unwrap()["ok"],
+        false
+    );
+
+    // The terminal names the form and page, never a submitted value.
+    // Four posts, four terminal lines (the pipe is read on another thread).
+    let start = Instant::now();
+    while server.stderr().matches("intake: referral form").count() < 4
+        && start.elapsed() < EVENT_LIMIT
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stderr = server.stderr();
+    assert!(
+        stderr.contains("intake: referral form from /services/heart-failure/refer/"),
+        "{stderr}"
+    );
+    for value in [
+        PATIENT,
+        "dr.ruiz@practice.example",
+        "1950-02-03",
+        "three weeks",
+    ] {
+        assert!(
+            !stderr.contains(value),
+            "stderr shows the submitted value `{value}`:\n{stderr}"
+        );
+    }
+    assert_no_public(&site, &server);
+}
+
+#[test]
+fn the_intake_terminal_line_does_not_echo_an_invalid_page_value() {
+    // `page` is echoed so the person knows which form posted; a value that
+    // fails the schema (pattern ^/[a-z0-9/_-]*$) is attacker-controlled text
+    // (a patient name typed in the wrong field, or terminal escapes) and
+    // must not reach the terminal as is.
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let body = form_encode(&[
+        ("form".to_owned(), "referral".to_owned()),
+        (
+            "page".to_owned(),
+            format!("{PATIENT}\n\u{1b}[2JBuilt 0 files"),
+        ),
+    ]);
+    let resp = server.post(
+        "/_intake/referral",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(resp.status, 422);
+    assert!(
+        server.wait_stderr("-> .handoff/intake.jsonl"),
+        "no intake line\n{}",
+        server.context()
+    );
+    let stderr = server.stderr();
+    assert!(
+        !stderr.contains(PATIENT),
+        "stderr echoes an invalid `page` value:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "stderr echoes a terminal escape from a post:\n{stderr:?}"
+    );
+}
+
+#[test]
+fn real_intake_keeps_the_configured_endpoint() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &["--real-intake"]);
+    let (action, _) = referral_payload(&server, REFER_URL);
+    assert_eq!(
+        action,
+        "https://intake.riverbend-health.example/v1/submissions"
+    );
+    let page = server.get(REFER_URL);
+    assert!(
+        !page.body.contains("/_intake/"),
+        "--real-intake still points at the local sink"
+    );
+    assert!(page.body.contains("/_handoff/reload.js"));
+    assert!(
+        !server.stderr().contains("local intake sink"),
+        "{}",
+        server.context()
+    );
+}
+
+// ---------------------------------------------------------------- 5. port in use
+
+#[test]
+fn a_port_in_use_exits_2() {
+    let site = SiteTest::example();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (child, command, stderr) = spawn_serve(&site, port, &[]);
+    let mut server = Server {
+        child,
+        port,
+        command,
+        stderr,
+    };
+    let status = server
+        .wait_exit(Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("serve kept running on a taken port\n{}", server.context()));
+    // Let the stderr thread catch up.
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(status.code(), Some(2), "{}", server.context());
+    let err = server.stderr();
+    assert!(
+        err.contains(&port.to_string()) && err.contains("--port"),
+        "{err}"
+    );
+    drop(taken);
+}
+
+// ---------------------------------------------------------------- 6. Ctrl-C
+
+fn interrupt(server: &Server) {
+    let ok = Command::new("kill")
+        .args(["-INT", &server.pid().to_string()])
+        .status()
+        .expect("cannot run kill")
+        .success();
+    assert!(ok, "kill -INT failed");
+}
+
+#[test]
+fn ctrl_c_stops_with_exit_0() {
+    let site = SiteTest::example();
+    let mut server = Server::start(&site, &[]);
+    interrupt(&server);
+    let status = server.wait_exit(Duration::from_secs(5)).unwrap_or_else(|| {
+        panic!(
+            "serve did not stop within 5 s of SIGINT\n{}",
+            server.context()
+        )
+    });
+    assert_eq!(status.code(), Some(0), "{}", server.context());
+}
+
+#[test]
+fn ctrl_c_stops_with_a_browser_tab_open() {
+    // A browser tab keeps /_handoff/events open forever; graceful shutdown
+    // must not wait for it.
+    let site = SiteTest::example();
+    let mut server = Server::start(&site, &[]);
+    let _tab = server.events();
+    interrupt(&server);
+    let status = server.wait_exit(Duration::from_secs(5)).unwrap_or_else(|| {
+        panic!(
+            "serve did not stop within 5 s of SIGINT while an event stream was open\n{}",
+            server.context()
+        )
+    });
+    assert_eq!(status.code(), Some(0), "{}", server.context());
+}
+
+// ---------------------------------------------------------------- 7. latency
+
+#[test]
+fn measure_edit_to_reload_latency() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let text = site.read(SERVICE_MD);
+    let mut samples = Vec::new();
+    for i in 0..5 {
+        let t = Instant::now();
+        site.write(
+            SERVICE_MD,
+            &text.replace("Closing the loop", &format!("LATENCY-{i} loop")),
+        );
+        events.expect("reload", &server, "a body edit");
+        samples.push(t.elapsed());
+        // Let the debouncer settle so samples do not merge.
+        std::thread::sleep(Duration::from_millis(200));
+        events.collect_for(Duration::from_millis(50));
+    }
+    samples.sort();
+    eprintln!(
+        "serve: edit-to-reload latency over {} body edits: min {:?}, median {:?}, max {:?}",
+        samples.len(),
+        samples[0],
+        samples[samples.len() / 2],
+        samples[samples.len() - 1]
+    );
+}
+
+#[test]
+fn a_templates_folder_created_while_serving_is_watched() {
+    // SPEC §11 watches templates/; the example site has none, so the person
+    // creates it while serving. Edits inside it must be seen, not only the
+    // folder's creation.
+    let site = SiteTest::example();
+    assert!(!site.path("templates").exists());
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let theme_404 = site.read("themes/clinic/templates/404.html");
+    assert!(
+        theme_404.contains("We could not find that page"),
+        "{theme_404}"
+    );
+    std::fs::create_dir(site.path("templates")).unwrap();
+    // Let the folder's own event pass (it changes nothing in the site).
+    events.collect_for(Duration::from_millis(800));
+    site.write(
+        "templates/404.html",
+        &theme_404.replace("We could not find that page", "OVERRIDE-ONE"),
+    );
+    events.expect(
+        "reload",
+        &server,
+        "writing templates/404.html in a new templates/",
+    );
+    server.get_until("/no-such-page/", "the override", |r| {
+        r.body.contains("OVERRIDE-ONE")
+    });
+    site.write(
+        "templates/404.html",
+        &theme_404.replace("We could not find that page", "OVERRIDE-TWO"),
+    );
+    events.expect("reload", &server, "editing templates/404.html again");
+    server.get_until("/no-such-page/", "the edited override", |r| {
+        r.body.contains("OVERRIDE-TWO")
+    });
+}
