@@ -413,6 +413,15 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
     };
     let organization = validate_organization(organization, &title, text, &mut diags);
     let intake = intake.and_then(|raw| validate_intake(raw, text, &mut diags));
+    // SPEC §3: forms always link the privacy policy beside them.
+    if intake.is_some() && organization.privacy_policy.is_none() {
+        diags.push(
+            Diagnostic::new(Code::ConfigMissingKey, "forms are on (`[intake]`), so `[organization] privacy_policy` is required")
+                .in_file(FILE)
+                .at(text, crate::diag::Span::start())
+                .with_hint("add `privacy_policy = \"/privacy/\"` under `[organization]` and a page that explains how form data is handled"),
+        );
+    }
     let build = match build {
         None => BuildConfig::default(),
         Some(RawBuild {
@@ -777,6 +786,7 @@ mod tests {
     use super::*;
 
     const MINIMAL: &str = "title = \"Clinic\"\nbase_url = \"https://www.clinic.example/\"\n";
+    const PRIVACY: &str = "[organization]\nprivacy_policy = \"/privacy/\"\n";
 
     #[test]
     fn minimal_config_gets_documented_defaults() {
@@ -821,7 +831,7 @@ mod tests {
 
     #[test]
     fn intake_guardrails() {
-        let with = |intake: &str| format!("{MINIMAL}[intake]\n{intake}\n");
+        let with = |intake: &str| format!("{MINIMAL}{PRIVACY}[intake]\n{intake}\n");
         assert_eq!(
             codes(&with(
                 "backend = \"webhook\"\nendpoint = \"http://intake.example/x\""

@@ -876,17 +876,15 @@ fn property(site: &Site, f: &Field) -> Value {
         p.insert("pattern".into(), json!(format!("^(?:{pat})$")));
     }
     if !f.required
+        && (f.pattern.is_some() || matches!(f.input, Input::Email | Input::Date))
         && matches!(
             f.input,
             Input::Text | Input::Tel | Input::Email | Input::Date | Input::Textarea
         )
-        && f.pattern.is_some()
     {
         // An optional field is sent empty when left blank.
-        let pattern = p.remove("pattern").unwrap_or(Value::Null);
-        let mut alt = p.clone();
-        alt.insert("pattern".into(), pattern);
-        return json!({ "title": f.label, "anyOf": [ { "type": "string", "maxLength": 0 }, Value::Object(alt) ] });
+        // Empty, or a value that meets the field's pattern/format.
+        return json!({ "title": f.label, "anyOf": [ { "type": "string", "maxLength": 0 }, Value::Object(p) ] });
     }
     Value::Object(p)
 }

@@ -123,7 +123,7 @@ mod tests {
 
     fn config(intake: &str) -> Config {
         crate::config::parse(&format!(
-            "title = \"C\"\nbase_url = \"https://c.example\"\n{intake}"
+            "title = \"C\"\nbase_url = \"https://c.example\"\n[organization]\nprivacy_policy = \"/privacy/\"\n{intake}"
         ))
         .unwrap()
     }

@@ -6,7 +6,9 @@
 //! - `build`: the happy path, the output folder contract, `new`, global flags;
 //! - `determinism`: same input, same bytes;
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
-//! - `vnu`: the built HTML passes the Nu HTML Checker.
+//! - `vnu`: the built HTML passes the Nu HTML Checker;
+//! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
+//! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver.
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -14,9 +16,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bad_input;
+mod browser;
 mod build;
 mod check;
 mod determinism;
+mod forms;
 mod serve;
 mod snapshots_pages;
 mod structured;

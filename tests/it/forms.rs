@@ -1,0 +1,1882 @@
+//! Forms and intake backends (SPEC §7), read from the built HTML.
+//!
+//! One tiny site per backend under `tests/fixtures/forms/<case>/`: the same
+//! content (one service with a three-item checklist, one referral reason for
+//! both audiences, one location, a privacy page) and a different `[intake]`.
+//! Each backend gets the same suite of tests (the `backend_suite!` macro
+//! below), run against the markup parsed with `scraper` and against the
+//! JSON Schemas the build writes, validated with `jsonschema`:
+//!
+//! - the form's `action`, `method`, transport and backend attributes;
+//! - field names (canonical, or renamed by `[intake.field_names]` or the
+//!   backend), the checklist radios, the hidden fields and the honeypot;
+//! - labels, `autocomplete` tokens, `required`/`maxlength`/`pattern` equal to
+//!   the schema's;
+//! - a payload built from the form's own fields is accepted by the schema,
+//!   and one missing a required field or with a checklist answer outside the
+//!   enum is refused.
+//!
+//! Then the cases that are not a backend: `phi_ok = false`, no `[intake]`,
+//! the thanks pages, and the `[intake]` guardrails (SPEC §7.5).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use scraper::{ElementRef, Html, Selector};
+use serde_json::{Map, Value, json};
+
+use crate::support::{Outcome, SiteTest};
+
+// ---- what each backend fixture must produce ---------------------------------
+
+/// The two pathways of SPEC §7.1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Referral,
+    Appointment,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Referral => "referral",
+            Kind::Appointment => "appointment",
+        }
+    }
+
+    /// The `id` of the `<form>` element.
+    pub fn form_id(self) -> &'static str {
+        match self {
+            Kind::Referral => "referral-form",
+            Kind::Appointment => "appointment-form",
+        }
+    }
+
+    pub fn thanks(self) -> &'static str {
+        match self {
+            Kind::Referral => "/refer/thanks/",
+            Kind::Appointment => "/request-appointment/thanks/",
+        }
+    }
+
+    pub fn schema_file(self) -> &'static str {
+        match self {
+            Kind::Referral => "public/forms/referral.schema.json",
+            Kind::Appointment => "public/forms/appointment.schema.json",
+        }
+    }
+}
+
+/// One backend fixture and what its forms must look like.
+struct Backend {
+    case: &'static str,
+    /// `action` of the referral and of the appointment form.
+    referral_action: &'static str,
+    appointment_action: &'static str,
+    /// `data-transport`: `native` (a normal POST) or `fetch` (the script sends JSON).
+    transport: &'static str,
+    honeypot: &'static str,
+    /// Patient fields are on the referral form (`phi_ok = true`).
+    phi_ok: bool,
+    /// Hidden fields the backend adds, as (name, value), per form.
+    referral_extra: &'static [(&'static str, &'static str)],
+    appointment_extra: &'static [(&'static str, &'static str)],
+    /// Attributes the backend adds to `<form>`, per form.
+    referral_attributes: &'static [(&'static str, &'static str)],
+    appointment_attributes: &'static [(&'static str, &'static str)],
+    /// Canonical name → the name the form sends (`[intake.field_names]` or
+    /// the backend's own names).
+    renames: &'static [(&'static str, &'static str)],
+}
+
+impl Backend {
+    /// The name a canonical field is sent under.
+    fn name(&self, canonical: &'static str) -> &'static str {
+        self.renames
+            .iter()
+            .find(|(from, _)| *from == canonical)
+            .map_or(canonical, |(_, to)| to)
+    }
+
+    fn action(&self, kind: Kind) -> &'static str {
+        match kind {
+            Kind::Referral => self.referral_action,
+            Kind::Appointment => self.appointment_action,
+        }
+    }
+
+    fn extra_hidden(&self, kind: Kind) -> &'static [(&'static str, &'static str)] {
+        match kind {
+            Kind::Referral => self.referral_extra,
+            Kind::Appointment => self.appointment_extra,
+        }
+    }
+
+    fn attributes(&self, kind: Kind) -> &'static [(&'static str, &'static str)] {
+        match kind {
+            Kind::Referral => self.referral_attributes,
+            Kind::Appointment => self.appointment_attributes,
+        }
+    }
+
+    fn build(&self) -> SiteTest {
+        built(&format!("forms/{}", self.case))
+    }
+}
+
+/// The base URL every fixture's site.toml sets.
+const BASE: &str = "https://www.riverside-heart.example";
+const WEBHOOK: &str = "https://intake.riverside-heart.example/v1/submissions";
+
+const WEBHOOK_FORM: Backend = Backend {
+    case: "webhook-form",
+    referral_action: WEBHOOK,
+    appointment_action: WEBHOOK,
+    transport: "native",
+    honeypot: "website",
+    phi_ok: true,
+    referral_extra: &[],
+    appointment_extra: &[],
+    referral_attributes: &[],
+    appointment_attributes: &[],
+    renames: &[],
+};
+
+const WEBHOOK_JSON: Backend = Backend {
+    case: "webhook-json",
+    transport: "fetch",
+    ..WEBHOOK_FORM
+};
+
+const FORMSPREE: Backend = Backend {
+    case: "formspree",
+    referral_action: "https://formspree.io/f/xqkrvbza",
+    appointment_action: "https://formspree.io/f/xqkrvbza",
+    transport: "native",
+    honeypot: "_gotcha",
+    phi_ok: false,
+    referral_extra: &[("_next", "https://www.riverside-heart.example/refer/thanks/")],
+    appointment_extra: &[(
+        "_next",
+        "https://www.riverside-heart.example/request-appointment/thanks/",
+    )],
+    referral_attributes: &[],
+    appointment_attributes: &[],
+    renames: &[],
+};
+
+const NETLIFY: Backend = Backend {
+    case: "netlify",
+    // Netlify takes the POST on the site itself and shows the action page.
+    referral_action: "/refer/thanks/",
+    appointment_action: "/request-appointment/thanks/",
+    transport: "native",
+    honeypot: "bot-field",
+    phi_ok: false,
+    referral_extra: &[("form-name", "referral")],
+    appointment_extra: &[("form-name", "appointment")],
+    referral_attributes: &[
+        ("data-netlify", "true"),
+        ("name", "referral"),
+        ("netlify-honeypot", "bot-field"),
+    ],
+    appointment_attributes: &[
+        ("data-netlify", "true"),
+        ("name", "appointment"),
+        ("netlify-honeypot", "bot-field"),
+    ],
+    renames: &[],
+};
+
+const HUBSPOT: Backend = Backend {
+    case: "hubspot",
+    referral_action: "https://api.hsforms.com/submissions/v3/integration/submit/4455667/0a1b2c3d-1111-4222-8333-944455556666",
+    appointment_action: "https://api.hsforms.com/submissions/v3/integration/submit/4455667/7e8f9a0b-2222-4333-8444-a55566667777",
+    transport: "fetch",
+    honeypot: "website",
+    phi_ok: true,
+    referral_extra: &[],
+    appointment_extra: &[],
+    referral_attributes: &[],
+    appointment_attributes: &[],
+    // From the fixture's `[intake.field_names]`.
+    renames: &[("clinician_email", "email")],
+};
+
+const SALESFORCE: Backend = Backend {
+    case: "salesforce",
+    referral_action: "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8",
+    appointment_action: "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8",
+    transport: "native",
+    honeypot: "website",
+    phi_ok: true,
+    referral_extra: &[
+        ("oid", "00D5e000000AbCd"),
+        (
+            "retURL",
+            "https://www.riverside-heart.example/refer/thanks/",
+        ),
+    ],
+    appointment_extra: &[
+        ("oid", "00D5e000000AbCd"),
+        (
+            "retURL",
+            "https://www.riverside-heart.example/request-appointment/thanks/",
+        ),
+    ],
+    referral_attributes: &[],
+    appointment_attributes: &[],
+    // Web-to-Lead's standard lead fields.
+    renames: &[
+        ("clinician_name", "last_name"),
+        ("clinician_practice", "company"),
+        ("clinician_email", "email"),
+        ("clinician_phone", "phone"),
+        ("name", "last_name"),
+        ("email", "email"),
+        ("phone", "phone"),
+    ],
+};
+
+const PHI_OFF: Backend = Backend {
+    case: "phi-off",
+    phi_ok: false,
+    ..WEBHOOK_FORM
+};
+
+/// The service line, its referral reason and its checklist in every fixture.
+const SERVICE: &str = "cardiology";
+const REASON: &str = "palpitations";
+/// Checklist item ids: required ones first (as the form lists them), then the optional one.
+const CHECKLIST_REQUIRED: [&str; 2] = ["ekg", "echo-report"];
+const CHECKLIST_OPTIONAL: [&str; 1] = ["holter-report"];
+const CHECKLIST_STATES: [&str; 3] = ["enclosed", "will_send", "not_available"];
+/// Filled in by the script at submit time; present and empty in the markup.
+const TRACKING: [&str; 4] = ["utm_source", "utm_medium", "utm_campaign", "referrer_host"];
+
+/// The pages that carry forms, and which.
+const REFER_PAGE: &str = "/services/cardiology/refer/";
+const HUB_PAGE: &str = "/refer/";
+const APPOINTMENT_PAGE: &str = "/request-appointment/";
+const REASON_PAGE: &str = "/referrals/palpitations/";
+
+// ---- building and reading -----------------------------------------------------
+
+/// Builds the fixture `case` and fails the test unless the build succeeds.
+pub fn built(case: &str) -> SiteTest {
+    let site = SiteTest::fixture(case);
+    site.build(&[]).expect_success();
+    site
+}
+
+/// `public/<path>index.html` for a page path like `/refer/`.
+pub fn page_file(path: &str) -> String {
+    format!("public{path}index.html")
+}
+
+pub fn sel(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css:?}: {e}"))
+}
+
+/// A built page, parsed.
+pub struct Page {
+    pub path: String,
+    pub html: Html,
+    pub source: String,
+}
+
+impl Page {
+    pub fn read(site: &SiteTest, path: &str) -> Page {
+        let source = site.expect_file(&page_file(path));
+        Page {
+            path: path.to_owned(),
+            html: Html::parse_document(&source),
+            source,
+        }
+    }
+
+    pub fn forms(&self) -> Vec<Form<'_>> {
+        self.html
+            .select(&sel("form"))
+            .map(|el| Form { el, page: self })
+            .collect()
+    }
+
+    /// The form with `id`, failing the test with the page's forms when absent.
+    pub fn form(&self, kind: Kind) -> Form<'_> {
+        let id = kind.form_id();
+        let all = self.forms();
+        let ids: Vec<String> = all
+            .iter()
+            .map(|f| f.attr("id").unwrap_or("(no id)").to_owned())
+            .collect();
+        all.into_iter()
+            .find(|f| f.attr("id") == Some(id))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no <form id=\"{id}\"> (forms on the page: {ids:?})\n{}",
+                    self.path,
+                    excerpt(&self.source)
+                )
+            })
+    }
+
+    /// The visible text of the page's `<main>` (or body), whitespace collapsed.
+    pub fn text(&self) -> String {
+        let root = self
+            .html
+            .select(&sel("main"))
+            .next()
+            .or_else(|| self.html.select(&sel("body")).next())
+            .expect("a page has a body");
+        collapse(&root.text().collect::<String>())
+    }
+}
+
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first 4000 characters of a page, for failure messages.
+fn excerpt(source: &str) -> String {
+    let cut: String = source.chars().take(4000).collect();
+    format!("--- page source (start)\n{cut}\n---")
+}
+
+/// One visible control group of a form: an `<input>` (radios of one name
+/// together), a `<select>` or a `<textarea>`.
+#[derive(Clone, Debug)]
+pub struct Control {
+    pub name: String,
+    /// The input's `type` (`text` when absent); `select`/`textarea` for those.
+    pub kind: String,
+    pub ids: Vec<String>,
+    pub required: bool,
+    pub maxlength: Option<usize>,
+    pub pattern: Option<String>,
+    pub autocomplete: Option<String>,
+    /// Radio values, or select option values, in document order.
+    pub values: Vec<String>,
+    /// The checkbox's value.
+    pub value: Option<String>,
+    pub npi: bool,
+}
+
+/// A `<form>` on a page.
+pub struct Form<'a> {
+    pub el: ElementRef<'a>,
+    pub page: &'a Page,
+}
+
+impl Form<'_> {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.el.value().attr(name)
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{} form#{}",
+            self.page.path,
+            self.attr("id").unwrap_or("(no id)")
+        )
+    }
+
+    /// Hidden inputs as name → value; a name given twice fails the test.
+    pub fn hidden(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for input in self.el.select(&sel("input[type=hidden]")) {
+            let name = input
+                .value()
+                .attr("name")
+                .unwrap_or_else(|| panic!("{}: a hidden input has no name", self.describe()));
+            let value = input.value().attr("value").unwrap_or("").to_owned();
+            let before = out.insert(name.to_owned(), value);
+            assert!(
+                before.is_none(),
+                "{}: the hidden field `{name}` is there twice",
+                self.describe()
+            );
+        }
+        out
+    }
+
+    /// Every `<input>` that is not hidden, with the honeypot.
+    fn visible_inputs(&self) -> Vec<ElementRef<'_>> {
+        self.el
+            .select(&sel("input, select, textarea"))
+            .filter(|e| e.value().attr("type") != Some("hidden"))
+            .collect()
+    }
+
+    /// The honeypot input(s): inputs named `name`.
+    pub fn inputs_named(&self, name: &str) -> Vec<ElementRef<'_>> {
+        self.visible_inputs()
+            .into_iter()
+            .filter(|e| e.value().attr("name") == Some(name))
+            .collect()
+    }
+
+    /// The controls people fill in (honeypot left out), one per name.
+    pub fn controls(&self, honeypot: &str) -> Vec<Control> {
+        let mut out: Vec<Control> = Vec::new();
+        for el in self.visible_inputs() {
+            let v = el.value();
+            let name = v
+                .attr("name")
+                .unwrap_or_else(|| {
+                    panic!("{}: a control has no name: {}", self.describe(), el.html())
+                })
+                .to_owned();
+            if name == honeypot {
+                continue;
+            }
+            let kind = match v.name() {
+                "input" => v.attr("type").unwrap_or("text").to_owned(),
+                other => other.to_owned(),
+            };
+            let id = v.attr("id").map(str::to_owned);
+            if let Some(existing) = out.iter_mut().find(|c| c.name == name) {
+                assert!(
+                    kind == "radio" && existing.kind == "radio",
+                    "{}: two controls are named `{name}` ({} and {kind})",
+                    self.describe(),
+                    existing.kind
+                );
+                existing
+                    .values
+                    .push(v.attr("value").unwrap_or("").to_owned());
+                existing.required |= v.attr("required").is_some();
+                existing.ids.extend(id);
+                continue;
+            }
+            let values = match kind.as_str() {
+                "radio" => vec![v.attr("value").unwrap_or("").to_owned()],
+                "select" => el
+                    .select(&sel("option"))
+                    .map(|o| {
+                        o.value()
+                            .attr("value")
+                            .map_or_else(|| collapse(&o.text().collect::<String>()), str::to_owned)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            out.push(Control {
+                name,
+                kind: kind.clone(),
+                ids: id.into_iter().collect(),
+                required: v.attr("required").is_some(),
+                maxlength: v.attr("maxlength").map(|m| {
+                    m.parse()
+                        .unwrap_or_else(|_| panic!("{}: maxlength={m:?}", self.describe()))
+                }),
+                pattern: v.attr("pattern").map(str::to_owned),
+                autocomplete: v.attr("autocomplete").map(str::to_owned),
+                values,
+                value: if kind == "checkbox" {
+                    Some(v.attr("value").unwrap_or("on").to_owned())
+                } else {
+                    None
+                },
+                npi: v.attr("data-npi").is_some(),
+            });
+        }
+        out
+    }
+
+    pub fn control(&self, honeypot: &str, name: &str) -> Control {
+        let all = self.controls(honeypot);
+        let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+        all.iter()
+            .find(|c| c.name == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{}: no field `{name}` (fields: {names:?})", self.describe()))
+    }
+
+    /// Names of the controls people fill in.
+    pub fn control_names(&self, honeypot: &str) -> BTreeSet<String> {
+        self.controls(honeypot)
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    }
+
+    /// What the form sends when a person fills every field: hidden values as
+    /// printed, the honeypot empty, the first option of each radio group and
+    /// the first non-empty option of each select, the checkbox ticked, and
+    /// text that fits each field's type, pattern and `maxlength`.
+    pub fn payload(&self, honeypot: &str) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (name, value) in self.hidden() {
+            out.insert(name, json!(value));
+        }
+        out.insert(honeypot.to_owned(), json!(""));
+        for c in self.controls(honeypot) {
+            let value = match c.kind.as_str() {
+                "radio" => c.values[0].clone(),
+                "select" => c
+                    .values
+                    .iter()
+                    .find(|v| !v.is_empty())
+                    .cloned()
+                    .unwrap_or_default(),
+                "checkbox" => c.value.clone().unwrap_or_default(),
+                _ => sample_text(&c),
+            };
+            out.insert(c.name.clone(), json!(value));
+        }
+        out
+    }
+}
+
+/// A value a person would type into a text-like control.
+pub fn sample_text(c: &Control) -> String {
+    let text = if c.npi {
+        // CMS's published example of a valid NPI.
+        "1234567893"
+    } else {
+        match c.kind.as_str() {
+            "email" => "j.lee@oak-family-practice.example",
+            "tel" => "+1 555 010 0300",
+            "date" => "1960-03-15",
+            "textarea" => {
+                "New palpitations with a normal resting EKG: is an ambulatory monitor warranted?"
+            }
+            _ => "Jordan Lee",
+        }
+    };
+    match c.maxlength {
+        Some(n) => text.chars().take(n).collect(),
+        None => text.to_owned(),
+    }
+}
+
+// ---- JSON Schema --------------------------------------------------------------
+
+pub fn read_schema(site: &SiteTest, kind: Kind) -> Value {
+    let text = site.expect_file(kind.schema_file());
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not JSON: {e}\n{text}", kind.schema_file()))
+}
+
+/// The validator of a form schema, with `format` asserted (a backend may).
+fn validator(schema: &Value) -> jsonschema::Validator {
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .unwrap_or_else(|e| panic!("the schema does not compile: {e}\n{schema:#}"))
+}
+
+/// The validation errors of `payload`, one line each (with the schema of the
+/// field concerned), empty when valid.
+fn errors(schema: &Value, payload: &Map<String, Value>) -> Vec<String> {
+    let validator = validator(schema);
+    let instance = Value::Object(payload.clone());
+    validator
+        .iter_errors(&instance)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let field = at
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            let property = schema["properties"]
+                .get(field)
+                .map(Value::to_string)
+                .unwrap_or_default();
+            format!("{e} at `{at}`; the schema of `{field}`: {property}")
+        })
+        .collect()
+}
+
+fn expect_valid(schema: &Value, payload: &Map<String, Value>, what: &str) {
+    let errors = errors(schema, payload);
+    assert!(
+        errors.is_empty(),
+        "{what}: the schema refuses what the form sends:\n  {}\n--- payload\n{:#}",
+        errors.join("\n  "),
+        Value::Object(payload.clone()),
+    );
+}
+
+fn expect_invalid(schema: &Value, payload: &Map<String, Value>, what: &str) {
+    let errors = errors(schema, payload);
+    assert!(
+        !errors.is_empty(),
+        "{what}: the schema accepts it\n--- payload\n{:#}\n--- schema\n{schema:#}",
+        Value::Object(payload.clone()),
+    );
+}
+
+fn schema_required(schema: &Value) -> BTreeSet<String> {
+    schema["required"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the schema has no `required` list:\n{schema:#}"))
+        .iter()
+        .map(|v| v.as_str().expect("`required` lists strings").to_owned())
+        .collect()
+}
+
+fn schema_property<'s>(schema: &'s Value, name: &str) -> &'s Value {
+    schema["properties"].get(name).unwrap_or_else(|| {
+        panic!(
+            "the schema has no property `{name}` (it has {:?})",
+            schema["properties"]
+                .as_object()
+                .map(|o| o.keys().collect::<Vec<_>>())
+        )
+    })
+}
+
+/// `key` of a property, looked up in the property itself or in any branch of
+/// its `anyOf`/`oneOf` (optional fields: "empty, or …").
+fn schema_keyword<'s>(property: &'s Value, key: &str) -> Option<&'s Value> {
+    if let Some(v) = property.get(key) {
+        return Some(v);
+    }
+    ["anyOf", "oneOf"]
+        .iter()
+        .filter_map(|k| property.get(*k)?.as_array())
+        .flatten()
+        .find_map(|branch| {
+            branch
+                .get(key)
+                .filter(|v| !(key == "maxLength" && **v == json!(0)))
+        })
+}
+
+fn schema_enum(property: &Value) -> Option<Vec<String>> {
+    schema_keyword(property, "enum").map(|e| {
+        e.as_array()
+            .expect("`enum` is a list")
+            .iter()
+            .map(|v| v.as_str().expect("enum values are strings").to_owned())
+            .collect()
+    })
+}
+
+// ---- the suite every backend runs ----------------------------------------------
+
+/// The canonical fields of the referral form on a service's page.
+fn referral_fields(backend: &Backend, with_checklist: bool) -> BTreeSet<String> {
+    let mut names: Vec<String> = [
+        "clinician_name",
+        "clinician_practice",
+        "clinician_npi",
+        "clinician_phone",
+        "clinician_fax",
+        "clinician_email",
+        "urgency",
+        "preferred_contact",
+    ]
+    .iter()
+    .map(|c| backend.name(c).to_owned())
+    .collect();
+    if backend.phi_ok {
+        for c in [
+            "patient_name",
+            "patient_dob",
+            "patient_phone",
+            "referral_reason",
+            "clinical_question",
+        ] {
+            names.push(backend.name(c).to_owned());
+        }
+        if with_checklist {
+            for id in CHECKLIST_REQUIRED.iter().chain(&CHECKLIST_OPTIONAL) {
+                names.push(format!("checklist__{id}"));
+            }
+        }
+    }
+    names.into_iter().collect()
+}
+
+fn appointment_fields(backend: &Backend) -> BTreeSet<String> {
+    [
+        "name",
+        "phone",
+        "email",
+        "preferred_contact",
+        "best_time",
+        "service",
+        "visit_type",
+        "referred_by",
+        "preferred_location",
+        "consent",
+    ]
+    .iter()
+    .map(|c| backend.name(c).to_owned())
+    .collect()
+}
+
+/// The placements without the reason page, whose forms have their own test
+/// (`reason_page_has_both_forms_with_the_reason`), so one missing feature does
+/// not hide the others.
+const CORE_PLACEMENTS: [(&str, Kind); 3] = [
+    (REFER_PAGE, Kind::Referral),
+    (HUB_PAGE, Kind::Referral),
+    (APPOINTMENT_PAGE, Kind::Appointment),
+];
+
+fn action_and_method(b: &Backend) {
+    let site = b.build();
+    for (path, kind) in CORE_PLACEMENTS {
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        let d = form.describe();
+        assert_eq!(form.attr("method"), Some("post"), "{d}: method");
+        assert_eq!(form.attr("action"), Some(b.action(kind)), "{d}: action");
+        assert_eq!(
+            form.attr("data-transport"),
+            Some(b.transport),
+            "{d}: data-transport"
+        );
+        for (name, value) in b.attributes(kind) {
+            assert_eq!(form.attr(name), Some(*value), "{d}: the attribute `{name}`");
+        }
+        if b.transport == "fetch" || b.referral_action.starts_with("https://api.hsforms.com/") {
+            assert!(
+                page.source.contains("/js/forms"),
+                "{d}: a fetch form needs the form script on its page"
+            );
+        }
+    }
+}
+
+fn referral_form_fields(b: &Backend) {
+    let site = b.build();
+    let page = Page::read(&site, REFER_PAGE);
+    let form = page.form(Kind::Referral);
+    assert_eq!(
+        form.control_names(b.honeypot),
+        referral_fields(b, true),
+        "{}: the referral form's fields",
+        form.describe()
+    );
+    // On the hub the service is unknown: a select instead of the checklist.
+    let hub = Page::read(&site, HUB_PAGE);
+    let form = hub.form(Kind::Referral);
+    let mut expected = referral_fields(b, false);
+    expected.insert("service".to_owned());
+    assert_eq!(
+        form.control_names(b.honeypot),
+        expected,
+        "{}: fields",
+        form.describe()
+    );
+    let service = form.control(b.honeypot, "service");
+    assert_eq!(
+        service.kind, "select",
+        "the hub's service field is a select"
+    );
+    assert!(service.required, "the hub's service select is required");
+    assert!(service.values.contains(&SERVICE.to_owned()), "{service:?}");
+}
+
+fn checklist_radios(b: &Backend) {
+    let site = b.build();
+    let page = Page::read(&site, REFER_PAGE);
+    let form = page.form(Kind::Referral);
+    let controls = form.controls(b.honeypot);
+    let checklist: Vec<&Control> = controls
+        .iter()
+        .filter(|c| c.name.starts_with("checklist__"))
+        .collect();
+    if !b.phi_ok {
+        assert!(
+            checklist.is_empty(),
+            "{}: phi_ok = false, yet the form has checklist fields {:?}",
+            form.describe(),
+            checklist.iter().map(|c| &c.name).collect::<Vec<_>>()
+        );
+        return;
+    }
+    let order: Vec<String> = checklist
+        .iter()
+        .map(|c| c.name.trim_start_matches("checklist__").to_owned())
+        .collect();
+    assert_eq!(
+        order,
+        CHECKLIST_REQUIRED
+            .iter()
+            .chain(&CHECKLIST_OPTIONAL)
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
+        "checklist items: required first (SPEC §5)"
+    );
+    for c in &checklist {
+        assert_eq!(c.kind, "radio", "{}: {c:?}", c.name);
+        assert_eq!(c.values, CHECKLIST_STATES, "{}: the three answers", c.name);
+        let id = c.name.trim_start_matches("checklist__");
+        assert_eq!(
+            c.required,
+            CHECKLIST_REQUIRED.contains(&id),
+            "{}: `required` follows the checklist item",
+            c.name
+        );
+    }
+}
+
+fn appointment_form_fields(b: &Backend) {
+    let site = b.build();
+    let page = Page::read(&site, APPOINTMENT_PAGE);
+    let form = page.form(Kind::Appointment);
+    let names = form.control_names(b.honeypot);
+    assert_eq!(names, appointment_fields(b), "{}: fields", form.describe());
+    let visit = form.control(b.honeypot, "visit_type");
+    for v in [
+        "new_consult",
+        "second_opinion",
+        "follow_up",
+        "clinical_trial",
+    ] {
+        assert!(
+            visit.values.contains(&v.to_owned()),
+            "visit_type lacks `{v}`: {visit:?}"
+        );
+    }
+    let consent = form.control(b.honeypot, "consent");
+    assert!(
+        consent.kind == "checkbox" && consent.required,
+        "{consent:?}"
+    );
+    assert!(
+        page.text().to_lowercase().contains("medical details"),
+        "the appointment page must say not to send medical details (SPEC §7.1)"
+    );
+}
+
+fn expected_hidden(
+    b: &Backend,
+    kind: Kind,
+    path: &str,
+    service: Option<&str>,
+    reason: &str,
+) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    out.insert("form".into(), kind.as_str().into());
+    out.insert("page".into(), path.into());
+    out.insert("reason".into(), reason.into());
+    if let Some(s) = service {
+        out.insert("service".into(), s.into());
+    }
+    for t in TRACKING {
+        out.insert(t.into(), String::new());
+    }
+    for (name, value) in b.extra_hidden(kind) {
+        out.insert((*name).into(), (*value).into());
+    }
+    out
+}
+
+fn hidden_fields(b: &Backend) {
+    let site = b.build();
+    let cases = [
+        (REFER_PAGE, Kind::Referral, Some(SERVICE)),
+        (HUB_PAGE, Kind::Referral, None),
+        (APPOINTMENT_PAGE, Kind::Appointment, None),
+    ];
+    for (path, kind, service) in cases {
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        assert_eq!(
+            form.hidden(),
+            expected_hidden(b, kind, path, service, ""),
+            "{}: hidden fields",
+            form.describe()
+        );
+        // The script fills exactly these at submit time.
+        for t in TRACKING {
+            let tracked = form
+                .el
+                .select(&sel(&format!("input[type=hidden][name=\"{t}\"]")))
+                .next()
+                .expect("checked above");
+            assert_eq!(
+                tracked.value().attr("data-track"),
+                Some(t),
+                "{}: `{t}` is filled by the script",
+                form.describe()
+            );
+        }
+    }
+}
+
+/// SPEC §7.1: a reason page whose audience includes clinicians carries the
+/// referral form, one whose audience includes patients the appointment form;
+/// both know the service and the reason.
+fn reason_page_has_both_forms_with_the_reason(b: &Backend) {
+    let site = b.build();
+    let page = Page::read(&site, REASON_PAGE);
+    let referral = page.form(Kind::Referral);
+    assert_eq!(
+        referral.hidden(),
+        expected_hidden(b, Kind::Referral, REASON_PAGE, Some(SERVICE), REASON),
+        "{}: hidden fields",
+        referral.describe()
+    );
+    if b.phi_ok {
+        let reason = referral.control(b.honeypot, "referral_reason");
+        let selected = referral
+            .el
+            .select(&sel("select[name=referral_reason] option[selected]"))
+            .next()
+            .and_then(|o| o.value().attr("value"));
+        assert_eq!(
+            selected,
+            Some(REASON),
+            "the reason is preselected: {reason:?}"
+        );
+    }
+    let appointment = page.form(Kind::Appointment);
+    let hidden = appointment.hidden();
+    assert_eq!(hidden.get("form").map(String::as_str), Some("appointment"));
+    assert_eq!(hidden.get("reason").map(String::as_str), Some(REASON));
+    assert_eq!(hidden.get("page").map(String::as_str), Some(REASON_PAGE));
+    for form in [&referral, &appointment] {
+        let kind = if form.attr("id") == Some(Kind::Referral.form_id()) {
+            Kind::Referral
+        } else {
+            Kind::Appointment
+        };
+        expect_valid(
+            &read_schema(&site, kind),
+            &form.payload(b.honeypot),
+            &form.describe(),
+        );
+    }
+}
+
+fn honeypot(b: &Backend) {
+    let site = b.build();
+    for (path, kind) in CORE_PLACEMENTS {
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        let d = form.describe();
+        let traps = form.inputs_named(b.honeypot);
+        assert_eq!(traps.len(), 1, "{d}: one honeypot named `{}`", b.honeypot);
+        let trap = traps[0].value();
+        assert_eq!(
+            trap.attr("type").unwrap_or("text"),
+            "text",
+            "{d}: honeypot type"
+        );
+        assert_eq!(
+            trap.attr("tabindex"),
+            Some("-1"),
+            "{d}: keyboard users never reach the honeypot"
+        );
+        assert_eq!(
+            trap.attr("autocomplete"),
+            Some("off"),
+            "{d}: browsers never fill the honeypot"
+        );
+        assert!(
+            trap.attr("required").is_none(),
+            "{d}: the honeypot is optional"
+        );
+        assert!(
+            trap.attr("value").is_none_or(str::is_empty),
+            "{d}: the honeypot starts empty"
+        );
+        let hidden_from_at = traps[0]
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| a.value().attr("aria-hidden") == Some("true"));
+        assert!(
+            hidden_from_at,
+            "{d}: the honeypot must sit inside aria-hidden=\"true\""
+        );
+        // The other backends' honeypot names are not used.
+        for other in ["_gotcha", "bot-field", "website"] {
+            if other != b.honeypot {
+                assert!(
+                    form.inputs_named(other).is_empty(),
+                    "{d}: stray honeypot `{other}`"
+                );
+            }
+        }
+    }
+}
+
+/// Every visible control has a label: `<label for=id>` or an enclosing
+/// `<label>`; radio groups also have a `<legend>`.
+fn labels(b: &Backend) {
+    let site = b.build();
+    for (path, kind) in CORE_PLACEMENTS {
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        for el in form.visible_inputs() {
+            let v = el.value();
+            let for_label = v.attr("id").and_then(|id| {
+                page.html
+                    .select(&sel(&format!("label[for=\"{id}\"]")))
+                    .next()
+            });
+            let wrapping = el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "label");
+            let label = for_label.or(wrapping).unwrap_or_else(|| {
+                panic!(
+                    "{}: this control has no label: {}",
+                    form.describe(),
+                    el.html()
+                )
+            });
+            assert!(
+                !collapse(&label.text().collect::<String>()).is_empty(),
+                "{}: the label of {} is empty",
+                form.describe(),
+                el.html()
+            );
+            if v.attr("type") == Some("radio") {
+                let legend = el
+                    .ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .find(|a| a.value().name() == "fieldset")
+                    .and_then(|fs| fs.select(&sel("legend")).next());
+                assert!(
+                    legend.is_some(),
+                    "{}: radio group without a legend: {}",
+                    form.describe(),
+                    el.html()
+                );
+            }
+        }
+        let privacy = form.el.select(&sel("a[href=\"/privacy/\"]")).next();
+        assert!(
+            privacy.is_some(),
+            "{}: no link to the privacy policy",
+            form.describe()
+        );
+    }
+}
+
+fn autocomplete(b: &Backend) {
+    let site = b.build();
+    let page = Page::read(&site, REFER_PAGE);
+    let form = page.form(Kind::Referral);
+    let mut expected = vec![
+        ("clinician_name", "name"),
+        ("clinician_practice", "organization"),
+        ("clinician_phone", "work tel"),
+        ("clinician_email", "work email"),
+    ];
+    if b.phi_ok {
+        expected.extend([
+            ("patient_name", "off"),
+            ("patient_dob", "off"),
+            ("patient_phone", "off"),
+        ]);
+    }
+    for (canonical, token) in expected {
+        let c = form.control(b.honeypot, b.name(canonical));
+        assert_eq!(
+            c.autocomplete.as_deref(),
+            Some(token),
+            "{}: autocomplete of `{canonical}`",
+            form.describe()
+        );
+    }
+    let page = Page::read(&site, APPOINTMENT_PAGE);
+    let form = page.form(Kind::Appointment);
+    for (canonical, token) in [("name", "name"), ("phone", "tel"), ("email", "email")] {
+        let c = form.control(b.honeypot, b.name(canonical));
+        assert_eq!(
+            c.autocomplete.as_deref(),
+            Some(token),
+            "{}: autocomplete of `{canonical}`",
+            form.describe()
+        );
+    }
+}
+
+/// `required`, `maxlength`, `pattern` and the choices of every control equal
+/// what the form's JSON Schema says about the same name (SPEC §7.2).
+fn constraints_match_schema(b: &Backend) {
+    let site = b.build();
+    for (path, kind) in CORE_PLACEMENTS {
+        let schema = read_schema(&site, kind);
+        let required = schema_required(&schema);
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        let d = form.describe();
+        for c in form.controls(b.honeypot) {
+            let prop = schema_property(&schema, &c.name);
+            // A checklist answer is required on the page of a service whose
+            // checklist requires it, so it cannot be required schema-wide.
+            if !c.name.starts_with("checklist__") {
+                assert_eq!(
+                    c.required,
+                    required.contains(&c.name),
+                    "{d}: `{}` is {}required in the form and {}required in the schema",
+                    c.name,
+                    if c.required { "" } else { "not " },
+                    if required.contains(&c.name) {
+                        ""
+                    } else {
+                        "not "
+                    },
+                );
+            }
+            match c.kind.as_str() {
+                "radio" | "select" => {
+                    let allowed = schema_enum(prop).unwrap_or_else(|| {
+                        panic!("{d}: `{}` has no enum in the schema: {prop}", c.name)
+                    });
+                    for v in c.values.iter().filter(|v| !v.is_empty()) {
+                        assert!(
+                            allowed.contains(v),
+                            "{d}: `{}` offers `{v}`, the schema allows {allowed:?}",
+                            c.name
+                        );
+                    }
+                }
+                "checkbox" => {
+                    assert_eq!(
+                        schema_keyword(prop, "const").and_then(Value::as_str),
+                        c.value.as_deref(),
+                        "{d}: `{}`",
+                        c.name
+                    );
+                }
+                // `maxlength` and `pattern` do not apply to date inputs.
+                "date" => {}
+                _ => {
+                    let max = schema_keyword(prop, "maxLength")
+                        .and_then(Value::as_u64)
+                        .map(|n| n as usize);
+                    assert_eq!(
+                        c.maxlength, max,
+                        "{d}: `{}`: maxlength vs the schema's maxLength",
+                        c.name
+                    );
+                    let pattern = schema_keyword(prop, "pattern").and_then(Value::as_str);
+                    let html = c.pattern.as_ref().map(|p| format!("^(?:{p})$"));
+                    assert_eq!(
+                        html.as_deref(),
+                        pattern,
+                        "{d}: `{}`: pattern vs the schema's",
+                        c.name
+                    );
+                }
+            }
+        }
+        // Required schema fields the form does not show are hidden fields it sends.
+        let sent: BTreeSet<String> = form.payload(b.honeypot).keys().cloned().collect();
+        for r in &required {
+            assert!(
+                sent.contains(r),
+                "{d}: the schema requires `{r}`, which the form never sends"
+            );
+        }
+    }
+}
+
+fn schemas_are_valid(b: &Backend) {
+    let site = b.build();
+    for kind in [Kind::Referral, Kind::Appointment] {
+        let schema = read_schema(&site, kind);
+        assert_eq!(
+            schema["$schema"],
+            json!("https://json-schema.org/draft/2020-12/schema"),
+            "{}: `$schema`",
+            kind.schema_file()
+        );
+        if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+            panic!(
+                "{} is not a valid 2020-12 schema: {e}\n{schema:#}",
+                kind.schema_file()
+            );
+        }
+        assert_eq!(schema["type"], json!("object"));
+        let id = schema["$id"].as_str().unwrap_or_default();
+        assert_eq!(
+            id,
+            format!("{BASE}/forms/{}.schema.json", kind.as_str()),
+            "`$id`"
+        );
+    }
+}
+
+fn payloads_are_accepted(b: &Backend) {
+    let site = b.build();
+    for (path, kind) in CORE_PLACEMENTS {
+        let schema = read_schema(&site, kind);
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        let full = form.payload(b.honeypot);
+        expect_valid(
+            &schema,
+            &full,
+            &format!("{} (every field filled)", form.describe()),
+        );
+    }
+}
+
+/// What a browser sends when the optional text fields are left blank: the
+/// names with empty values.
+fn blank_optional_fields_are_accepted(b: &Backend) {
+    let site = b.build();
+    for (path, kind) in CORE_PLACEMENTS {
+        let schema = read_schema(&site, kind);
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        let mut minimal = form.payload(b.honeypot);
+        for c in form.controls(b.honeypot) {
+            if !c.required && !matches!(c.kind.as_str(), "radio" | "select" | "checkbox") {
+                minimal.insert(c.name.clone(), json!(""));
+            }
+        }
+        expect_valid(
+            &schema,
+            &minimal,
+            &format!("{} (optional fields blank)", form.describe()),
+        );
+    }
+}
+
+fn bad_payloads_are_refused(b: &Backend) {
+    let site = b.build();
+    for (path, kind) in CORE_PLACEMENTS {
+        let schema = read_schema(&site, kind);
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        let full = form.payload(b.honeypot);
+        let d = form.describe();
+        // Each required control, left out.
+        for c in form.controls(b.honeypot).iter().filter(|c| c.required) {
+            if c.name.starts_with("checklist__") {
+                continue;
+            }
+            let mut missing = full.clone();
+            missing.remove(&c.name);
+            expect_invalid(&schema, &missing, &format!("{d} without `{}`", c.name));
+        }
+        for name in ["form", "page"] {
+            let mut missing = full.clone();
+            missing.remove(name);
+            expect_invalid(
+                &schema,
+                &missing,
+                &format!("{d} without the hidden `{name}`"),
+            );
+        }
+        let mut stranger = full.clone();
+        stranger.insert("ssn".into(), json!("123-45-6789"));
+        expect_invalid(
+            &schema,
+            &stranger,
+            &format!("{d} with a field the form does not have"),
+        );
+        let mut bot = full.clone();
+        bot.insert(b.honeypot.into(), json!("https://spam.example"));
+        expect_invalid(&schema, &bot, &format!("{d} with the honeypot filled"));
+    }
+    if b.phi_ok {
+        let schema = read_schema(&site, Kind::Referral);
+        let page = Page::read(&site, REFER_PAGE);
+        let form = page.form(Kind::Referral);
+        let mut odd = form.payload(b.honeypot);
+        odd.insert("checklist__ekg".into(), json!("maybe"));
+        expect_invalid(
+            &schema,
+            &odd,
+            "a checklist answer outside enclosed/will_send/not_available",
+        );
+    }
+}
+
+/// The NPI: 10 digits. The schema cannot check the check digit (the script does).
+fn npi_pattern(b: &Backend) {
+    let site = b.build();
+    let schema = read_schema(&site, Kind::Referral);
+    let page = Page::read(&site, REFER_PAGE);
+    let form = page.form(Kind::Referral);
+    let npi = form.control(b.honeypot, "clinician_npi");
+    assert!(
+        npi.npi,
+        "the NPI field carries data-npi for the script's check-digit test"
+    );
+    assert_eq!(npi.maxlength, Some(10));
+    let payload = form.payload(b.honeypot);
+    for (value, ok) in [
+        ("1234567893", true),
+        ("", true),
+        ("12345", false),
+        ("12345678901", false),
+        ("123456789a", false),
+    ] {
+        let mut p = payload.clone();
+        p.insert("clinician_npi".into(), json!(value));
+        if ok {
+            expect_valid(&schema, &p, &format!("NPI {value:?}"));
+        } else {
+            expect_invalid(&schema, &p, &format!("NPI {value:?}"));
+        }
+    }
+    let pattern = npi.pattern.expect("the NPI input has a pattern");
+    let re = format!("^(?:{pattern})$");
+    let check = json!({ "type": "string", "pattern": re });
+    assert!(
+        jsonschema::draft202012::is_valid(&check, &json!("1234567893")),
+        "the HTML pattern {pattern:?} refuses 1234567893"
+    );
+    assert!(
+        !jsonschema::draft202012::is_valid(&check, &json!("12345")),
+        "the HTML pattern {pattern:?} accepts 12345"
+    );
+}
+
+/// SPEC §7.2 "no patient data in a URL": every form on every page posts,
+/// and no action's address carries a field of the form.
+fn no_patient_data_in_urls(b: &Backend) {
+    let site = b.build();
+    let mut forms = 0;
+    for rel in html_pages(&site) {
+        let source = site.read(&format!("public/{rel}"));
+        let html = Html::parse_document(&source);
+        for form in html.select(&sel("form")) {
+            forms += 1;
+            let method = form.value().attr("method").unwrap_or("get");
+            assert!(
+                method.eq_ignore_ascii_case("post"),
+                "public/{rel}: a form with method={method:?}"
+            );
+            let action = form.value().attr("action").unwrap_or_default();
+            let query = action.split_once('?').map_or("", |(_, q)| q);
+            for input in form.select(&sel("input, select, textarea")) {
+                let name = input.value().attr("name").unwrap_or_default();
+                assert!(
+                    name.is_empty() || !query.contains(&format!("{name}=")),
+                    "public/{rel}: the action {action:?} carries the field `{name}`"
+                );
+            }
+        }
+    }
+    assert!(
+        forms >= 5,
+        "{}: only {forms} forms in the whole site",
+        b.case
+    );
+}
+
+/// The policy's directives: name → sources.
+fn csp_directives(policy: &str) -> BTreeMap<String, Vec<String>> {
+    policy
+        .split(';')
+        .filter_map(|d| {
+            let mut words = d.split_whitespace();
+            let name = words.next()?.to_ascii_lowercase();
+            Some((name, words.map(str::to_owned).collect()))
+        })
+        .collect()
+}
+
+/// The CSP source that allows posting to `action`: its origin, or `'self'`.
+fn csp_source(action: &str) -> String {
+    if action.starts_with('/') {
+        return "'self'".to_owned();
+    }
+    let url = url::Url::parse(action)
+        .unwrap_or_else(|e| panic!("the action {action:?} is not a URL: {e}"));
+    url.origin().ascii_serialization()
+}
+
+/// SPEC §8: the Content-Security-Policy (in `_headers`, and as a `<meta>` on
+/// pages with a form) lets the form reach its backend: `form-action`, and
+/// `connect-src` when the script sends it.
+fn csp_allows_the_backend(b: &Backend) {
+    let site = b.build();
+    let headers = site.expect_file("public/_headers");
+    let header_policy = headers
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy:"))
+        .unwrap_or_else(|| panic!("_headers has no Content-Security-Policy:\n{headers}"));
+    for (path, kind) in CORE_PLACEMENTS {
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        let source = csp_source(b.action(kind));
+        let meta = page
+            .html
+            .select(&sel("meta[http-equiv]"))
+            .find(|m| {
+                m.value()
+                    .attr("http-equiv")
+                    .is_some_and(|h| h.eq_ignore_ascii_case("content-security-policy"))
+            })
+            .and_then(|m| m.value().attr("content"))
+            .unwrap_or_else(|| panic!("{path}: a page with a form carries its CSP as a <meta> tag"))
+            .to_owned();
+        for (what, policy) in [
+            ("the <meta> CSP", meta.as_str()),
+            ("_headers", header_policy),
+        ] {
+            let directives = csp_directives(policy);
+            let allows = |directive: &str| {
+                directives
+                    .get(directive)
+                    .is_some_and(|s| s.contains(&source))
+            };
+            assert!(
+                allows("form-action"),
+                "{}: {what} does not allow form-action {source}: {policy}",
+                form.describe()
+            );
+            if b.transport == "fetch" {
+                assert!(
+                    allows("connect-src"),
+                    "{}: {what} does not allow connect-src {source}: {policy}",
+                    form.describe()
+                );
+            }
+        }
+    }
+}
+
+macro_rules! backend_suite {
+    ($($module:ident => $backend:ident),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            #[test]
+            fn action_and_method() { super::action_and_method(&$backend) }
+            #[test]
+            fn referral_form_fields() { super::referral_form_fields(&$backend) }
+            #[test]
+            fn checklist_radios() { super::checklist_radios(&$backend) }
+            #[test]
+            fn appointment_form_fields() { super::appointment_form_fields(&$backend) }
+            #[test]
+            fn hidden_fields() { super::hidden_fields(&$backend) }
+            #[test]
+            fn reason_page_has_both_forms_with_the_reason() { super::reason_page_has_both_forms_with_the_reason(&$backend) }
+            #[test]
+            fn honeypot() { super::honeypot(&$backend) }
+            #[test]
+            fn labels() { super::labels(&$backend) }
+            #[test]
+            fn autocomplete() { super::autocomplete(&$backend) }
+            #[test]
+            fn constraints_match_schema() { super::constraints_match_schema(&$backend) }
+            #[test]
+            fn schemas_are_valid() { super::schemas_are_valid(&$backend) }
+            #[test]
+            fn payloads_are_accepted() { super::payloads_are_accepted(&$backend) }
+            #[test]
+            fn blank_optional_fields_are_accepted() { super::blank_optional_fields_are_accepted(&$backend) }
+            #[test]
+            fn bad_payloads_are_refused() { super::bad_payloads_are_refused(&$backend) }
+            #[test]
+            fn npi_pattern() { super::npi_pattern(&$backend) }
+            #[test]
+            fn csp_allows_the_backend() { super::csp_allows_the_backend(&$backend) }
+            #[test]
+            fn no_patient_data_in_urls() { super::no_patient_data_in_urls(&$backend) }
+        }
+    )*};
+}
+
+backend_suite! {
+    webhook_form => WEBHOOK_FORM,
+    webhook_json => WEBHOOK_JSON,
+    formspree => FORMSPREE,
+    netlify => NETLIFY,
+    hubspot => HUBSPOT,
+    salesforce => SALESFORCE,
+    phi_off => PHI_OFF,
+}
+
+// ---- backend specifics ---------------------------------------------------------
+
+#[test]
+fn hubspot_needs_the_script_and_says_so_without_it() {
+    let site = HUBSPOT.build();
+    let page = Page::read(&site, REFER_PAGE);
+    let form = page.form(Kind::Referral);
+    assert_eq!(form.attr("data-backend"), Some("hubspot"));
+    let noscript = form.el.select(&sel("noscript")).next();
+    assert!(
+        noscript.is_some_and(|n| n.inner_html().to_lowercase().contains("javascript")),
+        "a HubSpot form only works with JavaScript: it must say so in <noscript>"
+    );
+}
+
+#[test]
+fn field_names_renames_reach_form_and_schema() {
+    let site = HUBSPOT.build();
+    let page = Page::read(&site, REFER_PAGE);
+    let form = page.form(Kind::Referral);
+    let names = form.control_names(HUBSPOT.honeypot);
+    assert!(
+        names.contains("email"),
+        "the renamed field `email` is missing: {names:?}"
+    );
+    assert!(
+        !names.contains("clinician_email"),
+        "`clinician_email` was not renamed: {names:?}"
+    );
+    let email = form.control(HUBSPOT.honeypot, "email");
+    assert_eq!(
+        email.autocomplete.as_deref(),
+        Some("work email"),
+        "a rename keeps the clinician's token"
+    );
+    let schema = read_schema(&site, Kind::Referral);
+    assert!(
+        schema["properties"].get("email").is_some(),
+        "the schema lacks `email`"
+    );
+    assert!(
+        schema["properties"].get("clinician_email").is_none(),
+        "the schema still has `clinician_email`"
+    );
+    assert!(
+        schema_required(&schema).contains("email"),
+        "the renamed field stays required"
+    );
+}
+
+// ---- phi_ok = false ---------------------------------------------------------------
+
+const PATIENT_FIELDS: [&str; 4] = [
+    "patient_name",
+    "patient_dob",
+    "patient_phone",
+    "clinical_question",
+];
+
+fn expect_contact_only(case: &str) {
+    let site = built(case);
+    for (path, kind) in CORE_PLACEMENTS {
+        let page = Page::read(&site, path);
+        let form = page.form(kind);
+        for el in form.el.select(&sel("input, select, textarea")) {
+            let name = el.value().attr("name").unwrap_or_default();
+            assert!(
+                !PATIENT_FIELDS.contains(&name) && !name.starts_with("checklist__"),
+                "{case}: {} has the patient field `{name}` without phi_ok",
+                form.describe()
+            );
+        }
+    }
+    let schema = read_schema(&site, Kind::Referral);
+    for name in PATIENT_FIELDS {
+        assert!(
+            schema["properties"].get(name).is_none(),
+            "{case}: the referral schema has `{name}`"
+        );
+    }
+    // The page says where records and patient details go instead.
+    let page = Page::read(&site, REFER_PAGE);
+    let text = page.text();
+    let form_at = text.find("Send referral").unwrap_or(text.len());
+    let before_form = &text[..form_at];
+    for needle in [
+        "(555) 010-0141",
+        "cardiology-referrals@riverside-heart.example",
+    ] {
+        assert!(
+            before_form.contains(needle),
+            "{case}: {REFER_PAGE} does not tell to send records to {needle}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("contact details only") || text.contains("patient details"),
+        "{case}: {REFER_PAGE} must say that the form sends no patient data:\n{text}"
+    );
+    let hub = Page::read(&site, HUB_PAGE).text();
+    assert!(
+        hub.to_lowercase().contains("fax"),
+        "{case}: /refer/ must say how to send records:\n{hub}"
+    );
+}
+
+#[test]
+fn phi_off_referral_form_is_contact_only() {
+    expect_contact_only("forms/phi-off");
+}
+
+#[test]
+fn formspree_referral_form_is_contact_only() {
+    expect_contact_only("forms/formspree");
+}
+
+#[test]
+fn netlify_referral_form_is_contact_only() {
+    expect_contact_only("forms/netlify");
+}
+
+// ---- no [intake] ---------------------------------------------------------------------
+
+/// Every HTML file under public/, as a page path (`/refer/`) or file path.
+fn html_pages(site: &SiteTest) -> Vec<String> {
+    let public = site.public();
+    walkdir::WalkDir::new(&public)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(&public)
+                .expect("under public/")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn without_intake_there_is_no_form_anywhere() {
+    let site = built("forms/no-intake");
+    let pages = html_pages(&site);
+    assert!(pages.len() > 5, "too few pages: {pages:?}");
+    for rel in &pages {
+        let source = site.read(&format!("public/{rel}"));
+        let html = Html::parse_document(&source);
+        assert!(
+            html.select(&sel("form")).next().is_none(),
+            "public/{rel} has a <form> without [intake]"
+        );
+        assert!(
+            !source.contains("js/forms"),
+            "public/{rel} loads the form script without [intake]"
+        );
+    }
+    site.expect_no_file("public/forms/referral.schema.json");
+    site.expect_no_file("public/forms/appointment.schema.json");
+}
+
+#[test]
+fn without_intake_refer_pages_offer_phone_and_fax() {
+    let site = built("forms/no-intake");
+    let tel = |page: &Page, number: &str| {
+        page.html
+            .select(&sel(&format!("a[href=\"tel:{number}\"]")))
+            .next()
+            .is_some()
+    };
+    let refer = Page::read(&site, REFER_PAGE);
+    assert!(
+        tel(&refer, "+15550100140"),
+        "{REFER_PAGE}: no phone link to the referral line"
+    );
+    let text = refer.text();
+    for needle in [
+        "(555) 010-0141",
+        "cardiology-referrals@riverside-heart.example",
+    ] {
+        assert!(
+            text.contains(needle),
+            "{REFER_PAGE} lacks {needle}:\n{text}"
+        );
+    }
+    let hub = Page::read(&site, HUB_PAGE);
+    assert!(tel(&hub, "+15550100140"), "/refer/: no phone link");
+    assert!(
+        hub.text().contains("(555) 010-0141"),
+        "/refer/: no fax number:\n{}",
+        hub.text()
+    );
+    let appointment = Page::read(&site, APPOINTMENT_PAGE);
+    assert!(
+        tel(&appointment, "+15550100100"),
+        "/request-appointment/: no phone link"
+    );
+    assert!(
+        appointment.text().contains("info@riverside-heart.example"),
+        "/request-appointment/: no email:\n{}",
+        appointment.text()
+    );
+}
+
+// ---- thanks pages -----------------------------------------------------------------------
+
+#[test]
+fn thanks_pages_exist_and_carry_no_form() {
+    for case in ["forms/webhook-form", "forms/no-intake"] {
+        let site = built(case);
+        for kind in [Kind::Referral, Kind::Appointment] {
+            let page = Page::read(&site, kind.thanks());
+            assert!(
+                page.forms().is_empty(),
+                "{case}: {} has a form",
+                kind.thanks()
+            );
+            assert!(
+                !page.source.contains("js/forms"),
+                "{case}: {} loads the form script",
+                kind.thanks()
+            );
+        }
+        let refer = Page::read(&site, Kind::Referral.thanks()).text();
+        for needle in [
+            "We confirm receipt the same business day.",
+            "(555) 010-0141",
+        ] {
+            assert!(
+                refer.contains(needle),
+                "{case}: /refer/thanks/ lacks {needle:?}:\n{refer}"
+            );
+        }
+    }
+}
+
+#[test]
+fn form_script_is_small() {
+    let site = built("forms/webhook-form");
+    let js = walkdir::WalkDir::new(site.public().join("js"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("forms"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no js/forms*.js in the output\n{}",
+                crate::support::listing(site.work_dir())
+            )
+        });
+    let size = std::fs::metadata(js.path()).expect("stat").len();
+    assert!(
+        size < 5 * 1024,
+        "{} is {size} bytes; SPEC §7.2 allows under 5 KB",
+        js.path().display()
+    );
+    let page = Page::read(&site, REFER_PAGE);
+    let script = page
+        .html
+        .select(&sel("script[src]"))
+        .find(|s| {
+            s.value()
+                .attr("src")
+                .is_some_and(|src| src.contains("/js/forms"))
+        })
+        .expect("the refer page loads the form script");
+    assert!(
+        script.value().attr("defer").is_some() || script.value().attr("async").is_some(),
+        "the form script must not block rendering"
+    );
+}
+
+// ---- guardrails (SPEC §7.5) -----------------------------------------------------------
+
+/// The no-intake fixture with `[intake]` set to `intake` (TOML lines).
+fn with_intake(intake: &str) -> SiteTest {
+    let site = SiteTest::fixture("forms/no-intake");
+    let toml = site.read("site.toml");
+    site.write("site.toml", &format!("{toml}\n[intake]\n{intake}\n"));
+    site
+}
+
+/// A build that fails with exit 1 and writes nothing; returns its outcome.
+fn refused(intake: &str) -> Outcome {
+    with_intake(intake).expect_failed_build()
+}
+
+#[test]
+fn guardrail_http_endpoint() {
+    let out = refused(
+        "backend = \"webhook\"\nendpoint = \"http://intake.riverside-heart.example/v1\"\nphi_ok = true",
+    );
+    out.diagnostic("E004")
+        .in_file("site.toml")
+        .mentions("endpoint")
+        .mentions("http:");
+}
+
+#[test]
+fn guardrail_http_loopback_endpoint_in_a_build() {
+    // http to a loopback host is for `serve` only (SPEC §7.5).
+    let out = refused("backend = \"webhook\"\nendpoint = \"http://127.0.0.1:8080/submit\"");
+    out.diagnostic("E004")
+        .mentions("endpoint")
+        .mentions("serve");
+}
+
+#[test]
+fn guardrail_relative_endpoint() {
+    let out = refused("backend = \"webhook\"\nendpoint = \"/submit\"");
+    out.diagnostic("E004")
+        .in_file("site.toml")
+        .mentions("endpoint")
+        .mentions("/submit");
+}
+
+#[test]
+fn guardrail_javascript_endpoint() {
+    let out = refused("backend = \"webhook\"\nendpoint = \"javascript:alert(1)\"");
+    out.diagnostic("E004")
+        .in_file("site.toml")
+        .mentions("endpoint")
+        .mentions("javascript:");
+}
+
+#[test]
+fn guardrail_formspree_without_form_id() {
+    let out = refused("backend = \"formspree\"");
+    out.diagnostic("E003")
+        .in_file("site.toml")
+        .mentions("form_id");
+}
+
+#[test]
+fn guardrail_hubspot_without_portal_id() {
+    let out = refused(
+        "backend = \"hubspot\"\nform_guids = { referral = \"0a1b2c3d-1111-4222-8333-944455556666\", appointment = \"7e8f9a0b-2222-4333-8444-a55566667777\" }",
+    );
+    out.diagnostic("E003")
+        .in_file("site.toml")
+        .mentions("portal_id");
+}
+
+#[test]
+fn guardrail_salesforce_without_oid() {
+    let out = refused("backend = \"salesforce\"");
+    out.diagnostic("E003").in_file("site.toml").mentions("oid");
+}
+
+#[test]
+fn guardrail_phi_with_formspree() {
+    let out = refused("backend = \"formspree\"\nform_id = \"xqkrvbza\"\nphi_ok = true");
+    out.diagnostic("E004")
+        .in_file("site.toml")
+        .mentions("phi_ok")
+        .mentions("formspree");
+}
+
+#[test]
+fn guardrail_phi_with_netlify() {
+    let out = refused("backend = \"netlify\"\nphi_ok = true");
+    out.diagnostic("E004")
+        .in_file("site.toml")
+        .mentions("phi_ok")
+        .mentions("netlify");
+}
+
+#[test]
+fn guardrail_unknown_backend_gets_a_hint() {
+    let out =
+        refused("backend = \"webhok\"\nendpoint = \"https://intake.riverside-heart.example/v1\"");
+    out.diagnostic("E004")
+        .in_file("site.toml")
+        .mentions("backend")
+        .mentions("webhok")
+        .mentions("did you mean `webhook`?");
+}
+
+#[test]
+fn guardrail_forms_need_a_privacy_policy() {
+    // SPEC §3: `privacy_policy` is "required when forms are on".
+    let site = with_intake(
+        "backend = \"webhook\"\nendpoint = \"https://intake.riverside-heart.example/v1\"",
+    );
+    let toml = site
+        .read("site.toml")
+        .replace("privacy_policy = \"/privacy/\"\n", "");
+    site.write("site.toml", &toml);
+    let out = site.expect_failed_build();
+    out.diagnostic_any(&["E003", "E004"])
+        .in_file("site.toml")
+        .mentions("privacy_policy");
+}
