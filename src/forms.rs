@@ -781,8 +781,11 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
             .iter()
             .chain(spec.fieldsets.iter().flat_map(|s| s.fields.iter()))
         {
-            let prop = property(site, f);
-            properties.entry(f.name.clone()).or_insert(prop);
+            // Once per field name: a property lists every service or
+            // reason, so building it per page would be quadratic.
+            properties
+                .entry(f.name.clone())
+                .or_insert_with(|| property(site, f));
             if always_required(f) || matches!(f.canonical.as_str(), "form" | "page") {
                 required.insert(f.name.clone(), ());
             }

@@ -16,6 +16,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bad_input;
+mod bench_corpus;
 mod browser;
 mod build;
 mod check;

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# handoff vs Hugo on the same generated corpus (SPEC §12, issue 7).
+#
+#   bench/compare.sh N [RUNS]     (default RUNS=5)
+#
+# Installs Debian's `hugo` and `time` when missing, builds handoff in release
+# mode, generates N pages into target/bench/N/ (bench/gen-corpus.py), then
+# alternates handoff and Hugo builds RUNS times each and prints the medians of
+# wall time, CPU time (user+sys) and peak RSS, the ratio handoff/Hugo, and the
+# median time of `handoff check`. Every build starts from an empty output
+# folder (removed outside the timing).
+set -euo pipefail
+
+N=${1:?usage: bench/compare.sh N [RUNS]}
+RUNS=${2:-5}
+case "$N$RUNS" in *[!0-9]*) echo "usage: bench/compare.sh N [RUNS]  (integers)" >&2; exit 2 ;; esac
+
+cd "$(dirname "$0")/.."
+REPO=$PWD
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+need_pkgs=()
+command -v hugo >/dev/null 2>&1 || need_pkgs+=(hugo)
+[ -x /usr/bin/time ] || need_pkgs+=(time)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    echo "installing ${need_pkgs[*]} (apt-get)…" >&2
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+fi
+
+echo "building handoff (cargo build --release)…" >&2
+cargo build --release --quiet
+HANDOFF=$REPO/target/release/handoff
+
+BENCH_DIR=$REPO/target/bench/$N
+mkdir -p "$BENCH_DIR"
+python3 bench/gen-corpus.py "$N" "$BENCH_DIR"
+H_SITE=$BENCH_DIR/handoff
+G_SITE=$BENCH_DIR/hugo
+H_OUT=$BENCH_DIR/out-handoff
+G_OUT=$BENCH_DIR/out-hugo
+LOG=$BENCH_DIR/runs.tsv
+: >"$LOG"
+
+# run LABEL CMD… : times CMD with /usr/bin/time, appends "LABEL wall user sys maxrss_kb" to $LOG.
+run() {
+    local label=$1; shift
+    local tf; tf=$(mktemp)
+    if ! /usr/bin/time -o "$tf" -f '%e %U %S %M' "$@" >"$BENCH_DIR/last.out" 2>"$BENCH_DIR/last.err"; then
+        echo "FAILED: $*" >&2
+        tail -n 30 "$BENCH_DIR/last.out" "$BENCH_DIR/last.err" >&2
+        exit 1
+    fi
+    echo "$label $(tail -n 1 "$tf")" >>"$LOG"
+    rm -f "$tf"
+}
+
+# Warm-up (page cache, Hugo's resource cache) and sanity: both must succeed.
+rm -rf "$H_OUT" "$G_OUT"
+run warm-handoff "$HANDOFF" --root "$H_SITE" build --quiet --output "$H_OUT"
+run warm-hugo hugo --quiet -s "$G_SITE" -d "$G_OUT"
+h_pages=$(find "$H_OUT" -name '*.html' | wc -l)
+g_pages=$(find "$G_OUT" -name '*.html' | wc -l)
+h_bytes=$(du -sb "$H_OUT" | cut -f1)
+g_bytes=$(du -sb "$G_OUT" | cut -f1)
+
+for ((i = 1; i <= RUNS; i++)); do
+    echo "run $i/$RUNS…" >&2
+    rm -rf "$H_OUT"; sync
+    run handoff "$HANDOFF" --root "$H_SITE" build --quiet --output "$H_OUT"
+    rm -rf "$G_OUT"; sync
+    run hugo hugo --quiet -s "$G_SITE" -d "$G_OUT"
+    run check "$HANDOFF" --root "$H_SITE" check --quiet
+done
+
+mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo)
+model=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+echo "machine: $(nproc) cores, ${model:-unknown CPU}, $((mem_kb / 1024)) MiB RAM, $(uname -sr)"
+echo "handoff: $("$HANDOFF" --version 2>/dev/null || git -C "$REPO" rev-parse --short HEAD)   hugo: $(hugo version | awk '{print $2}')"
+echo "corpus: N=$N content pages ($(find "$H_SITE/content" -name '*.md' | wc -l) .md files, $(du -sb "$H_SITE/content" | cut -f1) bytes) in $BENCH_DIR"
+echo "output: handoff $h_pages HTML files, $h_bytes bytes; hugo $g_pages HTML files, $g_bytes bytes"
+echo "runs: $RUNS each, alternating; medians below (raw runs in $LOG)"
+echo
+awk -v runs="$RUNS" '
+function median(arr, n,    i, j, t) {
+    for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
+    return (n % 2) ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+}
+$1 == "handoff" || $1 == "hugo" || $1 == "check" {
+    k = $1; c[k]++
+    W[k, c[k]] = $2; C[k, c[k]] = $3 + $4; M[k, c[k]] = $5
+}
+END {
+    split("handoff hugo check", ks, " ")
+    for (x = 1; x <= 3; x++) {
+        k = ks[x]; n = c[k]
+        for (i = 1; i <= n; i++) { w[i] = W[k, i]; cc[i] = C[k, i]; m[i] = M[k, i] }
+        mw[k] = median(w, n); mc[k] = median(cc, n); mm[k] = median(m, n)
+    }
+    printf "%-22s %10s %10s %12s\n", "", "wall (s)", "CPU (s)", "peak RSS (MB)"
+    printf "%-22s %10.2f %10.2f %12.1f\n", "handoff build", mw["handoff"], mc["handoff"], mm["handoff"] / 1024
+    printf "%-22s %10.2f %10.2f %12.1f\n", "hugo build", mw["hugo"], mc["hugo"], mm["hugo"] / 1024
+    printf "%-22s %10.3f %10.3f %12.3f\n", "ratio handoff/hugo", mw["handoff"] / mw["hugo"], mc["handoff"] / mc["hugo"], mm["handoff"] / mm["hugo"]
+    printf "%-22s %10.2f %10.2f %12.1f\n", "handoff check", mw["check"], mc["check"], mm["check"] / 1024
+    printf "%-22s %10.3f\n", "check/build (wall)", mw["check"] / mw["handoff"]
+}' "$LOG"
