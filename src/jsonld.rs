@@ -322,8 +322,14 @@ fn location(site: &Site, l: &Location) -> Value {
         "parentOrganization".into(),
         json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }),
     );
-    let mut specialties: Vec<String> = l
-        .services
+    insert_specialties(&mut node, site, &l.services);
+    Value::Object(node)
+}
+
+/// `medicalSpecialty`: the schema.org specialties of the given services,
+/// sorted and without repeats; left out when there are none.
+fn insert_specialties(node: &mut Map<String, Value>, site: &Site, services: &[usize]) {
+    let mut specialties: Vec<String> = services
         .iter()
         .filter_map(|&s| site.services[s].specialty.as_ref())
         .map(|s| format!("https://schema.org/{s}"))
@@ -333,7 +339,6 @@ fn location(site: &Site, l: &Location) -> Value {
     if !specialties.is_empty() {
         node.insert("medicalSpecialty".into(), json!(specialties));
     }
-    Value::Object(node)
 }
 
 fn physician(site: &Site, p: &Physician) -> Value {
@@ -346,17 +351,7 @@ fn physician(site: &Site, p: &Physician) -> Value {
     if let Some(photo) = &p.photo {
         node.insert("image".into(), json!(absolute(site, photo)));
     }
-    let mut specialties: Vec<String> = p
-        .services
-        .iter()
-        .filter_map(|&s| site.services[s].specialty.as_ref())
-        .map(|s| format!("https://schema.org/{s}"))
-        .collect();
-    specialties.sort();
-    specialties.dedup();
-    if !specialties.is_empty() {
-        node.insert("medicalSpecialty".into(), json!(specialties));
-    }
+    insert_specialties(&mut node, site, &p.services);
     let addresses: Vec<Value> = p
         .locations
         .iter()
