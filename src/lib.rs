@@ -88,6 +88,32 @@ pub struct Prepared {
     pub preview: bool,
 }
 
+impl Prepared {
+    /// Renders every page and file into `sink`. Returns the number of pages
+    /// and every finding of the run (the preparation's warnings included).
+    pub fn render_into(
+        &self,
+        local_intake: bool,
+        sink: &dyn output::OutputSink,
+    ) -> anyhow::Result<(usize, Diagnostics)> {
+        let opts = view::RenderOptions {
+            preview: self.preview,
+            local_intake,
+        };
+        let rendered = render::render_all(
+            &self.site,
+            &self.sources,
+            &self.templates,
+            &self.assets,
+            opts,
+            sink,
+        )?;
+        let mut all = self.warnings.clone();
+        all.extend(rendered.diagnostics);
+        Ok((rendered.pages, all))
+    }
+}
+
 /// Reads and validates the whole site; nothing is written.
 pub fn prepare(
     opts: &BuildOptions,
@@ -217,19 +243,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
         .map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
     let t = Instant::now();
     let staging = output::StagingDir::create(&output).map_err(BuildError::Io)?;
-    let render_opts = view::RenderOptions {
-        preview: prepared.preview,
-        local_intake: false,
-    };
-    let rendered = render::render_all(
-        &prepared.site,
-        &prepared.sources,
-        &prepared.templates,
-        &prepared.assets,
-        render_opts,
-        &staging,
-    );
-    let rendered = match rendered {
+    let (pages, all) = match prepared.render_into(false, &staging) {
         Ok(r) => r,
         Err(e) => {
             staging.discard();
@@ -237,8 +251,6 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
         }
     };
     timings.push(("render", t.elapsed()));
-    let mut all = prepared.warnings;
-    all.extend(rendered.diagnostics);
     if all.has_errors() {
         staging.discard();
         return Err(BuildError::Findings(all));
@@ -248,7 +260,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     timings.push(("write", t.elapsed()));
     Ok(Built {
         output,
-        pages: rendered.pages,
+        pages,
         warnings: all,
         timings,
     })
@@ -259,21 +271,7 @@ pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, BuildError> {
     let mut timings = Vec::new();
     let prepared = prepare(opts, &mut timings)?;
     let sink = check::AuditSink::default();
-    let render_opts = view::RenderOptions {
-        preview: prepared.preview,
-        local_intake: false,
-    };
-    let rendered = render::render_all(
-        &prepared.site,
-        &prepared.sources,
-        &prepared.templates,
-        &prepared.assets,
-        render_opts,
-        &sink,
-    )
-    .map_err(BuildError::Io)?;
-    let mut all = prepared.warnings;
-    all.extend(rendered.diagnostics);
+    let (_, mut all) = prepared.render_into(false, &sink).map_err(BuildError::Io)?;
     all.extend(check::audit(
         &prepared.site,
         &prepared.sources,

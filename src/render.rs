@@ -176,18 +176,13 @@ fn render_page(
             let f = &sources.files[file];
             let rendered = markdown::render(&f.text[start..]);
             for link in &rendered.unsafe_links {
-                diags.push(
-                    Diagnostic::new(
-                        Code::UnsafeLink,
-                        format!(
-                            "the link target `{}` would run a script or hide content",
-                            link.target
-                        ),
-                    )
-                    .in_file(f.rel.clone())
-                    .at_offset(&f.text, start + link.offset, link.len)
-                    .with_hint("link to a page (`/services/…/`) or an `https://` address"),
-                );
+                diags.push(unsafe_link(
+                    &f.rel,
+                    &f.text,
+                    start + link.offset,
+                    link.len,
+                    &link.target,
+                ));
             }
             if !page.noindex {
                 description_findings(page, &f.rel, &f.text, &mut diags);
@@ -372,6 +367,17 @@ fn description_findings(page: &Page, rel: &str, text: &str, diags: &mut Diagnost
     }
 }
 
+/// The finding for a script-running link target at a byte offset of a file.
+fn unsafe_link(rel: &str, text: &str, offset: usize, len: usize, target: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnsafeLink,
+        format!("the link target `{target}` would run a script or hide content"),
+    )
+    .in_file(rel.to_owned())
+    .at_offset(text, offset, len)
+    .with_hint("link to a page (`/services/…/`) or an `https://` address")
+}
+
 /// Inline Markdown written inside YAML (checklist details, FAQ answers)
 /// follows the same link policy as page bodies.
 fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
@@ -380,18 +386,13 @@ fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
         for link in markdown::render_inline(snippet).unsafe_links {
             let f = &sources.files[file];
             let offset = f.text.find(&link.target).unwrap_or(0);
-            diags.push(
-                Diagnostic::new(
-                    Code::UnsafeLink,
-                    format!(
-                        "the link target `{}` would run a script or hide content",
-                        link.target
-                    ),
-                )
-                .in_file(f.rel.clone())
-                .at_offset(&f.text, offset, link.target.len())
-                .with_hint("link to a page (`/services/…/`) or an `https://` address"),
-            );
+            diags.push(unsafe_link(
+                &f.rel,
+                &f.text,
+                offset,
+                link.target.len(),
+                &link.target,
+            ));
         }
     };
     for c in site.checklists.values() {

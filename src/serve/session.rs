@@ -59,17 +59,9 @@ fn build(opts: &BuildOptions, render_opts: RenderOptions) -> Result<(Prepared, F
     let mut timings = Vec::new();
     let prepared = prepare(opts, &mut timings)?;
     let sink = MemorySink::default();
-    let rendered = render::render_all(
-        &prepared.site,
-        &prepared.sources,
-        &prepared.templates,
-        &prepared.assets,
-        render_opts,
-        &sink,
-    )
-    .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-    let mut all = prepared.warnings.clone();
-    all.extend(rendered.diagnostics);
+    let (_, all) = prepared
+        .render_into(render_opts.local_intake, &sink)
+        .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
     if all.has_errors() {
         return Err(Failure::Findings(all));
     }
