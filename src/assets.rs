@@ -113,6 +113,71 @@ pub fn build(
     }
 }
 
+/// Static and content files that would land where handoff writes something
+/// else (a page, the sitemap, a stylesheet), or where a folder of other
+/// output goes. Copied last, such a file would silently replace a page, or
+/// make the build fail half-way with an I/O error; it is a finding instead
+/// (SPEC §10: two files claim one address).
+pub fn collisions(root: &Path, site: &crate::model::Site, assets: &Assets) -> Diagnostics {
+    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
+    for page in &site.pages {
+        outputs.insert(
+            crate::render::output_file(&page.path),
+            format!("the page `{}`", page.path),
+        );
+    }
+    let mut site_files = vec![
+        "sitemap.xml".to_owned(),
+        "robots.txt".to_owned(),
+        "_redirects".to_owned(),
+        "_headers".to_owned(),
+    ];
+    if site.config.intake.is_some() {
+        for kind in crate::forms::FormKind::ALL {
+            site_files.push(format!("forms/{}.schema.json", kind.as_str()));
+        }
+    }
+    site_files.extend(assets.generated.keys().cloned());
+    for rel in site_files {
+        let what = format!("handoff's `/{rel}`");
+        outputs.insert(rel, what);
+    }
+    let mut diags = Diagnostics::new();
+    let mut clash = |path: &Path, rel: &str, what: &str| {
+        let file = display_path(root, path);
+        diags.push(
+            Diagnostic::new(
+                Code::Duplicate,
+                format!("`{file}` would be copied to `/{rel}`, which clashes with {what}"),
+            )
+            .in_file(file)
+            .with_hint("rename or move the file: handoff writes pages and site files itself"),
+        );
+    };
+    for (rel, path) in &assets.copies {
+        if let Some(what) = outputs.get(rel) {
+            clash(path, rel, what);
+            continue;
+        }
+        let mut ancestor = rel.as_str();
+        while let Some((parent, _)) = ancestor.rsplit_once('/') {
+            ancestor = parent;
+            if let Some(what) = outputs.get(ancestor) {
+                clash(path, rel, what);
+            }
+        }
+        let below = format!("{rel}/");
+        if let Some((_, what)) = outputs
+            .range(below.clone()..)
+            .next()
+            .filter(|(k, _)| k.starts_with(&below))
+        {
+            clash(path, rel, what);
+        }
+    }
+    diags
+}
+
 /// Width and height of a raster image (from its header) or an SVG (from
 /// its root element's `width`/`height`, else its `viewBox`).
 fn image_size(path: &Path) -> Option<(u32, u32)> {

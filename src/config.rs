@@ -205,7 +205,7 @@ impl Default for ServeConfig {
 struct RawConfig {
     title: Option<Spanned<String>>,
     base_url: Option<Spanned<String>>,
-    language: Option<String>,
+    language: Option<Spanned<String>>,
     description: Option<String>,
     theme: Option<Spanned<String>>,
     organization: Option<RawOrganization>,
@@ -223,9 +223,9 @@ struct RawOrganization {
     phone: Option<Spanned<String>>,
     fax: Option<Spanned<String>>,
     email: Option<Spanned<String>>,
-    logo: Option<String>,
+    logo: Option<Spanned<String>>,
     same_as: Option<Vec<Spanned<String>>>,
-    privacy_policy: Option<String>,
+    privacy_policy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -411,6 +411,20 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         }
         None => "clinic".to_owned(),
     };
+    // `<html lang>` and `og:locale`: a language tag, nothing else.
+    let language = match language {
+        None => "en-US".to_owned(),
+        Some(l) if is_language_tag(l.get_ref()) => l.into_inner(),
+        Some(l) => {
+            diags.push(invalid(
+                text,
+                l.span(),
+                "`language` is not a language tag".to_owned(),
+                "use a BCP 47 tag such as `en-US`, `es` or `fr-CA`",
+            ));
+            String::new()
+        }
+    };
     let organization = validate_organization(organization, &title, text, &mut diags);
     let intake = intake.and_then(|raw| validate_intake(raw, text, &mut diags));
     // SPEC §3: forms always link the privacy policy beside them.
@@ -465,7 +479,7 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         Some(base_url) if !diags.has_errors() => Ok(Config {
             title,
             base_url,
-            language: language.unwrap_or_else(|| "en-US".to_owned()),
+            language,
             description,
             theme,
             organization,
@@ -475,6 +489,18 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         }),
         _ => Err(diags),
     }
+}
+
+/// A BCP 47 language tag, checked for shape: subtags of 1 to 8 ASCII
+/// letters or digits joined by `-`, the first of letters.
+fn is_language_tag(s: &str) -> bool {
+    s.len() <= 35
+        && s.split('-').enumerate().all(|(i, sub)| {
+            (1..=8).contains(&sub.len())
+                && sub
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
+        })
 }
 
 fn is_plain_name(s: &str) -> bool {
@@ -571,6 +597,25 @@ fn validate_organization(
             }
         })
         .collect();
+    // Both end up in `src`/`href` attributes on every page (SPEC §4: no
+    // script-running link targets).
+    let mut link = |value: Option<Spanned<String>>, key: &str| {
+        value.and_then(|v| {
+            if crate::markdown::is_unsafe_target(v.get_ref()) {
+                diags.push(invalid(
+                    text,
+                    v.span(),
+                    format!("`{key}` would run a script or hide content"),
+                    "use a path on the site (`/privacy/`) or an `https://` address",
+                ));
+                None
+            } else {
+                Some(v.into_inner())
+            }
+        })
+    };
+    let logo = link(logo, "logo");
+    let privacy_policy = link(privacy_policy, "privacy_policy");
     Organization {
         name: name.unwrap_or_else(|| title.to_owned()),
         kind,

@@ -218,7 +218,7 @@ impl Diagnostic {
             code,
             file: None,
             span: None,
-            message: message.into(),
+            message: shorten(message.into()),
             hint: None,
             source_line: None,
         }
@@ -234,7 +234,7 @@ impl Diagnostic {
         self.source_line = text
             .lines()
             .nth(span.line.saturating_sub(1))
-            .map(str::to_owned);
+            .map(|line| shorten(line.to_owned()));
         self.span = Some(span);
         self
     }
@@ -329,6 +329,18 @@ impl IntoIterator for Diagnostics {
     type IntoIter = std::vec::IntoIter<Diagnostic>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
+    }
+}
+
+/// The most characters of a message or source line a finding keeps: a
+/// value quoted from a multi-megabyte line must not flood the terminal.
+pub const MAX_SHOWN_CHARS: usize = 400;
+
+/// Cuts `s` to [`MAX_SHOWN_CHARS`] characters, marking the cut with `…`.
+fn shorten(s: String) -> String {
+    match s.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s,
     }
 }
 
@@ -516,6 +528,23 @@ mod tests {
         // Past the end and inside a character clamp instead of panicking.
         assert_eq!(span_of(text, 999, 3).line, 3);
         assert_eq!(span_of(text, 7, 1).line, 2);
+    }
+
+    #[test]
+    fn long_values_are_shortened_in_findings() {
+        let long = "x".repeat(5 * MAX_SHOWN_CHARS);
+        let d = Diagnostic::new(Code::InvalidValue, format!("alias `{long}` is bad"))
+            .at(&long, Span::new(1, 1, 1));
+        assert_eq!(d.message.chars().count(), MAX_SHOWN_CHARS + 1);
+        assert!(d.message.ends_with('…'));
+        assert_eq!(
+            d.source_line.map(|l| l.chars().count()),
+            Some(MAX_SHOWN_CHARS + 1)
+        );
+        assert_eq!(
+            Diagnostic::new(Code::InvalidValue, "short").message,
+            "short"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod forms;
+pub mod fuzzing;
 pub mod jsonld;
 pub mod markdown;
 pub mod model;
@@ -202,6 +203,9 @@ pub fn prepare(
         Err(_) => Ok(None),
     };
     lap("theme", timings);
+    if let (Some(site), Ok(assets)) = (&site, &assets) {
+        diags.extend(assets::collisions(root, site, assets));
+    }
     match (site, assets, templates) {
         (Some(site), Ok(assets), Ok(Some(templates))) if !diags.has_errors() => {
             let preview = site.config.base_url != live_base_url;

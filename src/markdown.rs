@@ -54,7 +54,7 @@ pub fn render(text: &str) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading_at: Option<usize> = None;
-    let mut used_ids: Vec<String> = Vec::new();
+    let mut used_ids = UsedIds::default();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
@@ -97,8 +97,7 @@ pub fn render(text: &str) -> Rendered {
                             Some(given) => given.to_string(),
                             None => slugify(&text),
                         };
-                        let unique = unique_id(&base, &used_ids);
-                        used_ids.push(unique.clone());
+                        let unique = used_ids.claim(&base);
                         *id = Some(CowStr::from(unique.clone()));
                         out.headings.push(Heading {
                             level: heading_level(*level),
@@ -292,14 +291,32 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-fn unique_id(base: &str, used: &[String]) -> String {
-    if !used.iter().any(|u| u == base) {
-        return base.to_owned();
+/// Heading ids already given on a page. A set and a next-suffix counter
+/// per base id keep this linear: a page of thousands of identical headings
+/// (a pasted log) must not take quadratic time or worse.
+#[derive(Default)]
+struct UsedIds {
+    used: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl UsedIds {
+    /// `base` if free, else the first free `base-1`, `base-2`, …; marked used.
+    fn claim(&mut self, base: &str) -> String {
+        let mut id = base.to_owned();
+        if self.used.contains(&id) {
+            let n = self.next.entry(base.to_owned()).or_insert(1);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.used.contains(&id) {
+                    break;
+                }
+            }
+        }
+        self.used.insert(id.clone());
+        id
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| !used.iter().any(|u| u == c))
-        .unwrap_or_else(|| base.to_owned())
 }
 
 /// Schemes that run script or smuggle content when followed.
@@ -351,43 +368,58 @@ fn unsafe_in_html(html: &str) -> Option<String> {
 }
 
 /// Decodes the numeric and named character references that can spell a
-/// scheme (`&#106;avascript:`, `javascript&colon;`).
+/// scheme (`&#106;avascript:`, `javascript&colon;`). Numeric references are
+/// read as browsers read them: any number of digits (leading zeros too) and
+/// the `;` optional (`&#106avascript:` is `javascript:` to a browser).
 fn decode_entities(s: &str) -> String {
     let mut out = String::new();
     let mut rest = s;
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|e| *e < 12);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = if let Some(hex) = name.strip_prefix("#x") {
-                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
-            } else if let Some(dec) = name.strip_prefix('#') {
-                dec.parse().ok().and_then(char::from_u32)
-            } else {
-                match name {
-                    "colon" => Some(':'),
-                    "tab" => Some('\t'),
-                    "newline" => Some('\n'),
-                    _ => None,
-                }
-            };
-            c.map(|c| (c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
+        rest = &rest[i + 1..];
+        match char_ref(rest) {
+            Some((c, used)) => {
                 out.push(c);
-                rest = &rest[len..];
+                rest = &rest[used..];
             }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+            None => out.push('&'),
         }
     }
     out.push_str(rest);
     out
+}
+
+/// The character reference at the start of `s` (just after a `&`) and the
+/// bytes it spans: numeric, or one of the names that can spell a scheme.
+fn char_ref(s: &str) -> Option<(char, usize)> {
+    if let Some(num) = s.strip_prefix('#') {
+        let (radix, skip) = match num.as_bytes().first() {
+            Some(b'x' | b'X') => (16, 2),
+            _ => (10, 1),
+        };
+        let digits = s[skip..]
+            .bytes()
+            .take_while(|b| char::from(*b).is_digit(radix))
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        // Saturate past the last code point: it decodes to U+FFFD anyway.
+        let value = s[skip..skip + digits].chars().fold(0u32, |v, d| {
+            v.saturating_mul(radix)
+                .saturating_add(d.to_digit(radix).unwrap_or(0))
+                .min(0x11_0000)
+        });
+        let c = char::from_u32(value)
+            .filter(|c| *c != '\0')
+            .unwrap_or('\u{fffd}');
+        let semi = usize::from(s[skip + digits..].starts_with(';'));
+        return Some((c, skip + digits + semi));
+    }
+    [("colon;", ':'), ("tab;", '\t'), ("newline;", '\n')]
+        .into_iter()
+        .find(|(name, _)| s.starts_with(name))
+        .map(|(name, c)| (c, name.len()))
 }
 
 #[cfg(test)]
@@ -425,6 +457,34 @@ mod tests {
         assert!(is_unsafe_target(" java\tscript:alert(1)"));
         assert!(is_unsafe_target("DATA:text/html,x"));
         assert!(!is_unsafe_target("/javascript-guide/"));
+    }
+
+    #[test]
+    fn entity_spelled_schemes_are_found_as_browsers_decode_them() {
+        for html in [
+            "<a href=\"&#106avascript:alert(1)\">x</a>",
+            "<a href=\"&#0000000106;avascript:alert(1)\">x</a>",
+            "<a href=\"&#X6A;avascript:alert(1)\">x</a>",
+            "<a href=\"&#x00000006a&#x61vascript&colon;alert(1)\">x</a>",
+            "<a href=\"java&Tab;script:alert(1)\">x</a>",
+        ] {
+            assert!(unsafe_in_html(html).is_some(), "{html}");
+        }
+        assert!(unsafe_in_html("<a href=\"/a&amp;b/\">x</a>").is_none());
+        assert!(unsafe_in_html("<a href=\"&#99999999999999999999;\">x</a>").is_none());
+    }
+
+    #[test]
+    fn many_identical_headings_stay_fast() {
+        let text = "# Notes\n\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let r = render(&text);
+        assert_eq!(r.headings.len(), 20_000);
+        assert_eq!(r.headings[19_999].id, "notes-19999");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        let r = render("# A\n\n# A-1\n\n# A\n");
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2"]);
     }
 
     #[test]

@@ -681,6 +681,11 @@ pub fn resolve(
                     format!("`{a}` and `{b}` both make the page `{}`", page.path),
                 )
                 .in_file(b.clone())
+                .at_offset(
+                    &sources.files[*file].text,
+                    slug_key(&sources.files[*file].text),
+                    4,
+                )
                 .with_hint("rename one file or give it a different `slug:`"),
             );
         }
@@ -792,6 +797,11 @@ pub fn resolve(
                     ),
                 )
                 .in_file(sources.files[*file].rel.clone())
+                .at_offset(
+                    &sources.files[*file].text,
+                    slug_key(&sources.files[*file].text),
+                    4,
+                )
                 .with_hint("rename the file or give it another `slug:`"),
             );
         }
@@ -848,6 +858,15 @@ pub fn resolve(
         physicians,
         checklists,
     })
+}
+
+/// Where a page's `slug:` key is, for findings about its address; the start
+/// of the file when the address comes from the file name.
+fn slug_key(text: &str) -> usize {
+    crate::content::split_front_matter(text)
+        .ok()
+        .and_then(|s| text[..s.yaml_end].find("\nslug:"))
+        .map_or(0, |i| i + 1)
 }
 
 /// The URL of a plain page from its path under `content/`.

@@ -117,10 +117,12 @@ fn located(
 }
 
 fn load_error(sources: &BTreeMap<String, (String, String)>, e: &tera::Error) -> Diagnostic {
-    let (message, file) = match e.kind() {
+    // The template to point at, and the name its tag quotes.
+    let (message, file, quoted) = match e.kind() {
         ErrorKind::MissingParent { current, parent } => (
             format!("the template `{current}` extends `{parent}`, which does not exist"),
             sources.get(current),
+            Some(parent.as_str()),
         ),
         ErrorKind::CircularExtend {
             tpl,
@@ -131,6 +133,7 @@ fn load_error(sources: &BTreeMap<String, (String, String)>, e: &tera::Error) -> 
                 inheritance_chain.join(" -> ")
             ),
             sources.get(tpl),
+            None,
         ),
         ErrorKind::CircularInclude { tpl, include_chain } => (
             format!(
@@ -138,6 +141,7 @@ fn load_error(sources: &BTreeMap<String, (String, String)>, e: &tera::Error) -> 
                 include_chain.join(" -> ")
             ),
             sources.get(tpl),
+            include_chain.last().map(String::as_str),
         ),
         other => (
             format!(
@@ -145,13 +149,25 @@ fn load_error(sources: &BTreeMap<String, (String, String)>, e: &tera::Error) -> 
                 first_line(&other.to_string())
             ),
             None,
+            None,
         ),
     };
     let d = Diagnostic::new(Code::TemplateSyntax, message)
         .with_hint("fix the `{% extends %}` or `{% include %}` tags named here");
-    match file {
-        Some((rel, _)) => d.in_file(rel.clone()),
-        None => d,
+    let Some((rel, text)) = file else {
+        return d;
+    };
+    // At the tag: the quoted name, else the `extends` tag itself.
+    let at = quoted
+        .and_then(|name| {
+            [format!("\"{name}\""), format!("'{name}'")]
+                .iter()
+                .find_map(|q| text.find(q.as_str()))
+        })
+        .or_else(|| text.find("extends"));
+    match at {
+        Some(offset) => d.in_file(rel.clone()).at_offset(text, offset, 1),
+        None => d.in_file(rel.clone()),
     }
 }
 

@@ -631,9 +631,10 @@ fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Commo
                 .finding(
                     Code::InvalidValue,
                     &key("aliases"),
-                    format!("alias `{a}` is not a path on this site"),
+                    // Escaped: a line break in it must not break the finding.
+                    format!("alias `{}` is not a path on this site", a.escape_debug()),
                 )
-                .with_hint("write old addresses as paths like `/oncology/`, without `..`");
+                .with_hint("write old addresses as paths like `/oncology/`, without `..`, spaces or line breaks");
             cx.push(d);
         }
     }
@@ -666,9 +667,12 @@ pub fn is_date(s: &str) -> bool {
 
 /// An alias is a root-relative path without `..`, queries or fragments.
 fn is_alias_path(s: &str) -> bool {
+    // Whitespace and control characters would end the line of `_redirects`
+    // and start a rule of the writer's making (`/* https://… 200`).
     s.starts_with('/')
         && !s.split('/').any(|seg| seg == ".." || seg == ".")
         && !s.contains(['?', '#', '\\', '"', '<', '>', ' '])
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && s.len() > 1
 }
 
@@ -961,7 +965,22 @@ fn physician(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Physici
         services: ids(cx, "services", raw.services),
         locations: ids(cx, "locations", raw.locations),
         accepting_new_patients: raw.accepting_new_patients,
-        photo: raw.photo,
+        photo: raw.photo.filter(|photo| {
+            let unsafe_target = crate::markdown::is_unsafe_target(photo);
+            if unsafe_target {
+                let d = cx
+                    .finding(
+                        Code::InvalidValue,
+                        &key("photo"),
+                        "`photo` would run a script or hide content".to_owned(),
+                    )
+                    .with_hint(
+                        "use a path under `static/`, e.g. `/images/physicians/ana-ruiz.jpg`",
+                    );
+                cx.push(d);
+            }
+            !unsafe_target
+        }),
     }
 }
 

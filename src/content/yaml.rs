@@ -52,6 +52,7 @@ pub struct Parsed<T> {
 /// so a writer sees all of them in one run.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, YamlError> {
     check_depth(text)?;
+    check_expansion(text)?;
     // An empty document means "no keys", not null.
     let text = if text.trim().is_empty() { "{}" } else { text };
     let mut unknown_keys = Vec::new();
@@ -119,6 +120,141 @@ fn check_depth(text: &str) -> Result<(), YamlError> {
     Ok(())
 }
 
+/// How much a document may grow once its aliases are followed. serde_yaml
+/// bounds how many times aliases are replayed (100 × the document's events),
+/// not how many bytes they copy: 2,000 aliases of one 4 MiB string are within
+/// its limit and would allocate 8 GB.
+pub const MAX_EXPANDED_BYTES: usize = 16 * 1024 * 1024;
+
+/// What every value costs besides its text, so that aliases of empty values
+/// cannot multiply without bound either.
+const NODE_COST: usize = 16;
+
+const TOO_LARGE: &str = "handoff: aliases expand too far";
+
+/// Walks the document with aliases followed, counting the bytes a parse
+/// would copy, and stops at [`MAX_EXPANDED_BYTES`]. It borrows every string
+/// from the parser and allocates nothing, so it is cheap even on a bomb.
+/// Only documents with a `*` can hold an alias; the rest skip the walk.
+fn check_expansion(text: &str) -> Result<(), YamlError> {
+    if !text.contains('*') {
+        return Ok(());
+    }
+    let mut budget = MAX_EXPANDED_BYTES;
+    let de = serde_yaml::Deserializer::from_str(text);
+    match serde::de::DeserializeSeed::deserialize(Budget(&mut budget), de) {
+        Err(e) if e.to_string().contains(TOO_LARGE) => Err(YamlError {
+            offset: first_alias(text),
+            message: format!(
+                "its `*aliases` expand to more than {} MiB of text",
+                MAX_EXPANDED_BYTES / (1024 * 1024)
+            ),
+            limit: true,
+        }),
+        // serde_yaml's own limits: a bomb, even where the real parse would
+        // stop earlier at a type error.
+        Err(e) if yaml_error(&e).limit => Err(YamlError {
+            offset: first_alias(text),
+            ..yaml_error(&e)
+        }),
+        // Anything else is reported by the real parse, with its position.
+        Ok(()) | Err(_) => Ok(()),
+    }
+}
+
+/// The offset of the first `*alias` outside quotes and comments.
+fn first_alias(text: &str) -> Option<usize> {
+    let (mut quote, mut comment, mut prev) = (None::<char>, false, '\n');
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (_, '\n') => comment = false,
+            _ if comment => {}
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if prev.is_whitespace() || "[{,:-".contains(prev) => quote = Some(c),
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '*') if prev.is_whitespace() || "[{,:-".contains(prev) => return Some(i),
+            (None, _) => {}
+        }
+        prev = c;
+    }
+    None
+}
+
+/// A [`serde::de::DeserializeSeed`] that spends `.0` on every value it sees.
+struct Budget<'a>(&'a mut usize);
+
+impl Budget<'_> {
+    fn spend<E: serde::de::Error>(&mut self, bytes: usize) -> Result<(), E> {
+        match self.0.checked_sub(NODE_COST.saturating_add(bytes)) {
+            Some(left) => {
+                *self.0 = left;
+                Ok(())
+            }
+            None => Err(E::custom(TOO_LARGE)),
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Budget<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Budget<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(mut self, _: bool) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_i64<E: serde::de::Error>(mut self, _: i64) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_u64<E: serde::de::Error>(mut self, _: u64) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_f64<E: serde::de::Error>(mut self, _: f64) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_str<E: serde::de::Error>(mut self, v: &str) -> Result<(), E> {
+        self.spend(v.len())
+    }
+    fn visit_unit<E: serde::de::Error>(mut self) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_none<E: serde::de::Error>(mut self) -> Result<(), E> {
+        self.spend(0)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(mut self, d: D) -> Result<(), D::Error> {
+        self.spend(0)?;
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        self.spend(0)?;
+        while seq.next_element_seed(Budget(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.spend(0)?;
+        while map.next_key_seed(Budget(&mut *self.0))?.is_some() {
+            map.next_value_seed(Budget(&mut *self.0))?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(mut self, data: A) -> Result<(), A::Error> {
+        use serde::de::VariantAccess as _;
+        self.spend(0)?;
+        let ((), variant) = data.variant_seed(Budget(&mut *self.0))?;
+        variant.newtype_variant_seed(Budget(&mut *self.0))
+    }
+}
+
 fn segments(path: &serde_ignored::Path<'_>) -> Vec<Seg> {
     use serde_ignored::Path;
     let mut out = match path {
@@ -143,14 +279,28 @@ fn segments(path: &serde_ignored::Path<'_>) -> Vec<Seg> {
 fn yaml_error(e: &serde_yaml::Error) -> YamlError {
     let raw = e.to_string();
     // serde_yaml appends " at line N column M"; positions are reported separately.
-    let message = match raw.find(" at line ") {
+    let mut message = match raw.find(" at line ") {
         Some(i) => raw[..i].to_owned(),
         None => raw.clone(),
     };
+    // The scanner's own errors ("control characters are not allowed at
+    // position 13") carry a byte offset only in their text.
+    let mut offset = e.location().map(|l| l.index());
+    if let Some(i) = message.find(" at position ") {
+        if let Ok(at) = message[i + " at position ".len()..].trim().parse::<usize>() {
+            offset = Some(at);
+        }
+        message.truncate(i);
+    }
+    // "expected struct RawFrontMatter" names our types, not the writer's.
+    if let Some(i) = message.find("expected struct ") {
+        message.truncate(i);
+        message.push_str("expected `key: value` lines");
+    }
     let limit =
         raw.contains("recursion limit exceeded") || raw.contains("repetition limit exceeded");
     YamlError {
-        offset: e.location().map(|l| l.index()),
+        offset,
         message,
         limit,
     }
@@ -197,6 +347,10 @@ pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize, usize)> {
 /// key at the start of a line (after indentation or `- `), then inside a
 /// flow mapping (`{ key: … }`), so a word inside a quoted value never wins.
 fn find_key(text: &str, from: usize, key: &str) -> Option<usize> {
+    // An empty key (`: value`) matches everywhere and would never advance.
+    if key.is_empty() {
+        return None;
+    }
     let candidates = || {
         let mut out = Vec::new();
         let mut start = from;
@@ -277,6 +431,16 @@ mod tests {
         let e = parse::<Doc>("title: a\ninner: [\n").unwrap_err();
         assert!(e.offset.is_some());
         assert!(!e.message.contains(" at line "));
+        // A control character: the scanner's offset, from its message.
+        let e = parse::<Doc>("title: a\u{0}b\n").unwrap_err();
+        assert_eq!(e.offset, Some(8), "{e:?}");
+        assert!(!e.message.contains("position"), "{e:?}");
+        // Offsets are in bytes.
+        let e = parse::<Doc>("title: éé\u{0}b\n").unwrap_err();
+        assert_eq!(e.offset, Some(11), "{e:?}");
+        // A list where keys belong: no internal type names.
+        let e = parse::<Doc>("- a\n- b\n").unwrap_err();
+        assert!(e.message.ends_with("expected `key: value` lines"), "{e:?}");
     }
 
     #[test]
@@ -317,6 +481,28 @@ mod tests {
     }
 
     #[test]
+    fn aliases_of_a_large_value_are_bounded_by_bytes() {
+        // Few aliases, each within serde_yaml's replay limit, but each a
+        // copy of 1 MiB: 64 MiB once expanded.
+        let big = "x".repeat(1024 * 1024);
+        let refs = vec!["*a"; 64].join(", ");
+        let text = format!("title: T\nextra: &a \"{big}\"\ninner: {{ name: [{refs}] }}\n");
+        let started = std::time::Instant::now();
+        let e = parse::<Doc>(&text).unwrap_err();
+        assert!(e.limit, "{e:?}");
+        assert_eq!(e.offset, text.find("*a"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // A few small aliases are fine, and so is a `*` in text.
+        let ok = "title: &t Hello *world*\ninner: { name: *t }\n";
+        let parsed = parse::<Doc>(ok).unwrap();
+        assert_eq!(
+            parsed.value.inner.unwrap().name.as_deref(),
+            Some("Hello *world*")
+        );
+        assert_eq!(first_alias("a: \"*x\" # *y\nb: *z\n"), Some(16));
+    }
+
+    #[test]
     fn locate_finds_nested_keys_and_values() {
         let text = "title: x\nreferring:\n  phone: \"1\"\n  contacts:\n    - name: A\n    - name: B # lead\n";
         let (_, v, len) = locate(
@@ -336,5 +522,7 @@ mod tests {
             find_word("locations: [down, downtown]", 0, "downtown"),
             Some(18)
         );
+        // An empty key (fuzz regression: it used to loop for ever).
+        assert_eq!(locate(": x\ntitle: a\n", &[Seg::Key(String::new())]), None);
     }
 }

@@ -8,7 +8,12 @@
 //! Positions: ` --> path:line:col`, 1-based, columns in characters, YAML
 //! positions shifted into the .md file. Columns are asserted only where the
 //! contract fixes them (E010/E013 at 1:1, E012 at the key, E014/E020 at the
-//! value).
+//! value). A finding about a whole file (too large, a symlink loop, a static
+//! file that clashes with a page) names the file and no line: the file is
+//! its position.
+//!
+//! Inputs built to make a parser hang or eat memory (alias and nesting
+//! bombs, huge files) also run under [`HANG_LIMIT`].
 
 use std::time::Duration;
 
@@ -43,6 +48,7 @@ fn missing_base_url() {
     let out = case("missing_base_url").expect_failed_build();
     out.expect_stderr_contains("base_url")
         .diagnostic("E003")
+        .at_col("site.toml", 1, 1)
         .mentions("base_url");
 }
 
@@ -138,8 +144,9 @@ fn invalid_date() {
 #[test]
 fn deeply_nested_yaml() {
     let out = case("deep_nesting").expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic_any(&["E015", "E011"])
-        .in_file("content/about.md");
+    out.diagnostic("E015")
+        .at("content/about.md", 4)
+        .mentions("nested more than 64 levels");
 }
 
 #[test]
@@ -153,8 +160,7 @@ fn very_deeply_nested_yaml_does_not_overflow_the_stack() {
     );
     site.write("content/about.md", &text);
     let out = site.expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic_any(&["E015", "E011"])
-        .in_file("content/about.md");
+    out.diagnostic("E015").at("content/about.md", 3);
 }
 
 #[test]
@@ -162,8 +168,10 @@ fn yaml_alias_bomb() {
     // 9 levels of 9 aliases: expanded, 9^9 (387 million) strings. It must
     // fail fast, not eat the machine.
     let out = case("alias_bomb").expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic_any(&["E015", "E011"])
-        .in_file("content/about.md");
+    // At the first alias, `*a` on line 6.
+    out.diagnostic("E015")
+        .at_col("content/about.md", 6, 9)
+        .mentions("repetition limit");
 }
 
 #[test]
@@ -182,8 +190,8 @@ fn alias_bomb_in_a_checklist() {
     yaml.push_str("items: *i\n");
     site.write("content/checklists/cardiology.yaml", &yaml);
     let out = site.expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic_any(&["E015", "E011", "E012"])
-        .in_file("content/checklists/cardiology.yaml");
+    out.diagnostic("E015")
+        .at("content/checklists/cardiology.yaml", 3);
 }
 
 // --- files ----------------------------------------------------------------------
@@ -197,7 +205,8 @@ fn invalid_utf8() {
     bytes.extend_from_slice(b" on Main Street.\n");
     site.write_bytes("content/about.md", &bytes);
     let out = site.expect_failed_build();
-    out.diagnostic("E016").in_file("content/about.md");
+    // At the first bad byte, after "We are a small practice".
+    out.diagnostic("E016").at_col("content/about.md", 5, 24);
 }
 
 #[test]
@@ -209,7 +218,7 @@ fn invalid_utf8_in_a_checklist() {
     );
     let out = site.expect_failed_build();
     out.diagnostic("E016")
-        .in_file("content/checklists/cardiology.yaml");
+        .at_col("content/checklists/cardiology.yaml", 1, 19);
 }
 
 #[test]
@@ -222,7 +231,9 @@ fn file_too_large() {
     }
     site.write("content/archive.md", &text);
     let out = site.expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic("E017").in_file("content/archive.md");
+    out.diagnostic("E017")
+        .in_file("content/archive.md")
+        .mentions("up to 8 MiB");
 }
 
 #[test]
@@ -230,7 +241,9 @@ fn symlink_loop_to_a_parent_folder() {
     let site = case("symlink_loop");
     site.symlink("content/loop", ".");
     let out = site.expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic("E018").mentions("content/loop");
+    out.diagnostic("E018")
+        .in_file("content/loop")
+        .mentions("symlink loop");
 }
 
 #[test]
@@ -238,7 +251,7 @@ fn symlink_pointing_at_itself() {
     let site = case("symlink_loop");
     site.symlink("content/self.md", "self.md");
     let out = site.expect_failed_build_within(HANG_LIMIT);
-    out.diagnostic("E018").mentions("content/self.md");
+    out.diagnostic("E018").in_file("content/self.md");
 }
 
 #[test]
@@ -346,7 +359,11 @@ fn dangling_physician_references() {
 #[test]
 fn extends_cycle_names_the_whole_cycle() {
     let out = case("extends_cycle").expect_failed_build();
-    out.diagnostic("E021").mentions_any(&[
+    // At an `extends:` value of the cycle (line 2 of either file).
+    let found = out.diagnostic("E021");
+    assert_eq!(found.diag.line, Some(2), "{}", out.report());
+    assert_eq!(found.diag.column, Some(10), "{}", out.report());
+    found.mentions_any(&[
         "cardiology -> heart-core -> cardiology",
         "heart-core -> cardiology -> heart-core",
     ]);
@@ -363,6 +380,8 @@ fn extends_cycle_names_the_whole_cycle() {
 fn duplicate_slug() {
     let out = case("duplicate_slug").expect_failed_build();
     let found = out.diagnostic("E022");
+    // At the `slug:` that claims the address.
+    found.at_col("content/services/heart.md", 3, 1);
     found.mentions("cardiology");
     assert!(
         out.stderr.contains("content/services/heart.md")
@@ -381,8 +400,17 @@ fn case_colliding_file_names() {
     let text = site.read("content/services/cardiology.md");
     site.write("content/services/Cardiology.md", &text);
     let out = site.expect_failed_build();
-    out.diagnostic_any(&["E022", "E014"])
-        .mentions("content/services/Cardiology.md");
+    let found = out.diagnostic_any(&["E022", "E014"]);
+    found.mentions("content/services/Cardiology.md");
+    assert!(
+        found
+            .diag
+            .file
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("content/services/cardiology.md")),
+        "the finding should point at one of the two files\n{}",
+        out.report()
+    );
 }
 
 /// The same collision where the upper-case file asks for the lower-case slug:
@@ -397,7 +425,16 @@ fn case_colliding_file_names_with_slug() {
     );
     site.write("content/services/Cardiology.md", &text);
     let out = site.expect_failed_build();
-    out.diagnostic("E022");
+    let found = out.diagnostic("E022");
+    assert!(
+        found
+            .diag
+            .file
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("content/services/cardiology.md")),
+        "the finding should point at one of the two files\n{}",
+        out.report()
+    );
     assert!(
         out.stderr.contains("content/services/Cardiology.md")
             && out.stderr.contains("content/services/cardiology.md"),
@@ -456,6 +493,7 @@ fn template_syntax_error_names_the_template() {
 fn template_render_error_names_template_and_page() {
     let out = case("template_render_error").expect_failed_build();
     out.diagnostic("E041")
+        .at_col("templates/page.html", 4, 15)
         .mentions("page.html")
         .mentions_any(&["content/about.md", "/about/"]);
 }
@@ -494,4 +532,204 @@ fn description_warnings() {
     out.diagnostic("W002").in_file("content/contact.md");
     site.expect_file("public/about/index.html");
     site.expect_file("public/contact/index.html");
+}
+
+// --- added with the hardening issue (#9) ------------------------------------------
+
+#[test]
+fn template_including_itself() {
+    let out = case("recursive_include").expect_failed_build_within(HANG_LIMIT);
+    out.diagnostic("E040")
+        .at("templates/partials/loop.html", 2)
+        .mentions("include each other in a loop");
+}
+
+#[test]
+fn templates_extending_each_other() {
+    let out = case("recursive_extends").expect_failed_build_within(HANG_LIMIT);
+    let found = out.diagnostic("E040");
+    found.mentions("extend each other in a loop");
+    assert!(
+        matches!(
+            found.diag.file.as_deref(),
+            Some("templates/a.html" | "templates/b.html")
+        ) && found.diag.line == Some(1),
+        "the finding should point at an `extends` tag of the loop\n{}",
+        out.report()
+    );
+}
+
+#[test]
+fn template_extending_a_missing_parent() {
+    let out = case("missing_parent_template").expect_failed_build();
+    out.diagnostic("E040")
+        .at_col("templates/page.html", 2, 12)
+        .mentions("`layout.html`, which does not exist");
+}
+
+#[test]
+fn component_rendering_itself_without_end() {
+    let out = case("recursive_component").expect_failed_build_within(HANG_LIMIT);
+    out.diagnostic("E041")
+        .in_file("templates/page.html")
+        .mentions("recursion depth");
+}
+
+#[test]
+fn broken_theme_stylesheet() {
+    let site = case("broken_css");
+    let css = site.read("themes/clinic/css/site.css");
+    site.write(
+        "themes/clinic/css/site.css",
+        &format!("{css}\n.broken {{ color: red;\n  @media screen {{ }} ]]] }}\n"),
+    );
+    let out = site.expect_failed_build();
+    let found = out.diagnostic("E042");
+    found.in_file("themes/clinic/css/site.css");
+    assert!(
+        found.diag.line.is_some(),
+        "E042 should name a line\n{}",
+        out.report()
+    );
+}
+
+#[test]
+fn deeply_nested_toml() {
+    let site = case("deep_toml");
+    let depth = 100_000;
+    let mut text = site.read("site.toml");
+    text.push_str(&format!(
+        "\n[build]\nbrowsers = {}{}\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    ));
+    site.write("site.toml", &text);
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    out.diagnostic("E001").at("site.toml", 6);
+}
+
+#[test]
+fn language_that_is_not_a_language_tag() {
+    let out = case("invalid_language").expect_failed_build();
+    out.diagnostic("E004")
+        .at_col("site.toml", 3, 12)
+        .mentions("language tag");
+}
+
+#[test]
+fn privacy_policy_with_a_script_address() {
+    let out = case("unsafe_privacy_policy").expect_failed_build();
+    out.diagnostic("E004")
+        .at_col("site.toml", 6, 18)
+        .mentions("`privacy_policy` would run a script");
+}
+
+#[test]
+fn physician_photo_with_a_script_address() {
+    let out = case("unsafe_photo").expect_failed_build();
+    out.diagnostic("E014")
+        .at_col("content/physicians/ana-ruiz.md", 6, 8)
+        .mentions("`photo` would run a script");
+}
+
+#[test]
+fn alias_with_a_line_break_cannot_add_a_redirect_rule() {
+    let out = case("alias_with_newline").expect_failed_build();
+    // At the `aliases:` key; the value is quoted with its line break escaped.
+    out.diagnostic("E014")
+        .at_col("content/about.md", 4, 1)
+        .mentions("`/old-about/\\n/*  https://evil.example/  200` is not a path on this site");
+}
+
+#[test]
+fn empty_site_toml() {
+    let site = case("empty_site_toml");
+    site.write("site.toml", "");
+    let out = site.expect_failed_build();
+    out.diagnostic("E003").at_col("site.toml", 1, 1);
+    out.expect_stderr_contains("`title`")
+        .expect_stderr_contains("`base_url`");
+}
+
+#[test]
+fn site_toml_that_is_not_utf8() {
+    let site = case("site_toml_not_utf8");
+    site.write_bytes(
+        "site.toml",
+        b"title = \"Cl\xEDnica Example\"\nbase_url = \"https://www.example-clinic.example\"\n",
+    );
+    let out = site.expect_failed_build();
+    out.diagnostic("E016").at_col("site.toml", 1, 12);
+}
+
+#[test]
+fn front_matter_that_is_a_list() {
+    let out = case("front_matter_list").expect_failed_build();
+    out.diagnostic("E011")
+        .at("content/about.md", 2)
+        .mentions("expected `key: value` lines");
+}
+
+#[test]
+fn control_character_in_front_matter() {
+    let site = case("control_character");
+    site.write_bytes(
+        "content/about.md",
+        b"---\ntitle: About \x00us\ndescription: Who we are.\n---\nBody.\n",
+    );
+    let out = site.expect_failed_build();
+    // At the NUL itself: line 2, after "title: About ".
+    out.diagnostic("E011")
+        .at_col("content/about.md", 2, 14)
+        .mentions("control characters");
+}
+
+/// Few aliases, each within serde_yaml's replay limit, but each a copy of a
+/// 4 MiB value: expanded, 8 GB. It must fail fast and small.
+#[test]
+fn aliases_of_a_huge_value() {
+    let site = case("alias_expansion");
+    let big = "x".repeat(4 * 1024 * 1024);
+    let refs = vec!["*a"; 2000].join(", ");
+    site.write(
+        "content/about.md",
+        &format!("---\ntitle: About us\ndescription: Who we are.\nweight: &a \"{big}\"\naliases: [{refs}]\n---\nBody.\n"),
+    );
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    out.diagnostic("E015")
+        .at_col("content/about.md", 5, 11)
+        .mentions("expand to more than");
+    assert!(
+        out.stderr.len() < 64 * 1024,
+        "the findings quote the huge value ({} bytes of stderr)",
+        out.stderr.len()
+    );
+}
+
+#[test]
+fn static_file_where_a_page_goes() {
+    let out = case("static_collision").expect_failed_build();
+    out.diagnostic("E022")
+        .in_file("static/about/index.html")
+        .mentions("the page `/about/`");
+}
+
+/// A huge file under the size limit (7 MiB of identical headings, which
+/// once took time cubic in their number to give unique ids) builds in
+/// bounded time.
+#[test]
+fn huge_page_under_the_limit_builds_in_bounded_time() {
+    let site = case("many_headings");
+    let mut text = String::from("---\ntitle: Notes\ndescription: A long page of notes.\n---\n");
+    while text.len() < 7 * 1024 * 1024 {
+        text.push_str("## Notes\n\n");
+    }
+    site.write("content/notes.md", &text);
+    let out = site.build_within(HANG_LIMIT * 3, &[]);
+    out.expect_success();
+    let page = site.expect_file("public/notes/index.html");
+    assert!(
+        page.contains("id=notes-1000"),
+        "headings lost their unique ids"
+    );
 }

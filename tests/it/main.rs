@@ -6,6 +6,8 @@
 //! - `build`: the happy path, the output folder contract, `new`, global flags;
 //! - `determinism`: same input, same bytes;
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
+//! - `escaping`: hostile text in every field, checked in every output context;
+//! - `fuzz_regressions`: the fuzz targets' findings, replayed (tests/fixtures/fuzz-regressions);
 //! - `vnu`: the built HTML passes the Nu HTML Checker;
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
 //! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver.
@@ -13,7 +15,7 @@
 //! Run everything, with the tools installed, through `scripts/test`.
 
 // A test fails by panicking; unwrap/expect in the harness are the assertions.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bad_input;
 mod bench_corpus;
@@ -21,7 +23,9 @@ mod browser;
 mod build;
 mod check;
 mod determinism;
+mod escaping;
 mod forms;
+mod fuzz_regressions;
 mod serve;
 mod snapshots_pages;
 mod structured;

@@ -465,6 +465,9 @@ fn atomic_save(site: &SiteTest, rel: &str, tmp_name: &str, text: &str) {
     std::fs::rename(&tmp, &target).unwrap();
 }
 
+/// What the server adds to every page it serves (src/serve/mod.rs).
+const RELOAD_TAG: &str = "<script src=\"/_handoff/reload.js\" defer></script>";
+
 const SERVICE_MD: &str = "content/services/heart-failure.md";
 const SERVICE_URL: &str = "/services/heart-failure/";
 const REFER_URL: &str = "/services/heart-failure/refer/";
@@ -1344,4 +1347,133 @@ fn a_templates_folder_created_while_serving_is_watched() {
     server.get_until("/no-such-page/", "the edited override", |r| {
         r.body.contains("OVERRIDE-TWO")
     });
+}
+
+// ---------------------------------------------------------------- 5. edits during a rebuild
+
+/// Issue #9: a file edited while `serve` is rebuilding ends in a correct
+/// site. The example site grows 300 referral reasons that all show the
+/// heart-failure checklist, so a checklist edit re-renders hundreds of pages
+/// (a rebuild of a second or more in a debug build). While that rebuild
+/// runs, the checklist is edited again and one reason's body is edited (the
+/// fast path). When the server is quiet, every file it serves must be the
+/// file a fresh `handoff build` of the final tree writes, byte for byte (the
+/// live-reload tag aside): nothing stale, nothing from the middle edit.
+#[test]
+fn edits_during_a_rebuild_end_in_the_final_site() {
+    let site = SiteTest::example();
+    for i in 0..300 {
+        site.write(
+            &format!("content/referrals/generated-{i:03}.md"),
+            &format!(
+                "---\ntitle: Generated reason {i:03}\ndescription: A generated referral reason for the concurrency test, number {i:03}.\nservice: heart-failure\nurgency: routine\n---\nBody of reason {i:03}: BODY-START.\n"
+            ),
+        );
+    }
+    let rel = "content/checklists/heart-failure.yaml";
+    let yaml = site.read(rel);
+    assert!(yaml.contains("label: Hospital discharge summary"));
+    // --real-intake: the forms post where a build's do, so the served site
+    // and a built one can be compared byte for byte.
+    let server = Server::start(&site, &["--real-intake"]);
+    let mut events = server.events();
+    let reason = "content/referrals/generated-150.md";
+    let reason_url = "/referrals/generated-150/";
+    let reason_text = site.read(reason);
+
+    // 1. A slow rebuild starts.
+    site.write(
+        rel,
+        &yaml.replace(
+            "label: Hospital discharge summary",
+            "label: Discharge EDIT-ONE",
+        ),
+    );
+    // 2. Mid-rebuild: the checklist again, and a body. The debouncer waits
+    //    30 ms; the rebuild renders 370 pages; edit well inside it.
+    std::thread::sleep(Duration::from_millis(300));
+    let mid_rebuild = server.rebuilt_lines() == 0;
+    site.write(
+        rel,
+        &yaml.replace(
+            "label: Hospital discharge summary",
+            "label: Discharge EDIT-TWO",
+        ),
+    );
+    site.write(reason, &reason_text.replace("BODY-START", "BODY-FINAL"));
+
+    // 3. Wait for the final content, then for quiet (no event for 1.5 s).
+    server.get_until(reason_url, "the final checklist label and body", |r| {
+        r.status == 200 && r.body.contains("Discharge EDIT-TWO") && r.body.contains("BODY-FINAL")
+    });
+    let started = Instant::now();
+    loop {
+        let late = events.collect_for(Duration::from_millis(1500));
+        if late.is_empty() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve never went quiet; events: {:?}\n{}",
+            events.seen,
+            server.context()
+        );
+    }
+    assert!(
+        !server.stderr().contains("error["),
+        "a rebuild failed\n{}",
+        server.context()
+    );
+    eprintln!(
+        "serve: second edit landed {} the first rebuild finished; {} rebuilds in all",
+        if mid_rebuild {
+            "before"
+        } else {
+            "after (the machine was fast)"
+        },
+        server.rebuilt_lines()
+    );
+
+    // 4. The served site is the site a fresh build of the final files makes.
+    site.build(&["--quiet"]).expect_success();
+    let built = crate::support::snapshot_of_dir(&site.public());
+    let mut checked = 0;
+    for (rel, entry) in &built.entries {
+        let crate::support::Entry::File(want) = entry else {
+            continue;
+        };
+        if rel == ".handoff-output" {
+            continue;
+        }
+        let resp = server.get(&format!("/{rel}"));
+        assert_eq!(resp.status, 200, "GET /{rel}\n{}", server.context());
+        let want = String::from_utf8_lossy(want);
+        let got = if rel.ends_with(".html") {
+            resp.body.replacen(RELOAD_TAG, "", 1)
+        } else {
+            resp.body.clone()
+        };
+        assert!(
+            got == want,
+            "GET /{rel} differs from a fresh build (first difference at byte {})\n{}",
+            got.bytes()
+                .zip(want.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.len().min(want.len())),
+            server.context()
+        );
+        checked += 1;
+    }
+    assert!(checked > 300, "only {checked} files compared");
+    for path in [
+        "/services/heart-failure/refer/",
+        reason_url,
+        "/forms/referral.schema.json",
+    ] {
+        let body = server.get(path).body;
+        assert!(
+            !body.contains("EDIT-ONE") && !body.contains("Hospital discharge summary"),
+            "GET {path} is stale"
+        );
+    }
 }
