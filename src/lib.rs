@@ -27,6 +27,7 @@ pub mod diag;
 pub mod forms;
 pub mod jsonld;
 pub mod markdown;
+pub mod minify;
 pub mod model;
 pub mod output;
 pub mod phone;
@@ -198,7 +199,7 @@ pub fn prepare(
     };
     let assets = assets::build(root, &theme, &config, &sources);
     let templates = match &assets {
-        Ok(a) => templates::load(root, &theme, &a.manifest).map(Some),
+        Ok(a) => templates::load(root, &theme, &a.manifest, config.build.minify).map(Some),
         Err(_) => Ok(None),
     };
     lap("theme", timings);

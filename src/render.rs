@@ -1,7 +1,7 @@
 //! Stage 5: [`Site`] + templates + assets → files in an [`OutputSink`].
 //!
-//! Renders every page in parallel (Markdown body, template, optional
-//! minification) and streams it to the sink, so memory does not grow with
+//! Renders every page in parallel (Markdown body, template; templates are
+//! minified once at load, see [`crate::minify`]) and streams it to the sink, so memory does not grow with
 //! the site. Collects every finding of every page; pages are independent, so
 //! the order of work never changes the bytes written.
 
@@ -324,12 +324,8 @@ fn render_page(
             return Ok(diags);
         }
     };
-    let bytes = if site.config.build.minify {
-        minify(html.as_bytes())
-    } else {
-        html.into_bytes()
-    };
-    sink.put(&output_file(&page.path), &bytes)?;
+    // Minified already: `[build] minify` minifies the templates (crate::minify).
+    sink.put(&output_file(&page.path), html.as_bytes())?;
     Ok(diags)
 }
 
@@ -410,20 +406,6 @@ fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
     diags
 }
 
-/// Minifies HTML. Inline JavaScript is left as written: JS minifiers have
-/// broken inline scripts in other generators, and ours are tiny.
-pub fn minify(html: &[u8]) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        keep_html_and_head_opening_tags: true,
-        keep_closing_tags: true,
-        minify_css: true,
-        minify_js: false,
-        minify_doctype: false,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html, &cfg)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,14 +416,5 @@ mod tests {
         assert_eq!(output_file("/about/"), "about/index.html");
         assert_eq!(output_file("/services/x/"), "services/x/index.html");
         assert_eq!(output_file("/old.html"), "old.html");
-    }
-
-    #[test]
-    fn minify_keeps_valid_html_and_scripts() {
-        let out = minify(b"<!doctype html>\n<html lang=\"en\">\n<head><title>T</title></head>\n<body>\n<p>a   b</p>\n<script>let  x = 1;</script></body></html>");
-        let out = String::from_utf8(out).unwrap();
-        assert!(out.starts_with("<!doctype html>"), "{out}");
-        assert!(out.contains("<html lang=en>"), "{out}");
-        assert!(out.contains("let  x = 1;"), "{out}");
     }
 }
