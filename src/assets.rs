@@ -30,6 +30,20 @@ pub struct Assets {
     pub image_sizes: BTreeMap<String, (u32, u32)>,
 }
 
+impl Assets {
+    /// Drops the content hashes from stylesheet and script names
+    /// (`/css/site.css`). `serve` uses this: a stylesheet edit then changes
+    /// one file, not the link in every page, and the browser swaps it.
+    pub fn without_hashes(&mut self) {
+        for (logical, out) in &mut self.manifest {
+            if let Some(bytes) = self.generated.remove(out.trim_start_matches('/')) {
+                self.generated.insert(logical.clone(), bytes);
+            }
+            *out = format!("/{logical}");
+        }
+    }
+}
+
 /// The theme folder for a config, checked to exist.
 pub fn theme_dir(root: &Path, config: &Config) -> Result<PathBuf, Diagnostic> {
     let dir = root.join("themes").join(&config.theme);

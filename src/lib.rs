@@ -87,6 +87,10 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     /// `--base-url` differs from site.toml's: a preview, kept out of search.
     pub preview: bool,
+    /// The parsed content files, by source index; kept only under `serve`,
+    /// which resolves the model again after an edit without parsing
+    /// every file again.
+    pub docs: Vec<content::Document>,
 }
 
 impl Prepared {
@@ -178,6 +182,11 @@ pub fn prepare(
     if diags.has_errors() {
         return Err(BuildError::Findings(diags));
     }
+    let kept_docs = if opts.serving {
+        docs.clone()
+    } else {
+        Vec::new()
+    };
     let site = model::resolve(
         docs,
         &config,
@@ -197,7 +206,12 @@ pub fn prepare(
     let Some(theme) = theme else {
         return Err(BuildError::Findings(diags));
     };
-    let assets = assets::build(root, &theme, &config, &sources);
+    let mut assets = assets::build(root, &theme, &config, &sources);
+    if opts.serving
+        && let Ok(a) = &mut assets
+    {
+        a.without_hashes();
+    }
     let templates = match &assets {
         Ok(a) => templates::load(root, &theme, &a.manifest, config.build.minify).map(Some),
         Err(_) => Ok(None),
@@ -213,6 +227,7 @@ pub fn prepare(
                 assets,
                 warnings: diags,
                 preview,
+                docs: kept_docs,
             })
         }
         (_, assets, templates) => {

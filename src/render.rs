@@ -49,7 +49,27 @@ pub fn render_all(
         &site.pages.iter().collect::<Vec<_>>(),
         sink,
     )?;
-    diagnostics.extend(check_inline_markdown(site, sources));
+    diagnostics.extend(check_inline_markdown(site, sources, None));
+    write_site_files(site, opts, sink)?;
+    for (rel, bytes) in &assets.generated {
+        sink.put(rel, bytes)?;
+    }
+    for (rel, from) in &assets.copies {
+        sink.copy(rel, from)?;
+    }
+    Ok(Rendered {
+        pages: site.pages.len(),
+        diagnostics,
+    })
+}
+
+/// The files about the whole site: form schemas, sitemap, robots.txt,
+/// `_redirects`, `_headers`.
+pub fn write_site_files(
+    site: &Site,
+    opts: RenderOptions,
+    sink: &dyn OutputSink,
+) -> anyhow::Result<()> {
     for kind in FormKind::ALL {
         if let Some(schema) = forms::schema(site, kind) {
             let mut bytes = serde_json::to_vec_pretty(&schema)?;
@@ -64,19 +84,10 @@ pub fn render_all(
     )?;
     sink.put("_redirects", site_files::redirects(site).as_bytes())?;
     sink.put("_headers", site_files::headers(&site.config).as_bytes())?;
-    for (rel, bytes) in &assets.generated {
-        sink.put(rel, bytes)?;
-    }
-    for (rel, from) in &assets.copies {
-        sink.copy(rel, from)?;
-    }
-    Ok(Rendered {
-        pages: site.pages.len(),
-        diagnostics,
-    })
+    Ok(())
 }
 
-/// Renders the given pages only (a `serve` edit that touched one body).
+/// Renders the given pages only (a `serve` edit).
 pub fn render_pages(
     site: &Site,
     sources: &SourceSet,
@@ -375,10 +386,18 @@ fn unsafe_link(rel: &str, text: &str, offset: usize, len: usize, target: &str) -
 }
 
 /// Inline Markdown written inside YAML (checklist details, FAQ answers)
-/// follows the same link policy as page bodies.
-fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
+/// follows the same link policy as page bodies. `only`: the source files
+/// to look at (an edit), else all.
+pub fn check_inline_markdown(
+    site: &Site,
+    sources: &SourceSet,
+    only: Option<&std::collections::BTreeSet<usize>>,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut check = |file: usize, snippet: &str| {
+        if only.is_some_and(|o| !o.contains(&file)) {
+            return;
+        }
         for link in markdown::render_inline(snippet).unsafe_links {
             let f = &sources.files[file];
             let offset = f.text.find(&link.target).unwrap_or(0);

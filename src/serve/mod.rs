@@ -7,6 +7,7 @@
 //! reach outside the site. Only requests whose `Host` names the served
 //! address are answered (DNS rebinding).
 
+pub mod deps;
 pub mod intake;
 pub mod session;
 pub mod watch;

@@ -22,6 +22,7 @@ mod build;
 mod check;
 mod determinism;
 mod forms;
+mod incremental;
 mod serve;
 mod snapshots_pages;
 mod structured;
