@@ -35,6 +35,7 @@ pub mod serve;
 pub mod site_files;
 pub mod source;
 pub mod templates;
+pub mod theme;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -197,6 +198,9 @@ pub fn prepare(
         return Err(BuildError::Findings(diags));
     };
     let assets = assets::build(root, &theme, &config, &sources);
+    if let Ok(a) = &assets {
+        diags.extend(a.warnings.clone());
+    }
     let templates = match &assets {
         Ok(a) => templates::load(root, &theme, &a.manifest).map(Some),
         Err(_) => Ok(None),
