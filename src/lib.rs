@@ -36,6 +36,7 @@ pub mod serve;
 pub mod site_files;
 pub mod source;
 pub mod templates;
+pub mod theme;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -207,10 +208,11 @@ pub fn prepare(
         return Err(BuildError::Findings(diags));
     };
     let mut assets = assets::build(root, &theme, &config, &sources);
-    if opts.serving
-        && let Ok(a) = &mut assets
-    {
-        a.without_hashes();
+    if let Ok(a) = &mut assets {
+        diags.extend(a.warnings.clone());
+        if opts.serving {
+            a.without_hashes();
+        }
     }
     let templates = match &assets {
         Ok(a) => templates::load(root, &theme, &a.manifest, config.build.minify).map(Some),

@@ -99,6 +99,7 @@ pub fn render_pages(
 ) -> anyhow::Result<Diagnostics> {
     let mut base = Context::new();
     base.insert("site", &view::site(site));
+    base.insert("theme", &assets.theme);
     let job = PageJob {
         site,
         sources,

@@ -8,7 +8,9 @@
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
 //! - `vnu`: the built HTML passes the Nu HTML Checker;
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
-//! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver.
+//! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver;
+//! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
+//!   kind in Chromium at three widths (screenshots, axe-core, print).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -29,4 +31,5 @@ mod structured;
 // The harness serves every area; not every area uses every helper.
 #[allow(dead_code)]
 mod support;
+mod theme;
 mod vnu;
