@@ -63,7 +63,7 @@ pub struct Served {
     files: Files,
     /// The findings of a failed rebuild, shown as an overlay.
     error: Option<String>,
-    schemas: BTreeMap<&'static str, Value>,
+    schemas: BTreeMap<&'static str, Arc<Value>>,
 }
 
 /// Messages to every open page.

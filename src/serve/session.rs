@@ -44,13 +44,13 @@ pub struct Session {
     files: Files,
     /// The forms' JSON Schemas, for the local intake sink; computed when
     /// the site model changes, not on every edit.
-    schemas: Vec<(FormKind, serde_json::Value)>,
+    schemas: Vec<(FormKind, Arc<serde_json::Value>)>,
 }
 
-fn schemas(site: &crate::model::Site) -> Vec<(FormKind, serde_json::Value)> {
+fn schemas(site: &crate::model::Site) -> Vec<(FormKind, Arc<serde_json::Value>)> {
     FormKind::ALL
         .iter()
-        .filter_map(|&k| crate::forms::schema(site, k).map(|s| (k, s)))
+        .filter_map(|&k| crate::forms::schema(site, k).map(|s| (k, Arc::new(s))))
         .collect()
 }
 
@@ -115,11 +115,11 @@ impl Session {
     }
 
     /// The JSON Schema of a form, for the local intake sink.
-    pub fn schema(&self, kind: FormKind) -> Option<serde_json::Value> {
+    pub fn schema(&self, kind: FormKind) -> Option<Arc<serde_json::Value>> {
         self.schemas
             .iter()
             .find(|(k, _)| *k == kind)
-            .map(|(_, s)| s.clone())
+            .map(|(_, s)| Arc::clone(s))
     }
 
     /// Applies edits to the given paths (absolute or under the root).
@@ -179,36 +179,48 @@ impl Session {
         if updates.is_empty() {
             return Ok(None);
         }
-        let mut sources = self.prepared.sources.clone();
+        // The new texts go into the source set in place (no copy of a
+        // 10,000-file set per keystroke) and back out if the render fails.
+        let mut previous = Vec::with_capacity(updates.len());
         for (index, text) in &updates {
-            sources.files[*index].text = text.as_str().into();
+            let old = std::mem::replace(
+                &mut self.prepared.sources.files[*index].text,
+                text.as_str().into(),
+            );
+            previous.push((*index, old));
         }
-        let pages: Vec<&Page> = self
-            .prepared
+        let p = &self.prepared;
+        let pages: Vec<&Page> = p
             .site
             .pages
             .iter()
-            .filter(|p| {
-                p.body
+            .filter(|page| {
+                page.body
                     .is_some_and(|(f, _)| updates.iter().any(|(i, _)| *i == f))
             })
             .collect();
         let sink = MemorySink::default();
-        let p = &self.prepared;
-        let diags = render::render_pages(
+        let result = render::render_pages(
             &p.site,
-            &sources,
+            &p.sources,
             &p.templates,
             &p.assets,
             self.render_options(),
             &pages,
             &sink,
-        )
-        .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-        if diags.has_errors() {
-            return Err(Failure::Findings(diags));
-        }
+        );
         let rendered = pages.len();
+        let failed = match result {
+            Ok(diags) if diags.has_errors() => Some(Failure::Findings(diags)),
+            Ok(_) => None,
+            Err(e) => Some(Failure::Fatal(format!("{e:#}"))),
+        };
+        if let Some(f) = failed {
+            for (index, old) in previous {
+                self.prepared.sources.files[index].text = old;
+            }
+            return Err(f);
+        }
         let mut files = Vec::new();
         for (rel, bytes) in sink.into_files() {
             if self.files.get(&rel).is_none_or(|old| **old != bytes) {
@@ -216,7 +228,6 @@ impl Session {
                 self.files.insert(rel, Arc::new(bytes));
             }
         }
-        self.prepared.sources = sources;
         Ok(Some(Change {
             files,
             css_only: false,
