@@ -28,14 +28,20 @@ fn body() -> String {
     let words = "referral records imaging pathology clinic patient question follow-up results team";
     let sentence = |i: usize| {
         let w: Vec<&str> = words.split(' ').collect();
-        (0..12).map(|k| w[(i + k * 7) % w.len()]).collect::<Vec<_>>().join(" ")
+        (0..12)
+            .map(|k| w[(i + k * 7) % w.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let mut out = String::new();
     for section in 0..5 {
         out.push_str(&format!("## Section {section}\n\n"));
         for p in 0..2 {
             for s in 0..6 {
-                out.push_str(&format!("{} [a link](/referrals/reason-{s}/). ", sentence(section * 13 + p * 5 + s)));
+                out.push_str(&format!(
+                    "{} [a link](/referrals/reason-{s}/). ",
+                    sentence(section * 13 + p * 5 + s)
+                ));
             }
             out.push_str("\n\n");
         }
@@ -51,10 +57,13 @@ fn stages(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.bench_function("markdown", |b| b.iter(|| markdown::render(&text)));
 
-    let template = std::fs::read_to_string(repo().join("themes/clinic/templates/partials/form.html"))
-        .unwrap_or_default();
+    let template =
+        std::fs::read_to_string(repo().join("themes/clinic/templates/partials/form.html"))
+            .unwrap_or_default();
     g.throughput(Throughput::Bytes(template.len() as u64));
-    g.bench_function("minify_template", |b| b.iter(|| minify::template(&template)));
+    g.bench_function("minify_template", |b| {
+        b.iter(|| minify::template(&template))
+    });
 
     let opts = BuildOptions {
         root: repo(),
