@@ -325,3 +325,30 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod theme_tests {
+    /// Every template of the default theme minifies; one that fell back to
+    /// its text as written would cost bytes on every page, silently.
+    #[test]
+    fn every_default_theme_template_minifies() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/clinic/templates");
+        let mut checked = 0;
+        for entry in walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "html") {
+                let text = std::fs::read_to_string(path).unwrap();
+                assert!(
+                    super::template(&text).is_some(),
+                    "{} is not minified",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 20, "only {checked} templates found");
+    }
+}
