@@ -5,6 +5,11 @@
 //! then named by a hash of its bytes (`css/site.1a2b3c4d.css`) so browsers
 //! may cache it forever; `js/*.js` are hashed the same way, unminified. Static files are listed (theme first, the site's
 //! `static/` overriding it), not copied: only `output` writes.
+//!
+//! `css/site.css` starts with the theme's custom properties (`:root{--brand:…}`)
+//! from `theme::resolve` over the theme's `theme.toml`, so brand colours
+//! reach every page inside the hashed file, with no inline style for the
+//! Content-Security-Policy to allow.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +20,7 @@ use lightningcss::targets::{Browsers, Targets};
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, display_path};
 use crate::source::{self, SourceSet};
+use crate::theme;
 
 /// What the build copies or writes besides pages.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +34,24 @@ pub struct Assets {
     /// Pixel sizes of copied images by URL path (`/images/x.svg`), so
     /// templates can set `width`/`height` and pages do not shift as they load.
     pub image_sizes: BTreeMap<String, (u32, u32)>,
+    /// `theme` in templates: the header logo.
+    pub theme: theme::ThemeView,
+    /// Warnings of a successful build (theme contrast, W040).
+    pub warnings: Diagnostics,
+}
+
+impl Assets {
+    /// Drops the content hashes from stylesheet and script names
+    /// (`/css/site.css`). `serve` uses this: a stylesheet edit then changes
+    /// one file, not the link in every page, and the browser swaps it.
+    pub fn without_hashes(&mut self) {
+        for (logical, out) in &mut self.manifest {
+            if let Some(bytes) = self.generated.remove(out.trim_start_matches('/')) {
+                self.generated.insert(logical.clone(), bytes);
+            }
+            *out = format!("/{logical}");
+        }
+    }
 }
 
 /// The theme folder for a config, checked to exist.
@@ -52,6 +76,7 @@ pub fn build(
     let mut assets = Assets::default();
     let mut diags = Diagnostics::new();
     let targets = targets(&config.build.browsers);
+    let style = theme_style(root, theme, config, &mut diags);
     for kind in ["css", "js"] {
         let dir = theme.join(kind);
         if !dir.is_dir() {
@@ -72,10 +97,16 @@ pub fn build(
             };
             // Scripts are served as written: they are small, and a JS
             // minifier is one more thing that can break them.
-            let compiled = if kind == "css" {
-                compile_css(&text, &rel, targets, config.build.minify)
-            } else {
-                Ok(text)
+            let compiled = match kind {
+                "css" => compile_css(&text, &rel, targets, config.build.minify).map(|css| {
+                    if name == "site.css" {
+                        let sep = if config.build.minify { "" } else { "\n" };
+                        format!("{}{sep}{css}", style.root_css)
+                    } else {
+                        css
+                    }
+                }),
+                _ => Ok(text),
             };
             match compiled {
                 Ok(code) => {
@@ -106,9 +137,11 @@ pub fn build(
             assets.image_sizes.insert(format!("/{rel}"), size);
         }
     }
+    assets.theme = theme::ThemeView::new(&style, &assets.image_sizes);
     if diags.has_errors() {
         Err(diags)
     } else {
+        assets.warnings = diags;
         Ok(assets)
     }
 }
@@ -176,6 +209,40 @@ pub fn collisions(root: &Path, site: &crate::model::Site, assets: &Assets) -> Di
         }
     }
     diags
+}
+
+/// The theme's `theme.toml` defaults (when it has one) under the site's
+/// `[theme]` settings.
+fn theme_style(
+    root: &Path,
+    theme: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> theme::Style {
+    let path = theme.join("theme.toml");
+    let defaults = if path.is_file() {
+        let rel = display_path(root, &path);
+        match source::read_text(&path) {
+            Ok(text) => theme::parse_defaults(&text, &rel).unwrap_or_else(|d| {
+                diags.extend(d);
+                theme::Settings::default()
+            }),
+            Err(d) => {
+                diags.push(d.in_file(rel));
+                theme::Settings::default()
+            }
+        }
+    } else {
+        theme::Settings::default()
+    };
+    let (style, findings) = theme::resolve(
+        &config.theme_settings,
+        &defaults,
+        config.organization.logo.as_deref(),
+        config.base_url.as_str(),
+    );
+    diags.extend(findings);
+    style
 }
 
 /// Width and height of a raster image (from its header) or an SVG (from

@@ -25,6 +25,8 @@ pub struct Config {
     pub language: String,
     pub description: Option<String>,
     pub theme: String,
+    /// `[theme]` brand colours, fonts and logo (src/theme.rs).
+    pub theme_settings: crate::theme::Settings,
     pub organization: Organization,
     pub intake: Option<Intake>,
     pub build: BuildConfig,
@@ -207,7 +209,8 @@ struct RawConfig {
     base_url: Option<Spanned<String>>,
     language: Option<Spanned<String>>,
     description: Option<String>,
-    theme: Option<Spanned<String>>,
+    /// `theme = "clinic"`, or a `[theme]` table with `name` and settings.
+    theme: Option<Spanned<crate::theme::RawThemeKey>>,
     organization: Option<RawOrganization>,
     intake: Option<RawIntake>,
     build: Option<RawBuild>,
@@ -395,16 +398,23 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             None
         }
     };
+    let (theme, theme_settings) = match theme.map(|t| (t.span(), t.into_inner())) {
+        None => (None, crate::theme::Settings::default()),
+        Some((span, crate::theme::RawThemeKey::Name(name))) => {
+            (Some((name, span)), crate::theme::Settings::default())
+        }
+        Some((_, crate::theme::RawThemeKey::Table(table))) => {
+            let name = table.name.as_ref().map(|n| (n.get_ref().clone(), n.span()));
+            (name, crate::theme::validate(*table, FILE, text, &mut diags))
+        }
+    };
     let theme = match theme {
-        Some(t) if is_plain_name(t.get_ref()) => t.into_inner(),
-        Some(t) => {
+        Some((name, _)) if is_plain_name(&name) => name,
+        Some((name, span)) => {
             diags.push(invalid(
                 text,
-                t.span(),
-                format!(
-                    "`theme = \"{}\"` is not a folder name under `themes/`",
-                    t.get_ref()
-                ),
+                span,
+                format!("`theme = \"{name}\"` is not a folder name under `themes/`"),
                 "use the name of a folder in `themes/`, e.g. `clinic`",
             ));
             String::new()
@@ -482,6 +492,7 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             language,
             description,
             theme,
+            theme_settings,
             organization,
             intake,
             build,

@@ -92,6 +92,8 @@ pub enum Code {
     ReferralIncomplete,
     /// A location lacks data maps and search engines use.
     StructuredDataIncomplete,
+    /// A theme colour too close to the colour it is painted on or under.
+    ThemeContrast,
 }
 
 impl Code {
@@ -129,6 +131,7 @@ impl Code {
             Code::NapDrift => "W020",
             Code::ReferralIncomplete => "W030",
             Code::StructuredDataIncomplete => "W031",
+            Code::ThemeContrast => "W040",
         }
     }
 
@@ -141,7 +144,8 @@ impl Code {
             | Code::DuplicateTitle
             | Code::NapDrift
             | Code::ReferralIncomplete
-            | Code::StructuredDataIncomplete => Severity::Warning,
+            | Code::StructuredDataIncomplete
+            | Code::ThemeContrast => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey

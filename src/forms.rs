@@ -750,26 +750,34 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
             local: false,
         },
     )?];
-    for (i, _) in site.services.iter().enumerate() {
+    // Placements differ in their fields only by the checklist shown and the
+    // reason's urgency: one representative of each is enough, and keeps the
+    // schema's cost flat as the site grows.
+    let mut seen = std::collections::BTreeSet::new();
+    let placements = site
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, None, s.checklist.as_deref(), None))
+        .chain(site.referrals.iter().enumerate().map(|(i, r)| {
+            (
+                r.service,
+                Some(i),
+                r.checklist.as_deref(),
+                Some(r.urgency.as_str()),
+            )
+        }));
+    for (service, reason, checklist, urgency) in placements {
+        if !seen.insert((reason.is_some(), checklist, urgency)) {
+            continue;
+        }
         specs.extend(spec(
             site,
             kind,
             &Placement {
                 page: "/",
-                service: Some(i),
-                reason: None,
-                local: false,
-            },
-        ));
-    }
-    for (i, r) in site.referrals.iter().enumerate() {
-        specs.extend(spec(
-            site,
-            kind,
-            &Placement {
-                page: "/",
-                service: Some(r.service),
-                reason: Some(i),
+                service: Some(service),
+                reason,
                 local: false,
             },
         ));

@@ -28,6 +28,7 @@ pub mod forms;
 pub mod fuzzing;
 pub mod jsonld;
 pub mod markdown;
+pub mod minify;
 pub mod model;
 pub mod output;
 pub mod phone;
@@ -36,6 +37,7 @@ pub mod serve;
 pub mod site_files;
 pub mod source;
 pub mod templates;
+pub mod theme;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -87,6 +89,10 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     /// `--base-url` differs from site.toml's: a preview, kept out of search.
     pub preview: bool,
+    /// The parsed content files, by source index; kept only under `serve`,
+    /// which resolves the model again after an edit without parsing
+    /// every file again.
+    pub docs: Vec<content::Document>,
 }
 
 impl Prepared {
@@ -178,6 +184,11 @@ pub fn prepare(
     if diags.has_errors() {
         return Err(BuildError::Findings(diags));
     }
+    let kept_docs = if opts.serving {
+        docs.clone()
+    } else {
+        Vec::new()
+    };
     let site = model::resolve(
         docs,
         &config,
@@ -197,9 +208,15 @@ pub fn prepare(
     let Some(theme) = theme else {
         return Err(BuildError::Findings(diags));
     };
-    let assets = assets::build(root, &theme, &config, &sources);
+    let mut assets = assets::build(root, &theme, &config, &sources);
+    if let Ok(a) = &mut assets {
+        diags.extend(a.warnings.clone());
+        if opts.serving {
+            a.without_hashes();
+        }
+    }
     let templates = match &assets {
-        Ok(a) => templates::load(root, &theme, &a.manifest).map(Some),
+        Ok(a) => templates::load(root, &theme, &a.manifest, config.build.minify).map(Some),
         Err(_) => Ok(None),
     };
     lap("theme", timings);
@@ -216,6 +233,7 @@ pub fn prepare(
                 assets,
                 warnings: diags,
                 preview,
+                docs: kept_docs,
             })
         }
         (_, assets, templates) => {

@@ -1,7 +1,7 @@
 //! Stage 5: [`Site`] + templates + assets → files in an [`OutputSink`].
 //!
-//! Renders every page in parallel (Markdown body, template, optional
-//! minification) and streams it to the sink, so memory does not grow with
+//! Renders every page in parallel (Markdown body, template; templates are
+//! minified once at load, see [`crate::minify`]) and streams it to the sink, so memory does not grow with
 //! the site. Collects every finding of every page; pages are independent, so
 //! the order of work never changes the bytes written.
 
@@ -49,7 +49,27 @@ pub fn render_all(
         &site.pages.iter().collect::<Vec<_>>(),
         sink,
     )?;
-    diagnostics.extend(check_inline_markdown(site, sources));
+    diagnostics.extend(check_inline_markdown(site, sources, None));
+    write_site_files(site, opts, sink)?;
+    for (rel, bytes) in &assets.generated {
+        sink.put(rel, bytes)?;
+    }
+    for (rel, from) in &assets.copies {
+        sink.copy(rel, from)?;
+    }
+    Ok(Rendered {
+        pages: site.pages.len(),
+        diagnostics,
+    })
+}
+
+/// The files about the whole site: form schemas, sitemap, robots.txt,
+/// `_redirects`, `_headers`.
+pub fn write_site_files(
+    site: &Site,
+    opts: RenderOptions,
+    sink: &dyn OutputSink,
+) -> anyhow::Result<()> {
     for kind in FormKind::ALL {
         if let Some(schema) = forms::schema(site, kind) {
             let mut bytes = serde_json::to_vec_pretty(&schema)?;
@@ -64,19 +84,10 @@ pub fn render_all(
     )?;
     sink.put("_redirects", site_files::redirects(site).as_bytes())?;
     sink.put("_headers", site_files::headers(&site.config).as_bytes())?;
-    for (rel, bytes) in &assets.generated {
-        sink.put(rel, bytes)?;
-    }
-    for (rel, from) in &assets.copies {
-        sink.copy(rel, from)?;
-    }
-    Ok(Rendered {
-        pages: site.pages.len(),
-        diagnostics,
-    })
+    Ok(())
 }
 
-/// Renders the given pages only (a `serve` edit that touched one body).
+/// Renders the given pages only (a `serve` edit).
 pub fn render_pages(
     site: &Site,
     sources: &SourceSet,
@@ -88,6 +99,7 @@ pub fn render_pages(
 ) -> anyhow::Result<Diagnostics> {
     let mut base = Context::new();
     base.insert("site", &view::site(site));
+    base.insert("theme", &assets.theme);
     let job = PageJob {
         site,
         sources,
@@ -324,12 +336,8 @@ fn render_page(
             return Ok(diags);
         }
     };
-    let bytes = if site.config.build.minify {
-        minify(html.as_bytes())
-    } else {
-        html.into_bytes()
-    };
-    sink.put(&output_file(&page.path), &bytes)?;
+    // Minified already: `[build] minify` minifies the templates (crate::minify).
+    sink.put(&output_file(&page.path), html.as_bytes())?;
     Ok(diags)
 }
 
@@ -379,10 +387,18 @@ fn unsafe_link(rel: &str, text: &str, offset: usize, len: usize, target: &str) -
 }
 
 /// Inline Markdown written inside YAML (checklist details, FAQ answers)
-/// follows the same link policy as page bodies.
-fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
+/// follows the same link policy as page bodies. `only`: the source files
+/// to look at (an edit), else all.
+pub fn check_inline_markdown(
+    site: &Site,
+    sources: &SourceSet,
+    only: Option<&std::collections::BTreeSet<usize>>,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let mut check = |file: usize, snippet: &str| {
+        if only.is_some_and(|o| !o.contains(&file)) {
+            return;
+        }
         for link in markdown::render_inline(snippet).unsafe_links {
             let f = &sources.files[file];
             let offset = f.text.find(&link.target).unwrap_or(0);
@@ -410,20 +426,6 @@ fn check_inline_markdown(site: &Site, sources: &SourceSet) -> Diagnostics {
     diags
 }
 
-/// Minifies HTML. Inline JavaScript is left as written: JS minifiers have
-/// broken inline scripts in other generators, and ours are tiny.
-pub fn minify(html: &[u8]) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        keep_html_and_head_opening_tags: true,
-        keep_closing_tags: true,
-        minify_css: true,
-        minify_js: false,
-        minify_doctype: false,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html, &cfg)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,14 +436,5 @@ mod tests {
         assert_eq!(output_file("/about/"), "about/index.html");
         assert_eq!(output_file("/services/x/"), "services/x/index.html");
         assert_eq!(output_file("/old.html"), "old.html");
-    }
-
-    #[test]
-    fn minify_keeps_valid_html_and_scripts() {
-        let out = minify(b"<!doctype html>\n<html lang=\"en\">\n<head><title>T</title></head>\n<body>\n<p>a   b</p>\n<script>let  x = 1;</script></body></html>");
-        let out = String::from_utf8(out).unwrap();
-        assert!(out.starts_with("<!doctype html>"), "{out}");
-        assert!(out.contains("<html lang=en>"), "{out}");
-        assert!(out.contains("let  x = 1;"), "{out}");
     }
 }

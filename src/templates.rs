@@ -18,6 +18,10 @@ use crate::source;
 /// Templates ready to render, with their sources kept for error messages.
 pub struct Templates {
     pub tera: Tera,
+    /// The templates as written, when `tera` holds minified ones: a failed
+    /// render is repeated with these so the finding points at the line the
+    /// writer sees.
+    as_written: Option<Tera>,
     /// Template name → (path relative to the site root, text).
     sources: BTreeMap<String, (String, String)>,
 }
@@ -27,6 +31,7 @@ pub fn load(
     root: &Path,
     theme: &Path,
     manifest: &BTreeMap<String, String>,
+    minify: bool,
 ) -> Result<Templates, Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
@@ -66,6 +71,43 @@ pub fn load(
     if diags.has_errors() {
         return Err(diags);
     }
+    let as_written = compile(&sources, manifest, |_, text| text.to_owned())?;
+    if !minify {
+        return Ok(Templates {
+            tera: as_written,
+            as_written: None,
+            sources,
+        });
+    }
+    // A template minify-html cannot handle safely stays as written.
+    let minified = compile(&sources, manifest, |name, text| {
+        if name.ends_with(".html") {
+            crate::minify::template(text).unwrap_or_else(|| text.to_owned())
+        } else {
+            text.to_owned()
+        }
+    });
+    Ok(match minified {
+        Ok(tera) => Templates {
+            tera,
+            as_written: Some(as_written),
+            sources,
+        },
+        Err(_) => Templates {
+            tera: as_written,
+            as_written: None,
+            sources,
+        },
+    })
+}
+
+/// One Tera instance with every template (each passed through `text`) and
+/// the template functions.
+fn compile(
+    sources: &BTreeMap<String, (String, String)>,
+    manifest: &BTreeMap<String, String>,
+    text: impl Fn(&str, &str) -> String,
+) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     let manifest = Arc::new(manifest.clone());
@@ -81,20 +123,13 @@ pub fn load(
             })
         },
     );
-    let templates = Templates { tera, sources };
-    let mut tera = templates.tera;
-    if let Err(e) = tera.add_raw_templates(
-        templates
-            .sources
-            .iter()
-            .map(|(n, (_, t))| (n.as_str(), t.as_str())),
-    ) {
-        return Err(Diagnostics::from(load_error(&templates.sources, &e)));
-    }
-    Ok(Templates {
-        tera,
-        sources: templates.sources,
-    })
+    let texts: Vec<(&str, String)> = sources
+        .iter()
+        .map(|(n, (_, t))| (n.as_str(), text(n, t)))
+        .collect();
+    tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_str())))
+        .map_err(|e| Diagnostics::from(load_error(sources, &e)))?;
+    Ok(tera)
 }
 
 fn located(
@@ -188,9 +223,14 @@ impl Templates {
         context: &tera::Context,
         page_path: &str,
     ) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| self.render_error(name, &e, page_path))
+        self.tera.render(name, context).map_err(|e| {
+            // Positions of a minified template mean nothing to the writer.
+            let e = match &self.as_written {
+                Some(t) => t.render(name, context).err().unwrap_or(e),
+                None => e,
+            };
+            self.render_error(name, &e, page_path)
+        })
     }
 
     fn render_error(&self, name: &str, e: &tera::Error, page_path: &str) -> Diagnostic {

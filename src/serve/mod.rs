@@ -7,6 +7,7 @@
 //! reach outside the site. Only requests whose `Host` names the served
 //! address are answered (DNS rebinding).
 
+pub mod deps;
 pub mod intake;
 pub mod session;
 pub mod watch;
@@ -62,7 +63,7 @@ pub struct Served {
     files: Files,
     /// The findings of a failed rebuild, shown as an overlay.
     error: Option<String>,
-    schemas: BTreeMap<&'static str, Value>,
+    schemas: BTreeMap<&'static str, Arc<Value>>,
 }
 
 /// Messages to every open page.

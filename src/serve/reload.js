@@ -16,12 +16,13 @@
     }
     box.textContent = "handoff: the last edit does not build. The page shows the last good version.\n\n" + text;
   }
+  // Under serve, stylesheets keep their names (no content hash): asking
+  // for them again, past the cache, is enough.
   function swapStyles() {
-    fetch(location.href, { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (html) {
-      var fresh = new DOMParser().parseFromString(html, "text/html").querySelectorAll('link[rel="stylesheet"]');
-      document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link, i) {
-        if (fresh[i]) link.href = fresh[i].getAttribute("href");
-      });
+    var stamp = Date.now();
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var href = link.getAttribute("href").split("?")[0];
+      link.setAttribute("href", href + "?v=" + stamp);
     });
   }
   var events = new EventSource("/_handoff/events");

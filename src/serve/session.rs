@@ -1,13 +1,18 @@
 //! A `serve` session: the last good build, held in memory, and how an edit
 //! turns into the next one.
 //!
-//! An edit to the Markdown body of a page (its front matter unchanged)
-//! re-renders only the pages that show that body; any other change (front
-//! matter, checklists, templates, CSS, static files, site.toml, files added
-//! or removed) rebuilds the site in memory and diffs it against the last
-//! one. A failed rebuild leaves the last good site in place.
+//! Three paths, fastest first:
+//! - an edit to the Markdown body of a page (its front matter unchanged)
+//!   re-renders only the pages that show that body;
+//! - an edit to existing content files (front matter, checklists) parses
+//!   those files again, resolves the model again and re-renders the pages
+//!   that read what changed ([`super::deps`]);
+//! - anything else (templates, CSS, static files, site.toml, files added or
+//!   removed) rebuilds the site in memory and diffs it against the last one.
+//!
+//! A failed rebuild leaves the last good site in place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -37,6 +42,16 @@ pub struct Session {
     render: RenderOptions,
     prepared: Prepared,
     files: Files,
+    /// The forms' JSON Schemas, for the local intake sink; computed when
+    /// the site model changes, not on every edit.
+    schemas: Vec<(FormKind, Arc<serde_json::Value>)>,
+}
+
+fn schemas(site: &crate::model::Site) -> Vec<(FormKind, Arc<serde_json::Value>)> {
+    FormKind::ALL
+        .iter()
+        .filter_map(|&k| crate::forms::schema(site, k).map(|s| (k, Arc::new(s))))
+        .collect()
 }
 
 /// Why a (re)build did not produce a site.
@@ -80,6 +95,7 @@ impl Session {
         Ok(Session {
             opts,
             render,
+            schemas: schemas(&prepared.site),
             prepared,
             files,
         })
@@ -99,8 +115,11 @@ impl Session {
     }
 
     /// The JSON Schema of a form, for the local intake sink.
-    pub fn schema(&self, kind: FormKind) -> Option<serde_json::Value> {
-        crate::forms::schema(&self.prepared.site, kind)
+    pub fn schema(&self, kind: FormKind) -> Option<Arc<serde_json::Value>> {
+        self.schemas
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, s)| Arc::clone(s))
     }
 
     /// Applies edits to the given paths (absolute or under the root).
@@ -108,8 +127,15 @@ impl Session {
         if let Some(change) = self.try_body_only(changed)? {
             return Ok(change);
         }
+        if let Some(change) = self.try_content(changed)? {
+            return Ok(change);
+        }
+        if let Some(change) = self.try_theme_assets(changed)? {
+            return Ok(change);
+        }
         let (prepared, files) = build(&self.opts, self.render)?;
         let change = diff(&self.files, &files, prepared.site.pages.len());
+        self.schemas = schemas(&prepared.site);
         self.prepared = prepared;
         self.files = files;
         Ok(change)
@@ -153,36 +179,48 @@ impl Session {
         if updates.is_empty() {
             return Ok(None);
         }
-        let mut sources = self.prepared.sources.clone();
+        // The new texts go into the source set in place (no copy of a
+        // 10,000-file set per keystroke) and back out if the render fails.
+        let mut previous = Vec::with_capacity(updates.len());
         for (index, text) in &updates {
-            sources.files[*index].text = text.as_str().into();
+            let old = std::mem::replace(
+                &mut self.prepared.sources.files[*index].text,
+                text.as_str().into(),
+            );
+            previous.push((*index, old));
         }
-        let pages: Vec<&Page> = self
-            .prepared
+        let p = &self.prepared;
+        let pages: Vec<&Page> = p
             .site
             .pages
             .iter()
-            .filter(|p| {
-                p.body
+            .filter(|page| {
+                page.body
                     .is_some_and(|(f, _)| updates.iter().any(|(i, _)| *i == f))
             })
             .collect();
         let sink = MemorySink::default();
-        let p = &self.prepared;
-        let diags = render::render_pages(
+        let result = render::render_pages(
             &p.site,
-            &sources,
+            &p.sources,
             &p.templates,
             &p.assets,
-            self.render,
+            self.render_options(),
             &pages,
             &sink,
-        )
-        .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-        if diags.has_errors() {
-            return Err(Failure::Findings(diags));
-        }
+        );
         let rendered = pages.len();
+        let failed = match result {
+            Ok(diags) if diags.has_errors() => Some(Failure::Findings(diags)),
+            Ok(_) => None,
+            Err(e) => Some(Failure::Fatal(format!("{e:#}"))),
+        };
+        if let Some(f) = failed {
+            for (index, old) in previous {
+                self.prepared.sources.files[index].text = old;
+            }
+            return Err(f);
+        }
         let mut files = Vec::new();
         for (rel, bytes) in sink.into_files() {
             if self.files.get(&rel).is_none_or(|old| **old != bytes) {
@@ -190,12 +228,153 @@ impl Session {
                 self.files.insert(rel, Arc::new(bytes));
             }
         }
-        self.prepared.sources = sources;
         Ok(Some(Change {
             files,
             css_only: false,
             rendered,
         }))
+    }
+}
+
+impl Session {
+    /// Edits to existing content files only. `None` when it does not apply.
+    fn try_content(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
+        let p = &self.prepared;
+        if p.docs.len() != p.sources.files.len() {
+            return Ok(None);
+        }
+        let mut edits: Vec<(usize, String)> = Vec::new();
+        for path in changed {
+            let rel = crate::diag::display_path(&self.opts.root, path);
+            let known = p.sources.files.iter().position(|f| f.rel == rel);
+            match known {
+                // An editor's temporary file, already gone.
+                None if !path.exists() => continue,
+                Some(index) if path.is_file() => match source::read_text(path) {
+                    Ok(text) if *p.sources.files[index].text == *text => {}
+                    Ok(text) => edits.push((index, text)),
+                    // The full rebuild reports it with the other findings.
+                    Err(_) => return Ok(None),
+                },
+                _ => return Ok(None),
+            }
+        }
+        if edits.is_empty() {
+            return Ok(None);
+        }
+        let mut sources = p.sources.clone();
+        let mut docs = p.docs.clone();
+        let mut findings = Diagnostics::new();
+        for (index, text) in &edits {
+            sources.files[*index].text = text.as_str().into();
+            match crate::content::parse_file(*index, &sources.files[*index]) {
+                Ok(doc) => docs[*index] = doc,
+                Err(d) => findings.extend(d),
+            }
+        }
+        if findings.has_errors() {
+            return Err(Failure::Findings(findings));
+        }
+        let site = crate::model::resolve(
+            docs.clone(),
+            &p.site.config,
+            &sources,
+            crate::model::ResolveOptions {
+                drafts: self.opts.drafts,
+            },
+        )
+        .map_err(Failure::Findings)?;
+        let changed_files: BTreeSet<usize> = edits.iter().map(|(i, _)| *i).collect();
+        // The shape of the site changed (a page moved, the navigation):
+        // the full rebuild also drops the files of pages that are gone.
+        let Some(list) = super::deps::affected(&p.site, &site, &changed_files) else {
+            return Ok(None);
+        };
+        let pages: Vec<&Page> = list.iter().map(|&k| &site.pages[k]).collect();
+        let sink = MemorySink::default();
+        let mut diags = render::render_pages(
+            &site,
+            &sources,
+            &p.templates,
+            &p.assets,
+            self.render_options(),
+            &pages,
+            &sink,
+        )
+        .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
+        diags.extend(render::check_inline_markdown(
+            &site,
+            &sources,
+            Some(&changed_files),
+        ));
+        if diags.has_errors() {
+            return Err(Failure::Findings(diags));
+        }
+        render::write_site_files(&site, self.render_options(), &sink)
+            .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
+        let rendered = pages.len();
+        let mut new_files = self.files.clone();
+        for (rel, bytes) in sink.into_files() {
+            new_files.insert(rel, Arc::new(bytes));
+        }
+        // The same pages as before: nothing to remove.
+        let change = diff(&self.files, &new_files, rendered);
+        self.files = new_files;
+        self.schemas = schemas(&site);
+        self.prepared.site = site;
+        self.prepared.sources = sources;
+        self.prepared.docs = docs;
+        Ok(Some(change))
+    }
+
+    /// Edits to the theme's stylesheets and scripts only: compiled again,
+    /// no page rendered (their names do not change under serve). `None`
+    /// when it does not apply.
+    fn try_theme_assets(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
+        let config = &self.prepared.site.config;
+        let Ok(theme) = crate::assets::theme_dir(&self.opts.root, config) else {
+            return Ok(None);
+        };
+        let (css, js) = (theme.join("css"), theme.join("js"));
+        let relevant: Vec<&PathBuf> = changed
+            .iter()
+            .filter(|p| p.exists() || self.opts.root.join(p).exists())
+            .collect();
+        if relevant.is_empty()
+            || !relevant.iter().all(|p| {
+                let p = self.opts.root.join(p);
+                p.starts_with(&css) || p.starts_with(&js)
+            })
+        {
+            return Ok(None);
+        }
+        let mut assets =
+            crate::assets::build(&self.opts.root, &theme, config, &self.prepared.sources)
+                .map_err(Failure::Findings)?;
+        assets.without_hashes();
+        // A stylesheet added or removed changes what templates may link.
+        if !assets
+            .manifest
+            .keys()
+            .eq(self.prepared.assets.manifest.keys())
+        {
+            return Ok(None);
+        }
+        let mut new_files = self.files.clone();
+        for (rel, bytes) in &assets.generated {
+            new_files.insert(rel.clone(), Arc::new(bytes.clone()));
+        }
+        let change = diff(&self.files, &new_files, 0);
+        self.files = new_files;
+        self.prepared.assets = assets;
+        Ok(Some(change))
+    }
+
+    fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            preview: self.prepared.preview,
+            ..self.render
+        }
     }
 }
 
@@ -208,41 +387,14 @@ fn diff(old: &Files, new: &Files, rendered: usize) -> Change {
         .collect();
     files.extend(old.keys().filter(|k| !new.contains_key(*k)).cloned());
     files.sort();
-    // A stylesheet's hashed name changes with its content, and every page
-    // links the new name: pages whose only change is that link still count
-    // as a CSS-only change.
-    let css_only = !files.is_empty()
-        && files.iter().all(|f| {
-            f.ends_with(".css")
-                || (f.ends_with(".html")
-                    && old
-                        .get(f)
-                        .zip(new.get(f))
-                        .is_some_and(|(a, b)| same_but_css_links(a, b)))
-        });
+    // Under serve stylesheets keep their names (`Assets::without_hashes`),
+    // so a stylesheet edit changes no page.
+    let css_only = !files.is_empty() && files.iter().all(|f| f.ends_with(".css"));
     Change {
         files,
         css_only,
         rendered,
     }
-}
-
-/// Two pages equal once their `/css/<name>.<hash>.css` links are ignored.
-fn same_but_css_links(a: &[u8], b: &[u8]) -> bool {
-    fn strip(s: &[u8]) -> Vec<u8> {
-        let text = String::from_utf8_lossy(s);
-        let mut out = String::with_capacity(text.len());
-        let mut rest: &str = &text;
-        while let Some(i) = rest.find("/css/") {
-            out.push_str(&rest[..i]);
-            let tail = &rest[i..];
-            let end = tail.find(".css").map_or(tail.len(), |e| e + 4);
-            rest = &tail[end..];
-        }
-        out.push_str(rest);
-        out.into_bytes()
-    }
-    strip(a) == strip(b)
 }
 
 #[cfg(test)]
@@ -258,22 +410,19 @@ mod tests {
     #[test]
     fn css_changes_are_told_apart_from_page_changes() {
         let old = files(&[
-            ("css/site.aaaa.css", "a{}"),
-            ("index.html", "<link href=/css/site.aaaa.css>Hi"),
+            ("css/site.css", "a{}"),
+            ("index.html", "<link href=/css/site.css>Hi"),
         ]);
         let css = files(&[
-            ("css/site.bbbb.css", "b{}"),
-            ("index.html", "<link href=/css/site.bbbb.css>Hi"),
+            ("css/site.css", "b{}"),
+            ("index.html", "<link href=/css/site.css>Hi"),
         ]);
-        let change = diff(&old, &css, 1);
+        let change = diff(&old, &css, 0);
         assert!(change.css_only, "{change:?}");
-        assert_eq!(
-            change.files,
-            ["css/site.aaaa.css", "css/site.bbbb.css", "index.html"]
-        );
+        assert_eq!(change.files, ["css/site.css"]);
         let page = files(&[
-            ("css/site.aaaa.css", "a{}"),
-            ("index.html", "<link href=/css/site.aaaa.css>Hello"),
+            ("css/site.css", "a{}"),
+            ("index.html", "<link href=/css/site.css>Hello"),
         ]);
         assert!(!diff(&old, &page, 1).css_only);
         assert!(diff(&old, &old, 1).files.is_empty());

@@ -40,7 +40,7 @@ use crate::support::SiteTest;
 /// Browser tests share the machine's two cores: one at a time.
 static ONE_BROWSER_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn exclusive() -> MutexGuard<'static, ()> {
+pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
     ONE_BROWSER_AT_A_TIME
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -184,23 +184,23 @@ impl Drop for Running {
     }
 }
 
-fn bind_loopback() -> TcpListener {
+pub(crate) fn bind_loopback() -> TcpListener {
     TcpListener::bind("127.0.0.1:0").expect("cannot bind a port on 127.0.0.1")
 }
 
-fn port_of(listener: &TcpListener) -> u16 {
+pub(crate) fn port_of(listener: &TcpListener) -> u16 {
     listener.local_addr().expect("a bound address").port()
 }
 
 // ---- the site, over plain HTTP --------------------------------------------------------
 
 /// Serves a built `public/` folder: `/x/` → `x/index.html`, query strings ignored.
-struct SiteServer {
+pub(crate) struct SiteServer {
     _running: Running,
 }
 
 impl SiteServer {
-    fn start(listener: TcpListener, public: PathBuf) -> SiteServer {
+    pub(crate) fn start(listener: TcpListener, public: PathBuf) -> SiteServer {
         let stop = Arc::new(AtomicBool::new(false));
         let thread = serve(listener, Arc::clone(&stop), move |mut stream| {
             let Ok(Some(req)) = read_request(&mut stream) else {
@@ -587,6 +587,63 @@ impl Browser {
         self.session_call("GET", &format!("/element/{el}/displayed"), None)
             .as_bool()
             .unwrap_or(false)
+    }
+
+    /// A Chrome DevTools Protocol command through chromedriver (device
+    /// emulation, full-page screenshots, printing to PDF).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.session_call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(&json!({ "cmd": cmd, "params": params })),
+        )
+    }
+
+    /// Lays pages out at `width` x `height` CSS pixels; `mobile` emulates a
+    /// touch device (the viewport meta tag applies, scrollbars overlay).
+    pub fn viewport(&self, width: u32, height: u32, mobile: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }),
+        );
+        self.cdp(
+            "Emulation.setTouchEmulationEnabled",
+            json!({ "enabled": mobile }),
+        );
+    }
+
+    /// `"print"` or `"screen"`: the media type CSS sees.
+    pub fn media(&self, media: &str) {
+        self.cdp("Emulation.setEmulatedMedia", json!({ "media": media }));
+    }
+
+    /// A PNG of the whole page, not only the viewport.
+    pub fn full_page_png(&self) -> Vec<u8> {
+        let size = self.execute(
+            "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight];",
+            json!([]),
+        );
+        let (w, h) = (
+            size[0].as_u64().unwrap_or(800),
+            size[1].as_u64().unwrap_or(800),
+        );
+        let shot = self.cdp(
+            "Page.captureScreenshot",
+            json!({ "format": "png", "captureBeyondViewport": true,
+                    "clip": { "x": 0, "y": 0, "width": w, "height": h.min(16_000), "scale": 1 } }),
+        );
+        base64_decode(shot["data"].as_str().unwrap_or_default())
+    }
+
+    /// The current page printed to PDF on paper of `width` x `height`
+    /// inches, with the page's own `@page` margins.
+    pub fn print_pdf(&self, width: f64, height: f64) -> Vec<u8> {
+        let pdf = self.cdp(
+            "Page.printToPDF",
+            json!({ "paperWidth": width, "paperHeight": height, "printBackground": false,
+                    "preferCSSPageSize": false }),
+        );
+        base64_decode(pdf["data"].as_str().unwrap_or_default())
     }
 
     /// Waits until the address ends with `suffix` (query left out).
@@ -1186,4 +1243,27 @@ fn honeypot_is_invisible() {
         !browser.displayed(trap),
         "the honeypot `website` is displayed on {REFER_PATH}: people would fill it in and their referral would be dropped as spam"
     );
+}
+
+/// Standard base64 (what the DevTools protocol sends screenshots and PDFs in).
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in text.bytes().filter_map(value) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
 }

@@ -10,7 +10,9 @@
 //! - `fuzz_regressions`: the fuzz targets' findings, replayed (tests/fixtures/fuzz-regressions);
 //! - `vnu`: the built HTML passes the Nu HTML Checker;
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
-//! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver.
+//! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver;
+//! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
+//!   kind in Chromium at three widths (screenshots, axe-core, print).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -26,10 +28,12 @@ mod determinism;
 mod escaping;
 mod forms;
 mod fuzz_regressions;
+mod incremental;
 mod serve;
 mod snapshots_pages;
 mod structured;
 // The harness serves every area; not every area uses every helper.
 #[allow(dead_code)]
 mod support;
+mod theme;
 mod vnu;

@@ -1,0 +1,279 @@
+//! The raw layers of the theme settings: site.toml's `theme` key (a name
+//! or a `[theme]` table) and a theme's `theme.toml`, read with spans and
+//! validated into [`Settings`]: colours parsed, font lists checked so they
+//! can go into the stylesheet as written, the logo a path of the site. Every
+//! problem is a finding at the value; nothing is merged here (see
+//! [`super::resolve`]).
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use toml::Spanned;
+
+use super::{ColorKey, Origin, Rgb, Setting, Settings};
+use crate::diag::{Code, Diagnostics, did_you_mean};
+
+/// site.toml's `theme`: a theme name (`theme = "clinic"`) or a table.
+#[derive(Debug)]
+pub(crate) enum RawThemeKey {
+    Name(String),
+    Table(Box<RawTheme>),
+}
+
+impl<'de> Deserialize<'de> for RawThemeKey {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = RawThemeKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a theme name or a `[theme]` table")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawThemeKey, E> {
+                Ok(RawThemeKey::Name(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawThemeKey, A::Error> {
+                RawTheme::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| RawThemeKey::Table(Box::new(t)))
+            }
+        }
+        d.deserialize_any(KeyVisitor)
+    }
+}
+
+/// site.toml's `[theme]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTheme {
+    pub name: Option<Spanned<String>>,
+    brand: Option<Spanned<String>>,
+    brand_text: Option<Spanned<String>>,
+    accent: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    background: Option<Spanned<String>>,
+    focus: Option<Spanned<String>>,
+    font: Option<Spanned<String>>,
+    heading_font: Option<Spanned<String>>,
+    logo: Option<Spanned<String>>,
+}
+
+/// A theme's `theme.toml`. `name`, `description` and `version` document
+/// the theme for people; they are read only so that a typo among the keys
+/// is a finding.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RawThemeToml {
+    name: Option<String>,
+    description: Option<String>,
+    version: Option<String>,
+    defaults: Option<RawDefaults>,
+}
+
+const COLOR_HINT: &str =
+    "write an opaque CSS colour, e.g. `\"#0b5275\"`, `\"rgb(11 82 117)\"` or `\"teal\"`";
+const FONT_HINT: &str = "list font families, most wanted first, ending with a generic family: \
+     `font = \"Charter, Georgia, serif\"` (handoff loads no web fonts: name fonts your readers have)";
+
+/// theme.toml's `[defaults]`: the theme's values of the site settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    brand: Option<Spanned<String>>,
+    brand_text: Option<Spanned<String>>,
+    accent: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    background: Option<Spanned<String>>,
+    focus: Option<Spanned<String>>,
+    font: Option<Spanned<String>>,
+    heading_font: Option<Spanned<String>>,
+}
+
+/// The settings of site.toml's `[theme]` table (`file` is `site.toml`).
+pub(crate) fn validate(raw: RawTheme, file: &str, text: &str, diags: &mut Diagnostics) -> Settings {
+    let RawTheme {
+        name: _,
+        brand,
+        brand_text,
+        accent,
+        text: text_color,
+        background,
+        focus,
+        font,
+        heading_font,
+        logo,
+    } = raw;
+    let colors = [brand, brand_text, accent, text_color, background, focus];
+    let mut settings = validate_layer(colors, font, heading_font, file, text, diags);
+    settings.logo = logo.and_then(|l| {
+        let value = l.get_ref().trim().to_owned();
+        let ok = ((value.starts_with('/') && !value.starts_with("//"))
+            || value.starts_with("https://"))
+            && !value.split('/').any(|seg| seg == "..")
+            && !value
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>');
+        if ok {
+            Some(Setting {
+                written: value.clone(),
+                value,
+                origin: Origin::of(file, text, l.span()),
+            })
+        } else {
+            diags.push(
+                Origin::of(file, text, l.span())
+                    .finding(
+                        Code::ConfigInvalidValue,
+                        format!(
+                            "`logo = \"{}\"` is not an image path of this site or an https address",
+                            l.get_ref()
+                        ),
+                    )
+                    .with_hint("write a path under `static/`, e.g. `logo = \"/images/logo.svg\"`"),
+            );
+            None
+        }
+    });
+    settings
+}
+
+/// Reads a theme's theme.toml (`file` is its path for messages).
+pub fn parse_defaults(text: &str, file: &str) -> Result<Settings, Diagnostics> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw: RawThemeToml = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim();
+        let origin = Origin::of(file, text, span);
+        Diagnostics::from(match crate::config::parse_unknown_field(message) {
+            Some((key, expected)) => {
+                let keys: Vec<&str> = expected.iter().map(String::as_str).collect();
+                origin
+                    .finding(
+                        Code::ConfigUnknownKey,
+                        format!("`{key}` is not a theme.toml key here"),
+                    )
+                    .with_hint(did_you_mean(&key, &keys))
+            }
+            None => origin
+                .finding(
+                    Code::ConfigSyntax,
+                    format!("theme.toml is not valid TOML: {message}"),
+                )
+                .with_hint("check quotes, `=` between key and value, and `[section]` headers"),
+        })
+    })?;
+    let mut diags = Diagnostics::new();
+    let settings = match raw.defaults {
+        None => Settings::default(),
+        Some(RawDefaults {
+            brand,
+            brand_text,
+            accent,
+            text: text_color,
+            background,
+            focus,
+            font,
+            heading_font,
+        }) => {
+            let colors = [brand, brand_text, accent, text_color, background, focus];
+            validate_layer(colors, font, heading_font, file, text, &mut diags)
+        }
+    };
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(settings)
+    }
+}
+
+fn validate_layer(
+    colors: [Option<Spanned<String>>; 6],
+    font: Option<Spanned<String>>,
+    heading_font: Option<Spanned<String>>,
+    file: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Settings {
+    let mut settings = Settings::default();
+    for (key, raw) in ColorKey::ALL.into_iter().zip(colors) {
+        let Some(raw) = raw else { continue };
+        let origin = Origin::of(file, text, raw.span());
+        match Rgb::parse(raw.get_ref()) {
+            Ok(value) => {
+                settings.colors.insert(
+                    key,
+                    Setting {
+                        value,
+                        written: raw.get_ref().clone(),
+                        origin,
+                    },
+                );
+            }
+            Err(msg) => diags.push(
+                origin
+                    .finding(Code::ConfigInvalidValue, format!("`{}`: {msg}", key.key()))
+                    .with_hint(COLOR_HINT),
+            ),
+        }
+    }
+    let mut font_of = |raw: Option<Spanned<String>>, key: &str| {
+        let raw = raw?;
+        let origin = Origin::of(file, text, raw.span());
+        match check_font_list(raw.get_ref()) {
+            Ok(value) => Some(Setting {
+                written: raw.get_ref().clone(),
+                value,
+                origin,
+            }),
+            Err(msg) => {
+                diags.push(
+                    origin
+                        .finding(Code::ConfigInvalidValue, format!("`{key}`: {msg}"))
+                        .with_hint(FONT_HINT),
+                );
+                None
+            }
+        }
+    };
+    settings.font = font_of(font, "font");
+    settings.heading_font = font_of(heading_font, "heading_font");
+    settings
+}
+
+/// A CSS `font-family` list, checked so it can go into the stylesheet as is:
+/// names (quoted or not) separated by commas, and nothing else.
+pub(super) fn check_font_list(list: &str) -> Result<String, String> {
+    let list = list.trim();
+    if list.is_empty() {
+        return Err("the font list is empty".to_owned());
+    }
+    if list.len() > 400 {
+        return Err("the font list is over 400 characters".to_owned());
+    }
+    let mut names = Vec::new();
+    for name in list.split(',') {
+        let name = name.trim();
+        let quoted = name.len() >= 2
+            && ((name.starts_with('"') && name.ends_with('"'))
+                || (name.starts_with('\'') && name.ends_with('\'')));
+        let inner = if quoted {
+            &name[1..name.len() - 1]
+        } else {
+            name
+        };
+        let plain = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.');
+        if inner.trim().is_empty() || !inner.chars().all(plain) {
+            return Err(format!(
+                "`{name}` is not a font family name \
+                 (letters, digits, spaces and `-`; quote names with spaces)"
+            ));
+        }
+        if !quoted
+            && inner
+                .split(' ')
+                .any(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        {
+            return Err(format!("`{name}` needs quotes: `\"{name}\"`"));
+        }
+        names.push(name);
+    }
+    Ok(names.join(", "))
+}

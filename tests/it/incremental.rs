@@ -1,0 +1,243 @@
+//! `serve`'s incremental rebuild gives the same site as a full build.
+//!
+//! Drives the library's serve session directly (no server, no watcher): each
+//! edit to a content file of the example site is applied incrementally, then
+//! compared file by file with a fresh build of the edited tree. Edits pile
+//! up, so later ones run against an already edited site.
+
+use std::path::PathBuf;
+
+use handoff::BuildOptions;
+use handoff::serve::session::{Failure, Files, Session};
+use handoff::view::RenderOptions;
+
+use crate::support::SiteTest;
+
+fn options(site: &SiteTest) -> (BuildOptions, RenderOptions) {
+    (
+        BuildOptions {
+            root: site.root().to_path_buf(),
+            serving: true,
+            ..BuildOptions::default()
+        },
+        RenderOptions {
+            preview: false,
+            local_intake: true,
+        },
+    )
+}
+
+fn full_build(site: &SiteTest) -> Result<Files, String> {
+    let (opts, render) = options(site);
+    Session::start(opts, render)
+        .map(|s| s.files().clone())
+        .map_err(describe)
+}
+
+fn describe(f: Failure) -> String {
+    match f {
+        Failure::Findings(d) => d
+            .iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        Failure::Fatal(m) => m,
+    }
+}
+
+/// The differing output paths of two builds.
+fn differences(a: &Files, b: &Files) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .iter()
+        .filter(|(k, v)| b.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.extend(b.keys().filter(|k| !a.contains_key(*k)).cloned());
+    out
+}
+
+/// Edits that keep a file valid: each replaces the first match of a
+/// line prefix, or appends to the body.
+/// A named change to a file's text.
+type Edit = (String, Box<dyn Fn(&str) -> String>);
+
+fn edits_for(text: &str) -> Vec<Edit> {
+    let mut edits: Vec<Edit> = Vec::new();
+    for (prefix, replacement) in [
+        ("title: ", "title: Edited title"),
+        (
+            "description: ",
+            "description: An edited description for referring offices.",
+        ),
+        ("  - id: ", ""),
+        ("    label: ", "    label: Edited label"),
+        ("    required: true", "    required: false"),
+        (
+            "response_time: ",
+            "response_time: Within one business day (edited)",
+        ),
+        (
+            "  response_time: ",
+            "  response_time: Within two business days (edited)",
+        ),
+        ("credentials: ", "credentials: MD, MPH"),
+        ("  - q: ", "  - q: An edited question?"),
+        ("    a: ", "    a: An edited answer with a [link](/refer/)."),
+    ] {
+        if replacement.is_empty() || !text.lines().any(|l| l.starts_with(prefix)) {
+            continue;
+        }
+        let (prefix, replacement) = (prefix.to_owned(), replacement.to_owned());
+        edits.push((
+            format!("`{prefix}` line"),
+            Box::new(move |t: &str| {
+                let mut done = false;
+                t.lines()
+                    .map(|l| {
+                        if !done && l.starts_with(&prefix) {
+                            done = true;
+                            replacement.clone()
+                        } else {
+                            l.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n"
+            }),
+        ));
+    }
+    if text.starts_with("---") {
+        edits.push((
+            "body".into(),
+            Box::new(|t: &str| format!("{t}\n\nAn added paragraph.\n")),
+        ));
+    }
+    edits
+}
+
+#[test]
+fn every_content_edit_matches_a_full_build() {
+    let site = SiteTest::example();
+    let (opts, render) = options(&site);
+    let mut session = Session::start(opts, render).map_err(describe).unwrap();
+    let total_pages = session
+        .files()
+        .keys()
+        .filter(|k| k.ends_with(".html"))
+        .count();
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(site.path("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    let (mut edits, mut rendered, mut partial) = (0, 0, 0);
+    for path in &files {
+        let before = std::fs::read_to_string(path).unwrap();
+        for (what, edit) in edits_for(&before) {
+            let current = std::fs::read_to_string(path).unwrap();
+            let after = edit(&current);
+            if after == current {
+                continue;
+            }
+            std::fs::write(path, &after).unwrap();
+            let label = format!("{} ({what})", path.display());
+            let incremental = session.apply(std::slice::from_ref(path));
+            let full = full_build(&site);
+            match (incremental, full) {
+                (Ok(change), Ok(expected)) => {
+                    let diff = differences(session.files(), &expected);
+                    assert!(
+                        diff.is_empty(),
+                        "{label}: the incremental rebuild differs from a full build in {diff:?}"
+                    );
+                    edits += 1;
+                    rendered += change.rendered;
+                    if change.rendered < total_pages {
+                        partial += 1;
+                    }
+                }
+                (Err(got), Err(_)) => {
+                    // Both refuse the edit; put the file back.
+                    std::fs::write(path, &current).unwrap();
+                    session
+                        .apply(std::slice::from_ref(path))
+                        .map_err(describe)
+                        .unwrap_or_else(|e| panic!("{label}: reverting failed: {e}"));
+                    let _ = describe(got);
+                }
+                (Ok(_), Err(e)) => panic!(
+                    "{label}: the incremental rebuild accepted what a full build refuses: {e}"
+                ),
+                (Err(e), Ok(_)) => panic!(
+                    "{label}: the incremental rebuild refused what a full build accepts: {}",
+                    describe(e)
+                ),
+            }
+        }
+    }
+    assert!(edits >= 40, "only {edits} edits were tried");
+    // Most edits touch a few pages, not the whole site.
+    assert!(
+        partial * 10 >= edits * 7,
+        "{partial} of {edits} edits rendered fewer than all {total_pages} pages"
+    );
+    eprintln!(
+        "{edits} edits, {rendered} pages rendered in all (a full build renders {total_pages})"
+    );
+}
+
+#[test]
+fn a_checklist_edit_renders_only_the_pages_that_show_it() {
+    let site = SiteTest::example();
+    let (opts, render) = options(&site);
+    let mut session = Session::start(opts, render).map_err(describe).unwrap();
+    let rel = "content/checklists/thoracic-oncology.yaml";
+    let text = site.read(rel).replace("label: ", "label: Edited ");
+    site.write(rel, &text);
+    let change = session.apply(&[site.path(rel)]).map_err(describe).unwrap();
+    let pages: Vec<&String> = change
+        .files
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert!(
+        pages
+            .iter()
+            .any(|f| f.contains("thoracic-oncology/refer/packet")),
+        "{pages:?}"
+    );
+    assert!(
+        pages
+            .iter()
+            .any(|f| f.contains("referrals/lung-nodule-evaluation")),
+        "{pages:?}"
+    );
+    assert!(
+        change
+            .files
+            .iter()
+            .any(|f| f == "forms/referral.schema.json")
+            || !session.files().contains_key("forms/referral.schema.json"),
+        "{:?}",
+        change.files
+    );
+    // Cardiology pages do not show it.
+    assert!(
+        !pages.iter().any(|f| f.contains("electrophysiology")),
+        "{pages:?}"
+    );
+    let total = session
+        .files()
+        .keys()
+        .filter(|k| k.ends_with(".html"))
+        .count();
+    assert!(
+        change.rendered < total / 2,
+        "rendered {} of {total}",
+        change.rendered
+    );
+    assert!(differences(session.files(), &full_build(&site).unwrap()).is_empty());
+}
