@@ -1,8 +1,7 @@
 //! The escaping matrix (issue #9, SPEC §8 "JSON is embedded safely"): every
 //! user-controlled field the default theme renders holds hostile text, and
 //! every place it comes out is checked as a browser reads it (parsed with
-//! `scraper`, an HTML5 parser; minify-html writes `<` literally inside
-//! `<title>` and quoted attributes, which is valid HTML and reads as text).
+//! `scraper`, an HTML5 parser) and as bytes (no hostile tag left unescaped).
 //!
 //! The fixture `tests/fixtures/escaping/matrix` gives plain-text field `n`
 //! the value [`plain`]`(n)`:
@@ -263,6 +262,14 @@ fn every_field_is_escaped_in_every_context() {
     for page in &pages {
         let doc = Html::parse_document(&page.html);
         let at = &page.rel;
+
+        // The bytes themselves: no hostile tag survives unescaped anywhere
+        // (text, `<title>`, attributes, JSON-LD), whatever a parser makes of it.
+        for raw in ["<script>alert", "</script><script>", "\"><script>"] {
+            if page.html.contains(raw) {
+                problems.push(format!("{at}: the page holds `{raw}` unescaped"));
+            }
+        }
 
         // Text nodes, outside scripts: a marker comes with its whole value.
         // Markdown fields span elements (`<code>`), so they are read from
