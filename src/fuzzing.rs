@@ -27,14 +27,11 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use include_dir::{Dir, include_dir};
+use include_dir::Dir;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 use crate::{config, content, forms, markdown, model, source, view};
-
-/// The default theme, written under every generated tree.
-static THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/clinic");
 
 /// The site.toml that the content targets resolve against: valid, with
 /// forms on, so checklists reach the referral form's JSON Schema.
@@ -244,7 +241,7 @@ pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
                 .map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
         }
     }
-    write_embedded(&THEME, &root.join("themes/clinic"))
+    write_embedded(&crate::cli::DEFAULT_THEME, &root.join("themes/clinic"))
         .map_err(|e| format!("cannot write the theme: {e}"))?;
     unpack_tree(data, &root);
     let opts = crate::BuildOptions {

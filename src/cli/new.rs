@@ -21,7 +21,8 @@ use super::{EXIT_ERRORS, Output};
 
 static CONTENT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content");
 static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
-static THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/clinic");
+/// The default theme `clinic`, embedded (also written under every fuzzed tree).
+pub(crate) static THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/clinic");
 const SITE_TOML: &str = include_str!("../../site.toml");
 
 #[derive(Debug, Args)]
