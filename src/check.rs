@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use crate::content::yaml::{self, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
 use crate::markdown;
 use crate::model::{PageKind, Site};
@@ -86,7 +87,7 @@ pub fn audit(
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let nap = Nap::of(site);
-    let mut titles: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    let mut titles: BTreeMap<&str, Vec<((usize, usize), &str)>> = BTreeMap::new();
     for page in &site.pages {
         let Some((file, start)) = page.body else {
             continue;
@@ -96,7 +97,7 @@ pub fn audit(
             titles
                 .entry(page.title.as_str())
                 .or_default()
-                .push((file, page.path.as_str()));
+                .push(((file, start), page.path.as_str()));
         }
         let body = &f.text[start..];
         let scan = markdown::audit(body);
@@ -155,8 +156,8 @@ pub fn audit(
     for (title, pages) in titles {
         if pages.len() > 1 {
             let paths: Vec<&str> = pages.iter().map(|(_, p)| *p).collect();
-            for (file, _) in &pages {
-                diags.push(
+            for (body, _) in &pages {
+                diags.push(at_front_matter_key(
                     Diagnostic::new(
                         Code::DuplicateTitle,
                         format!(
@@ -165,11 +166,13 @@ pub fn audit(
                             paths.join(", ")
                         ),
                     )
-                    .in_file(sources.files[*file].rel.clone())
                     .with_hint(
                         "give each page its own title, so search results and tabs tell them apart",
                     ),
-                );
+                    sources,
+                    *body,
+                    &["title"],
+                ));
             }
         }
     }
@@ -461,12 +464,11 @@ fn email_candidates(text: &str) -> Vec<(usize, usize)> {
 /// completeness per location (SPEC §9).
 fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let file_of = |path: &str| {
+    let body_of = |path: &str| {
         site.pages
             .iter()
             .find(|p| p.path == path)
             .and_then(|p| p.body)
-            .map(|(f, _)| sources.files[f].rel.clone())
     };
     for s in &site.services {
         let r = &s.referring;
@@ -509,8 +511,8 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
                 format!("the referring section of `{}` has no {what}", s.title),
             )
             .with_hint(hint);
-            if let Some(f) = file_of(&s.path) {
-                d = d.in_file(f);
+            if let Some(body) = body_of(&s.path) {
+                d = at_front_matter_key(d, sources, body, &["referring", "title"]);
             }
             diags.push(d);
         }
@@ -519,17 +521,18 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
         let mut missing = Vec::new();
         if l.geo.is_none() {
             missing.push((
+                "geo",
                 "`geo` coordinates",
                 "add `geo: { lat: …, lng: … }` so maps place the clinic",
             ));
         }
         if l.hours.is_empty() {
-            missing.push(("opening `hours`", "add `hours: [{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }]`"));
+            missing.push(("hours", "opening `hours`", "add `hours: [{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }]`"));
         }
         if l.phone.is_none() {
-            missing.push(("`phone`", "add the location's main phone number"));
+            missing.push(("phone", "`phone`", "add the location's main phone number"));
         }
-        for (what, hint) in missing {
+        for (key, what, hint) in missing {
             let mut d = Diagnostic::new(
                 Code::StructuredDataIncomplete,
                 format!(
@@ -538,13 +541,33 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
                 ),
             )
             .with_hint(hint);
-            if let Some(f) = file_of(&l.path) {
-                d = d.in_file(f);
+            if let Some(body) = body_of(&l.path) {
+                d = at_front_matter_key(d, sources, body, &[key, "title"]);
             }
             diags.push(d);
         }
     }
     diags
+}
+
+/// Places `d` at the first of `keys` written in the front matter of the page
+/// whose body starts at `body` (a file index and offset), so editors jump to
+/// the line to change; at the file's first line when none is written.
+fn at_front_matter_key(
+    d: Diagnostic,
+    sources: &SourceSet,
+    (file, body): (usize, usize),
+    keys: &[&str],
+) -> Diagnostic {
+    let f = &sources.files[file];
+    let front = f.text.get(..body).unwrap_or(&f.text);
+    let (offset, len) = keys
+        .iter()
+        .find_map(|key| {
+            yaml::locate(front, &[Seg::Key((*key).to_owned())]).map(|(at, _, _)| (at, key.len()))
+        })
+        .unwrap_or((0, 0));
+    d.in_file(f.rel.clone()).at_offset(&f.text, offset, len)
 }
 
 #[cfg(test)]

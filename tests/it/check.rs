@@ -162,14 +162,6 @@ fn at(code: &str, rel: &str, needle: &str, message: String) -> Expected {
     }
 }
 
-fn whole_file(code: &str, rel: &str, message: String) -> Expected {
-    Expected {
-        finding: finding(code, rel, None, message),
-        loose: None,
-        hint: None,
-    }
-}
-
 fn finding(code: &str, rel: &str, pos: Option<(u32, u32)>, message: String) -> Finding {
     Finding {
         file: Some(rel.to_owned()),
@@ -268,15 +260,17 @@ fn every_finding_expected() -> Vec<Expected> {
             r#"<img src="/images/echo-lab.svg" width="320">"#,
             "the image `/images/echo-lab.svg` has no alt text".into(),
         ),
-        whole_file(
+        at(
             "W011",
             "content/about.md",
+            "title:",
             "the title `About us` is used by 2 pages: /about/, /our-story/".into(),
         )
         .hint("give each page its own title"),
-        whole_file(
+        at(
             "W011",
             "content/our-story.md",
+            "title:",
             "the title `About us` is used by 2 pages: /about/, /our-story/".into(),
         ),
         at(
@@ -293,16 +287,18 @@ fn every_finding_expected() -> Vec<Expected> {
             "`records@maple-grove-clinic.example` matches no phone, fax or email of the practice"
                 .into(),
         ),
-        whole_file(
+        at(
             "W031",
             northside,
+            "title:",
             "the location `Northside Rhythm Clinic` has no `geo` coordinates for search engines and maps"
                 .into(),
         )
         .hint("geo: { lat"),
-        whole_file(
+        at(
             "W031",
             northside,
+            "title:",
             "the location `Northside Rhythm Clinic` has no opening `hours` for search engines and maps"
                 .into(),
         )
@@ -319,7 +315,7 @@ fn every_finding_expected() -> Vec<Expected> {
             finding: finding(
                 "W030",
                 sleep,
-                None,
+                Some(position(sleep, "referring:")),
                 format!("(a message about the missing {about})"),
             ),
             loose: Some((
@@ -702,11 +698,11 @@ fn every_finding_human() {
         "^".repeat("[downtown clinic](/locations/dowtown/)".len())
     );
     assert!(e050.contains(&format!("| {marker}")), "{e050}");
-    // A finding without a position names its file.
+    // A finding about a whole page points at the front-matter key to change.
     assert!(
         outcome
             .stdout
-            .contains("warning[W011]: the title `About us` is used by 2 pages: /about/, /our-story/\n --> content/about.md\n"),
+            .contains("warning[W011]: the title `About us` is used by 2 pages: /about/, /our-story/\n --> content/about.md:2:1\n"),
         "{}",
         outcome.report()
     );
