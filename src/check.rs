@@ -87,7 +87,7 @@ pub fn audit(
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let nap = Nap::of(site);
-    let mut titles: BTreeMap<&str, Vec<((usize, usize), &str)>> = BTreeMap::new();
+    let mut titles: BTreeMap<&str, Vec<(BodyAt, &str)>> = BTreeMap::new();
     for page in &site.pages {
         let Some((file, start)) = page.body else {
             continue;
@@ -181,6 +181,9 @@ pub fn audit(
 }
 
 type LinkFinding = (Code, String, Option<String>);
+
+/// Where a page's source sits: a file index and the offset its body starts at.
+type BodyAt = (usize, usize);
 
 /// Checks one link of the page at `page_path`. External links are not
 /// followed (CI has no network and they are not ours to fix).
@@ -556,7 +559,7 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
 fn at_front_matter_key(
     d: Diagnostic,
     sources: &SourceSet,
-    (file, body): (usize, usize),
+    (file, body): BodyAt,
     keys: &[&str],
 ) -> Diagnostic {
     let f = &sources.files[file];
