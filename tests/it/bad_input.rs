@@ -467,9 +467,11 @@ fn unsafe_link_targets() {
     out.diagnostic("E030")
         .at("content/about.md", 7)
         .mentions("javascript:");
-    // Raw HTML (any case) and a data: image are refused too, each at its line.
+    // Raw HTML (any case), a data: image and a vbscript: link are refused
+    // too, each at its line.
     out.expect_finding_at("E030", "content/about.md", 9)
-        .expect_finding_at("E030", "content/about.md", 11);
+        .expect_finding_at("E030", "content/about.md", 11)
+        .expect_finding_at("E030", "content/about.md", 13);
     // The message quotes the attribute value alone, not the markup after it.
     let raw = out
         .diagnostics_with("E030")
