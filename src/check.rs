@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
-use crate::content::yaml::{self, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
 use crate::markdown;
 use crate::model::{PageKind, Site};
@@ -87,7 +86,7 @@ pub fn audit(
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let nap = Nap::of(site);
-    let mut titles: BTreeMap<&str, Vec<(BodyAt, &str)>> = BTreeMap::new();
+    let mut titles: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
     for page in &site.pages {
         let Some((file, start)) = page.body else {
             continue;
@@ -97,7 +96,7 @@ pub fn audit(
             titles
                 .entry(page.title.as_str())
                 .or_default()
-                .push(((file, start), page.path.as_str()));
+                .push((file, page.path.as_str()));
         }
         let body = &f.text[start..];
         let scan = markdown::audit(body);
@@ -156,7 +155,7 @@ pub fn audit(
     for (title, pages) in titles {
         if pages.len() > 1 {
             let paths: Vec<&str> = pages.iter().map(|(_, p)| *p).collect();
-            for (body, _) in &pages {
+            for (file, _) in &pages {
                 diags.push(at_front_matter_key(
                     Diagnostic::new(
                         Code::DuplicateTitle,
@@ -170,7 +169,7 @@ pub fn audit(
                         "give each page its own title, so search results and tabs tell them apart",
                     ),
                     sources,
-                    *body,
+                    *file,
                     &["title"],
                 ));
             }
@@ -181,9 +180,6 @@ pub fn audit(
 }
 
 type LinkFinding = (Code, String, Option<String>);
-
-/// Where a page's source sits: a file index and the offset its body starts at.
-type BodyAt = (usize, usize);
 
 /// Checks one link of the page at `page_path`. External links are not
 /// followed (CI has no network and they are not ours to fix).
@@ -467,11 +463,12 @@ fn email_candidates(text: &str) -> Vec<(usize, usize)> {
 /// completeness per location (SPEC §9).
 fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let body_of = |path: &str| {
+    let file_of = |path: &str| {
         site.pages
             .iter()
             .find(|p| p.path == path)
             .and_then(|p| p.body)
+            .map(|(file, _)| file)
     };
     for s in &site.services {
         let r = &s.referring;
@@ -514,8 +511,8 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
                 format!("the referring section of `{}` has no {what}", s.title),
             )
             .with_hint(hint);
-            if let Some(body) = body_of(&s.path) {
-                d = at_front_matter_key(d, sources, body, &["referring", "title"]);
+            if let Some(file) = file_of(&s.path) {
+                d = at_front_matter_key(d, sources, file, &["referring", "title"]);
             }
             diags.push(d);
         }
@@ -544,8 +541,8 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
                 ),
             )
             .with_hint(hint);
-            if let Some(body) = body_of(&l.path) {
-                d = at_front_matter_key(d, sources, body, &[key, "title"]);
+            if let Some(file) = file_of(&l.path) {
+                d = at_front_matter_key(d, sources, file, &[key, "title"]);
             }
             diags.push(d);
         }
@@ -553,22 +550,19 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
     diags
 }
 
-/// Places `d` at the first of `keys` written in the front matter of the page
-/// whose body starts at `body` (a file index and offset), so editors jump to
-/// the line to change; at the file's first line when none is written.
+/// Places `d` at the first of `keys` written in the front matter of `file`,
+/// so editors jump to the line to change; at the file's first line when none
+/// is written.
 fn at_front_matter_key(
     d: Diagnostic,
     sources: &SourceSet,
-    (file, body): BodyAt,
+    file: usize,
     keys: &[&str],
 ) -> Diagnostic {
     let f = &sources.files[file];
-    let front = f.text.get(..body).unwrap_or(&f.text);
     let (offset, len) = keys
         .iter()
-        .find_map(|key| {
-            yaml::locate(front, &[Seg::Key((*key).to_owned())]).map(|(at, _, _)| (at, key.len()))
-        })
+        .find_map(|key| crate::content::front_matter_key(&f.text, key).map(|at| (at, key.len())))
         .unwrap_or((0, 0));
     d.in_file(f.rel.clone()).at_offset(&f.text, offset, len)
 }

@@ -863,10 +863,7 @@ pub fn resolve(
 /// Where a page's `slug:` key is, for findings about its address; the start
 /// of the file when the address comes from the file name.
 fn slug_key(text: &str) -> usize {
-    crate::content::split_front_matter(text)
-        .ok()
-        .and_then(|s| text[..s.yaml_end].find("\nslug:"))
-        .map_or(0, |i| i + 1)
+    crate::content::front_matter_key(text, "slug").unwrap_or(0)
 }
 
 /// The URL of a plain page from its path under `content/`.

@@ -102,6 +102,17 @@ pub struct Split {
     pub body_start: usize,
 }
 
+/// Where the front-matter key `key` of a page is written (a byte offset in
+/// `text`), to place findings about the whole page on the line to change.
+pub fn front_matter_key(text: &str, key: &str) -> Option<usize> {
+    let s = split_front_matter(text).ok()?;
+    yaml::locate(
+        &text[s.yaml_start..s.yaml_end],
+        &[yaml::Seg::Key(key.to_owned())],
+    )
+    .map(|(at, _, _)| s.yaml_start + at)
+}
+
 /// Finds the front matter: a first line `---`, YAML, a line `---`.
 pub fn split_front_matter(text: &str) -> Result<Split, Diagnostic> {
     let first_line_end = text.find('\n').unwrap_or(text.len());
@@ -161,6 +172,18 @@ mod tests {
         assert_eq!(&text[s.body_start..], "Body\n");
         let s = split_front_matter("---\ntitle: A\n---").unwrap();
         assert_eq!(s.body_start, "---\ntitle: A\n---".len());
+    }
+
+    #[test]
+    fn front_matter_keys_are_found_in_the_front_matter_only() {
+        let text = "---\ntitle: A\nslug: a\n---\nslug: not a key here\n";
+        assert_eq!(front_matter_key(text, "title"), Some(4));
+        assert_eq!(front_matter_key(text, "slug"), text.find("slug: a"));
+        assert_eq!(
+            front_matter_key("---\ntitle: A\n---\nslug: b\n", "slug"),
+            None
+        );
+        assert_eq!(front_matter_key("no front matter\n", "title"), None);
     }
 
     #[test]
