@@ -58,12 +58,20 @@ pub enum Code {
     Unreadable,
     /// A reference to an id that does not exist.
     DanglingReference,
+    /// A symlink whose target lies outside the site folder (never read).
+    LinkOutsideSite,
     /// A checklist that extends itself through a chain.
     ExtendsCycle,
     /// Two files that claim the same URL or id.
     Duplicate,
     /// A checklist item id that is repeated or malformed.
     ChecklistItem,
+    /// An email that is more than a plain address (`?`, `&`, spaces, `%`).
+    EmailNotPlain,
+    /// A URL that carries user-info, a fragment, or (base_url) a query.
+    UrlNotPlain,
+    /// A site-relative path that does not start with a single `/`.
+    SitePathNotLocal,
     /// A `javascript:`-like link target.
     UnsafeLink,
     /// A template that does not parse.
@@ -86,6 +94,8 @@ pub enum Code {
     ImageAlt,
     /// Two pages with the same title.
     DuplicateTitle,
+    /// Raw HTML that bypasses the form guardrails or the CSP (`<script>`, `on*=`).
+    RawHtml,
     /// A phone number or email that matches nothing of the practice's (NAP).
     NapDrift,
     /// A service line's referring section lacks a block referral partners need.
@@ -113,10 +123,14 @@ impl Code {
             Code::NotUtf8 => "E016",
             Code::FileTooLarge => "E017",
             Code::Unreadable => "E018",
+            Code::LinkOutsideSite => "E019",
             Code::DanglingReference => "E020",
             Code::ExtendsCycle => "E021",
             Code::Duplicate => "E022",
             Code::ChecklistItem => "E023",
+            Code::EmailNotPlain => "E024",
+            Code::UrlNotPlain => "E025",
+            Code::SitePathNotLocal => "E026",
             Code::UnsafeLink => "E030",
             Code::TemplateSyntax => "E040",
             Code::TemplateRender => "E041",
@@ -128,6 +142,7 @@ impl Code {
             Code::MissingFile => "E052",
             Code::ImageAlt => "W010",
             Code::DuplicateTitle => "W011",
+            Code::RawHtml => "W012",
             Code::NapDrift => "W020",
             Code::ReferralIncomplete => "W030",
             Code::StructuredDataIncomplete => "W031",
@@ -142,6 +157,7 @@ impl Code {
             | Code::DescriptionTooLong
             | Code::ImageAlt
             | Code::DuplicateTitle
+            | Code::RawHtml
             | Code::NapDrift
             | Code::ReferralIncomplete
             | Code::StructuredDataIncomplete
@@ -160,10 +176,14 @@ impl Code {
             | Code::NotUtf8
             | Code::FileTooLarge
             | Code::Unreadable
+            | Code::LinkOutsideSite
             | Code::DanglingReference
             | Code::ExtendsCycle
             | Code::Duplicate
             | Code::ChecklistItem
+            | Code::EmailNotPlain
+            | Code::UrlNotPlain
+            | Code::SitePathNotLocal
             | Code::UnsafeLink
             | Code::TemplateSyntax
             | Code::TemplateRender

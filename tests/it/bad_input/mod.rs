@@ -735,3 +735,7 @@ fn huge_page_under_the_limit_builds_in_bounded_time() {
         "headings lost their unique ids"
     );
 }
+
+mod links;
+mod outputs;
+mod values;
