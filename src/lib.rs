@@ -221,7 +221,9 @@ pub fn prepare(
     };
     lap("theme", timings);
     if let (Some(site), Ok(assets)) = (&site, &assets) {
-        diags.extend(assets::collisions(root, site, assets));
+        let plan = render::plan(site, assets, view::RenderOptions::default())
+            .map_err(BuildError::Io)?;
+        diags.extend(render::collisions(root, site, &sources, &plan));
     }
     match (site, assets, templates) {
         (Some(site), Ok(assets), Ok(Some(templates))) if !diags.has_errors() => {
