@@ -6,8 +6,10 @@
 //! of which (line 6, column 5) claims the sitemap's address. Each case puts
 //! another address in that entry.
 
+use std::fs;
+
 use super::case;
-use crate::support::{Outcome, SiteTest};
+use crate::support::{DirSnapshot, Outcome, SiteTest};
 
 const ALIASES: &str = "content/about.md";
 const CLASHING: &str = "/sitemap.xml";
@@ -179,4 +181,111 @@ fn alias_beside_other_files_in_a_folder_builds() {
         );
         site.expect_file("public/sitemap.xml");
     }
+}
+
+// --- --output -------------------------------------------------------------------
+
+/// The alias fixture without its defect: a site that builds.
+fn valid_site() -> SiteTest {
+    with_alias("/old-about/")
+}
+
+/// `--output <dir>` (relative to the working folder, the site root's parent)
+/// fails with E005 and changes nothing in the site.
+fn expect_output_refused(site: &SiteTest, output: &str, why: &str) {
+    let before = DirSnapshot::of(site.root());
+    let out = site.build(&["--output", output]);
+    out.expect_exit(1).diagnostic("E005").mentions(why);
+    before.expect_unchanged(&DirSnapshot::of(site.root()), &out.report());
+    let names = crate::support::names_in(site.work_dir());
+    assert_eq!(names, ["site"], "{}", out.report());
+}
+
+#[test]
+fn output_is_never_the_site_or_a_folder_it_is_read_from() {
+    let site = valid_site();
+    for (output, marked, why) in [
+        ("site", Some(""), "is the site folder itself"),
+        (".", None, "holds the site folder"),
+        ("site/content", Some("content/"), "lies inside `content/`"),
+        (
+            "site/content/out",
+            Some("content/out/"),
+            "lies inside `content/`",
+        ),
+        (
+            "site/static/files",
+            Some("static/files/"),
+            "lies inside `static/`",
+        ),
+        ("site/templates", None, "lies inside `templates/`"),
+        ("site/themes/clinic/public", None, "lies inside `themes/`"),
+        (
+            "./site/content/../themes",
+            Some("themes/"),
+            "lies inside `themes/`",
+        ),
+    ] {
+        // A marker there, as if handoff had built there: it does not make
+        // the site handoff's to replace.
+        if let Some(dir) = marked {
+            site.write(&format!("{dir}.handoff-output"), "handoff\n");
+        }
+        expect_output_refused(&site, output, why);
+    }
+}
+
+#[test]
+fn output_dir_in_site_toml_is_checked_too() {
+    let site = valid_site();
+    let toml = site.read("site.toml") + "\n[build]\noutput_dir = \"content\"\n";
+    site.write("site.toml", &toml);
+    let before = DirSnapshot::of(site.root());
+    let out = site.build(&[]);
+    out.expect_exit(1)
+        .diagnostic("E005")
+        .mentions("lies inside `content/`");
+    before.expect_unchanged(&DirSnapshot::of(site.root()), &out.report());
+}
+
+#[test]
+fn output_through_a_link_into_the_sources_is_refused() {
+    let site = valid_site();
+    site.symlink("public", "content");
+    expect_output_refused(&site, "site/public", "lies inside `content/`");
+    site.expect_file("content/about.md");
+}
+
+#[test]
+fn a_marker_that_is_a_link_or_a_folder_does_not_count() {
+    let site = valid_site();
+    site.write("public/thesis.docx", "mine\n");
+    site.write("elsewhere.txt", "not a marker\n");
+    site.symlink("public/.handoff-output", "../elsewhere.txt");
+    let before = DirSnapshot::of(&site.public());
+    let out = site.build(&[]);
+    out.expect_exit(1)
+        .diagnostic("E005")
+        .mentions("did not write");
+    before.expect_unchanged(&DirSnapshot::of(&site.public()), &out.report());
+
+    site.remove("public/.handoff-output");
+    fs::create_dir(site.path("public/.handoff-output")).unwrap();
+    let before = DirSnapshot::of(&site.public());
+    let out = site.build(&[]);
+    out.expect_exit(1).diagnostic("E005");
+    before.expect_unchanged(&DirSnapshot::of(&site.public()), &out.report());
+    site.expect_no_staging_left(&site.public());
+}
+
+#[test]
+fn output_through_a_link_to_nothing_is_refused() {
+    let site = valid_site();
+    site.symlink("public", "../gone");
+    let out = site.build(&[]);
+    out.expect_exit(1)
+        .diagnostic("E005")
+        .mentions("link to nothing");
+    assert!(!site.work_dir().join("gone").exists(), "{}", out.report());
+    assert!(fs::symlink_metadata(site.public()).unwrap().is_symlink());
 }
