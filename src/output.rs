@@ -83,11 +83,6 @@ impl Output {
         Ok(Output { dir, _lock: lock })
     }
 
-    /// Where the site really goes (links followed).
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// A fresh staging folder beside the output.
     pub fn stage(&self) -> Result<StagingDir> {
         StagingDir::create(&self.dir)
@@ -185,12 +180,16 @@ fn check_location(root: &Path, dir: &Path, shown: &str) -> Result<(), Diagnostic
 
 /// Takes the lock on `parent` without waiting: a second build of the same
 /// folder stops with a finding rather than replace the site the first one is
-/// swapping in. `None` where the file system has no locks.
+/// swapping in. `None` where the parent or its file system cannot be locked.
 fn lock(parent: &Path, shown: &str) -> Result<Option<fs::File>, Diagnostic> {
     #[cfg(unix)]
     {
         use rustix::fs::{FlockOperation, flock};
-        let file = fs::File::open(parent).map_err(|e| refusal(shown, e))?;
+        // A parent that cannot be opened for reading (write and search
+        // rights only) can still be built into, unlocked.
+        let Ok(file) = fs::File::open(parent) else {
+            return Ok(None);
+        };
         match flock(&file, FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => Ok(Some(file)),
             Err(rustix::io::Errno::WOULDBLOCK) => Err(Diagnostic::new(
