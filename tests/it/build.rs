@@ -495,7 +495,7 @@ fn stale_folders_of_killed_builds_are_removed_by_the_next() {
 fn big_site() -> SiteTest {
     let site = SiteTest::fixture(BASIC);
     let body = "Notes on referral logistics.\n\n".repeat(40);
-    for i in 0..1500 {
+    for i in 0..1000 {
         site.write(
             &format!("content/notes/note-{i}.md"),
             &format!("---\ntitle: Note {i}\ndescription: Referral note {i}.\n---\n{body}"),
@@ -513,7 +513,8 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_cleans_up() {
     site.build(&[]).expect_success();
     let root = site.root().to_string_lossy().into_owned();
     // Kill right after staging starts, part-way and late (near the swap).
-    for delay_ms in [0u64, 150, 600, 1500, 3000] {
+    let mut killed_running = 0;
+    for delay_ms in [0u64, 200, 800, 2000] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handoff"))
             .args(["--quiet", "--root", &root, "build"])
             .current_dir(site.work_dir())
@@ -529,6 +530,9 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_cleans_up() {
             std::thread::sleep(std::time::Duration::from_millis(2));
         }
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            killed_running += 1;
+        }
         let _ = child.kill();
         child.wait().unwrap();
         let stale = stale_beside(&site);
@@ -544,6 +548,10 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_cleans_up() {
         assert_eq!(stale_beside(&site), Vec::<String>::new(), "+{delay_ms} ms");
         reference.expect_same_as(&DirSnapshot::of(&site.public()));
     }
+    assert!(
+        killed_running >= 2,
+        "only {killed_running} kills hit a running build: make the site bigger"
+    );
 }
 
 #[test]
