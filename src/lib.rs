@@ -221,7 +221,9 @@ pub fn prepare(
     };
     lap("theme", timings);
     if let (Some(site), Ok(assets)) = (&site, &assets) {
-        diags.extend(assets::collisions(root, site, assets));
+        let plan =
+            render::plan(site, assets, view::RenderOptions::default()).map_err(BuildError::Io)?;
+        diags.extend(render::collisions(root, site, &sources, &plan));
     }
     match (site, assets, templates) {
         (Some(site), Ok(assets), Ok(Some(templates))) if !diags.has_errors() => {
@@ -255,16 +257,18 @@ pub fn output_dir(opts: &BuildOptions, config_output: &str) -> PathBuf {
         .unwrap_or_else(|| opts.root.join(config_output))
 }
 
-/// Builds the site into its output folder, atomically.
+/// Builds the site into its output folder, atomically: every failure,
+/// the swap's included, leaves the previous folder as it was.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     let mut timings = Vec::new();
     let prepared = prepare(opts, &mut timings)?;
     let output = output_dir(opts, &prepared.site.config.build.output_dir);
     let shown = display_output(&opts.root, &output);
-    output::check_replaceable(&output, &shown)
+    // Held (locked) until the build ends.
+    let target = output::Output::claim(&opts.root, &output, &shown)
         .map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
     let t = Instant::now();
-    let staging = output::StagingDir::create(&output).map_err(BuildError::Io)?;
+    let staging = target.stage().map_err(BuildError::Io)?;
     let (pages, all) = match prepared.render_into(false, &staging) {
         Ok(r) => r,
         Err(e) => {

@@ -79,6 +79,17 @@ pub struct Site {
     pub physicians: Vec<Physician>,
     /// Flattened checklists by id.
     pub checklists: BTreeMap<String, Checklist>,
+    /// The `aliases:` entry of each alias page, by page index, so a finding
+    /// about the address can point at the entry that asked for it.
+    pub aliases: BTreeMap<usize, AliasEntry>,
+}
+
+/// One `aliases:` entry: the source file (an index into `SourceSet::files`)
+/// and the value where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasEntry {
+    pub file: usize,
+    pub at: Located<String>,
 }
 
 /// One output page.
@@ -810,30 +821,18 @@ pub fn resolve(
 
     pages.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     let mut pages: Vec<Page> = pages.into_iter().map(|(p, _)| p).collect();
+    // Whether an alias's address is free is decided with every other file
+    // the build writes (render::collisions), not here.
     alias_pages.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    for (path, file, loc) in alias_pages {
+    let mut aliases = BTreeMap::new();
+    for (path, file, at) in alias_pages {
         let Some(target) = pages
             .iter()
             .position(|p| p.body.is_some_and(|(f, _)| f == file))
         else {
             continue;
         };
-        if claimed.contains_key(&path.to_lowercase())
-            || pages.iter().any(|p| p.path.eq_ignore_ascii_case(&path))
-        {
-            diags.push(
-                at(
-                    sources,
-                    file,
-                    &loc,
-                    Code::Duplicate,
-                    format!("alias `{path}` is already the address of another page"),
-                )
-                .with_hint("remove the alias, or move the other page"),
-            );
-            continue;
-        }
-        claimed.insert(path.to_lowercase(), file);
+        aliases.insert(pages.len(), AliasEntry { file, at });
         pages.push(Page {
             title: pages[target].title.clone(),
             path,
@@ -857,6 +856,7 @@ pub fn resolve(
         locations,
         physicians,
         checklists,
+        aliases,
     })
 }
 

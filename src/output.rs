@@ -13,7 +13,25 @@
 //!   services/<slug>/index.html
 //!   css/site.<hash>.css
 //!   …                       static files, copied as is
+//!   .git, CNAME, .nojekyll  kept from the previous folder (KEPT)
 //! ```
+//!
+//! What a build may replace is decided on the folder's real path (links
+//! followed), so every spelling of one folder (`public/`, `./x/../public`, an
+//! absolute path, a link to it) is the same folder:
+//! - never the site root, a folder that holds it, or one inside `content/`,
+//!   `static/`, `templates/` or `themes/`, marker or not ([`Output::claim`]);
+//! - a link to a folder is written through: the new site goes into the real
+//!   folder and the link stays a link, as rsync and a web server's document
+//!   root expect (the staging folder is made beside the real folder, on its
+//!   file system, so the swap is a rename);
+//! - one build at a time per parent folder: an advisory lock (`flock`) on
+//!   the parent, which the kernel releases when the process ends however it
+//!   ends, so a killed build never blocks the next one;
+//! - the swap exchanges the two folders in one step where the file system can
+//!   (`renameat2(RENAME_EXCHANGE)` on Linux): a build killed at any moment
+//!   leaves the old or the new site in place and at most one staging folder,
+//!   which the next build removes ([`remove_stale`]).
 
 use std::fs;
 use std::io;
@@ -26,6 +44,15 @@ use crate::diag::{Code, Diagnostic};
 pub const MARKER: &str = ".handoff-output";
 const MARKER_TEXT: &str = "This folder is written by handoff; the next build replaces it.\n";
 
+/// Files that hosts need and users add to a built folder (a `gh-pages`
+/// checkout, a custom domain for GitHub Pages, Jekyll switched off). A build
+/// carries them into the new folder unless the site writes one of the same
+/// name; everything else in the old folder is replaced.
+pub const KEPT: [&str; 3] = [".git", "CNAME", ".nojekyll"];
+
+/// The folders a site is read from; an output inside one would replace them.
+const SOURCE_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
+
 /// Somewhere rendered files go. Shared across rayon workers.
 pub trait OutputSink: Sync {
     /// Stores `bytes` at `rel` (a relative path with `/`, never `..`).
@@ -34,9 +61,165 @@ pub trait OutputSink: Sync {
     fn copy(&self, rel: &str, from: &Path) -> Result<()>;
 }
 
-/// Checks that `dir` may be replaced: absent, empty, or made by handoff.
+/// The output folder of a build: its real path, checked to be handoff's to
+/// replace, and locked against other builds until dropped.
+pub struct Output {
+    dir: PathBuf,
+    _lock: Option<fs::File>,
+}
+
+impl Output {
+    /// Resolves `output` (any spelling, relative to the working folder) and
+    /// checks that a build may replace it; `shown` names it in findings.
+    /// Creates the output's parent folders, as the build would.
+    pub fn claim(root: &Path, output: &Path, shown: &str) -> Result<Output, Diagnostic> {
+        let dir = real_path(output).map_err(|e| refusal(shown, e))?;
+        check_location(root, &dir, shown)?;
+        let parent = dir.parent().unwrap_or(Path::new("/"));
+        fs::create_dir_all(parent).map_err(|e| refusal(shown, e))?;
+        let lock = lock(parent, shown)?;
+        remove_stale(&dir);
+        check_replaceable(&dir, shown)?;
+        Ok(Output { dir, _lock: lock })
+    }
+
+    /// A fresh staging folder beside the output.
+    pub fn stage(&self) -> Result<StagingDir> {
+        StagingDir::create(&self.dir)
+    }
+}
+
+/// A finding for an output folder that cannot be looked at.
+fn refusal(shown: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::ForeignOutput,
+        format!("the output folder `{shown}` cannot be used: {e}"),
+    )
+    .with_hint("check that the path and its links exist and may be written")
+}
+
+/// `path` made absolute with every link resolved, including a path whose
+/// last parts do not exist yet: its nearest existing ancestor is resolved
+/// and the rest appended (`..` in the rest taken lexically: nothing there
+/// exists to be a link).
+fn real_path(path: &Path) -> io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let parts: Vec<Component<'_>> = absolute.components().collect();
+    for known in (1..=parts.len()).rev() {
+        let existing: PathBuf = parts[..known].iter().collect();
+        match fs::canonicalize(&existing) {
+            Ok(real) => return Ok(append_lexically(real, &parts[known..])),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            // A link to nothing: writing through it would create folders
+            // somewhere the user never named.
+            Err(_) if fs::symlink_metadata(&existing).is_ok_and(|m| m.is_symlink()) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("`{}` is a link to nothing", existing.display()),
+                ));
+            }
+            Err(_) => {}
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("no part of `{}` exists", absolute.display()),
+    ))
+}
+
+fn append_lexically(mut base: PathBuf, parts: &[Component<'_>]) -> PathBuf {
+    for part in parts {
+        match part {
+            Component::ParentDir => {
+                base.pop();
+            }
+            Component::Normal(name) => base.push(name),
+            _ => {}
+        }
+    }
+    base
+}
+
+/// Refuses an output that is the site root, holds it, or lies inside a
+/// folder the site is read from; with or without a marker, a build there
+/// would replace the site's own files.
+fn check_location(root: &Path, dir: &Path, shown: &str) -> Result<(), Diagnostic> {
+    let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let refuse = |what: String| {
+        Diagnostic::new(
+            Code::ForeignOutput,
+            format!("the output folder `{shown}` {what}; a build replaces its output folder whole"),
+        )
+        .with_hint("point `--output` (or `[build] output_dir`) at a folder of its own, such as `public`, outside `content/`, `static/`, `templates/` and `themes/`")
+    };
+    if dir == root {
+        return Err(refuse("is the site folder itself".to_owned()));
+    }
+    if root.starts_with(dir) {
+        return Err(refuse("holds the site folder".to_owned()));
+    }
+    for name in SOURCE_DIRS {
+        let lexical = root.join(name);
+        // The folder may itself be a link elsewhere: check where it lands too.
+        let real = fs::canonicalize(&lexical).unwrap_or_else(|_| lexical.clone());
+        for source in [&lexical, &real] {
+            if dir.starts_with(source) {
+                return Err(refuse(format!(
+                    "lies inside `{name}/`, which the site is read from"
+                )));
+            }
+            if source.starts_with(dir) {
+                return Err(refuse(format!(
+                    "holds `{name}/`, which the site is read from"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Takes the lock on `parent` without waiting: a second build of the same
+/// folder stops with a finding rather than replace the site the first one is
+/// swapping in. `None` where the parent or its file system cannot be locked.
+fn lock(parent: &Path, shown: &str) -> Result<Option<fs::File>, Diagnostic> {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{FlockOperation, flock};
+        // A parent that cannot be opened for reading (write and search
+        // rights only) can still be built into, unlocked.
+        let Ok(file) = fs::File::open(parent) else {
+            return Ok(None);
+        };
+        match flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(Some(file)),
+            Err(rustix::io::Errno::WOULDBLOCK) => Err(Diagnostic::new(
+                Code::ForeignOutput,
+                format!(
+                    "another handoff build is writing beside the output folder `{shown}` right now"
+                ),
+            )
+            .with_hint("wait for the other build to finish, then build again")),
+            // No locks on this file system (some network mounts): build
+            // unlocked rather than not at all.
+            Err(_) => Ok(None),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (parent, shown);
+        Ok(None)
+    }
+}
+
+/// Whether `dir/.handoff-output` is a regular file (not a link, not a folder).
+fn has_marker(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// Checks that `dir` may be replaced: absent, empty (but for [`KEPT`] files),
+/// or made by handoff.
 pub fn check_replaceable(dir: &Path, shown: &str) -> Result<(), Diagnostic> {
-    let mut entries = match fs::read_dir(dir) {
+    let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(_) if dir.is_file() => {
@@ -54,7 +237,10 @@ pub fn check_replaceable(dir: &Path, shown: &str) -> Result<(), Diagnostic> {
             .with_hint("check its permissions"));
         }
     };
-    if entries.next().is_none() || dir.join(MARKER).is_file() {
+    let mut foreign = entries
+        .flatten()
+        .filter(|e| !KEPT.iter().any(|k| e.file_name() == *k));
+    if foreign.next().is_none() || has_marker(dir) {
         return Ok(());
     }
     Err(Diagnostic::new(
@@ -66,6 +252,131 @@ pub fn check_replaceable(dir: &Path, shown: &str) -> Result<(), Diagnostic> {
     .with_hint("point `--output` at a new or empty folder (or one an earlier handoff build made)"))
 }
 
+/// The staging (`<name>.tmp-<pid>`) or set-aside (`<name>.old-<pid>`) folder
+/// of a build of `target`.
+fn sibling(target: &Path, kind: &str, pid: u32) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!("{name}.{kind}-{pid}"))
+}
+
+/// The pid in the name of a staging or set-aside folder of `target`.
+fn sibling_pid(target: &Path, candidate: &str) -> Option<(&'static str, u32)> {
+    let name = target.file_name()?.to_str()?;
+    let rest = candidate.strip_prefix(name)?;
+    ["tmp", "old"].into_iter().find_map(|kind| {
+        let digits = rest
+            .strip_prefix('.')?
+            .strip_prefix(kind)?
+            .strip_prefix('-')?;
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some((kind, digits.parse().ok()?))
+    })
+}
+
+/// Whether process `pid` has certainly ended. Unknown (no `/proc`) counts
+/// as running: a folder is never removed on a guess.
+fn ended(pid: u32) -> bool {
+    pid != std::process::id()
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes the staging and set-aside folders that builds killed before
+/// they finished left beside `target`. Such a folder is named after the
+/// target with the pid of a process that has ended (or this one's, from an
+/// earlier process with the same pid), and carries the marker or is empty
+/// (killed while made or removed). Should a build have been killed between
+/// moving the old site aside and moving the new one in (only where the
+/// swap cannot be one step), the old site is put back first.
+pub fn remove_stale(target: &Path) {
+    let Some(parent) = target.parent() else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let mut stale: Vec<(&str, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((kind, pid)) = name.to_str().and_then(|n| sibling_pid(target, n)) else {
+            continue;
+        };
+        let path = entry.path();
+        let is_dir = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+        let ours = has_marker(&path) || fs::read_dir(&path).is_ok_and(|mut e| e.next().is_none());
+        let me = pid == std::process::id();
+        if is_dir && ours && (me || ended(pid)) {
+            stale.push((kind, path));
+        }
+    }
+    if fs::symlink_metadata(target).is_err()
+        && let Some((_, old)) = stale
+            .iter()
+            .find(|(kind, path)| *kind == "old" && has_marker(path))
+    {
+        let _ = fs::rename(old, target);
+    }
+    for (_, path) in stale {
+        if fs::symlink_metadata(&path).is_ok() {
+            remove_site(&path);
+        }
+    }
+}
+
+/// Removes a folder handoff made, its marker last, so that a removal cut
+/// short still leaves a folder the next build recognises as its own.
+/// Failures are left for the next build's [`remove_stale`].
+fn remove_site(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_name() == MARKER {
+                continue;
+            }
+            let path = entry.path();
+            let _ = match fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() => fs::remove_dir_all(&path),
+                _ => fs::remove_file(&path),
+            };
+        }
+    }
+    let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_dir(dir);
+}
+
+/// The renames of a swap; a seam so tests can make one fail.
+#[derive(Clone, Copy)]
+struct Renames {
+    rename: fn(&Path, &Path) -> io::Result<()>,
+    /// Exchanges two existing paths in one step; `Ok(false)` where the file
+    /// system cannot.
+    exchange: fn(&Path, &Path) -> io::Result<bool>,
+}
+
+const SYSTEM: Renames = Renames {
+    rename: |from, to| fs::rename(from, to),
+    exchange,
+};
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
 /// A staging folder beside the final output, swapped in by [`StagingDir::commit`].
 pub struct StagingDir {
     staging: PathBuf,
@@ -73,29 +384,31 @@ pub struct StagingDir {
 }
 
 impl StagingDir {
+    /// Makes `<target>.tmp-<pid>` with the marker in it.
     pub fn create(target: &Path) -> Result<StagingDir> {
-        let name = target
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", parent.display()))?;
-        let staging = parent.join(format!("{name}.tmp-{}", std::process::id()));
-        if staging.exists() {
+        let staging = sibling(target, "tmp", std::process::id());
+        if fs::symlink_metadata(&staging).is_ok() {
             fs::remove_dir_all(&staging)
                 .with_context(|| format!("failed to clear `{}`", staging.display()))?;
         }
         fs::create_dir(&staging)
             .with_context(|| format!("failed to create `{}`", staging.display()))?;
-        fs::write(staging.join(MARKER), MARKER_TEXT)
-            .with_context(|| format!("failed to write into `{}`", staging.display()))?;
-        Ok(StagingDir {
+        let staged = StagingDir {
             staging,
             target: target.to_path_buf(),
-        })
+        };
+        if let Err(e) = fs::write(staged.staging.join(MARKER), MARKER_TEXT) {
+            let path = staged.staging.clone();
+            staged.discard();
+            return Err(e).with_context(|| format!("failed to write into `{}`", path.display()));
+        }
+        Ok(staged)
     }
 
     fn path_of(&self, rel: &str) -> Result<PathBuf> {
@@ -110,44 +423,112 @@ impl StagingDir {
         Ok(self.staging.join(rel_path))
     }
 
-    /// Swaps the staging folder in place of the target; the old site is
-    /// removed only after the new one is in place.
+    /// Puts the new site in place of the target, keeping the target's
+    /// [`KEPT`] files. On failure the target is as it was and the staging
+    /// folder is gone.
     pub fn commit(self) -> Result<()> {
-        let old = self.target.with_file_name(format!(
-            "{}.old-{}",
-            self.target
-                .file_name()
-                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
-            std::process::id()
-        ));
-        let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old).with_context(|| {
-                format!("failed to move the old `{}` aside", self.target.display())
-            })?;
-        }
-        if let Err(e) = fs::rename(&self.staging, &self.target) {
-            if had_old {
-                let _ = fs::rename(&old, &self.target);
-            }
+        self.commit_with(SYSTEM)
+    }
+
+    fn commit_with(self, ops: Renames) -> Result<()> {
+        let had_old = fs::symlink_metadata(&self.target).is_ok();
+        if had_old && let Err(e) = self.keep_host_files() {
+            let target = self.target.clone();
+            self.discard();
             return Err(e).with_context(|| {
+                format!("failed to keep the host files of `{}`", target.display())
+            });
+        }
+        let result = if had_old {
+            self.swap(ops)
+        } else {
+            (ops.rename)(&self.staging, &self.target).with_context(|| {
                 format!(
                     "failed to move the new site into `{}`",
                     self.target.display()
                 )
-            });
+            })
+        };
+        if result.is_err() {
+            self.discard();
         }
-        if had_old {
-            fs::remove_dir_all(&old)
-                .with_context(|| format!("failed to remove the old site at `{}`", old.display()))?;
+        result
+    }
+
+    /// Replaces the existing target. After an exchange the old site is in
+    /// the staging folder; without one, it is moved aside first and moved
+    /// back if the new site cannot take its place.
+    fn swap(&self, ops: Renames) -> Result<()> {
+        let moved = || {
+            format!(
+                "failed to move the new site into `{}`",
+                self.target.display()
+            )
+        };
+        if (ops.exchange)(&self.staging, &self.target).with_context(moved)? {
+            remove_site(&self.staging);
+            return Ok(());
+        }
+        let old = sibling(&self.target, "old", std::process::id());
+        (ops.rename)(&self.target, &old)
+            .with_context(|| format!("failed to move the old `{}` aside", self.target.display()))?;
+        if let Err(e) = (ops.rename)(&self.staging, &self.target) {
+            if let Err(back) = (ops.rename)(&old, &self.target) {
+                return Err(e).with_context(|| {
+                    format!(
+                        "failed to move the new site into `{}`, and to put the previous site back ({back}); it is at `{}`",
+                        self.target.display(),
+                        old.display()
+                    )
+                });
+            }
+            return Err(e).with_context(moved);
+        }
+        remove_site(&old);
+        Ok(())
+    }
+
+    /// Links the target's [`KEPT`] files into the staging folder (hard links:
+    /// no copy of a large `.git`, and the old folder keeps its own until it
+    /// is removed, so a build killed half-way loses nothing). A file the
+    /// site writes itself wins.
+    fn keep_host_files(&self) -> io::Result<()> {
+        for name in KEPT {
+            let from = self.target.join(name);
+            let to = self.staging.join(name);
+            if fs::symlink_metadata(&from).is_ok() && fs::symlink_metadata(&to).is_err() {
+                link_tree(&from, &to)?;
+            }
         }
         Ok(())
     }
 
     /// Removes the staging folder (after a failed build).
     pub fn discard(self) {
-        let _ = fs::remove_dir_all(&self.staging);
+        remove_site(&self.staging);
     }
+}
+
+/// Recreates `from` at `to`: folders made anew with their permissions, files
+/// hard-linked (copied where the file system cannot link), links recreated
+/// as links, never followed.
+fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(from)?;
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(fs::read_link(from)?, to)?;
+    } else if kind.is_dir() {
+        fs::create_dir(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            link_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        fs::set_permissions(to, meta.permissions())?;
+    } else if kind.is_file() && fs::hard_link(from, to).is_err() {
+        fs::copy(from, to)?;
+    }
+    Ok(())
 }
 
 impl OutputSink for StagingDir {
@@ -211,6 +592,30 @@ impl OutputSink for MemorySink {
 mod tests {
     use super::*;
 
+    /// A folder with a previous build in it: the marker and one page.
+    fn previous_build(dir: &Path) {
+        fs::create_dir_all(dir.join("about")).unwrap();
+        fs::write(dir.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(dir.join("about/index.html"), "old").unwrap();
+    }
+
+    /// The pid of a process that has ended.
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn foreign_folders_are_refused_and_marked_ones_replaced() {
         let tmp = tempfile::tempdir().unwrap();
@@ -232,5 +637,293 @@ mod tests {
             fs::read(tmp.path().join("site/a/index.html")).unwrap(),
             b"x"
         );
+    }
+
+    #[test]
+    fn the_marker_counts_only_as_a_regular_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("thesis.docx"), "mine").unwrap();
+        fs::write(tmp.path().join("elsewhere"), "").unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), out.join(MARKER)).unwrap();
+        assert!(
+            check_replaceable(&out, "public").is_err(),
+            "a linked marker"
+        );
+        fs::remove_file(out.join(MARKER)).unwrap();
+        fs::create_dir(out.join(MARKER)).unwrap();
+        assert!(
+            check_replaceable(&out, "public").is_err(),
+            "a marker folder"
+        );
+        fs::remove_dir(out.join(MARKER)).unwrap();
+        fs::write(out.join(MARKER), "").unwrap();
+        assert!(check_replaceable(&out, "public").is_ok());
+    }
+
+    #[test]
+    fn a_folder_of_host_files_only_may_be_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join("CNAME"), "clinic.example\n").unwrap();
+        assert!(check_replaceable(&out, "public").is_ok());
+    }
+
+    #[test]
+    fn every_spelling_of_a_folder_is_one_real_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = fs::canonicalize(tmp.path()).unwrap();
+        fs::create_dir(base.join("public")).unwrap();
+        let real = base.join("public");
+        for spelling in ["public", "public/", "./public/../public", "x/../public"] {
+            assert_eq!(real_path(&base.join(spelling)).unwrap(), real, "{spelling}");
+        }
+        assert_eq!(
+            real_path(&base.join("new/deeper/../out")).unwrap(),
+            base.join("new/out")
+        );
+        std::os::unix::fs::symlink(&real, base.join("link")).unwrap();
+        assert_eq!(real_path(&base.join("link")).unwrap(), real);
+        assert_eq!(real_path(&base.join("link/sub")).unwrap(), real.join("sub"));
+        std::os::unix::fs::symlink(base.join("gone"), base.join("dangling")).unwrap();
+        assert!(real_path(&base.join("dangling")).is_err());
+        assert!(real_path(&base.join("dangling/sub")).is_err());
+    }
+
+    #[test]
+    fn the_site_and_its_sources_are_never_an_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = fs::canonicalize(tmp.path()).unwrap();
+        let root = base.join("site");
+        for dir in ["content", "static", "templates", "themes/clinic"] {
+            fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        fs::create_dir(base.join("shared")).unwrap();
+        std::os::unix::fs::symlink(base.join("shared"), root.join("static-link")).unwrap();
+        fs::remove_dir(root.join("static")).unwrap();
+        std::os::unix::fs::symlink(base.join("shared"), root.join("static")).unwrap();
+        let refused = [
+            (root.clone(), "is the site folder itself"),
+            (base.clone(), "holds the site folder"),
+            (root.join("content"), "lies inside `content/`"),
+            (root.join("content/out"), "lies inside `content/`"),
+            (root.join("themes/clinic/public"), "lies inside `themes/`"),
+            (root.join("templates"), "lies inside `templates/`"),
+            (base.join("shared/out"), "lies inside `static/`"),
+            (root.join("static-link/out"), "lies inside `static/`"),
+        ];
+        for (dir, why) in refused {
+            let dir = real_path(&dir).unwrap();
+            let d = check_location(&root, &dir, "out").unwrap_err();
+            assert_eq!(d.code, Code::ForeignOutput);
+            assert!(d.message.contains(why), "{}: {}", dir.display(), d.message);
+        }
+        for fine in [
+            root.join("public"),
+            base.join("public"),
+            root.join("dist/site"),
+        ] {
+            assert!(
+                check_location(&root, &fine, "out").is_ok(),
+                "{}",
+                fine.display()
+            );
+        }
+    }
+
+    #[test]
+    fn a_second_build_of_one_folder_is_refused_while_the_first_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir(&root).unwrap();
+        let out = root.join("public");
+        let first = Output::claim(&root, &out, "public").unwrap();
+        let second = Output::claim(&root, &out, "public").err().unwrap();
+        assert!(
+            second.message.contains("another handoff build"),
+            "{}",
+            second.message
+        );
+        drop(first);
+        assert!(Output::claim(&root, &out, "public").is_ok());
+    }
+
+    #[test]
+    fn host_files_are_kept_and_the_sites_own_win() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        previous_build(&out);
+        fs::create_dir_all(out.join(".git/objects")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+        fs::write(out.join(".git/objects/ab"), "blob").unwrap();
+        std::os::unix::fs::symlink("HEAD", out.join(".git/link")).unwrap();
+        fs::write(out.join(".nojekyll"), "").unwrap();
+        fs::write(out.join("CNAME"), "old.example\n").unwrap();
+        fs::write(out.join("stray.txt"), "gone\n").unwrap();
+
+        let staging = StagingDir::create(&out).unwrap();
+        staging.put("index.html", b"new").unwrap();
+        staging.put("CNAME", b"new.example\n").unwrap();
+        staging.commit().unwrap();
+
+        assert_eq!(
+            names(&out),
+            [
+                ".git",
+                ".handoff-output",
+                ".nojekyll",
+                "CNAME",
+                "index.html"
+            ]
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("CNAME")).unwrap(),
+            "new.example\n"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join(".git/objects/ab")).unwrap(),
+            "blob"
+        );
+        assert_eq!(
+            fs::read_link(out.join(".git/link")).unwrap(),
+            Path::new("HEAD")
+        );
+        assert_eq!(names(tmp.path()), ["public"]);
+    }
+
+    /// Renames that work, but a file system without a one-step exchange.
+    fn without_exchange() -> Renames {
+        Renames {
+            rename: SYSTEM.rename,
+            exchange: |_, _| Ok(false),
+        }
+    }
+
+    #[test]
+    fn the_swap_without_exchange_replaces_the_old_site() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        previous_build(&out);
+        let staging = StagingDir::create(&out).unwrap();
+        staging.put("index.html", b"new").unwrap();
+        staging.commit_with(without_exchange()).unwrap();
+        assert_eq!(names(&out), [".handoff-output", "index.html"]);
+        assert_eq!(names(tmp.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_failed_swap_leaves_the_previous_site_as_it_was() {
+        // Moving the new site in fails after the old one was moved aside.
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        previous_build(&out);
+        let staging = StagingDir::create(&out).unwrap();
+        staging.put("index.html", b"new").unwrap();
+        let failing = Renames {
+            rename: |from, to| {
+                if from.to_string_lossy().contains(".tmp-") {
+                    Err(io::Error::other("injected"))
+                } else {
+                    fs::rename(from, to)
+                }
+            },
+            exchange: |_, _| Ok(false),
+        };
+        let err = staging.commit_with(failing).unwrap_err();
+        assert!(format!("{err:#}").contains("injected"), "{err:#}");
+        assert_eq!(names(&out), [".handoff-output", "about"]);
+        assert_eq!(
+            fs::read_to_string(out.join("about/index.html")).unwrap(),
+            "old"
+        );
+        assert_eq!(names(tmp.path()), ["public"]);
+
+        // The exchange itself fails.
+        let staging = StagingDir::create(&out).unwrap();
+        let failing = Renames {
+            rename: SYSTEM.rename,
+            exchange: |_, _| Err(io::Error::other("injected")),
+        };
+        assert!(staging.commit_with(failing).is_err());
+        assert_eq!(names(&out), [".handoff-output", "about"]);
+        assert_eq!(names(tmp.path()), ["public"]);
+
+        // The old site cannot be moved aside.
+        let staging = StagingDir::create(&out).unwrap();
+        let failing = Renames {
+            rename: |_, _| Err(io::Error::other("injected")),
+            exchange: |_, _| Ok(false),
+        };
+        assert!(staging.commit_with(failing).is_err());
+        assert_eq!(names(&out), [".handoff-output", "about"]);
+        assert_eq!(names(tmp.path()), ["public"]);
+    }
+
+    #[test]
+    fn stale_folders_of_ended_builds_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        previous_build(&out);
+        let dead = dead_pid();
+        previous_build(&sibling(&out, "tmp", dead));
+        previous_build(&sibling(&out, "old", dead));
+        // Killed while it was being made or removed: empty.
+        fs::create_dir(sibling(&out, "tmp", dead + 100_000)).unwrap();
+        // Not handoff's: no marker.
+        let foreign = sibling(&out, "tmp", dead + 200_000);
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        // A build that is still running (pid 1 always is).
+        previous_build(&sibling(&out, "tmp", 1));
+        // Another folder's staging.
+        previous_build(&tmp.path().join(format!("dist.tmp-{dead}")));
+
+        remove_stale(&out);
+        let mut expected = vec![
+            "dist.tmp-".to_owned() + &dead.to_string(),
+            "public".to_owned(),
+            "public.tmp-1".to_owned(),
+            format!("public.tmp-{}", dead + 200_000),
+        ];
+        expected.sort();
+        assert_eq!(names(tmp.path()), expected);
+        assert_eq!(
+            fs::read_to_string(out.join("about/index.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn a_site_set_aside_by_a_killed_swap_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let dead = dead_pid();
+        previous_build(&sibling(&out, "old", dead));
+        previous_build(&sibling(&out, "tmp", dead));
+        remove_stale(&out);
+        assert_eq!(names(tmp.path()), ["public"]);
+        assert_eq!(
+            fs::read_to_string(out.join("about/index.html")).unwrap(),
+            "old"
+        );
+    }
+
+    #[test]
+    fn stale_names_are_read_exactly() {
+        let out = Path::new("/x/public");
+        assert_eq!(sibling_pid(out, "public.tmp-42"), Some(("tmp", 42)));
+        assert_eq!(sibling_pid(out, "public.old-7"), Some(("old", 7)));
+        for other in [
+            "public",
+            "public.tmp-",
+            "public.tmp-4x",
+            "publicx.tmp-4",
+            "dist.tmp-4",
+            "public.new-4",
+        ] {
+            assert_eq!(sibling_pid(out, other), None, "{other}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! `handoff new`, and the global flags.
 
 use std::fs;
+use std::path::Path;
 
 use crate::support::{DirSnapshot, SiteTest, names_in};
 
@@ -350,4 +351,237 @@ fn new_refuses_a_non_empty_folder() {
     let out = site.run(&["new", "taken"]);
     out.expect_exit(2);
     before.expect_unchanged(&DirSnapshot::of(&dir), &out.report());
+}
+
+// --- the output folder: links, host files, spellings, killed and parallel builds
+
+/// `public` is a link to a folder elsewhere (a web server's document root):
+/// the new site goes into that folder and the link stays a link.
+#[test]
+fn an_output_given_through_a_link_is_written_through() {
+    let site = SiteTest::fixture(BASIC);
+    let real = site.work_dir().join("www");
+    fs::create_dir(&real).unwrap();
+    site.symlink("public", "../www");
+    for round in 0..2 {
+        site.build(&[]).expect_success();
+        let meta = fs::symlink_metadata(site.public()).unwrap();
+        assert!(
+            meta.is_symlink(),
+            "round {round}: public/ is no longer a link"
+        );
+        assert_eq!(fs::read_link(site.public()).unwrap(), Path::new("../www"));
+        assert!(real.join("index.html").is_file() && real.join(".handoff-output").is_file());
+        site.expect_no_staging_left(&real);
+        site.expect_no_staging_left(&site.public());
+    }
+    // `--output` naming a link in the working folder.
+    std::os::unix::fs::symlink("www", site.work_dir().join("live")).unwrap();
+    site.build(&["--output", "live"]).expect_success();
+    assert!(
+        fs::symlink_metadata(site.work_dir().join("live"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(names_in(site.work_dir()), ["live", "site", "www"]);
+}
+
+/// `.git`, `CNAME` and `.nojekyll` that a user put into the output folder
+/// (a `gh-pages` checkout) are kept; other files of the old site are not.
+#[test]
+fn host_files_in_the_output_are_kept_across_builds() {
+    let site = SiteTest::fixture(BASIC);
+    site.build(&[]).expect_success();
+    let host_files = [
+        ("public/.git/HEAD", "ref: refs/heads/gh-pages\n"),
+        ("public/.git/objects/ab/cdef", "blob\n"),
+        ("public/CNAME", "www.example-clinic.example\n"),
+        ("public/.nojekyll", ""),
+    ];
+    for (rel, text) in host_files {
+        site.write(rel, text);
+    }
+    site.write("public/left-over.html", "<p>from an old deploy</p>\n");
+    site.build(&[]).expect_success();
+    for (rel, text) in host_files {
+        assert_eq!(site.read(rel), text, "{rel}");
+    }
+    site.expect_no_file("public/left-over.html");
+    site.expect_file("public/index.html");
+    site.expect_no_staging_left(&site.public());
+
+    // A fresh checkout of a deploy branch: host files only, no marker yet.
+    let deploy = site.work_dir().join("deploy");
+    fs::create_dir_all(deploy.join(".git")).unwrap();
+    fs::write(deploy.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    fs::write(deploy.join("CNAME"), "www.example-clinic.example\n").unwrap();
+    site.build(&["--output", "deploy"]).expect_success();
+    assert!(deploy.join("index.html").is_file());
+    assert!(deploy.join(".git/HEAD").is_file() && deploy.join("CNAME").is_file());
+}
+
+#[test]
+fn every_spelling_of_an_existing_output_builds() {
+    let site = SiteTest::fixture(BASIC);
+    site.build(&[]).expect_success();
+    let first = DirSnapshot::of(&site.public());
+    let absolute = site.public().to_string_lossy().into_owned();
+    for spelling in [
+        "site/public/",
+        "./site/public/../public",
+        "site/./public",
+        absolute.as_str(),
+    ] {
+        let out = site.build(&["--output", spelling]);
+        out.expect_success();
+        first.expect_unchanged(&DirSnapshot::of(&site.public()), &out.report());
+        assert_eq!(
+            names_in(site.work_dir()),
+            ["site"],
+            "{spelling}\n{}",
+            out.report()
+        );
+        site.expect_no_staging_left(&site.public());
+    }
+}
+
+/// The pid of a process that has ended.
+fn ended_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+/// The staging and set-aside folders beside `public/`.
+fn stale_beside(site: &SiteTest) -> Vec<String> {
+    names_in(site.root())
+        .into_iter()
+        .filter(|n| n.starts_with("public.tmp-") || n.starts_with("public.old-"))
+        .collect()
+}
+
+#[test]
+fn stale_folders_of_killed_builds_are_removed_by_the_next() {
+    let site = SiteTest::fixture(BASIC);
+    site.build(&[]).expect_success();
+    let dead = ended_pid();
+    for (rel, text) in [
+        (format!("public.tmp-{dead}/.handoff-output"), "handoff\n"),
+        (format!("public.tmp-{dead}/about/index.html"), "half"),
+        (format!("public.old-{dead}/.handoff-output"), "handoff\n"),
+        (format!("public.old-{dead}/index.html"), "old"),
+        // Not handoff's (no marker): left alone.
+        (format!("public.tmp-{}/notes.txt", dead + 300_000), "mine"),
+    ] {
+        site.write(&rel, text);
+    }
+    // Killed while made or removed: empty.
+    fs::create_dir(site.path(&format!("public.tmp-{}", dead + 200_000))).unwrap();
+
+    site.build(&[]).expect_success();
+    assert_eq!(
+        stale_beside(&site),
+        [format!("public.tmp-{}", dead + 300_000)]
+    );
+    assert_eq!(
+        site.read(&format!("public.tmp-{}/notes.txt", dead + 300_000)),
+        "mine"
+    );
+    site.expect_file("public/index.html");
+}
+
+/// A site big enough that a debug build takes a while to write.
+fn big_site() -> SiteTest {
+    let site = SiteTest::fixture(BASIC);
+    let body = "Notes on referral logistics.\n\n".repeat(40);
+    for i in 0..1000 {
+        site.write(
+            &format!("content/notes/note-{i}.md"),
+            &format!("---\ntitle: Note {i}\ndescription: Referral note {i}.\n---\n{body}"),
+        );
+    }
+    site
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_site_and_the_next_cleans_up() {
+    let site = big_site();
+    let reference = site.work_dir().join("reference");
+    site.build(&["--output", "reference"]).expect_success();
+    let reference = DirSnapshot::of(&reference);
+    site.build(&[]).expect_success();
+    let root = site.root().to_string_lossy().into_owned();
+    // Kill right after staging starts, part-way and late (near the swap).
+    let mut killed_running = 0;
+    for delay_ms in [0u64, 200, 800, 2000] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handoff"))
+            .args(["--quiet", "--root", &root, "build"])
+            .current_dir(site.work_dir())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while stale_beside(&site).is_empty() && started.elapsed().as_secs() < 60 {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            killed_running += 1;
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        let stale = stale_beside(&site);
+        assert!(
+            stale.len() <= 1,
+            "after a kill at +{delay_ms} ms: {stale:?}"
+        );
+        // The previous site or the new one, whole: never a mix, never none.
+        let public = DirSnapshot::of(&site.public());
+        reference.expect_same_as(&public);
+        // The next build removes what the killed one left.
+        site.build(&[]).expect_success();
+        assert_eq!(stale_beside(&site), Vec::<String>::new(), "+{delay_ms} ms");
+        reference.expect_same_as(&DirSnapshot::of(&site.public()));
+    }
+    assert!(
+        killed_running >= 2,
+        "only {killed_running} kills hit a running build: make the site bigger"
+    );
+}
+
+#[test]
+fn two_builds_into_one_folder_at_once_end_in_one_whole_site() {
+    let site = big_site();
+    site.build(&["--output", "reference"]).expect_success();
+    let reference = DirSnapshot::of(&site.work_dir().join("reference"));
+    for round in 0..3 {
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| site.build(&[]));
+            let b = s.spawn(|| site.build(&[]));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        let mut built = 0;
+        for out in [&a, &b] {
+            if out.code == Some(0) {
+                built += 1;
+            } else {
+                out.expect_exit(1)
+                    .diagnostic("E005")
+                    .mentions("another handoff build");
+            }
+        }
+        assert!(
+            built >= 1,
+            "round {round}: neither build finished\n{}\n{}",
+            a.report(),
+            b.report()
+        );
+        reference.expect_same_as(&DirSnapshot::of(&site.public()));
+        assert_eq!(stale_beside(&site), Vec::<String>::new(), "round {round}");
+    }
 }
