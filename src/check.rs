@@ -452,7 +452,7 @@ fn email_candidates(text: &str) -> Vec<(usize, usize)> {
             .last()
             .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
         let candidate = text[start..end].trim_end_matches('.');
-        if crate::config::is_email(candidate) {
+        if crate::values::is_email(candidate) {
             out.push((start, candidate.len()));
         }
     }
