@@ -4,14 +4,17 @@
 //! Runs over the frozen [`Site`] plus an [`AuditSink`] that saw every file a
 //! build would write (names and anchor ids only; it writes nothing):
 //! internal links and `#anchors`, referenced files, image alt text,
-//! duplicate titles, NAP drift in Markdown bodies, referral completeness per
-//! service line, and structured-data completeness per location.
+//! duplicate titles, NAP drift in Markdown bodies, raw HTML that acts
+//! (`<script>`, `<form>`, `on*=`…) in bodies and checklist details, referral
+//! completeness per service line, and structured-data completeness per
+//! location.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use crate::content::yaml::{Node, Positions, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
-use crate::markdown;
+use crate::markdown::{self, RawHtmlKind};
 use crate::model::{PageKind, Site};
 use crate::output::OutputSink;
 use crate::phone::Phone;
@@ -119,6 +122,10 @@ pub fn audit(
                 );
             }
         }
+        for raw in &scan.raw_html {
+            let (message, hint) = raw_html_finding(&raw.kind);
+            diags.push(at(raw.offset, raw.len, Code::RawHtml, message).with_hint(hint));
+        }
         for (offset, text) in &scan.text {
             for (rel, len, found) in nap.drift(text) {
                 diags.push(
@@ -176,6 +183,102 @@ pub fn audit(
         }
     }
     diags.extend(completeness(site, sources));
+    diags.extend(checklist_raw_html(site, sources));
+    diags
+}
+
+/// What a raw HTML tag carries and why it matters (W012): it bypasses the
+/// checks handoff makes of forms and links, and the site's
+/// Content-Security-Policy (`src/site_files.rs`) may stop it from working.
+fn raw_html_finding(kind: &RawHtmlKind) -> (String, &'static str) {
+    match kind {
+        RawHtmlKind::Element("form") => (
+            "raw HTML `<form>` bypasses the form guardrails: no privacy-policy link, no check that its address may receive patient data, and the Content-Security-Policy may block where it posts".to_owned(),
+            "link the forms handoff builds from `[intake]` (`/refer/`, `/request-appointment/`) instead",
+        ),
+        RawHtmlKind::Element("iframe") => (
+            "raw HTML `<iframe>` embeds another site's page: the Content-Security-Policy may block it, and a form inside it bypasses the form guardrails".to_owned(),
+            "link the page instead, e.g. `[Map and directions](https://…)`",
+        ),
+        RawHtmlKind::Element("base") => (
+            "raw HTML `<base>` changes where every relative link on the page points; the Content-Security-Policy may block it".to_owned(),
+            "remove it and write links as paths on this site, like `/about/`",
+        ),
+        RawHtmlKind::Element(name) => (
+            format!("raw HTML `<{name}>` runs code handoff cannot check; the Content-Security-Policy may block it"),
+            "remove it; pages work without script, and a theme's own scripts are allowed",
+        ),
+        RawHtmlKind::MetaHttpEquiv => (
+            "raw HTML `<meta http-equiv>` overrides the server's headers from inside the page (a redirect, a security policy)".to_owned(),
+            "remove it; redirect old addresses with `aliases:` in the front matter",
+        ),
+        RawHtmlKind::Handler(attr) => (
+            format!("raw HTML attribute `{attr}=` runs script; the Content-Security-Policy may block it, so it may never run"),
+            "remove the attribute; pages work without script",
+        ),
+    }
+}
+
+/// W012 for checklist item details (inline Markdown in a YAML file): each
+/// at the tag in the checklist file that writes the item, so an item a
+/// checklist inherits is reported once, in its parent.
+fn checklist_raw_html(site: &Site, sources: &SourceSet) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for c in site.checklists.values() {
+        let f = &sources.files[c.file];
+        let positions = Positions::of(&f.text);
+        let items = Seg::Key("items".to_owned());
+        let written: Vec<(&str, Option<&Node>)> = (0..)
+            .map_while(|k| {
+                let item = [items.clone(), Seg::Index(k)];
+                positions.find(&item)?;
+                let id_path = [items.clone(), Seg::Index(k), Seg::Key("id".to_owned())];
+                let id = positions
+                    .find(&id_path)
+                    .and_then(|found| found.value)
+                    .and_then(|n| f.text.get(n.start..n.end))
+                    .map_or("", |id| id.trim_matches(['"', '\'']));
+                let detail_path = [items.clone(), Seg::Index(k), Seg::Key("detail".to_owned())];
+                Some((
+                    id,
+                    positions.find(&detail_path).and_then(|found| found.value),
+                ))
+            })
+            .collect();
+        for item in &c.items {
+            let Some(detail) = &item.detail else {
+                continue;
+            };
+            let Some(node) = written
+                .iter()
+                .find(|(id, _)| *id == item.id)
+                .and_then(|(_, node)| *node)
+            else {
+                continue;
+            };
+            let source = f.text.get(node.start..node.end).unwrap_or("");
+            let mut from = 0;
+            for raw in markdown::audit(detail).raw_html {
+                // The tag as the writer typed it, found in the value's text
+                // (quoting and folding can move it); else the value's start.
+                let tag = detail.get(raw.offset..raw.offset + raw.len).unwrap_or("");
+                let offset = match source.get(from..).and_then(|s| s.find(tag)) {
+                    Some(rel) if !tag.is_empty() => {
+                        from += rel + tag.len();
+                        node.start + from - tag.len()
+                    }
+                    _ => node.start,
+                };
+                let (message, hint) = raw_html_finding(&raw.kind);
+                diags.push(
+                    Diagnostic::new(Code::RawHtml, message)
+                        .in_file(f.rel.clone())
+                        .at_offset(&f.text, offset, raw.len)
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
     diags
 }
 
