@@ -225,43 +225,30 @@ fn raw_html_finding(kind: &RawHtmlKind) -> (String, &'static str) {
 fn checklist_raw_html(site: &Site, sources: &SourceSet) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for c in site.checklists.values() {
-        let f = &sources.files[c.file];
-        let positions = Positions::of(&f.text);
-        let items = Seg::Key("items".to_owned());
-        let written: Vec<(&str, Option<&Node>)> = (0..)
-            .map_while(|k| {
-                let item = [items.clone(), Seg::Index(k)];
-                positions.find(&item)?;
-                let id_path = [items.clone(), Seg::Index(k), Seg::Key("id".to_owned())];
-                let id = positions
-                    .find(&id_path)
-                    .and_then(|found| found.value)
-                    .and_then(|n| f.text.get(n.start..n.end))
-                    .map_or("", |id| id.trim_matches(['"', '\'']));
-                let detail_path = [items.clone(), Seg::Index(k), Seg::Key("detail".to_owned())];
-                Some((
-                    id,
-                    positions.find(&detail_path).and_then(|found| found.value),
-                ))
+        let found: Vec<(&str, &str, Vec<markdown::RawHtml>)> = c
+            .items
+            .iter()
+            .filter_map(|item| {
+                let detail = item.detail.as_deref()?;
+                let raw = markdown::audit(detail).raw_html;
+                (!raw.is_empty()).then_some((item.id.as_str(), detail, raw))
             })
             .collect();
-        for item in &c.items {
-            let Some(detail) = &item.detail else {
-                continue;
-            };
-            let Some(node) = written
-                .iter()
-                .find(|(id, _)| *id == item.id)
-                .and_then(|(_, node)| *node)
-            else {
+        if found.is_empty() {
+            continue;
+        }
+        let f = &sources.files[c.file];
+        let positions = Positions::of(&f.text);
+        for (id, detail, raw) in found {
+            let Some(node) = detail_written(&positions, &f.text, id) else {
                 continue;
             };
             let source = f.text.get(node.start..node.end).unwrap_or("");
             let mut from = 0;
-            for raw in markdown::audit(detail).raw_html {
+            for r in raw {
                 // The tag as the writer typed it, found in the value's text
                 // (quoting and folding can move it); else the value's start.
-                let tag = detail.get(raw.offset..raw.offset + raw.len).unwrap_or("");
+                let tag = detail.get(r.offset..r.offset + r.len).unwrap_or("");
                 let offset = match source.get(from..).and_then(|s| s.find(tag)) {
                     Some(rel) if !tag.is_empty() => {
                         from += rel + tag.len();
@@ -269,17 +256,36 @@ fn checklist_raw_html(site: &Site, sources: &SourceSet) -> Diagnostics {
                     }
                     _ => node.start,
                 };
-                let (message, hint) = raw_html_finding(&raw.kind);
+                let (message, hint) = raw_html_finding(&r.kind);
                 diags.push(
                     Diagnostic::new(Code::RawHtml, message)
                         .in_file(f.rel.clone())
-                        .at_offset(&f.text, offset, raw.len)
+                        .at_offset(&f.text, offset, r.len)
                         .with_hint(hint),
                 );
             }
         }
     }
     diags
+}
+
+/// The `detail:` value of item `id` as the checklist file `text` writes it;
+/// `None` for an item the file does not write (it inherits it).
+fn detail_written<'p>(positions: &'p Positions, text: &str, id: &str) -> Option<&'p Node> {
+    let path = |k: usize, key: &str| {
+        let mut p = vec![Seg::Key("items".to_owned()), Seg::Index(k)];
+        p.extend((!key.is_empty()).then(|| Seg::Key(key.to_owned())));
+        p
+    };
+    let written_id = |k: usize| {
+        let node = positions.find(&path(k, "id"))?.value?;
+        text.get(node.start..node.end)
+            .map(|w| w.trim_matches(['"', '\'']))
+    };
+    let k = (0..)
+        .map_while(|k| positions.find(&path(k, "")).map(|_| k))
+        .find(|&k| written_id(k) == Some(id))?;
+    positions.find(&path(k, "detail"))?.value
 }
 
 type LinkFinding = (Code, String, Option<String>);

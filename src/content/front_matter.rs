@@ -665,7 +665,12 @@ fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Commo
     {
         let path = [Seg::Key("aliases".into()), Seg::Index(i)];
         if is_alias_path(&a) {
-            aliases.push(cx.located(&path, a));
+            // `//host/` would be written as a path, but hosts read the
+            // `_redirects` rule, and a link to it, as another site.
+            match values::site_path(&a) {
+                Ok(()) => aliases.push(cx.located(&path, a)),
+                Err(fault) => cx.refused(&path, &fault, values::PATH_HINT),
+            }
         } else {
             let d = cx
                 .finding(
@@ -913,17 +918,19 @@ fn location(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Location
             country: None,
         }
     });
-    if let Some(geo) = raw.geo
-        && (!(-90.0..=90.0).contains(&geo.lat) || !(-180.0..=180.0).contains(&geo.lng))
-    {
-        let d = cx
-            .finding(
-                Code::InvalidValue,
-                &key("geo"),
-                "`geo` is not a latitude/longitude on Earth".into(),
-            )
-            .with_hint("latitude is -90 to 90, longitude -180 to 180");
-        cx.push(d);
+    if let Some(geo) = raw.geo {
+        for (name, value, limit) in [("lat", geo.lat, 90.0), ("lng", geo.lng, 180.0)] {
+            if !(-limit..=limit).contains(&value) {
+                let d = cx
+                    .finding(
+                        Code::InvalidValue,
+                        &[Seg::Key("geo".into()), Seg::Key(name.into())],
+                        format!("`{name}: {value}` is not on Earth"),
+                    )
+                    .with_hint("latitude (`lat`) is -90 to 90, longitude (`lng`) -180 to 180");
+                cx.push(d);
+            }
+        }
     }
     let hours = raw
         .hours

@@ -1318,3 +1318,42 @@ fn raw_html_in_code_is_not_flagged() {
     let outcome = site.check(&["--strict", "--format", "json"]);
     outcome.expect_exit(0).expect_stdout_empty();
 }
+
+/// A checklist that extends one with raw HTML in a detail inherits the
+/// item, not the finding: W012 stays once, in the file that writes it.
+#[test]
+fn raw_html_in_an_inherited_checklist_item_is_reported_once() {
+    let site = SiteTest::fixture(RAW_HTML);
+    site.write(
+        "content/checklists/cardiology.yaml",
+        "title: Cardiology checklist\nextends: intake\nitems:\n  - id: ekg\n    label: Most recent EKG\n",
+    );
+    let outcome = site.check(&["--format", "json"]);
+    outcome.expect_exit(0);
+    let in_checklists: Vec<String> = parse_json(&outcome)
+        .into_iter()
+        .filter(|(f, _)| {
+            f.code == "W012"
+                && f.file
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("content/checklists/"))
+        })
+        .map(|(f, _)| format!("{:?} {:?} {:?}", f.file, f.line, f.column))
+        .collect();
+    let (line, col) = position_in(
+        RAW_HTML,
+        "content/checklists/intake.yaml",
+        "<iframe src=\"https://upload.example/\">",
+    );
+    assert_eq!(
+        in_checklists,
+        [format!(
+            "{:?} {:?} {:?}",
+            Some("content/checklists/intake.yaml"),
+            Some(line),
+            Some(col)
+        )],
+        "{}",
+        outcome.report()
+    );
+}

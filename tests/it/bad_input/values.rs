@@ -311,6 +311,9 @@ fn a_wrong_day_or_time_in_block_or_flow_hours_is_one_finding_at_that_value() {
         assert_ne!(text, original, "the fixture has the flow row");
         expect_only_at("hours_day_in_flow_list", rel, &text, "E014", needle);
     }
+    // A coordinate off the Earth: at that coordinate.
+    let text = original.replace(flow, "geo: { lat: 45.5, lng: -222.6 }\n");
+    expect_only_at("hours_day_in_flow_list", rel, &text, "E014", "-222.6");
     // A missing key is one finding, at the row.
     let text = original.replace(flow, "hours:\n  - days: [Mo]\n    opens: \"08:00\"\n");
     let out = expect_only_at("hours_day_in_flow_list", rel, &text, "E013", "days: [Mo]");
@@ -331,6 +334,15 @@ fn one_wrong_alias_in_a_list_is_one_finding_at_that_alias() {
         "aliases:\n  - /old-about/\n  - old about\n  - /about-us/\n",
     );
     expect_only_at("alias_in_flow_list", rel, &text, "E014", "old about");
+    // An alias that starts like `//host` is a path no browser reads as one.
+    let text = original.replace("\"old about\"", "\"//evil.example/about/\"");
+    expect_only_at(
+        "alias_in_flow_list",
+        rel,
+        &text,
+        "E026",
+        "\"//evil.example/about/\"",
+    );
 }
 
 /// A reference inside a flow list points at its own item.
