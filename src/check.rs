@@ -4,14 +4,17 @@
 //! Runs over the frozen [`Site`] plus an [`AuditSink`] that saw every file a
 //! build would write (names and anchor ids only; it writes nothing):
 //! internal links and `#anchors`, referenced files, image alt text,
-//! duplicate titles, NAP drift in Markdown bodies, referral completeness per
-//! service line, and structured-data completeness per location.
+//! duplicate titles, NAP drift in Markdown bodies, raw HTML that acts
+//! (`<script>`, `<form>`, `on*=`…) in bodies and checklist details, referral
+//! completeness per service line, and structured-data completeness per
+//! location.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use crate::content::yaml::{Node, Positions, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
-use crate::markdown;
+use crate::markdown::{self, RawHtmlKind};
 use crate::model::{PageKind, Site};
 use crate::output::OutputSink;
 use crate::phone::Phone;
@@ -119,6 +122,10 @@ pub fn audit(
                 );
             }
         }
+        for raw in &scan.raw_html {
+            let (message, hint) = raw_html_finding(&raw.kind);
+            diags.push(at(raw.offset, raw.len, Code::RawHtml, message).with_hint(hint));
+        }
         for (offset, text) in &scan.text {
             for (rel, len, found) in nap.drift(text) {
                 diags.push(
@@ -176,7 +183,109 @@ pub fn audit(
         }
     }
     diags.extend(completeness(site, sources));
+    diags.extend(checklist_raw_html(site, sources));
     diags
+}
+
+/// What a raw HTML tag carries and why it matters (W012): it bypasses the
+/// checks handoff makes of forms and links, and the site's
+/// Content-Security-Policy (`src/site_files.rs`) may stop it from working.
+fn raw_html_finding(kind: &RawHtmlKind) -> (String, &'static str) {
+    match kind {
+        RawHtmlKind::Element("form") => (
+            "raw HTML `<form>` bypasses the form guardrails: no privacy-policy link, no check that its address may receive patient data, and the Content-Security-Policy may block where it posts".to_owned(),
+            "link the forms handoff builds from `[intake]` (`/refer/`, `/request-appointment/`) instead",
+        ),
+        RawHtmlKind::Element("iframe") => (
+            "raw HTML `<iframe>` embeds another site's page: the Content-Security-Policy may block it, and a form inside it bypasses the form guardrails".to_owned(),
+            "link the page instead, e.g. `[Map and directions](https://…)`",
+        ),
+        RawHtmlKind::Element("base") => (
+            "raw HTML `<base>` changes where every relative link on the page points; the Content-Security-Policy may block it".to_owned(),
+            "remove it and write links as paths on this site, like `/about/`",
+        ),
+        RawHtmlKind::Element(name) => (
+            format!("raw HTML `<{name}>` runs code handoff cannot check; the Content-Security-Policy may block it"),
+            "remove it; pages work without script, and a theme's own scripts are allowed",
+        ),
+        RawHtmlKind::MetaHttpEquiv => (
+            "raw HTML `<meta http-equiv>` overrides the server's headers from inside the page (a redirect, a security policy)".to_owned(),
+            "remove it; redirect old addresses with `aliases:` in the front matter",
+        ),
+        RawHtmlKind::Handler(attr) => (
+            format!("raw HTML attribute `{attr}=` runs script; the Content-Security-Policy may block it, so it may never run"),
+            "remove the attribute; pages work without script",
+        ),
+    }
+}
+
+/// W012 for checklist item details (inline Markdown in a YAML file): each
+/// at the tag in the checklist file that writes the item, so an item a
+/// checklist inherits is reported once, in its parent.
+fn checklist_raw_html(site: &Site, sources: &SourceSet) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for c in site.checklists.values() {
+        let found: Vec<(&str, &str, Vec<markdown::RawHtml>)> = c
+            .items
+            .iter()
+            .filter_map(|item| {
+                let detail = item.detail.as_deref()?;
+                let raw = markdown::audit(detail).raw_html;
+                (!raw.is_empty()).then_some((item.id.as_str(), detail, raw))
+            })
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        let f = &sources.files[c.file];
+        let positions = Positions::of(&f.text);
+        for (id, detail, raw) in found {
+            let Some(node) = detail_written(&positions, &f.text, id) else {
+                continue;
+            };
+            let source = f.text.get(node.start..node.end).unwrap_or("");
+            let mut from = 0;
+            for r in raw {
+                // The tag as the writer typed it, found in the value's text
+                // (quoting and folding can move it); else the value's start.
+                let tag = detail.get(r.offset..r.offset + r.len).unwrap_or("");
+                let offset = match source.get(from..).and_then(|s| s.find(tag)) {
+                    Some(rel) if !tag.is_empty() => {
+                        from += rel + tag.len();
+                        node.start + from - tag.len()
+                    }
+                    _ => node.start,
+                };
+                let (message, hint) = raw_html_finding(&r.kind);
+                diags.push(
+                    Diagnostic::new(Code::RawHtml, message)
+                        .in_file(f.rel.clone())
+                        .at_offset(&f.text, offset, r.len)
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+    diags
+}
+
+/// The `detail:` value of item `id` as the checklist file `text` writes it;
+/// `None` for an item the file does not write (it inherits it).
+fn detail_written<'p>(positions: &'p Positions, text: &str, id: &str) -> Option<&'p Node> {
+    let path = |k: usize, key: &str| {
+        let mut p = vec![Seg::Key("items".to_owned()), Seg::Index(k)];
+        p.extend((!key.is_empty()).then(|| Seg::Key(key.to_owned())));
+        p
+    };
+    let written_id = |k: usize| {
+        let node = positions.find(&path(k, "id"))?.value?;
+        text.get(node.start..node.end)
+            .map(|w| w.trim_matches(['"', '\'']))
+    };
+    let k = (0..)
+        .map_while(|k| positions.find(&path(k, "")).map(|_| k))
+        .find(|&k| written_id(k) == Some(id))?;
+    positions.find(&path(k, "detail"))?.value
 }
 
 type LinkFinding = (Code, String, Option<String>);
@@ -452,7 +561,7 @@ fn email_candidates(text: &str) -> Vec<(usize, usize)> {
             .last()
             .map_or(at + 1, |(i, c)| at + 1 + i + c.len_utf8());
         let candidate = text[start..end].trim_end_matches('.');
-        if crate::config::is_email(candidate) {
+        if crate::values::is_email(candidate) {
             out.push((start, candidate.len()));
         }
     }

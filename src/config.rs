@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::phone::Phone;
+use crate::values::{self, Fault, UrlRule};
 
 pub const FILE: &str = "site.toml";
 
@@ -39,25 +40,14 @@ pub struct BaseUrl(String);
 
 impl BaseUrl {
     /// Accepts an absolute https URL (http only for loopback hosts, which
-    /// previews on a laptop use).
-    pub fn parse(text: &str) -> Result<BaseUrl, String> {
-        let url = url::Url::parse(text.trim())
-            .map_err(|e| format!("`{text}` is not an absolute URL ({e})"))?;
-        let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-        match url.scheme() {
-            "https" => {}
-            "http" if loopback => {}
-            other => {
-                return Err(format!(
-                    "`{text}` uses `{other}:`; the site's address must start with `https://`"
-                ));
-            }
-        }
-        if url.host_str().is_none() || url.query().is_some() || url.fragment().is_some() {
-            return Err(format!(
-                "`{text}` must be a plain address like `https://www.example.org`"
-            ));
-        }
+    /// previews on a laptop use) with nothing but a host and a path: pages'
+    /// addresses are appended to it.
+    pub fn parse(text: &str) -> Result<BaseUrl, Fault> {
+        let rule = UrlRule {
+            query: false,
+            loopback_http: true,
+        };
+        let url = values::url(text, rule)?;
         Ok(BaseUrl(url.as_str().trim_end_matches('/').to_owned()))
     }
 
@@ -341,6 +331,18 @@ fn invalid(text: &str, span: Range<usize>, message: String, hint: &str) -> Diagn
     at(text, Code::ConfigInvalidValue, span, message).with_hint(hint)
 }
 
+/// A value a [`values`] rule refused: the rule's code and hint, or E004 with
+/// the field's `hint` when the value is not of the field's kind at all.
+fn refused(text: &str, span: Range<usize>, key: &str, fault: &Fault, hint: &str) -> Diagnostic {
+    at(
+        text,
+        fault.code(Code::ConfigInvalidValue),
+        span,
+        format!("`{key}`: {fault}"),
+    )
+    .with_hint(fault.hint().unwrap_or(hint))
+}
+
 fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
     let RawConfig {
         title,
@@ -383,11 +385,12 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
     let base_url = match base_url {
         Some(b) => match BaseUrl::parse(b.get_ref()) {
             Ok(url) => Some(url),
-            Err(msg) => {
-                diags.push(invalid(
+            Err(fault) => {
+                diags.push(refused(
                     text,
                     b.span(),
-                    msg,
+                    "base_url",
+                    &fault,
                     "write the live address, e.g. `https://www.your-practice.org`",
                 ));
                 None
@@ -579,29 +582,24 @@ fn validate_organization(
     };
     let phone = phone_of(phone, "phone");
     let fax = phone_of(fax, "fax");
-    let email = email.and_then(|e| {
-        if is_email(e.get_ref()) {
-            Some(e.into_inner())
-        } else {
-            diags.push(invalid(
-                text,
-                e.span(),
-                format!("`email = \"{}\"` is not an email address", e.get_ref()),
-                "write it like `info@your-practice.org`",
-            ));
+    let email = email.and_then(|e| match values::email(e.get_ref()) {
+        Ok(()) => Some(e.into_inner()),
+        Err(fault) => {
+            diags.push(refused(text, e.span(), "email", &fault, values::EMAIL_HINT));
             None
         }
     });
     let same_as = same_as
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|u| match url::Url::parse(u.get_ref()) {
-            Ok(url) if url.scheme() == "https" => Some(u.into_inner()),
-            _ => {
-                diags.push(invalid(
+        .filter_map(|u| match values::url(u.get_ref(), UrlRule::LINK) {
+            Ok(_) => Some(u.into_inner()),
+            Err(fault) => {
+                diags.push(refused(
                     text,
                     u.span(),
-                    format!("`same_as` entry `{}` is not an https address", u.get_ref()),
+                    "same_as",
+                    &fault,
                     "list profile pages like `https://www.linkedin.com/company/…`",
                 ));
                 None
@@ -609,19 +607,25 @@ fn validate_organization(
         })
         .collect();
     // Both end up in `src`/`href` attributes on every page (SPEC §4: no
-    // script-running link targets).
+    // script-running link targets; a path stays on this site).
     let mut link = |value: Option<Spanned<String>>, key: &str| {
         value.and_then(|v| {
+            let hint = "use a path on the site (`/privacy/`) or an `https://` address";
             if crate::markdown::is_unsafe_target(v.get_ref()) {
                 diags.push(invalid(
                     text,
                     v.span(),
                     format!("`{key}` would run a script or hide content"),
-                    "use a path on the site (`/privacy/`) or an `https://` address",
+                    hint,
                 ));
-                None
-            } else {
-                Some(v.into_inner())
+                return None;
+            }
+            match values::link(v.get_ref()) {
+                Ok(()) => Some(v.into_inner()),
+                Err(fault) => {
+                    diags.push(refused(text, v.span(), key, &fault, hint));
+                    None
+                }
             }
         })
     };
@@ -637,21 +641,6 @@ fn validate_organization(
         same_as,
         privacy_policy,
     }
-}
-
-/// A light check: something@host.tld with no spaces. Real validation is the
-/// mail server's job; this catches typos like a missing `@`.
-pub fn is_email(s: &str) -> bool {
-    let Some((user, host)) = s.split_once('@') else {
-        return false;
-    };
-    !user.is_empty()
-        && host.contains('.')
-        && !host.starts_with('.')
-        && !host.ends_with('.')
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
 }
 
 const BACKENDS: [&str; 5] = ["webhook", "formspree", "netlify", "hubspot", "salesforce"];
@@ -688,13 +677,14 @@ fn validate_intake(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Optio
     let endpoint_checked = |diags: &mut Diagnostics| -> Option<String> {
         match &endpoint {
             None => None,
-            Some(e) => match check_endpoint(e.get_ref()) {
-                Ok(url) => Some(url),
-                Err(msg) => {
-                    diags.push(invalid(
+            Some(e) => match values::url(e.get_ref(), ENDPOINT) {
+                Ok(url) => Some(url.to_string()),
+                Err(fault) => {
+                    diags.push(refused(
                         text,
                         e.span(),
-                        msg,
+                        "endpoint",
+                        &fault,
                         "forms can carry patient data: use the backend's `https://` address",
                     ));
                     None
@@ -811,31 +801,12 @@ fn validate_intake(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Optio
     })
 }
 
-/// An intake endpoint must be an absolute https URL; http is allowed for
+/// An intake endpoint is an absolute https URL; http is allowed for
 /// loopback hosts (a local test receiver), which `build` refuses later.
-fn check_endpoint(text: &str) -> Result<String, String> {
-    let url = url::Url::parse(text)
-        .map_err(|_| format!("`endpoint = \"{text}\"` is not an absolute address"))?;
-    match url.scheme() {
-        "https" => Ok(url.to_string()),
-        "http" if is_loopback(&url) => Ok(url.to_string()),
-        "http" => Err(format!(
-            "`endpoint = \"{text}\"` is not encrypted (`http:`)"
-        )),
-        other => Err(format!(
-            "`endpoint = \"{text}\"` uses `{other}:`, not `https:`"
-        )),
-    }
-}
-
-pub fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
+const ENDPOINT: UrlRule = UrlRule {
+    query: true,
+    loopback_http: true,
+};
 
 #[cfg(test)]
 mod tests {

@@ -38,6 +38,7 @@ pub mod site_files;
 pub mod source;
 pub mod templates;
 pub mod theme;
+pub mod values;
 pub mod view;
 
 use std::path::{Path, PathBuf};

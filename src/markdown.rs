@@ -116,7 +116,8 @@ pub fn render(text: &str) -> Rendered {
 }
 
 /// What the content audit (`handoff check`) needs from a body: links,
-/// images with their alt text, and plain text with positions.
+/// images with their alt text, plain text with positions, and raw HTML
+/// that does more than show something.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Audit {
     pub links: Vec<Link>,
@@ -124,14 +125,55 @@ pub struct Audit {
     pub images: Vec<(Link, Option<String>)>,
     /// Text runs with their byte offset (code excluded).
     pub text: Vec<(usize, String)>,
+    pub raw_html: Vec<RawHtml>,
 }
+
+/// A start tag of raw HTML that acts rather than shows: it runs script,
+/// posts data, or changes how the page loads. Passed through as written
+/// (writers are trusted staff); `check` says what it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHtml {
+    /// Byte range of the whole start tag in the body.
+    pub offset: usize,
+    pub len: usize,
+    pub kind: RawHtmlKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawHtmlKind {
+    /// `<form>`, `<script>`, `<iframe>` or `<base>` (the name, lower case).
+    Element(&'static str),
+    /// `<meta http-equiv=…>`.
+    MetaHttpEquiv,
+    /// An event handler attribute such as `onerror=` (its name, lower case).
+    Handler(String),
+}
+
+/// Elements reported wherever they appear.
+const ACTIVE_ELEMENTS: [&str; 4] = ["form", "script", "iframe", "base"];
 
 /// Scans a body for the audit without rendering it.
 pub fn audit(text: &str) -> Audit {
     let mut out = Audit::default();
     let mut image: Option<(Link, String)> = None;
     let mut in_code = false;
+    let mut in_html_block = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        // The parser decides what is raw HTML (never a code block or span);
+        // the tags are read from the source, so a tag split over lines is
+        // whole and offsets are the file's.
+        match &event {
+            Event::Start(Tag::HtmlBlock) => {
+                in_html_block = true;
+                push_raw_html(&mut out.raw_html, text, range.clone());
+            }
+            Event::End(TagEnd::HtmlBlock) => in_html_block = false,
+            Event::InlineHtml(_) => push_raw_html(&mut out.raw_html, text, range.clone()),
+            Event::Html(_) if !in_html_block => {
+                push_raw_html(&mut out.raw_html, text, range.clone());
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Image { dest_url, .. }) => {
                 image = Some((
@@ -189,6 +231,121 @@ pub fn audit(text: &str) -> Audit {
         }
     }
     out
+}
+
+fn push_raw_html(out: &mut Vec<RawHtml>, text: &str, range: std::ops::Range<usize>) {
+    let Some(html) = text.get(range.clone()) else {
+        return;
+    };
+    out.extend(active_tags(html).into_iter().map(|mut r| {
+        r.offset += range.start;
+        r
+    }));
+}
+
+/// The start tags of `html` that act rather than show ([`RawHtmlKind`]),
+/// one finding per tag. Comments are skipped, and so is the text inside
+/// `<script>` and `<style>`, which is code, not tags.
+pub fn active_tags(html: &str) -> Vec<RawHtml> {
+    let lower = html.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(rel) = lower.get(i..).and_then(|rest| rest.find('<')) {
+        let at = i + rel;
+        if lower[at..].starts_with("<!--") {
+            i = lower[at + 4..]
+                .find("-->")
+                .map_or(b.len(), |e| at + 4 + e + 3);
+            continue;
+        }
+        let name_len = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        if name_len == 0 || !b[at + 1].is_ascii_alphabetic() {
+            i = at + 1;
+            continue;
+        }
+        let name = &lower[at + 1..at + 1 + name_len];
+        let (attrs, end) = attributes(&lower, at + 1 + name_len);
+        let kind = if let Some(e) = ACTIVE_ELEMENTS.iter().find(|e| **e == name) {
+            Some(RawHtmlKind::Element(e))
+        } else if name == "meta" && attrs.iter().any(|(a, _)| *a == "http-equiv") {
+            Some(RawHtmlKind::MetaHttpEquiv)
+        } else {
+            attrs
+                .iter()
+                .find(|(a, valued)| {
+                    *valued
+                        && a.len() > 2
+                        && a.starts_with("on")
+                        && a.bytes().all(|c| c.is_ascii_alphabetic())
+                })
+                .map(|(a, _)| RawHtmlKind::Handler((*a).to_owned()))
+        };
+        if let Some(kind) = kind {
+            out.push(RawHtml {
+                offset: at,
+                len: end - at,
+                kind,
+            });
+        }
+        i = match name {
+            "script" | "style" => lower[end..]
+                .find(&format!("</{name}"))
+                .map_or(b.len(), |e| end + e),
+            _ => end,
+        };
+    }
+    out
+}
+
+/// The attributes of a start tag from `from` (after its name): each name
+/// and whether it has a value, and where the tag ends (after `>`).
+fn attributes(tag: &str, from: usize) -> (Vec<(&str, bool)>, usize) {
+    let b = tag.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0c);
+    let mut attrs = Vec::new();
+    let mut j = from;
+    loop {
+        while j < b.len() && (space(b[j]) || b[j] == b'/') {
+            j += 1;
+        }
+        if j >= b.len() {
+            return (attrs, b.len());
+        }
+        if b[j] == b'>' {
+            return (attrs, j + 1);
+        }
+        let start = j;
+        while j < b.len() && !space(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+            j += 1;
+        }
+        // A stray `=` or quote: step over it so the scan always advances.
+        let name = &tag[start..j.max(start + 1).min(b.len())];
+        j = j.max(start + 1);
+        let mut k = j;
+        while k < b.len() && space(b[k]) {
+            k += 1;
+        }
+        let valued = b.get(k) == Some(&b'=');
+        if valued {
+            k += 1;
+            while k < b.len() && space(b[k]) {
+                k += 1;
+            }
+            j = match b.get(k) {
+                Some(q @ (b'"' | b'\'')) => tag[k + 1..]
+                    .find(*q as char)
+                    .map_or(b.len(), |e| k + 1 + e + 1),
+                _ => (k..b.len())
+                    .find(|&m| space(b[m]) || b[m] == b'>')
+                    .unwrap_or(b.len()),
+            };
+        }
+        attrs.push((name, valued));
+    }
 }
 
 /// Start tags named `name` in raw HTML, with their offsets.
@@ -517,5 +674,69 @@ mod tests {
             render_inline("Final report and *addenda*.").html,
             "Final report and <em>addenda</em>."
         );
+    }
+
+    /// `(text at the offset, kind)` of each raw HTML finding in `body`.
+    fn active(body: &str) -> Vec<(&str, RawHtmlKind)> {
+        audit(body)
+            .raw_html
+            .into_iter()
+            .map(|r| (&body[r.offset..r.offset + r.len], r.kind))
+            .collect()
+    }
+
+    #[test]
+    fn raw_html_that_acts_is_found_where_it_is_written() {
+        let body = "Intro <img src=x.png ONERROR=\"alert(1)\"> and <a href=/x/ onclick='go()'>x</a>.\n\n\
+                    <script>if (a<b) { x.onload = y; }</script>\n\n\
+                    <form action=\"https://evil.example/\">\n<input name=x>\n</form>\n\n\
+                    > <iframe src=\"https://maps.example/\"></iframe>\n\n\
+                    <base href=\"https://evil.example/\">\n\n\
+                    <meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">\n\n\
+                    <!-- <script>old</script> -->\n\n\
+                    <svg\n  onload=\"x()\"></svg>\n";
+        let found = active(body);
+        let kinds: Vec<&RawHtmlKind> = found.iter().map(|(_, k)| k).collect();
+        assert_eq!(
+            kinds,
+            [
+                &RawHtmlKind::Handler("onerror".into()),
+                &RawHtmlKind::Handler("onclick".into()),
+                &RawHtmlKind::Element("script"),
+                &RawHtmlKind::Element("form"),
+                &RawHtmlKind::Element("iframe"),
+                &RawHtmlKind::Element("base"),
+                &RawHtmlKind::MetaHttpEquiv,
+                &RawHtmlKind::Handler("onload".into()),
+            ],
+            "{found:?}"
+        );
+        assert_eq!(found[0].0, "<img src=x.png ONERROR=\"alert(1)\">");
+        assert_eq!(found[2].0, "<script>");
+        assert_eq!(found[4].0, "<iframe src=\"https://maps.example/\">");
+        assert_eq!(found[7].0, "<svg\n  onload=\"x()\">");
+    }
+
+    #[test]
+    fn raw_html_in_code_or_harmless_is_not_reported() {
+        let body = "`<script>alert(1)</script>` in a span.\n\n\
+                    ```html\n<script>alert(1)</script>\n<img onerror=x>\n```\n\n\
+                    \x20   <iframe src=x></iframe>\n\n\
+                    <img src=x.png alt=\"one=two\" data-onload=\"x\"> <meta name=\"x\" content=\"y\">\n\n\
+                    <p one>x</p> <formula>y</formula>\n\nNot a tag: \\<script>\n";
+        assert_eq!(active(body), []);
+        // Malformed tags end the scan without a panic.
+        for html in [
+            "<",
+            "<a",
+            "<a b=",
+            "<a b='",
+            "<a =x>",
+            "<a\u{e9}=x onload=y>",
+            "<script>",
+            "<!--",
+        ] {
+            let _ = active_tags(html);
+        }
     }
 }

@@ -51,12 +51,7 @@ const ITEM_KEYS: [&str; 4] = ["id", "label", "required", "detail"];
 
 pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostics> {
     let text: &str = &file.text;
-    let mut cx = FileCx {
-        file,
-        yaml_start: 0,
-        yaml: text,
-        diags: Diagnostics::new(),
-    };
+    let mut cx = FileCx::new(file, 0, text);
     let parsed =
         yaml::parse::<RawChecklist>(text).map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
     // Item keys are nested under `items`; give hints from the item's keys.

@@ -11,6 +11,7 @@ use super::{Document, Located, Split, file_stem, is_slug, split_front_matter};
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::phone::{self, Phone};
 use crate::source::SourceFile;
+use crate::values::{self, Fault, UrlRule};
 
 /// Which content model a page follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,16 +357,33 @@ pub(crate) struct FileCx<'a> {
     pub yaml_start: usize,
     pub yaml: &'a str,
     pub diags: Diagnostics,
+    /// Indexed on the first finding: most files have none.
+    positions: std::cell::OnceCell<yaml::Positions>,
 }
 
 impl<'a> FileCx<'a> {
+    pub fn new(file: &'a SourceFile, yaml_start: usize, yaml: &'a str) -> Self {
+        FileCx {
+            file,
+            yaml_start,
+            yaml,
+            diags: Diagnostics::new(),
+            positions: std::cell::OnceCell::new(),
+        }
+    }
+
     pub fn text(&self) -> &'a str {
         &self.file.text
     }
 
+    fn positions(&self) -> &yaml::Positions {
+        self.positions
+            .get_or_init(|| yaml::Positions::of(self.yaml))
+    }
+
     /// A finding at the value of `path` (or the key, or the file start).
     pub fn finding(&self, code: Code, path: &[Seg], message: String) -> Diagnostic {
-        let (offset, len) = match yaml::locate(self.yaml, path) {
+        let (offset, len) = match self.positions().locate(path) {
             Some((_, value, len)) if len > 0 => (self.yaml_start + value, len),
             Some((key, _, _)) => (self.yaml_start + key, key_len(path)),
             None => (0, 0),
@@ -377,7 +395,7 @@ impl<'a> FileCx<'a> {
 
     /// A finding at the key of `path`.
     pub fn finding_at_key(&self, code: Code, path: &[Seg], message: String) -> Diagnostic {
-        let (offset, len) = match yaml::locate(self.yaml, path) {
+        let (offset, len) = match self.positions().locate(path) {
             Some((key, _, _)) => (self.yaml_start + key, key_len(path)),
             None => (0, 0),
         };
@@ -390,19 +408,39 @@ impl<'a> FileCx<'a> {
         self.diags.push(d);
     }
 
-    /// Locates `value` written under `path` (an item of a list of ids).
+    /// Reports a value a [`values`] rule refused, at the value: the rule's
+    /// code and hint, or E014 with `hint` when it is not of the field's kind.
+    pub fn refused(&mut self, path: &[Seg], fault: &Fault, hint: &str) {
+        let d = self
+            .finding(
+                fault.code(Code::InvalidValue),
+                path,
+                format!("`{}`: {fault}", yaml::path_to_string(path)),
+            )
+            .with_hint(fault.hint().unwrap_or(hint));
+        self.push(d);
+    }
+
+    /// `value` with where it is written under `path` (an id, or one item
+    /// of a list of ids): the text between its quotes, if quoted.
     pub fn located(&self, path: &[Seg], value: String) -> Located<String> {
-        let key = yaml::locate(self.yaml, path).map_or(0, |(k, _, _)| k);
-        let at = yaml::find_word(self.yaml, key, &value).map_or(key, |v| v);
-        Located::new(
-            value.clone(),
-            self.yaml_start + at,
-            if at == key && key == 0 {
-                0
-            } else {
-                value.len()
-            },
-        )
+        let (offset, len) = match self.positions().find(path) {
+            Some(yaml::Found {
+                value: Some(node), ..
+            }) if !node.is_block() => {
+                let raw = self.yaml.get(node.start..node.end).unwrap_or("");
+                let quoted =
+                    raw.len() >= 2 && raw.starts_with(['"', '\'']) && raw.ends_with(&raw[..1]);
+                if quoted {
+                    (node.start + 1, raw.len() - 2)
+                } else {
+                    (node.start, raw.len())
+                }
+            }
+            Some(found) => (found.key_at, 0),
+            None => (0, 0),
+        };
+        Located::new(value, self.yaml_start + offset, len)
     }
 
     /// Reports YAML that failed to parse.
@@ -470,12 +508,7 @@ pub fn parse_page(index: usize, file: &SourceFile, kind: Kind) -> Result<Parsed,
     let split: Split =
         split_front_matter(text).map_err(|d| Diagnostics::from(d.in_file(file.rel.clone())))?;
     let yaml_text = &text[split.yaml_start..split.yaml_end];
-    let mut cx = FileCx {
-        file,
-        yaml_start: split.yaml_start,
-        yaml: yaml_text,
-        diags: Diagnostics::new(),
-    };
+    let mut cx = FileCx::new(file, split.yaml_start, yaml_text);
     let parsed = yaml::parse::<RawFrontMatter>(yaml_text)
         .map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
     let raw = parsed.value;
@@ -608,29 +641,41 @@ fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Commo
             Located::new(stem, 0, 0)
         }
     };
-    let updated = raw.updated.clone().filter(|u| {
-        let ok = is_date(u);
-        if !ok {
+    let updated = raw.updated.clone().filter(|u| match values::date(u) {
+        Ok(()) => true,
+        Err(why) => {
             let d = cx
                 .finding(
                     Code::InvalidValue,
                     &key("updated"),
-                    format!("`updated: {u}` is not a date"),
+                    format!("`updated: {}` is not a date: {why}", u.escape_debug()),
                 )
-                .with_hint("write it as `YYYY-MM-DD`, e.g. `2026-03-01`");
+                .with_hint("write a real date as `YYYY-MM-DD`, e.g. `2026-03-01`");
             cx.push(d);
+            false
         }
-        ok
     });
     let mut aliases = Vec::new();
-    for a in raw.aliases.clone().unwrap_or_default() {
+    for (i, a) in raw
+        .aliases
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        let path = [Seg::Key("aliases".into()), Seg::Index(i)];
         if is_alias_path(&a) {
-            aliases.push(cx.located(&key("aliases"), a));
+            // `//host/` would be written as a path, but hosts read the
+            // `_redirects` rule, and a link to it, as another site.
+            match values::site_path(&a) {
+                Ok(()) => aliases.push(cx.located(&path, a)),
+                Err(fault) => cx.refused(&path, &fault, values::PATH_HINT),
+            }
         } else {
             let d = cx
                 .finding(
                     Code::InvalidValue,
-                    &key("aliases"),
+                    &path,
                     // Escaped: a line break in it must not break the finding.
                     format!("alias `{}` is not a path on this site", a.escape_debug()),
                 )
@@ -653,16 +698,6 @@ fn common(cx: &mut FileCx<'_>, raw: &RawFrontMatter, body_start: usize) -> Commo
         aliases,
         noindex: raw.noindex.unwrap_or(false),
     }
-}
-
-/// `YYYY-MM-DD` with a plausible month and day.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
 }
 
 /// An alias is a root-relative path without `..`, queries or fragments.
@@ -692,25 +727,20 @@ fn phone_field(cx: &mut FileCx<'_>, path: &[Seg], value: Option<String>) -> Opti
 
 fn email_field(cx: &mut FileCx<'_>, path: &[Seg], value: Option<String>) -> Option<String> {
     let value = value?;
-    if crate::config::is_email(&value) {
-        Some(value)
-    } else {
-        let d = cx
-            .finding(
-                Code::InvalidValue,
-                path,
-                format!("`{value}` is not an email address"),
-            )
-            .with_hint("write it like `referrals@your-practice.org`");
-        cx.push(d);
-        None
+    match values::email(&value) {
+        Ok(()) => Some(value),
+        Err(fault) => {
+            cx.refused(path, &fault, values::EMAIL_HINT);
+            None
+        }
     }
 }
 
 fn ids(cx: &FileCx<'_>, name: &str, list: Option<Vec<String>>) -> Vec<Located<String>> {
     list.unwrap_or_default()
         .into_iter()
-        .map(|v| cx.located(&key(name), v))
+        .enumerate()
+        .map(|(i, v)| cx.located(&[Seg::Key(name.to_owned()), Seg::Index(i)], v))
         .collect()
 }
 
@@ -753,19 +783,16 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
         contacts,
     } = raw;
     let at = |k: &str| vec![Seg::Key("referring".into()), Seg::Key(k.into())];
-    let portal = portal.filter(|p| {
-        let ok = url::Url::parse(p).is_ok_and(|u| u.scheme() == "https");
-        if !ok {
-            let d = cx
-                .finding(
-                    Code::InvalidValue,
-                    &at("portal"),
-                    format!("`portal: {p}` is not an https address"),
-                )
-                .with_hint("link the referral portal's `https://` address");
-            cx.push(d);
+    let portal = portal.filter(|p| match values::url(p, UrlRule::LINK) {
+        Ok(_) => true,
+        Err(fault) => {
+            cx.refused(
+                &at("portal"),
+                &fault,
+                "link the referral portal's `https://` address",
+            );
+            false
         }
-        ok
     });
     let contacts = contacts
         .unwrap_or_default()
@@ -853,7 +880,7 @@ fn referral(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Option<R
                 let d = cx
                     .finding(
                         Code::MissingField,
-                        &[Seg::Key("faq".into())],
+                        &[Seg::Key("faq".into()), Seg::Index(i)],
                         format!("question {} of `faq` needs both `q` and `a`", i + 1),
                     )
                     .with_hint("write each entry as `- q: …` with `a: …` below it");
@@ -891,48 +918,26 @@ fn location(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Location
             country: None,
         }
     });
-    if let Some(geo) = raw.geo
-        && (!(-90.0..=90.0).contains(&geo.lat) || !(-180.0..=180.0).contains(&geo.lng))
-    {
-        let d = cx
-            .finding(
-                Code::InvalidValue,
-                &key("geo"),
-                "`geo` is not a latitude/longitude on Earth".into(),
-            )
-            .with_hint("latitude is -90 to 90, longitude -180 to 180");
-        cx.push(d);
+    if let Some(geo) = raw.geo {
+        for (name, value, limit) in [("lat", geo.lat, 90.0), ("lng", geo.lng, 180.0)] {
+            if !(-limit..=limit).contains(&value) {
+                let d = cx
+                    .finding(
+                        Code::InvalidValue,
+                        &[Seg::Key("geo".into()), Seg::Key(name.into())],
+                        format!("`{name}: {value}` is not on Earth"),
+                    )
+                    .with_hint("latitude (`lat`) is -90 to 90, longitude (`lng`) -180 to 180");
+                cx.push(d);
+            }
+        }
     }
     let hours = raw
         .hours
         .unwrap_or_default()
         .into_iter()
         .enumerate()
-        .filter_map(|(i, h)| {
-            let path = [Seg::Key("hours".into()), Seg::Index(i)];
-            let mut days = Vec::new();
-            for day in h.days.unwrap_or_default() {
-                match DAYS.iter().find(|d| **d == day) {
-                    Some(d) => days.push(*d),
-                    None => {
-                        let d = cx
-                            .finding(Code::InvalidValue, &[Seg::Key("hours".into())], format!("`{day}` is not a day code"))
-                            .with_hint("use Mo, Tu, We, Th, Fr, Sa, Su");
-                        cx.push(d);
-                    }
-                }
-            }
-            match (h.opens, h.closes) {
-                (Some(o), Some(c)) if is_time(&o) && is_time(&c) && !days.is_empty() => Some(Hours { days, opens: o, closes: c }),
-                _ => {
-                    let d = cx
-                        .finding(Code::InvalidValue, &path[..1], format!("hours entry {} needs `days`, `opens` and `closes`", i + 1))
-                        .with_hint("e.g. `{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }`");
-                    cx.push(d);
-                    None
-                }
-            }
-        })
+        .filter_map(|(i, h)| hours_entry(cx, i, h))
         .collect();
     let phone = phone_field(cx, &key("phone"), raw.phone);
     let fax = phone_field(cx, &key("fax"), raw.fax);
@@ -944,6 +949,87 @@ fn location(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Location
         geo: raw.geo,
         hours,
     }
+}
+
+/// One row of `hours`. Each wrong value is one finding at that value; a
+/// row whose days or times were all reported is not reported again as
+/// incomplete.
+fn hours_entry(cx: &mut FileCx<'_>, i: usize, h: RawHours) -> Option<Hours> {
+    let at = |rest: &[Seg]| {
+        let mut path = vec![Seg::Key("hours".into()), Seg::Index(i)];
+        path.extend_from_slice(rest);
+        path
+    };
+    let mut days = Vec::new();
+    for (j, day) in h.days.clone().unwrap_or_default().iter().enumerate() {
+        match DAYS.iter().find(|d| **d == day.as_str()) {
+            Some(d) => days.push(*d),
+            None => {
+                let hint = match crate::diag::closest(day, DAYS) {
+                    Some(c) => format!("did you mean `{c}`? Days are Mo, Tu, We, Th, Fr, Sa, Su"),
+                    None => "use Mo, Tu, We, Th, Fr, Sa, Su".to_owned(),
+                };
+                let d = cx
+                    .finding(
+                        Code::InvalidValue,
+                        &at(&[Seg::Key("days".into()), Seg::Index(j)]),
+                        format!("`{}` is not a day code", day.escape_debug()),
+                    )
+                    .with_hint(hint);
+                cx.push(d);
+            }
+        }
+    }
+    let mut time = |key: &str, value: Option<String>| {
+        let value = value?;
+        if is_time(&value) {
+            return Some(value);
+        }
+        let d = cx
+            .finding(
+                Code::InvalidValue,
+                &at(&[Seg::Key(key.to_owned())]),
+                format!(
+                    "`{key}: {}` is not a time on a 24-hour clock",
+                    value.escape_debug()
+                ),
+            )
+            .with_hint("write it as `HH:MM`, e.g. `08:00` or `17:30`");
+        cx.push(d);
+        None
+    };
+    let (had_opens, had_closes) = (h.opens.is_some(), h.closes.is_some());
+    let opens = time("opens", h.opens);
+    let closes = time("closes", h.closes);
+    if let (Some(opens), Some(closes), false) = (&opens, &closes, days.is_empty()) {
+        return Some(Hours {
+            days,
+            opens: opens.clone(),
+            closes: closes.clone(),
+        });
+    }
+    let missing: Vec<&str> = [
+        ("days", h.days.as_ref().is_none_or(Vec::is_empty)),
+        ("opens", !had_opens),
+        ("closes", !had_closes),
+    ]
+    .into_iter()
+    .filter_map(|(k, gone)| gone.then_some(k))
+    .collect();
+    // Without a missing key, every fault of this row was reported above.
+    if !missing.is_empty() {
+        let d = cx
+            .finding_at_key(
+                Code::MissingField,
+                &at(&[]),
+                format!("hours entry {} has no `{}`", i + 1, missing.join("`, `")),
+            )
+            .with_hint(
+                "e.g. `{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }`",
+            );
+        cx.push(d);
+    }
+    None
 }
 
 /// `HH:MM` on a 24-hour clock.
@@ -966,20 +1052,25 @@ fn physician(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> Physici
         locations: ids(cx, "locations", raw.locations),
         accepting_new_patients: raw.accepting_new_patients,
         photo: raw.photo.filter(|photo| {
-            let unsafe_target = crate::markdown::is_unsafe_target(photo);
-            if unsafe_target {
+            let hint = "use a path under `static/`, e.g. `/images/physicians/ana-ruiz.jpg`";
+            if crate::markdown::is_unsafe_target(photo) {
                 let d = cx
                     .finding(
                         Code::InvalidValue,
                         &key("photo"),
                         "`photo` would run a script or hide content".to_owned(),
                     )
-                    .with_hint(
-                        "use a path under `static/`, e.g. `/images/physicians/ana-ruiz.jpg`",
-                    );
+                    .with_hint(hint);
                 cx.push(d);
+                return false;
             }
-            !unsafe_target
+            match values::link(photo) {
+                Ok(()) => true,
+                Err(fault) => {
+                    cx.refused(&key("photo"), &fault, hint);
+                    false
+                }
+            }
         }),
     }
 }
@@ -1050,10 +1141,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_aliases() {
-        assert!(is_date("2026-03-01"));
-        assert!(!is_date("2026-13-01"));
-        assert!(!is_date("March 1"));
+    fn aliases_are_site_paths() {
         assert!(is_alias_path("/oncology/"));
         assert!(!is_alias_path("/../etc/"));
         assert!(!is_alias_path("oncology"));

@@ -11,6 +11,7 @@ use toml::Spanned;
 
 use super::{ColorKey, Origin, Rgb, Setting, Settings};
 use crate::diag::{Code, Diagnostics, did_you_mean};
+use crate::values::{self, Fault};
 
 /// site.toml's `theme`: a theme name (`theme = "clinic"`) or a table.
 #[derive(Debug)]
@@ -105,31 +106,40 @@ pub(crate) fn validate(raw: RawTheme, file: &str, text: &str, diags: &mut Diagno
     let mut settings = validate_layer(colors, font, heading_font, file, text, diags);
     settings.logo = logo.and_then(|l| {
         let value = l.get_ref().trim().to_owned();
-        let ok = ((value.starts_with('/') && !value.starts_with("//"))
-            || value.starts_with("https://"))
-            && !value.split('/').any(|seg| seg == "..")
-            && !value
-                .chars()
-                .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>');
-        if ok {
-            Some(Setting {
+        let origin = Origin::of(file, text, l.span());
+        let fault = if crate::markdown::is_unsafe_target(&value) {
+            Some(Fault::Invalid(String::new()))
+        } else {
+            values::link(&value).err()
+        };
+        match fault {
+            None => Some(Setting {
                 written: value.clone(),
                 value,
-                origin: Origin::of(file, text, l.span()),
-            })
-        } else {
-            diags.push(
-                Origin::of(file, text, l.span())
-                    .finding(
-                        Code::ConfigInvalidValue,
-                        format!(
-                            "`logo = \"{}\"` is not an image path of this site or an https address",
-                            l.get_ref()
-                        ),
-                    )
-                    .with_hint("write a path under `static/`, e.g. `logo = \"/images/logo.svg\"`"),
-            );
-            None
+                origin,
+            }),
+            Some(Fault::Invalid(_)) => {
+                diags.push(
+                    origin
+                        .finding(
+                            Code::ConfigInvalidValue,
+                            format!(
+                                "`logo = \"{}\"` is not an image path of this site or an https address",
+                                l.get_ref().escape_debug()
+                            ),
+                        )
+                        .with_hint("write a path under `static/`, e.g. `logo = \"/images/logo.svg\"`"),
+                );
+                None
+            }
+            Some(fault) => {
+                diags.push(
+                    origin
+                        .finding(fault.code(Code::ConfigInvalidValue), format!("`logo`: {fault}"))
+                        .with_hint_opt(fault.hint().map(str::to_owned)),
+                );
+                None
+            }
         }
     });
     settings

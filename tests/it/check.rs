@@ -1180,3 +1180,180 @@ fn check_works_on_a_generated_site_of_2000_pages() {
         build.report()
     );
 }
+
+// --- raw HTML (issue 16) ---
+
+const RAW_HTML: &str = "check/raw_html";
+
+/// 1-based line and character column of `needle`, which must occur exactly
+/// once in the file `rel` of the fixture `case`.
+fn position_in(case: &str, rel: &str, needle: &str) -> (u32, u32) {
+    let path = fixture_dir(case).join(rel);
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    assert_eq!(
+        text.matches(needle).count(),
+        1,
+        "`{needle}` must occur exactly once in {case}/{rel}"
+    );
+    let before = &text[..text.find(needle).expect("counted above")];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let col = before[line_start..].chars().count() + 1;
+    (
+        u32::try_from(line).expect("a small file"),
+        u32::try_from(col).expect("a short line"),
+    )
+}
+
+/// Each tag that acts, where it is written in the raw_html fixture, and
+/// what its W012 names; in `check`'s order. Not in the list, so never
+/// flagged: the same tags in a fenced code block, an indented code block,
+/// code spans (body and checklist detail) and an HTML comment.
+fn raw_html_expected() -> Vec<(&'static str, (u32, u32), &'static str)> {
+    let embeds = "content/embeds.md";
+    [
+        (
+            "content/checklists/intake.yaml",
+            "<iframe src=\"https://upload.example/\">",
+            "`<iframe>`",
+        ),
+        (embeds, "<iframe src=\"https://maps.example", "`<iframe>`"),
+        (embeds, "<form action=\"https://forms.example", "`<form>`"),
+        (embeds, "<script src=", "`<script>`"),
+        (embeds, "<base href=", "`<base>`"),
+        (embeds, "<meta http-equiv=", "`<meta http-equiv>`"),
+        (
+            embeds,
+            "<img src=\"/images/desk.svg\" alt=\"Front desk\"",
+            "`onerror=`",
+        ),
+        (embeds, "<a href=\"/\" onclick=", "`onclick=`"),
+        (embeds, "<svg onload=", "`onload=`"),
+    ]
+    .into_iter()
+    .map(|(rel, needle, names)| (rel, position_in(RAW_HTML, rel, needle), names))
+    .collect()
+}
+
+/// W012 at the tag (line and column of its `<`) for every kind, in a body
+/// and in a checklist detail; a warning, so `check` passes; json carries it.
+#[test]
+fn raw_html_is_a_warning_at_each_tag() {
+    let site = SiteTest::fixture(RAW_HTML);
+    let before = DirSnapshot::of(site.root());
+    let outcome = site.check(&["--format", "json"]);
+    outcome.expect_exit(0);
+    let found = parse_json(&outcome);
+    let expected = raw_html_expected();
+    let shown = || {
+        found
+            .iter()
+            .map(|(f, _)| f.show())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(found.len(), expected.len(), "{}", shown());
+    for ((f, hint), (rel, (line, col), names)) in found.iter().zip(&expected) {
+        assert_eq!(
+            (f.code.as_str(), f.severity.as_str(), f.file.as_deref()),
+            ("W012", "warning", Some(*rel)),
+            "{}",
+            shown()
+        );
+        assert_eq!(
+            (f.line, f.column),
+            (Some(*line), Some(*col)),
+            "{}",
+            f.show()
+        );
+        assert!(f.message.contains(names), "{}", f.show());
+        // Why it matters: it bypasses the guardrails or meets the CSP.
+        assert!(
+            f.message.contains("Content-Security-Policy")
+                || f.message.contains("guardrails")
+                || f.message.contains("headers"),
+            "{}",
+            f.show()
+        );
+        assert!(
+            hint.as_deref().is_some_and(|h| !h.is_empty()),
+            "{}",
+            f.show()
+        );
+    }
+    expect_summary(&outcome, 0, expected.len());
+    expect_wrote_nothing(&site, &before, &outcome);
+}
+
+#[test]
+fn raw_html_fails_check_under_strict() {
+    let site = SiteTest::fixture(RAW_HTML);
+    let outcome = site.check(&["--strict"]);
+    outcome.expect_exit(1);
+    let w012 = outcome
+        .stdout_diagnostics()
+        .into_iter()
+        .filter(|d| d.code == "W012")
+        .count();
+    assert_eq!(w012, raw_html_expected().len(), "{}", outcome.report());
+    // The same site builds: raw HTML is passed through, only reported.
+    site.build(&[]).expect_success();
+}
+
+/// A code block holding `<script>` is an example, not raw HTML: nothing to
+/// report, even under `--strict`.
+#[test]
+fn raw_html_in_code_is_not_flagged() {
+    let site = SiteTest::fixture(RAW_HTML);
+    site.remove("content/checklists/intake.yaml");
+    site.write(
+        "content/embeds.md",
+        "---\ntitle: Embeds\ndescription: How to embed a widget, shown as code.\n---\n\
+         Paste this:\n\n```html\n<script src=\"https://cdn.example/w.js\"></script>\n\
+         <img src=x onerror=\"go()\">\n```\n\n\
+         \x20   <form action=\"https://x.example/\"></form>\n\n\
+         Or `<iframe src=\"https://maps.example/\">` inline.\n",
+    );
+    let outcome = site.check(&["--strict", "--format", "json"]);
+    outcome.expect_exit(0).expect_stdout_empty();
+}
+
+/// A checklist that extends one with raw HTML in a detail inherits the
+/// item, not the finding: W012 stays once, in the file that writes it.
+#[test]
+fn raw_html_in_an_inherited_checklist_item_is_reported_once() {
+    let site = SiteTest::fixture(RAW_HTML);
+    site.write(
+        "content/checklists/cardiology.yaml",
+        "title: Cardiology checklist\nextends: intake\nitems:\n  - id: ekg\n    label: Most recent EKG\n",
+    );
+    let outcome = site.check(&["--format", "json"]);
+    outcome.expect_exit(0);
+    let in_checklists: Vec<String> = parse_json(&outcome)
+        .into_iter()
+        .filter(|(f, _)| {
+            f.code == "W012"
+                && f.file
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("content/checklists/"))
+        })
+        .map(|(f, _)| format!("{:?} {:?} {:?}", f.file, f.line, f.column))
+        .collect();
+    let (line, col) = position_in(
+        RAW_HTML,
+        "content/checklists/intake.yaml",
+        "<iframe src=\"https://upload.example/\">",
+    );
+    assert_eq!(
+        in_checklists,
+        [format!(
+            "{:?} {:?} {:?}",
+            Some("content/checklists/intake.yaml"),
+            Some(line),
+            Some(col)
+        )],
+        "{}",
+        outcome.report()
+    );
+}

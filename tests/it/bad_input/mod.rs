@@ -637,9 +637,10 @@ fn physician_photo_with_a_script_address() {
 #[test]
 fn alias_with_a_line_break_cannot_add_a_redirect_rule() {
     let out = case("alias_with_newline").expect_failed_build();
-    // At the `aliases:` key; the value is quoted with its line break escaped.
+    // At the alias itself (its list item); the value is quoted with its
+    // line break escaped.
     out.diagnostic("E014")
-        .at_col("content/about.md", 4, 1)
+        .at_col("content/about.md", 5, 5)
         .mentions("`/old-about/\\n/*  https://evil.example/  200` is not a path on this site");
 }
 
