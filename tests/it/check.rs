@@ -1180,3 +1180,59 @@ fn check_works_on_a_generated_site_of_2000_pages() {
         build.report()
     );
 }
+
+// ---------------------------------------------------------------------------
+// Links out of the site, and findings that cannot inject (issue 16).
+// ---------------------------------------------------------------------------
+
+/// `check` applies the build's rule: a link out of the site is E019 in
+/// every format, exit 1, nothing written, and neither what the link points
+/// at nor where it lives is quoted.
+#[test]
+fn check_refuses_a_link_out_of_the_site_in_every_format() {
+    let site = SiteTest::fixture("check/github_escaping");
+    let outside = site.work_dir().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("secret"), "SECRET_TOKEN=hunter2\n").unwrap();
+    site.symlink("content/leak.md", "../../outside/secret");
+    let before = DirSnapshot::of(site.root());
+
+    let human = site.check(&[]);
+    human.expect_exit(1);
+    let found = human.stdout_diagnostics();
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "E019" && d.file.as_deref() == Some("content/leak.md")),
+        "{}",
+        human.report()
+    );
+    let json = site.check(&["--format", "json"]);
+    json.expect_exit(1);
+    assert!(
+        parse_json(&json)
+            .iter()
+            .any(|(f, _)| f.code == "E019" && f.file.as_deref() == Some("content/leak.md")),
+        "{}",
+        json.report()
+    );
+    let github = site.check(&["--format", "github"]);
+    github.expect_exit(1);
+    assert!(
+        github
+            .stdout
+            .contains("::error file=content/leak.md,title=E019::E019: "),
+        "{}",
+        github.report()
+    );
+    for outcome in [&human, &json, &github] {
+        let all = format!("{}{}", outcome.stdout, outcome.stderr);
+        assert!(
+            !all.contains("hunter2") && !all.contains(&*outside.to_string_lossy()),
+            "a finding quotes the file outside the site or says where it is\n{}",
+            outcome.report()
+        );
+    }
+    site.expect_no_file("public");
+    before.expect_unchanged(&DirSnapshot::of(site.root()), &github.report());
+}
