@@ -1236,3 +1236,85 @@ fn check_refuses_a_link_out_of_the_site_in_every_format() {
     site.expect_no_file("public");
     before.expect_unchanged(&DirSnapshot::of(site.root()), &github.report());
 }
+
+/// A character a terminal or a CI log acts on rather than shows: C0 (but
+/// line ends and tabs), DEL, C1, line separators, bidi overrides.
+fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A file name that would be a workflow command of its own on a line, and a
+/// first line full of terminal escapes (retitle, clear screen, RTL
+/// override, an 8-bit CSI), quoted by E010: no format lets either act.
+#[test]
+fn findings_cannot_inject_into_terminals_or_ci_logs() {
+    let site = SiteTest::fixture("check/github_escaping");
+    let name = "content/evil\n::error file=x::pwned.md";
+    site.write(name, "x \x1b]0;title\x07 \x1b[2J \u{202e}rtl \u{9b}c1\n");
+
+    let human = site.check(&[]);
+    human.expect_exit(1);
+    let build = site.build(&[]);
+    build.expect_exit(1);
+    for (what, text) in [("check", &human.stdout), ("build", &build.stderr)] {
+        let report = || format!("{what}:\n{}\n{}", human.report(), build.report());
+        assert!(!text.chars().any(acts_on_terminal), "{}", report());
+        assert!(
+            !text.lines().any(|l| l.starts_with("::")),
+            "a line is a workflow command\n{}",
+            report()
+        );
+        // Shown as symbols, one for one, so the position stays the file's.
+        for shown in [
+            " --> content/evil␊::error file=x::pwned.md:1:1",
+            "1 | x ␛]0;title␇ ␛[2J �rtl �c1",
+        ] {
+            assert!(text.contains(shown), "no {shown:?}\n{}", report());
+        }
+    }
+
+    let json = site.check(&["--format", "json"]);
+    json.expect_exit(1);
+    assert!(
+        !json.stdout.chars().any(acts_on_terminal),
+        "{}",
+        json.report()
+    );
+    assert!(
+        parse_json(&json)
+            .iter()
+            .any(|(f, _)| f.code == "E010" && f.file.as_deref() == Some(name)),
+        "the JSON does not name the file as it is\n{}",
+        json.report()
+    );
+
+    let github = site.check(&["--format", "github"]);
+    github.expect_exit(1);
+    assert!(
+        !github.stdout.chars().any(acts_on_terminal),
+        "{}",
+        github.report()
+    );
+    for line in github.stdout.lines() {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "a line that is not one annotation: {line:?}\n{}",
+            github.report()
+        );
+    }
+    assert!(
+        github
+            .stdout
+            .contains("file=content/evil%0A%3A%3Aerror file=x%3A%3Apwned.md,line=1,col=1,"),
+        "{}",
+        github.report()
+    );
+    assert!(
+        parse_github(&github)
+            .iter()
+            .any(|(f, _)| f.file.as_deref() == Some(name)),
+        "GitHub would not place the annotation on the file\n{}",
+        github.report()
+    );
+}
