@@ -74,4 +74,23 @@ done
     [ -f "$f" ] && { printf '=== %s\n' "$f"; cat "$f"; }
   done; } | seed site
 
+# Links out of the site, into the `outside/` folder the target writes beside
+# it (src/fuzzing.rs, OUTSIDE and CANARY): each must be refused, unread.
+file() { # file PATH: `=== PATH` and its bytes, ending in a newline
+  printf '=== %s\n' "$1"
+  cat "$1"
+  [ -z "$(tail -c1 "$1")" ] || printf '\n'
+}
+for links in \
+  '@@@ content/leak.md -> /environ' \
+  '@@@ content/outside -> ../../outside/pages' \
+  '@@@ content/a.md -> b.md
+@@@ content/b.md -> ../../outside/page.md' \
+  '@@@ static/secret.txt -> ../../outside/secret.txt' \
+  '@@@ themes/clinic/css/extra.css -> /site.css' \
+  '@@@ templates/base.html -> /base.html'; do
+  { file site.toml; file content/_index.md; printf '%s\n' "$links"; } | seed site
+done
+{ file content/_index.md; printf '@@@ site.toml -> /site.toml\n'; } | seed site
+
 echo "seeded $(find "$corpus" -type f | wc -l) inputs under $corpus" >&2

@@ -157,13 +157,13 @@ fn theme_style(
     let path = theme.join("theme.toml");
     let defaults = if path.is_file() {
         let rel = display_path(root, &path);
-        match source::read_text(&path) {
+        match source::read_site_text(root, &path) {
             Ok(text) => theme::parse_defaults(&text, &rel).unwrap_or_else(|d| {
                 diags.extend(d);
                 theme::Settings::default()
             }),
             Err(d) => {
-                diags.push(d.in_file(rel));
+                diags.push(d);
                 theme::Settings::default()
             }
         }

@@ -6,6 +6,7 @@
 //! the file as the writer sees it. This module renders findings
 //! (rustc-style for people); it does no I/O beyond the writer it is given.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::path::Path;
 
@@ -419,6 +420,7 @@ pub fn did_you_mean(unknown: &str, candidates: &[&str]) -> String {
 }
 
 /// Renders findings the way rustc does, with the source line and a hint.
+/// Every path and quoted text goes through [`shown`].
 pub fn render_human(diags: &Diagnostics, color: bool) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
@@ -433,37 +435,96 @@ pub fn render_human(diags: &Diagnostics, color: bool) -> String {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
-        let mut group: Group<'_> = match (&d.file, d.span, &d.source_line) {
-            (Some(file), Some(span), Some(line)) => {
-                let start = byte_of_col(line, span.col);
-                let end = byte_of_col(line, span.col + span.len.max(1)).max(start);
-                let end = if end == start {
-                    (start + 1).min(line.len())
-                } else {
-                    end
-                };
+        let message = shown(&d.message);
+        let file = d.file.as_deref().map(shown);
+        let source_line = d.source_line.as_deref().map(shown);
+        let hint = d.hint.as_deref().map(shown);
+        let title = level.primary_title(message.as_ref()).id(d.code.as_str());
+        let mut group: Group<'_> = match (&file, d.span, &d.source_line, &source_line) {
+            (Some(file), Some(span), Some(line), Some(shown_line)) => {
+                let (start, end) = marked(line, span);
                 title.element(
-                    Snippet::source(line.as_str())
+                    Snippet::source(shown_line.as_ref())
                         .line_start(span.line)
-                        .path(file.as_str())
+                        .path(file.as_ref())
                         .annotation(AnnotationKind::Primary.span(start..end)),
                 )
             }
-            (Some(file), Some(span), None) => title.element(
-                Origin::path(file.as_str())
+            (Some(file), Some(span), _, _) => title.element(
+                Origin::path(file.as_ref())
                     .line(span.line)
                     .char_column(span.col),
             ),
-            (Some(file), None, _) => title.element(Origin::path(file.as_str())),
-            (None, _, _) => Group::with_title(title),
+            (Some(file), None, _, _) => title.element(Origin::path(file.as_ref())),
+            (None, _, _, _) => Group::with_title(title),
         };
-        if let Some(hint) = &d.hint {
-            group = group.element(Level::HELP.message(hint.as_str()));
+        if let Some(hint) = &hint {
+            group = group.element(Level::HELP.message(hint.as_ref()));
         }
         let _ = writeln!(out, "{}\n", renderer.render(&[group]));
     }
     out
+}
+
+/// The byte range `span` marks in `line` as [`shown`] shows it: at least
+/// one character, clamped to the line.
+fn marked(line: &str, span: Span) -> (usize, usize) {
+    let start = byte_of_col(line, span.col);
+    let end = byte_of_col(line, span.col + span.len.max(1)).max(start);
+    let end = if end == start {
+        line[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8())
+    } else {
+        end
+    };
+    (shown(&line[..start]).len(), shown(&line[..end]).len())
+}
+
+/// Text from a site (a path, a quoted line, a value inside a message) as a
+/// terminal or a CI log may show it: each character a terminal would act
+/// on rather than print is replaced by one visible character, its Control
+/// Picture (`\n` → `␊`, ESC → `␛`, DEL → `␡`) or, for C1 controls, line
+/// and paragraph separators and the bidirectional controls of "Trojan
+/// Source", `�`. The renderer does the same for the C0 controls of
+/// messages and source lines (as rustc does), but not for line ends, C1 or
+/// paths: one function for all of them. So no file name or line can move
+/// the cursor, retitle or clear the terminal, start a line of its own (a
+/// GitHub workflow command is any output line that starts with `::`), or
+/// reorder what a reader sees; and columns stay the file's, one character
+/// for one.
+pub fn shown(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\t' => c,
+                '\0'..='\x1f' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+                '\x7f' => '\u{2421}',
+                c if needs_escape(c) => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Characters [`shown`] replaces. Tabs stay: the renderer turns them into
+/// spaces, and they neither move the cursor back nor end a line.
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// One JSON object per finding, one per line (JSON Lines).
@@ -479,7 +540,17 @@ pub fn render_json(diags: &Diagnostics) -> String {
             "message": d.message,
             "hint": d.hint,
         });
-        out.push_str(&obj.to_string());
+        // serde_json escapes C0 controls; DEL, C1 and the characters
+        // `shown` escapes pass through raw, and would reach the terminal
+        // of whoever prints a line. Escaped as `\uXXXX` the JSON stays the
+        // same data (they can only occur inside strings).
+        for c in obj.to_string().chars() {
+            if needs_escape(c) {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            } else {
+                out.push(c);
+            }
+        }
         out.push('\n');
     }
     out
@@ -487,8 +558,13 @@ pub fn render_json(diags: &Diagnostics) -> String {
 
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…::…`.
 pub fn render_github(diags: &Diagnostics) -> String {
-    // Escaping as GitHub's toolkit does: data escapes `%`, CR, LF; property
-    // values also `:` and `,`.
+    // GitHub's escaping for workflow commands (docs.github.com, "Workflow
+    // commands for GitHub Actions"; `escapeData` and `escapeProperty` in
+    // github.com/actions/toolkit packages/core/src/command.ts): the message
+    // escapes `%`, CR and LF; property values also `:` and `,`.
+    // So nothing a file name or a message holds can end the command's line
+    // and start another. The file stays as it is (escaped only so), so the
+    // annotation lands on it; the message is also `shown`, as for people.
     let data = |s: &str| {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -510,9 +586,9 @@ pub fn render_github(diags: &Diagnostics) -> String {
             props.push(format!("col={}", s.col));
         }
         props.push(format!("title={}", prop(d.code.as_str())));
-        let mut message = format!("{}: {}", d.code, d.message);
+        let mut message = format!("{}: {}", d.code, shown(&d.message));
         if let Some(h) = &d.hint {
-            message.push_str(&format!(" (hint: {h})"));
+            message.push_str(&format!(" (hint: {})", shown(h)));
         }
         out.push_str(&format!(
             "::{level} {}::{}\n",
@@ -578,6 +654,47 @@ mod tests {
             "did you mean `title`?"
         );
         assert!(did_you_mean("zzz", &["title", "slug"]).starts_with("expected one of"));
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_symbols() {
+        assert!(matches!(shown("plain `x` é"), Cow::Borrowed(_)));
+        assert_eq!(
+            shown("a\nb\r\x1b[2J\u{9b}\u{7f}\u{202e}\u{2028}\tc"),
+            "a␊b␍␛[2J�␡��\tc"
+        );
+        // `bad` is at column 6, after an escape sequence.
+        let line = "x\x1b[2Jbad \u{9b}";
+        let d = Diagnostic::new(Code::InvalidValue, "a value\n::error::x")
+            .in_file("content/a\n::error::b.md")
+            .at(line, Span::new(1, 6, 3))
+            .with_hint("\x1b]0;title\x07");
+        let diags = Diagnostics::from(d);
+        let out = render_human(&diags, false);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
+        assert!(!out.lines().any(|l| l.starts_with("::")), "{out}");
+        assert!(out.contains("a value␊::error::x"), "{out}");
+        assert!(out.contains("--> content/a␊::error::b.md:1:6"), "{out}");
+        assert!(out.contains("␛]0;title␇"), "{out}");
+        let source = out.lines().find(|l| l.contains("bad")).unwrap();
+        let marks = out.lines().find(|l| l.contains('^')).unwrap();
+        let column = |l: &str, at: usize| l[..at].chars().count();
+        assert_eq!(
+            column(marks, marks.find('^').unwrap()),
+            column(source, source.find("bad").unwrap()),
+            "{out}"
+        );
+        assert_eq!(marks.matches('^').count(), 3, "{out}");
+        // JSON keeps the exact text, with nothing raw a terminal acts on.
+        let json = render_json(&diags);
+        assert!(!json.trim_end().chars().any(needs_escape), "{json}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["file"], "content/a\n::error::b.md");
+        assert_eq!(v["message"], "a value\n::error::x");
+        // GitHub: one line, the file escaped as a property.
+        let github = render_github(&diags);
+        assert_eq!(github.lines().count(), 1, "{github}");
+        assert!(github.starts_with("::error file=content/a%0A%3A%3Aerror%3A%3Ab.md,"));
     }
 
     #[test]

@@ -14,7 +14,14 @@
 //! - a failed build leaves no output folder and no staging folder behind; a
 //!   successful one leaves exactly the output folder, marked as handoff's;
 //! - every JSON-LD block of a built page is valid JSON with no `</script`
-//!   or `<!--` inside.
+//!   or `<!--` inside;
+//! - ([`site`]) nothing outside the site is published or quoted: links may
+//!   point into a folder beside the site that holds a canary ([`CANARY`]),
+//!   and no output file and no finding may contain it;
+//! - ([`site`]) findings cannot inject: the human rendering holds no
+//!   control character but line ends and no line starting with `::` (a
+//!   GitHub workflow command), every `github` line is one command, every
+//!   `json` line is JSON.
 //!
 //! Not used by the build. Inputs are mapped onto files as follows:
 //!
@@ -229,13 +236,24 @@ pub fn site_toml(data: &[u8]) -> Result<(), String> {
     }
 }
 
-/// Unpacks `data` as a site in `work/site` (on top of the default theme),
-/// builds it into `work/public` with the real pipeline, runs `check` on it,
-/// and checks the output-folder contract. `work` is emptied first.
+/// The folder beside the site root (`work/outside`) that [`site`] inputs
+/// may link into: valid pages, a stylesheet, a template, an environment
+/// file, each holding [`CANARY`].
+pub const OUTSIDE: &str = "outside";
+
+/// A secret outside the site. An input that does not contain it must
+/// never produce an output file or a finding that does.
+pub const CANARY: &str = "canary-5e1f0b9d37a2";
+
+/// Unpacks `data` as a site in `work/site` (on top of the default theme,
+/// beside `work/outside`), builds it into `work/public` with the real
+/// pipeline, runs `check` on it, and checks the output-folder contract and
+/// that nothing from outside the site leaks. `work` is emptied first.
 pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
     let root = work.join("site");
     let output = work.join("public");
-    for dir in [&root, &output] {
+    let outside = work.join(OUTSIDE);
+    for dir in [&root, &output, &outside] {
         if std::fs::symlink_metadata(dir).is_ok() {
             std::fs::remove_dir_all(dir)
                 .map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
@@ -243,7 +261,10 @@ pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
     }
     write_embedded(&crate::cli::DEFAULT_THEME, &root.join("themes/clinic"))
         .map_err(|e| format!("cannot write the theme: {e}"))?;
+    write_outside(&outside).map_err(|e| format!("cannot write {OUTSIDE}/: {e}"))?;
     unpack_tree(data, &root);
+    // An input that spells the canary out may publish it legitimately.
+    let guard = !data.windows(CANARY.len()).any(|w| w == CANARY.as_bytes());
     let opts = crate::BuildOptions {
         root: root.clone(),
         output: Some(output.clone()),
@@ -257,14 +278,19 @@ pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
         return Err(format!("staging folders left behind: {leftovers:?}"));
     }
     match built {
-        Ok(_) => {
+        Ok(built) => {
             if !output.join(crate::output::MARKER).is_file() {
                 return Err("a successful build left no marked output folder".to_owned());
             }
+            check_findings(&built.warnings, guard)?;
             check_jsonld(&output)?;
+            if guard {
+                check_no_canary(&output)?;
+            }
         }
         Err(crate::BuildError::Findings(d)) => {
             expect_error(&d, "the build")?;
+            check_findings(&d, guard)?;
             if std::fs::symlink_metadata(&output).is_ok() {
                 return Err("a failed build created the output folder".to_owned());
             }
@@ -282,12 +308,119 @@ pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
         }
     }
     match crate::check_site(&opts) {
-        Ok(_) | Err(crate::BuildError::Usage(_)) => Ok(()),
-        Err(crate::BuildError::Findings(d)) => expect_error(&d, "check"),
+        Ok(d) => check_findings(&d, guard),
+        Err(crate::BuildError::Usage(_)) => Ok(()),
+        Err(crate::BuildError::Findings(d)) => {
+            expect_error(&d, "check")?;
+            check_findings(&d, guard)
+        }
         Err(crate::BuildError::Io(e)) => Err(format!(
             "check failed with an I/O error, not a finding: {e:#}"
         )),
     }
+}
+
+/// The files of [`OUTSIDE`]: what a link out of the site could reach, each
+/// of a kind the build would read (pages, a folder of pages, a site.toml,
+/// a checklist, a stylesheet, a template, an image, an environment).
+fn write_outside(dir: &Path) -> std::io::Result<()> {
+    let page = format!("---\ntitle: {CANARY}\ndescription: {CANARY}\n---\n{CANARY}\n");
+    let files = [
+        ("environ", format!("HOME=/root\0SECRET_TOKEN={CANARY}\0")),
+        ("secret.txt", format!("SECRET_TOKEN={CANARY}\n")),
+        ("page.md", page.clone()),
+        ("pages/_index.md", page.clone()),
+        ("pages/about.md", page),
+        ("site.toml", BASE_CONFIG.replace("Fuzz Clinic", CANARY)),
+        (
+            "checklist.yaml",
+            format!("title: {CANARY}\nitems:\n  - id: x\n    label: {CANARY}\n"),
+        ),
+        ("site.css", format!(".x {{ content: \"{CANARY}\" }}\n")),
+        ("base.html", base_template()),
+        (
+            "image.svg",
+            format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"><title>{CANARY}</title></svg>\n"
+            ),
+        ),
+    ];
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
+
+/// The default theme's `base.html` with the canary in its head: a
+/// template override that builds, so a link to it would publish it.
+fn base_template() -> String {
+    let base = crate::cli::DEFAULT_THEME
+        .get_file("templates/base.html")
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or("<!doctype html><html><head></head><body></body></html>");
+    base.replacen(
+        "</head>",
+        &format!("<meta name=\"x\" content=\"{CANARY}\"></head>"),
+        1,
+    )
+}
+
+/// No file under `dir` contains [`CANARY`].
+pub fn check_no_canary(dir: &Path) -> Result<(), String> {
+    let mut diags = Diagnostics::new();
+    for path in source::walk(dir, dir, &mut diags) {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        if bytes.windows(CANARY.len()).any(|w| w == CANARY.as_bytes()) {
+            return Err(format!(
+                "{} holds the canary from outside the site",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Findings as every format prints them: none quotes [`CANARY`] (when
+/// `guard`), none can inject into a terminal or a CI log.
+pub fn check_findings(diags: &Diagnostics, guard: bool) -> Result<(), String> {
+    let human = crate::diag::render_human(diags, false);
+    let json = crate::diag::render_json(diags);
+    let github = crate::diag::render_github(diags);
+    if guard {
+        for (format, text) in [("human", &human), ("json", &json), ("github", &github)] {
+            if text.contains(CANARY) {
+                return Err(format!(
+                    "a {format} finding quotes a file from outside the site"
+                ));
+            }
+        }
+    }
+    if let Some(c) = human
+        .chars()
+        .find(|&c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        return Err(format!("a human finding holds the control character {c:?}"));
+    }
+    if let Some(line) = human.lines().find(|l| l.starts_with("::")) {
+        return Err(format!(
+            "a human finding starts a workflow command: {line:?}"
+        ));
+    }
+    if let Some(line) = github
+        .lines()
+        .find(|l| !(l.starts_with("::error ") || l.starts_with("::warning ")))
+    {
+        return Err(format!("a github line is not one annotation: {line:?}"));
+    }
+    for line in json.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .map_err(|e| format!("a json finding is not JSON ({e}): {line:?}"))?;
+    }
+    Ok(())
 }
 
 /// Writes a file tree described by `data` under `root`. The format is
@@ -301,13 +434,19 @@ pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
 /// title: About
 /// ---
 /// @@@ content/loop -> ..
+/// @@@ static/leak.txt -> /secret.txt
 /// ```
 ///
 /// `=== <path>` starts a file whose bytes run to the next `===` or `@@@`
 /// line; `@@@ <path> -> <target>` makes a symbolic link. Paths are relative,
 /// start with `site.toml`, `content/`, `static/`, `templates/` or `themes/`,
-/// and never leave `root` (nor do link targets); anything else is skipped,
-/// as are entries that cannot be created.
+/// and never leave `root`; anything else is skipped, as are entries that
+/// cannot be created. Link targets may leave the site, but only into the
+/// folder [`OUTSIDE`] beside it: a relative target that climbs out of the
+/// site must go down into it, and an absolute target `/x` means
+/// `<root>/../outside/x`. Files are written before links, and a target may
+/// not pass through another link of the input, so where a link lands is
+/// known before it is made: the fuzzer never reaches the rest of the disk.
 pub fn unpack_tree(data: &[u8], root: &Path) {
     let mut entries: Vec<(&[u8], Vec<u8>)> = Vec::new();
     let mut lines = data.split_inclusive(|&b| b == b'\n').peekable();
@@ -326,6 +465,7 @@ pub fn unpack_tree(data: &[u8], root: &Path) {
         }
         entries.push((head, body));
     }
+    let mut links: Vec<(PathBuf, &str)> = Vec::new();
     for (head, body) in entries.into_iter().take(64) {
         let Ok(head) = std::str::from_utf8(head) else {
             continue;
@@ -341,26 +481,31 @@ pub fn unpack_tree(data: &[u8], root: &Path) {
             let Some((path, target)) = link.split_once(" -> ") else {
                 continue;
             };
-            let Some(rel) = tree_path(path) else { continue };
-            if !target_stays_inside(&rel, target) {
-                continue;
+            if let Some(rel) = tree_path(path) {
+                links.push((rel, target));
             }
-            let path = root.join(rel);
-            if let Some(parent) = path.parent() {
-                let _ = std::fs::create_dir_all(parent);
-            }
-            let _ = symlink(target, &path);
         }
+    }
+    let names: Vec<&Path> = links.iter().map(|(rel, _)| rel.as_path()).collect();
+    for (rel, target) in &links {
+        let Some(target) = link_target(root, rel, target, &names) else {
+            continue;
+        };
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = symlink(&target, &path);
     }
 }
 
 #[cfg(unix)]
-fn symlink(target: &str, path: &Path) -> std::io::Result<()> {
+fn symlink(target: &Path, path: &Path) -> std::io::Result<()> {
     std::os::unix::fs::symlink(target, path)
 }
 
 #[cfg(not(unix))]
-fn symlink(_target: &str, _path: &Path) -> std::io::Result<()> {
+fn symlink(_target: &Path, _path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -379,25 +524,55 @@ fn tree_path(path: &str) -> Option<PathBuf> {
     ok.then(|| parts.iter().collect())
 }
 
-/// A relative link target that, resolved from the link's folder, stays
-/// inside the tree.
-fn target_stays_inside(link: &Path, target: &str) -> bool {
-    if target.is_empty() || target.contains('\0') || Path::new(target).is_absolute() {
-        return false;
+/// What the link at `link` (relative to `root`) may point at for `target`:
+/// the target as written when, resolved from the link's folder, it stays
+/// in the site or in [`OUTSIDE`] beside it, without passing through any of
+/// the input's `links`; an absolute `/x` becomes `<root>/../outside/x`.
+/// `None` otherwise.
+fn link_target(root: &Path, link: &Path, target: &str, links: &[&Path]) -> Option<PathBuf> {
+    // A link inside a linked folder would land where that folder leads.
+    let in_link = link.ancestors().skip(1).any(|a| links.contains(&a));
+    if in_link || target.is_empty() || target.contains('\0') || target.len() > 256 {
+        return None;
     }
-    let mut depth = link.components().count().saturating_sub(1) as isize;
-    for c in Path::new(target).components() {
-        match c {
-            Component::ParentDir => depth -= 1,
-            Component::Normal(_) => depth += 1,
+    let site = root.file_name()?;
+    // Where the walk is, from the folder that holds the site.
+    let mut at: Vec<&std::ffi::OsStr> = vec![site];
+    let written = Path::new(target);
+    let resolved = if let Some(rest) = target.strip_prefix('/') {
+        at = vec![std::ffi::OsStr::new(OUTSIDE)];
+        Path::new(rest)
+    } else {
+        at.extend(link.parent()?.components().map(Component::as_os_str));
+        written
+    };
+    let parts: Vec<Component<'_>> = resolved.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            Component::ParentDir => {
+                at.pop()?;
+            }
+            Component::Normal(name) => at.push(name),
             Component::CurDir => {}
-            Component::RootDir | Component::Prefix(_) => return false,
+            Component::RootDir | Component::Prefix(_) => return None,
         }
-        if depth < 0 {
-            return false;
+        // Only the last step may land on a link (a chain of links); a link
+        // on the way would move the rest of the walk somewhere unknown.
+        let in_site: PathBuf = at.iter().skip(1).collect();
+        if at.first() == Some(&site) && i + 1 < parts.len() && links.contains(&in_site.as_path()) {
+            return None;
         }
     }
-    true
+    match at.first() {
+        Some(first) if *first == site || *first == OUTSIDE => {
+            if target.starts_with('/') {
+                Some(root.parent()?.join(OUTSIDE).join(resolved))
+            } else {
+                Some(written.to_path_buf())
+            }
+        }
+        _ => None,
+    }
 }
 
 fn write_embedded(dir: &Dir<'_>, target: &Path) -> std::io::Result<()> {
@@ -595,9 +770,29 @@ mod tests {
         assert!(tree_path("content/../../x").is_none());
         assert!(tree_path("/etc/passwd").is_none());
         assert!(tree_path("public/x").is_none());
-        assert!(target_stays_inside(Path::new("content/loop"), ".."));
-        assert!(!target_stays_inside(Path::new("content/loop"), "../.."));
-        assert!(!target_stays_inside(Path::new("content/x"), "/etc"));
+        let root = Path::new("/w/site");
+        let target = |link: &str, target: &str, links: &[&str]| {
+            let links: Vec<&Path> = links.iter().map(Path::new).collect();
+            link_target(root, Path::new(link), target, &links)
+        };
+        assert_eq!(target("content/loop", "..", &[]), Some("..".into()));
+        assert_eq!(
+            target("content/x", "../../outside/pages", &[]),
+            Some("../../outside/pages".into())
+        );
+        assert_eq!(
+            target("content/x", "/secret.txt", &[]),
+            Some("/w/outside/secret.txt".into())
+        );
+        // Nowhere else: not above the site's folder, not beside it.
+        assert_eq!(target("content/loop", "../../..", &[]), None);
+        assert_eq!(target("content/x", "../../public", &[]), None);
+        assert_eq!(target("content/x", "/../../etc/passwd", &[]), None);
+        // Not through another link, nor from inside a linked folder; a
+        // chain that ends on a link is fine.
+        assert_eq!(target("content/b", "a/../../x", &["content/a"]), None);
+        assert_eq!(target("content/a/b", "../x", &["content/a"]), None);
+        assert_eq!(target("content/b", "a", &["content/a"]), Some("a".into()));
     }
 
     #[test]
@@ -609,6 +804,51 @@ mod tests {
             Ok(())
         );
         assert_eq!(site_toml(BASE_CONFIG.as_bytes()), Ok(()));
+    }
+
+    #[test]
+    fn links_out_of_the_site_reach_the_canary_and_are_refused() {
+        let work = tempfile::tempdir().unwrap();
+        let input = format!(
+            "=== site.toml\n{BASE_CONFIG}=== content/_index.md\n---\ntitle: Home\n---\n\
+             @@@ content/leak.md -> /environ\n"
+        );
+        assert_eq!(site(input.as_bytes(), work.path()), Ok(()));
+        // The input did reach outside: without the rule the canary was
+        // one read away, and the build refused it.
+        let leak = work.path().join("site/content/leak.md");
+        let text = std::fs::read_to_string(&leak).unwrap();
+        assert!(text.contains(CANARY), "{text}");
+        let opts = crate::BuildOptions {
+            root: work.path().join("site"),
+            ..crate::BuildOptions::default()
+        };
+        let Err(crate::BuildError::Findings(d)) = crate::check_site(&opts) else {
+            panic!("check passed a link out of the site");
+        };
+        assert!(
+            d.iter()
+                .any(|d| d.code == crate::diag::Code::LinkOutsideSite),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn the_leak_checks_catch_the_canary() {
+        let d = Diagnostic::new(crate::diag::Code::FrontMatterUnclosed, "no front matter")
+            .in_file("content/leak.md")
+            .at(
+                &format!("SECRET_TOKEN={CANARY}"),
+                crate::diag::Span::new(1, 1, 3),
+            );
+        let diags = Diagnostics::from(d);
+        assert!(check_findings(&diags, true).is_err());
+        assert_eq!(check_findings(&diags, false), Ok(()));
+        let out = tempfile::tempdir().unwrap();
+        std::fs::write(out.path().join("a.txt"), "fine").unwrap();
+        assert_eq!(check_no_canary(out.path()), Ok(()));
+        std::fs::write(out.path().join("b.txt"), CANARY).unwrap();
+        assert!(check_no_canary(out.path()).is_err());
     }
 
     #[test]

@@ -140,8 +140,8 @@ pub fn prepare(
         timings.push((name, t.elapsed()));
         t = Instant::now();
     };
-    let config_text = source::read_text(&config_path)
-        .map_err(|d| BuildError::Findings(Diagnostics::from(d.in_file(config::FILE))))?;
+    let config_text = source::read_site_text(root, &config_path)
+        .map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
     let mut config = config::parse(&config_text).map_err(BuildError::Findings)?;
     let live_base_url = config.base_url.clone();
     if let Some(url) = &opts.base_url {

@@ -153,7 +153,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
     let started = Instant::now();
     let first = Session::start(opts.build.clone(), render);
     let port = opts.port.unwrap_or_else(|| {
-        std::fs::read_to_string(opts.build.root.join(crate::config::FILE))
+        crate::source::read_site_text(&opts.build.root, &opts.build.root.join(crate::config::FILE))
             .ok()
             .and_then(|t| crate::config::parse(&t).ok())
             .map_or(1111, |c| c.serve.port)

@@ -161,7 +161,7 @@ impl Session {
             if !rel.ends_with(".md") || !path.is_file() {
                 return Ok(None);
             }
-            let text = match source::read_text(path) {
+            let text = match source::read_site_text(&self.opts.root, path) {
                 Ok(t) => t,
                 Err(_) => return Ok(None),
             };
@@ -250,12 +250,14 @@ impl Session {
             match known {
                 // An editor's temporary file, already gone.
                 None if !path.exists() => continue,
-                Some(index) if path.is_file() => match source::read_text(path) {
-                    Ok(text) if *p.sources.files[index].text == *text => {}
-                    Ok(text) => edits.push((index, text)),
-                    // The full rebuild reports it with the other findings.
-                    Err(_) => return Ok(None),
-                },
+                Some(index) if path.is_file() => {
+                    match source::read_site_text(&self.opts.root, path) {
+                        Ok(text) if *p.sources.files[index].text == *text => {}
+                        Ok(text) => edits.push((index, text)),
+                        // The full rebuild reports it with the other findings.
+                        Err(_) => return Ok(None),
+                    }
+                }
                 _ => return Ok(None),
             }
         }

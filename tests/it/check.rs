@@ -1357,3 +1357,141 @@ fn raw_html_in_an_inherited_checklist_item_is_reported_once() {
         outcome.report()
     );
 }
+
+// ---------------------------------------------------------------------------
+// Links out of the site, and findings that cannot inject (issue 16).
+// ---------------------------------------------------------------------------
+
+/// `check` applies the build's rule: a link out of the site is E019 in
+/// every format, exit 1, nothing written, and neither what the link points
+/// at nor where it lives is quoted.
+#[test]
+fn check_refuses_a_link_out_of_the_site_in_every_format() {
+    let site = SiteTest::fixture("check/github_escaping");
+    let outside = site.work_dir().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("secret"), "SECRET_TOKEN=hunter2\n").unwrap();
+    site.symlink("content/leak.md", "../../outside/secret");
+    let before = DirSnapshot::of(site.root());
+
+    let human = site.check(&[]);
+    human.expect_exit(1);
+    let found = human.stdout_diagnostics();
+    assert!(
+        found
+            .iter()
+            .any(|d| d.code == "E019" && d.file.as_deref() == Some("content/leak.md")),
+        "{}",
+        human.report()
+    );
+    let json = site.check(&["--format", "json"]);
+    json.expect_exit(1);
+    assert!(
+        parse_json(&json)
+            .iter()
+            .any(|(f, _)| f.code == "E019" && f.file.as_deref() == Some("content/leak.md")),
+        "{}",
+        json.report()
+    );
+    let github = site.check(&["--format", "github"]);
+    github.expect_exit(1);
+    assert!(
+        github
+            .stdout
+            .contains("::error file=content/leak.md,title=E019::E019: "),
+        "{}",
+        github.report()
+    );
+    for outcome in [&human, &json, &github] {
+        let all = format!("{}{}", outcome.stdout, outcome.stderr);
+        assert!(
+            !all.contains("hunter2") && !all.contains(&*outside.to_string_lossy()),
+            "a finding quotes the file outside the site or says where it is\n{}",
+            outcome.report()
+        );
+    }
+    site.expect_no_file("public");
+    before.expect_unchanged(&DirSnapshot::of(site.root()), &github.report());
+}
+
+/// A character a terminal or a CI log acts on rather than shows: C0 (but
+/// line ends and tabs), DEL, C1, line separators, bidi overrides.
+fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A file name that would be a workflow command of its own on a line, and a
+/// first line full of terminal escapes (retitle, clear screen, RTL
+/// override, an 8-bit CSI), quoted by E010: no format lets either act.
+#[test]
+fn findings_cannot_inject_into_terminals_or_ci_logs() {
+    let site = SiteTest::fixture("check/github_escaping");
+    let name = "content/evil\n::error file=x::pwned.md";
+    site.write(name, "x \x1b]0;title\x07 \x1b[2J \u{202e}rtl \u{9b}c1\n");
+
+    let human = site.check(&[]);
+    human.expect_exit(1);
+    let build = site.build(&[]);
+    build.expect_exit(1);
+    for (what, text) in [("check", &human.stdout), ("build", &build.stderr)] {
+        let report = || format!("{what}:\n{}\n{}", human.report(), build.report());
+        assert!(!text.chars().any(acts_on_terminal), "{}", report());
+        assert!(
+            !text.lines().any(|l| l.starts_with("::")),
+            "a line is a workflow command\n{}",
+            report()
+        );
+        // Shown as symbols, one for one, so the position stays the file's.
+        for shown in [
+            " --> content/evil␊::error file=x::pwned.md:1:1",
+            "1 | x ␛]0;title␇ ␛[2J �rtl �c1",
+        ] {
+            assert!(text.contains(shown), "no {shown:?}\n{}", report());
+        }
+    }
+
+    let json = site.check(&["--format", "json"]);
+    json.expect_exit(1);
+    assert!(
+        !json.stdout.chars().any(acts_on_terminal),
+        "{}",
+        json.report()
+    );
+    assert!(
+        parse_json(&json)
+            .iter()
+            .any(|(f, _)| f.code == "E010" && f.file.as_deref() == Some(name)),
+        "the JSON does not name the file as it is\n{}",
+        json.report()
+    );
+
+    let github = site.check(&["--format", "github"]);
+    github.expect_exit(1);
+    assert!(
+        !github.stdout.chars().any(acts_on_terminal),
+        "{}",
+        github.report()
+    );
+    for line in github.stdout.lines() {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "a line that is not one annotation: {line:?}\n{}",
+            github.report()
+        );
+    }
+    assert!(
+        github
+            .stdout
+            .contains("file=content/evil%0A%3A%3Aerror file=x%3A%3Apwned.md,line=1,col=1,"),
+        "{}",
+        github.report()
+    );
+    assert!(
+        parse_github(&github)
+            .iter()
+            .any(|(f, _)| f.file.as_deref() == Some(name)),
+        "GitHub would not place the annotation on the file\n{}",
+        github.report()
+    );
+}

@@ -1643,3 +1643,102 @@ fn in_a_browser_edits_show_and_a_referral_lands_in_the_intake_sink() {
         server.context()
     );
 }
+
+// --- symlinks out of the site (issue 16) ---
+
+/// What the file outside the site holds; no answer and no terminal line may
+/// contain it.
+const OUTSIDE_SECRET: &str = "hunter2";
+
+/// `outside/secret` beside the site root (inside the test's folder).
+fn outside_secret(site: &SiteTest) -> std::path::PathBuf {
+    let dir = site.work_dir().join("outside");
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("secret");
+    std::fs::write(&secret, format!("SECRET_TOKEN={OUTSIDE_SECRET}\n")).unwrap();
+    secret
+}
+
+/// serve builds through the build's pipeline, so a static file linked out
+/// of the site is E019 in the terminal and the overlay, and never served.
+#[test]
+fn a_static_link_out_of_the_site_is_never_served() {
+    let site = SiteTest::fixture("bad_input/link_outside");
+    let secret = outside_secret(&site);
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    site.symlink("static/leak.txt", secret.to_str().unwrap());
+    let server = Server::start(&site, &[]);
+    assert!(
+        server.wait_stderr("error[E019]") && server.wait_stderr("static/leak.txt"),
+        "the terminal does not show the finding\n{}",
+        server.context()
+    );
+    for path in ["/leak.txt", "/", "/static/leak.txt"] {
+        let resp = server.get(path);
+        assert!(
+            matches!(resp.status, 404 | 500),
+            "GET {path}: {}\n{}",
+            resp.head,
+            server.context()
+        );
+        assert!(
+            !resp.body.contains(OUTSIDE_SECRET),
+            "GET {path} answered with the file outside the site\n{}",
+            server.context()
+        );
+        if resp.status == 500 {
+            assert!(resp.body.contains("E019"), "the overlay: {}", resp.body);
+        }
+    }
+    assert!(
+        !server.stderr().contains(OUTSIDE_SECRET),
+        "{}",
+        server.context()
+    );
+    assert_no_public(&site, &server);
+}
+
+/// A page replaced by a link out of the site while serving: the edit goes
+/// through serve's fast paths, which read changed files themselves; they
+/// refuse it too, the rebuild fails with E019, and the last good page stays.
+#[test]
+fn a_page_turned_into_a_link_out_of_the_site_while_serving_is_refused() {
+    let site = SiteTest::fixture("bad_input/link_outside");
+    let secret = outside_secret(&site);
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let url = "/services/cardiology/";
+    let before = server.get(url);
+    assert_eq!(before.status, 200, "{}", server.context());
+
+    // As an editor saves: a link made beside the page, renamed over it.
+    let rel = "content/services/cardiology.md";
+    let tmp = site.path("content/services/.cardiology.md.tmp");
+    std::os::unix::fs::symlink(&secret, &tmp).unwrap();
+    std::fs::rename(&tmp, site.path(rel)).unwrap();
+
+    let failed = events.expect(
+        "failed",
+        &server,
+        "a page turned into a link out of the site",
+    );
+    assert!(
+        failed.data.contains("E019") && failed.data.contains(rel),
+        "overlay text: {}",
+        failed.data
+    );
+    assert!(server.wait_stderr("error[E019]"), "{}", server.context());
+    let during = server.get(url);
+    assert_eq!(during.status, 200, "{}", server.context());
+    assert_eq!(during.body, before.body, "the served page changed");
+    let overlay = events
+        .seen
+        .iter()
+        .map(|e| e.data.as_str())
+        .collect::<String>();
+    assert!(
+        !overlay.contains(OUTSIDE_SECRET) && !server.stderr().contains(OUTSIDE_SECRET),
+        "the file outside the site reached the overlay or the terminal\n{}",
+        server.context()
+    );
+}
