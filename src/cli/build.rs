@@ -66,7 +66,7 @@ pub fn run(root: &Path, args: &BuildArgs, out: &Output) -> ExitCode {
         }
         Err(BuildError::Usage(msg)) => out.usage_error(&msg),
         Err(BuildError::Io(e)) => {
-            eprintln!("error: {e:#}");
+            super::fatal(format_args!("{e:#}"));
             ExitCode::from(EXIT_ERRORS)
         }
     }

@@ -50,7 +50,7 @@ pub fn run(root: &Path, args: &CheckArgs, out: &Output) -> ExitCode {
         }
         Err(BuildError::Usage(msg)) => return out.usage_error(&msg),
         Err(BuildError::Io(e)) => {
-            eprintln!("error: {e:#}");
+            super::fatal(format_args!("{e:#}"));
             return ExitCode::from(EXIT_ERRORS);
         }
     };

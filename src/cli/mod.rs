@@ -95,7 +95,14 @@ impl Output {
     }
 
     pub fn usage_error(&self, msg: &str) -> ExitCode {
-        eprintln!("error: {msg}");
+        fatal(msg);
         ExitCode::from(EXIT_USAGE)
     }
+}
+
+/// Prints an error that is not a finding (I/O, usage). Its text can hold a
+/// path a pull request chose, so control characters are shown, not sent to
+/// the terminal or the CI log.
+pub fn fatal(msg: impl std::fmt::Display) {
+    eprintln!("error: {}", diag::shown(&msg.to_string()));
 }

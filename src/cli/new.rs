@@ -57,7 +57,7 @@ pub fn run(args: &NewArgs, out: &Output) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            super::fatal(format_args!("{e:#}"));
             ExitCode::from(EXIT_ERRORS)
         }
     }

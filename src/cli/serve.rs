@@ -48,11 +48,11 @@ pub fn run(root: &Path, args: &ServeArgs, out: &Output) -> ExitCode {
     match crate::serve::run(opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(ServeError::Usage(msg)) => {
-            eprintln!("error: {msg}");
+            super::fatal(msg);
             ExitCode::from(EXIT_USAGE)
         }
         Err(ServeError::Io(e)) => {
-            eprintln!("error: {e:#}");
+            super::fatal(format_args!("{e:#}"));
             ExitCode::from(EXIT_ERRORS)
         }
     }

@@ -130,7 +130,7 @@ fn overlay_text(failure: &Failure) -> String {
             let errors: Diagnostics = d.into_iter().filter(diag::Diagnostic::is_error).collect();
             diag::render_human(&errors, false)
         }
-        Failure::Fatal(m) => format!("error: {m}\n"),
+        Failure::Fatal(m) => format!("error: {}\n", diag::shown(m)),
     }
 }
 
@@ -326,7 +326,7 @@ fn overlay_colored(f: &Failure) -> String {
             d.sort();
             diag::render_human(&d, true)
         }
-        Failure::Fatal(m) => format!("error: {m}\n"),
+        Failure::Fatal(m) => format!("error: {}\n", diag::shown(m)),
     }
 }
 

@@ -282,6 +282,37 @@ fn missing_root_is_bad_usage() {
     site.run(&["--root", &missing, "build"]).expect_exit(2);
 }
 
+/// Errors that are not findings (usage, I/O) name paths a pull request can
+/// choose; their control characters are shown, never sent to the terminal or
+/// turned into a CI workflow command.
+#[test]
+fn usage_and_io_errors_cannot_inject_into_terminals_or_ci_logs() {
+    let site = SiteTest::empty();
+    let evil = site.work_dir().join("no\x1b[2Jsite\n::error file=x::pwned");
+    let evil = evil.to_string_lossy().into_owned();
+    for args in [
+        vec!["--root", evil.as_str(), "build"],
+        vec!["--root", evil.as_str(), "check"],
+        vec!["new", "/proc/x\x1b]0;title\x07/site"],
+    ] {
+        let out = site.run(&args);
+        assert_ne!(out.code, Some(0), "{}", out.report());
+        assert!(!out.stderr.is_empty(), "{}", out.report());
+        for text in [&out.stderr, &out.stdout] {
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "a control character reached the terminal\n{}",
+                out.report()
+            );
+            assert!(
+                !text.lines().any(|l| l.starts_with("::")),
+                "a line could be read as a workflow command\n{}",
+                out.report()
+            );
+        }
+    }
+}
+
 #[test]
 fn root_without_site_toml_is_bad_usage() {
     let site = SiteTest::empty();
