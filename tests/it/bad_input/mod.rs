@@ -736,6 +736,90 @@ fn huge_page_under_the_limit_builds_in_bounded_time() {
     );
 }
 
+// --- work stays bounded (issue 16) ----------------------------------------------
+
+/// How many checklists the long `extends` cases chain.
+const CHAIN: usize = 3000;
+
+/// `content/checklists/c<n>.yaml`: one item of its own, extending `parent`.
+fn chain_link(n: usize, parent: Option<&str>) -> String {
+    let extends = parent.map(|p| format!("extends: {p}\n")).unwrap_or_default();
+    format!("title: Link {n}\n{extends}items:\n  - id: item-{n}\n    label: Chain item {n}\n")
+}
+
+/// Issue #16: each checklist walked its whole chain again (cubic: minutes
+/// for 3,000 files, and a recursion as deep as the chain). The service's
+/// checklist extends c0, c0 extends c1 … c2999: it builds, with every item
+/// once, the top's first, and an overridden label in its parent's place.
+#[test]
+fn a_chain_of_3000_checklists_flattens() {
+    let site = case("long_extends_chain");
+    for n in 0..CHAIN {
+        let parent = (n + 1 < CHAIN).then(|| format!("c{}", n + 1));
+        site.write(
+            &format!("content/checklists/c{n}.yaml"),
+            &chain_link(n, parent.as_deref()),
+        );
+    }
+    // c0 relabels c2999's item, which keeps its place at the top.
+    site.write(
+        "content/checklists/c0.yaml",
+        "title: Link 0\nextends: c1\nitems:\n  - id: item-0\n    label: Chain item 0\n  - id: item-2999\n    label: Relabelled top item\n",
+    );
+    let cardiology = site.read("content/checklists/cardiology.yaml");
+    site.write(
+        "content/checklists/cardiology.yaml",
+        &cardiology.replacen("items:", "extends: c0\nitems:", 1),
+    );
+    let out = site.build_within(HANG_LIMIT, &[]);
+    out.expect_success();
+    let page = site.expect_file("public/services/cardiology/refer/index.html");
+    let position = |label: &str| {
+        let at = page.find(label);
+        assert!(at.is_some(), "`{label}` is missing from the refer page");
+        assert_eq!(page.matches(label).count(), 1, "`{label}` is listed twice");
+        at
+    };
+    let order = [
+        position("Relabelled top item"),
+        position("Chain item 2998<"),
+        position("Chain item 1500<"),
+        position("Chain item 1<"),
+        position("Chain item 0<"),
+    ];
+    position("Most recent EKG tracing");
+    assert!(order.is_sorted(), "items out of chain order: {order:?}");
+    assert!(!page.contains("Chain item 2999<"), "the overridden label is still shown");
+}
+
+/// 3,000 checklists in one loop: one E021 at the `extends` that closes it,
+/// naming every checklist of the loop in order, and nothing else.
+#[test]
+fn a_loop_of_3000_checklists_is_one_finding() {
+    let site = case("long_extends_cycle");
+    for n in 0..CHAIN {
+        let parent = format!("c{}", (n + 1) % CHAIN);
+        site.write(
+            &format!("content/checklists/c{n}.yaml"),
+            &chain_link(n, Some(&parent)),
+        );
+    }
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    let found = out.diagnostics_with("E021");
+    assert_eq!(found.len(), 1, "one loop, one finding\n{}", out.report());
+    // Too long to list in full: its length, how it starts and how it closes.
+    found[0].mentions(
+        "3000 checklists extend each other in a loop: c0 -> c1 -> c2 -> c3 -> … -> c2996 -> c2997 -> c2998 -> c2999 -> c0",
+    );
+    // At the closing `extends:` value: the file of the loop's last link.
+    found[0].at_col("content/checklists/c2999.yaml", 2, 10);
+    assert!(
+        out.diagnostics_with("E020").is_empty(),
+        "no checklist of a loop is missing\n{}",
+        out.report()
+    );
+}
+
 mod links;
 mod outputs;
 mod values;
