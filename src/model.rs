@@ -5,7 +5,8 @@
 //! dangles, flattens checklists along `extends` (naming a cycle in full), and
 //! refuses two files that claim one URL. Pure: no I/O, no HTML.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{
@@ -199,7 +200,9 @@ pub struct Physician {
 pub struct Checklist {
     pub id: String,
     pub title: String,
-    pub items: Vec<ChecklistItem>,
+    /// Shared with the checklists that extend it, so a long chain costs a
+    /// pointer per inherited item, not a copy.
+    pub items: Vec<Arc<ChecklistItem>>,
     /// The file that defined it.
     pub file: usize,
 }
@@ -210,6 +213,9 @@ pub struct ChecklistItem {
     pub label: String,
     pub required: bool,
     pub detail: Option<String>,
+    /// The checklist file that wrote this item (a parent's, or the
+    /// checklist's own when it adds or replaces the item).
+    pub file: usize,
 }
 
 /// Options of a run that change what the model holds.
@@ -897,7 +903,7 @@ enum Flat {
     Walking(usize),
     /// Its chain dangles or loops (reported once, where it breaks).
     Broken,
-    Done(Vec<ChecklistItem>),
+    Done(Vec<Arc<ChecklistItem>>),
 }
 
 /// Applies `extends` chains; a cycle is one finding naming the whole loop.
@@ -926,7 +932,7 @@ fn flatten_checklists(
         let mut walk = vec![start];
         flat[start] = Flat::Walking(0);
         // The flattened parent of the walk's top, or `None` when it broke.
-        let mut base: Option<Vec<ChecklistItem>> = Some(Vec::new());
+        let mut base: Option<Vec<Arc<ChecklistItem>>> = Some(Vec::new());
         while let Some(&child) = walk.last() {
             let Some(parent) = &docs[child].extends else {
                 break;
@@ -957,9 +963,9 @@ fn flatten_checklists(
             }
         }
         for &i in walk.iter().rev() {
-            flat[i] = match base.take() {
-                Some(mut items) => {
-                    merge_items(&mut items, &docs[i]);
+            flat[i] = match &base {
+                Some(parent) => {
+                    let items = merge_items(parent, &docs[i]);
                     base = Some(items.clone());
                     Flat::Done(items)
                 }
@@ -989,27 +995,36 @@ fn flatten_checklists(
 
 /// A checklist's own items over its parent's: an item with a parent's id
 /// replaces it in place, a new one goes at the end.
-fn merge_items(items: &mut Vec<ChecklistItem>, doc: &ChecklistDoc) {
-    let mut at: std::collections::HashMap<String, usize> = items
+fn merge_items(parent: &[Arc<ChecklistItem>], doc: &ChecklistDoc) -> Vec<Arc<ChecklistItem>> {
+    let own: HashMap<&str, usize> = doc
+        .items
         .iter()
         .enumerate()
-        .map(|(i, item)| (item.id.clone(), i))
+        .map(|(i, item)| (item.id.as_str(), i))
         .collect();
-    for item in &doc.items {
-        let new = ChecklistItem {
+    let new = |i: usize| {
+        let item = &doc.items[i];
+        Arc::new(ChecklistItem {
             id: item.id.clone(),
             label: item.label.clone(),
             required: item.required,
             detail: item.detail.clone(),
-        };
-        match at.get(&item.id) {
-            Some(&i) => items[i] = new,
-            None => {
-                at.insert(item.id.clone(), items.len());
-                items.push(new);
+            file: doc.file,
+        })
+    };
+    let mut replaced = vec![false; doc.items.len()];
+    let mut items = Vec::with_capacity(parent.len() + doc.items.len());
+    for item in parent {
+        match own.get(item.id.as_str()) {
+            Some(&i) => {
+                replaced[i] = true;
+                items.push(new(i));
             }
+            None => items.push(Arc::clone(item)),
         }
     }
+    items.extend((0..doc.items.len()).filter(|&i| !replaced[i]).map(new));
+    items
 }
 
 fn dangling_extends(

@@ -743,7 +743,9 @@ const CHAIN: usize = 3000;
 
 /// `content/checklists/c<n>.yaml`: one item of its own, extending `parent`.
 fn chain_link(n: usize, parent: Option<&str>) -> String {
-    let extends = parent.map(|p| format!("extends: {p}\n")).unwrap_or_default();
+    let extends = parent
+        .map(|p| format!("extends: {p}\n"))
+        .unwrap_or_default();
     format!("title: Link {n}\n{extends}items:\n  - id: item-{n}\n    label: Chain item {n}\n")
 }
 
@@ -789,7 +791,10 @@ fn a_chain_of_3000_checklists_flattens() {
     ];
     position("Most recent EKG tracing");
     assert!(order.is_sorted(), "items out of chain order: {order:?}");
-    assert!(!page.contains("Chain item 2999<"), "the overridden label is still shown");
+    assert!(
+        !page.contains("Chain item 2999<"),
+        "the overridden label is still shown"
+    );
 }
 
 /// 3,000 checklists in one loop: one E021 at the `extends` that closes it,
@@ -818,6 +823,24 @@ fn a_loop_of_3000_checklists_is_one_finding() {
         "no checklist of a loop is missing\n{}",
         out.report()
     );
+}
+
+/// An inherited item is checked once, in the file that wrote it: a script
+/// link in the top checklist's detail is one finding there, not one per
+/// checklist that extends it (at a line of a file that does not have it).
+#[test]
+fn an_inherited_item_is_checked_once_where_it_is_written() {
+    let site = case("long_extends_chain");
+    site.write("content/checklists/c0.yaml", &chain_link(0, Some("c1")));
+    site.write("content/checklists/c1.yaml", &chain_link(1, Some("c2")));
+    site.write(
+        "content/checklists/c2.yaml",
+        "title: Link 2\nitems:\n  - id: item-2\n    label: Chain item 2\n    detail: See [the form](javascript:alert(1)).\n",
+    );
+    let out = site.expect_failed_build();
+    let found = out.diagnostics_with("E030");
+    assert_eq!(found.len(), 1, "{}", out.report());
+    found[0].at("content/checklists/c2.yaml", 5);
 }
 
 mod links;
