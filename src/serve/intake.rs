@@ -123,7 +123,8 @@ fn part(bytes: &[u8]) -> Option<(String, Result<String, String>)> {
     if params.iter().any(|(k, _)| k == "filename") {
         return Some((name, Err("the forms take no files".to_owned())));
     }
-    let text = String::from_utf8(content.to_vec()).map_err(|_| "a field is not UTF-8 text".to_owned());
+    let text =
+        String::from_utf8(content.to_vec()).map_err(|_| "a field is not UTF-8 text".to_owned());
     Some((name, text))
 }
 
@@ -210,7 +211,10 @@ fn describe(instance_path: &str, kind: &ValidationErrorKind) -> Vec<String> {
                 .collect();
         }
         ValidationErrorKind::Format { format } => {
-            format!("{}: is not a valid {format} (`format: {format}`)", at(field))
+            format!(
+                "{}: is not a valid {format} (`format: {format}`)",
+                at(field)
+            )
         }
         ValidationErrorKind::Pattern { pattern } => {
             format!("{}: does not match `pattern: {pattern}`", at(field))
@@ -399,7 +403,10 @@ mod tests {
             "`extra`: is not a field of this form",
             "`(a field name)`: is not a field of this form",
         ] {
-            assert!(errors.iter().any(|e| e == want || e.starts_with(want)), "{want}\n{text}");
+            assert!(
+                errors.iter().any(|e| e == want || e.starts_with(want)),
+                "{want}\n{text}"
+            );
         }
     }
 

@@ -1718,7 +1718,10 @@ fn parallel_posts_each_reach_the_intake_log_as_one_whole_line() {
         let question = record["payload"]["clinical_question"]
             .as_str()
             .expect("a record without its payload");
-        assert!(question.ends_with(&padding), "a record lost part of its value");
+        assert!(
+            question.ends_with(&padding),
+            "a record lost part of its value"
+        );
         seen.insert(question.split(' ').next().unwrap_or_default().to_owned());
     }
     assert_eq!(seen.len(), 300, "300 posts, 300 different records");
@@ -1734,7 +1737,10 @@ fn a_422_names_the_field_and_rule_never_the_submitted_value() {
         .filter(|(_, v)| v == "dr.ruiz@practice.example")
         .map(|(k, _)| k.clone())
         .collect();
-    assert!(!email_fields.is_empty(), "the referral form has no email field");
+    assert!(
+        !email_fields.is_empty(),
+        "the referral form has no email field"
+    );
     let bad: Vec<(String, String)> = fields
         .iter()
         .map(|(k, v)| {
@@ -1797,8 +1803,15 @@ fn a_422_names_the_field_and_rule_never_the_submitted_value() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let stderr = server.stderr();
-    assert_eq!(stderr.matches("intake: referral form").count(), 2, "{stderr}");
-    assert!(!stderr.contains(CANARY), "the terminal shows a submitted value:\n{stderr}");
+    assert_eq!(
+        stderr.matches("intake: referral form").count(),
+        2,
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(CANARY),
+        "the terminal shows a submitted value:\n{stderr}"
+    );
     // The log keeps what was posted: it is the submission.
     assert_eq!(intake_lines(&site).len(), 2);
 }
@@ -1939,7 +1952,11 @@ fn only_json_form_and_multipart_bodies_are_read() {
         ("multipart/form-data; boundary=XyZ", multipart, 303),
     ] {
         let resp = server.post(&action, content_type, &body);
-        assert_eq!(resp.status, want, "{content_type}: {}\n{}", resp.head, resp.body);
+        assert_eq!(
+            resp.status, want,
+            "{content_type}: {}\n{}",
+            resp.head, resp.body
+        );
     }
     let lines = intake_lines(&site);
     assert_eq!(lines.len(), 3);
@@ -1959,7 +1976,10 @@ fn slash_redirects_stay_on_this_host_and_keep_the_query() {
         ("///about", "/about/"),
         ("//services/heart-failure", "/services/heart-failure/"),
         ("/about?utm_source=x", "/about/?utm_source=x"),
-        ("//about?next=//evil.example/", "/about/?next=//evil.example/"),
+        (
+            "//about?next=//evil.example/",
+            "/about/?next=//evil.example/",
+        ),
     ] {
         let resp = server.get(path);
         assert_eq!(resp.status, 308, "GET {path}\n{}", resp.head);
@@ -1971,7 +1991,12 @@ fn slash_redirects_stay_on_this_host_and_keep_the_query() {
         );
     }
     // Never a protocol-relative `Location`, whatever the path.
-    for path in ["//evil.example/x", "/\\about", "/\\evil.example", "//evil.example"] {
+    for path in [
+        "//evil.example/x",
+        "/\\about",
+        "/\\evil.example",
+        "//evil.example",
+    ] {
         let resp = server.get(path);
         assert!(
             matches!(resp.status, 400 | 404),
