@@ -2006,3 +2006,27 @@ fn slash_redirects_stay_on_this_host_and_keep_the_query() {
         assert_eq!(resp.header("location"), None, "GET {path}\n{}", resp.head);
     }
 }
+
+/// A body edit to a page of pathological Markdown goes through the same
+/// markup limit as a build: the edit fails with E017 (not 1 GB on the
+/// body-only fast path), and the last good page stays served.
+#[test]
+fn a_body_edit_with_too_much_markup_fails_like_a_build() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let text = site.read(SERVICE_MD);
+    let brackets = "[".repeat(3_000_000);
+    site.write(SERVICE_MD, &format!("{text}\n{brackets}\n"));
+    let failed = events.expect("failed", &server, "a body of 3 million `[`");
+    assert!(
+        failed.data.contains("E017") && failed.data.contains(SERVICE_MD),
+        "{}",
+        failed.data
+    );
+    let page = server.get(SERVICE_URL);
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("[[[["), "the refused body was served");
+    site.write(SERVICE_MD, &text);
+    events.expect("fixed", &server, "restoring the file");
+}

@@ -843,6 +843,106 @@ fn an_inherited_item_is_checked_once_where_it_is_written() {
     found[0].at("content/checklists/c2.yaml", 5);
 }
 
+/// The front matter of the pathological pages.
+const NOTES: &str = "---\ntitle: Notes\ndescription: A long page of notes.\n---\n";
+
+/// `unit` repeated to fill an 8 MiB page (the file size limit).
+fn eight_mib_of(unit: &str) -> String {
+    let room = 8 * 1024 * 1024 - NOTES.len();
+    format!("{NOTES}{}", unit.repeat(room / unit.len()))
+}
+
+/// Issue #16: 8 MiB of Markdown shaped for the parser took 0.8 to 1.25 GB
+/// each (pulldown-cmark's tree, and every event held before writing). Each
+/// shape now fails at once, as one E017 about the file.
+fn expect_too_much_markup(body: String) {
+    let site = case("pathological_markdown");
+    site.write("content/notes.md", &body);
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    out.diagnostic("E017")
+        .in_file("content/notes.md")
+        .mentions("too much Markdown markup");
+}
+
+#[test]
+fn eight_mib_of_open_brackets() {
+    expect_too_much_markup(eight_mib_of("["));
+}
+
+#[test]
+fn eight_mib_of_unclosed_emphasis() {
+    expect_too_much_markup(eight_mib_of("*a **a "));
+}
+
+#[test]
+fn eight_mib_of_unclosed_links() {
+    expect_too_much_markup(eight_mib_of("[a]("));
+}
+
+#[test]
+fn eight_mib_of_angle_brackets() {
+    expect_too_much_markup(eight_mib_of("<"));
+}
+
+#[test]
+fn eight_mib_of_nested_block_quotes() {
+    expect_too_much_markup(eight_mib_of("> "));
+}
+
+#[test]
+fn eight_mib_of_table_cells() {
+    // A header row of 200,000 columns, then one-cell rows to the limit.
+    let mut body = format!(
+        "{NOTES}{}|\n{}|\n",
+        "|a".repeat(200_000),
+        "|-".repeat(200_000)
+    );
+    body.push_str(&"|a|\n".repeat((8 * 1024 * 1024 - body.len()) / 4));
+    expect_too_much_markup(body);
+}
+
+#[test]
+fn eight_mib_of_backtick_runs() {
+    let mut body = String::from(NOTES);
+    let mut run = 1;
+    while body.len() + run < 8 * 1024 * 1024 {
+        body.push_str(&"`".repeat(run));
+        body.push('a');
+        run += 1;
+    }
+    expect_too_much_markup(body);
+}
+
+/// Four such pages in one site: four findings, and none is rendered.
+#[test]
+fn four_pathological_pages_at_once() {
+    let site = case("pathological_markdown");
+    for (i, unit) in ["[", "*a **a ", "[a](", "> "].into_iter().enumerate() {
+        site.write(&format!("content/notes-{i}.md"), &eight_mib_of(unit));
+    }
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    assert_eq!(out.diagnostics_with("E017").len(), 4, "{}", out.report());
+}
+
+/// Just under the limit, the same shapes build (about 250 MB at most in a
+/// release build; large pages render one at a time).
+#[test]
+fn markup_just_under_the_limit_builds() {
+    let site = case("pathological_markdown");
+    site.write(
+        "content/notes.md",
+        &format!("{NOTES}{}", "a[".repeat(990_000)),
+    );
+    site.write(
+        "content/quotes.md",
+        &format!("{NOTES}{}a\n", "> ".repeat(100_000)),
+    );
+    let out = site.build_within(HANG_LIMIT, &[]);
+    out.expect_success();
+    site.expect_file("public/notes/index.html");
+    site.expect_file("public/quotes/index.html");
+}
+
 mod links;
 mod outputs;
 mod values;
