@@ -49,14 +49,123 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// The most markup one content file may carry (see [`markup_weight`]).
+///
+/// pulldown-cmark builds a tree node of some 64 bytes for about each unit
+/// of weight, two with the text between, before it writes a byte of HTML:
+/// 8 MiB of `[` (weight 8.4 M) took 535 MB in the parser alone, and a
+/// nested `> > > …` line writes 13 bytes of HTML per 2 of input. Two
+/// million keeps the worst page under 500 MB from reading to writing, and
+/// is some 20 times what a long real page holds (a 7 MiB page of one-word
+/// headings, the largest in the tests, weighs 0.7 M).
+pub const MAX_MARKUP: usize = 2_000_000;
+
+/// Bytes the parser may turn into a node of its own: what opens or closes
+/// an inline element or a container, and smart punctuation.
+const MARKUP_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = b"[]()!*_~`<>&\\|^\"'.-+";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// How much Markdown markup a text holds, as the parser will see it: each
+/// markup byte, each line that is not blank, and each `#` heading once more
+/// (a heading also keeps its text and a unique id: 1 M of them cost about
+/// 360 MB). An upper bound on the parser's work, found in one pass.
+pub fn markup_weight(text: &str) -> usize {
+    let mut weight = 0;
+    let mut blank = true;
+    for b in text.bytes() {
+        match b {
+            b'\n' => {
+                weight += usize::from(!blank);
+                blank = true;
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => {
+                weight += usize::from(MARKUP_BYTES[usize::from(b)] || (blank && b == b'#'));
+                blank = false;
+            }
+        }
+    }
+    weight + usize::from(!blank)
+}
+
+/// Bodies with more markup than this render one at a time
+/// ([`crate::render`]): at [`MAX_MARKUP`] one page can take 360 MB, and
+/// four of them side by side on four cores would pass a gigabyte.
+pub const LARGE_MARKUP: usize = MAX_MARKUP / 8;
+
 /// Renders a Markdown body.
+///
+/// Events stream from the parser into the HTML writer; only a heading's
+/// events wait, until its text gives it an id. Collecting every event
+/// first cost about 80 bytes per event, as much again as the parser's own
+/// tree (1.2 GB for a page of 8 MiB of `[`).
 pub fn render(text: &str) -> Rendered {
     let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut heading_at: Option<usize> = None;
-    let mut used_ids = UsedIds::default();
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        match &event {
+    let mut html = String::new();
+    let events = Annotated {
+        events: Parser::new_ext(text, options()).into_offset_iter(),
+        out: &mut out,
+        used_ids: UsedIds::default(),
+        queue: std::collections::VecDeque::new(),
+    };
+    pulldown_cmark::html::push_html(&mut html, events);
+    out.html = html;
+    out
+}
+
+/// The parser's events on their way to the HTML writer: links are noted,
+/// headings get their ids.
+struct Annotated<'r, 't, I> {
+    events: I,
+    out: &'r mut Rendered,
+    used_ids: UsedIds,
+    /// A heading's events, once its id is set.
+    queue: std::collections::VecDeque<Event<'t>>,
+}
+
+impl<'t, I> Iterator for Annotated<'_, 't, I>
+where
+    I: Iterator<Item = (Event<'t>, std::ops::Range<usize>)>,
+{
+    type Item = Event<'t>;
+
+    fn next(&mut self) -> Option<Event<'t>> {
+        if let Some(event) = self.queue.pop_front() {
+            return Some(event);
+        }
+        let (event, range) = self.events.next()?;
+        self.note(&event, &range);
+        if !matches!(event, Event::Start(Tag::Heading { .. })) {
+            return Some(event);
+        }
+        let mut heading = vec![event];
+        while let Some((event, range)) = self.events.next() {
+            self.note(&event, &range);
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            heading.push(event);
+            if end {
+                break;
+            }
+        }
+        self.name_heading(&mut heading);
+        self.queue.extend(heading);
+        self.queue.pop_front()
+    }
+}
+
+impl<'t, I> Annotated<'_, 't, I> {
+    /// Records the links of one event, and script-running targets.
+    fn note(&mut self, event: &Event<'t>, range: &std::ops::Range<usize>) {
+        let out = &mut *self.out;
+        match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 let is_image = matches!(event, Event::Start(Tag::Image { .. }));
                 if is_unsafe_target(dest_url) {
@@ -82,37 +191,38 @@ pub fn render(text: &str) -> Rendered {
                     });
                 }
             }
-            Event::Start(Tag::Heading { .. }) => heading_at = Some(events.len()),
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some(start) = heading_at.take() {
-                    let text: String = events[start + 1..]
-                        .iter()
-                        .filter_map(|e| match e {
-                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                            _ => None,
-                        })
-                        .collect();
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let base = match id {
-                            Some(given) => given.to_string(),
-                            None => slugify(&text),
-                        };
-                        let unique = used_ids.claim(&base);
-                        *id = Some(CowStr::from(unique.clone()));
-                        out.headings.push(Heading {
-                            level: heading_level(*level),
-                            id: unique,
-                            text,
-                        });
-                    }
-                }
-            }
             _ => {}
         }
-        events.push(event);
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out
+
+    /// Gives a heading (its events, start to end) its written or derived
+    /// id, unique on the page.
+    fn name_heading(&mut self, heading: &mut [Event<'t>]) {
+        let text: String = heading
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let level = match heading.last() {
+            Some(Event::End(TagEnd::Heading(level))) => *level,
+            _ => return,
+        };
+        if let Some(Event::Start(Tag::Heading { id, .. })) = heading.first_mut() {
+            let base = match id {
+                Some(given) => given.to_string(),
+                None => slugify(&text),
+            };
+            let unique = self.used_ids.claim(&base);
+            *id = Some(CowStr::from(unique.clone()));
+            self.out.headings.push(Heading {
+                level: heading_level(level),
+                id: unique,
+                text,
+            });
+        }
+    }
 }
 
 /// What the content audit (`handoff check`) needs from a body: links,
@@ -666,6 +776,17 @@ mod tests {
         assert_eq!(a.links[0].dest, "/d/");
         assert!(a.text.iter().any(|(_, t)| t.contains("555-010-0100")));
         assert_eq!(attr("<img alt src=x>", "alt"), Some(String::new()));
+    }
+
+    #[test]
+    fn markup_weight_counts_markup_and_lines() {
+        assert_eq!(markup_weight(""), 0);
+        assert_eq!(markup_weight("\n\n  \n"), 0);
+        assert_eq!(markup_weight("Plain words here"), 1);
+        assert_eq!(markup_weight("# A heading\n\nSome *text*.\n"), 3 + 3);
+        assert_eq!(markup_weight("  ## A #1\n"), 2);
+        assert_eq!(markup_weight(&"[".repeat(1000)), 1001);
+        assert_eq!(markup_weight(&"> ".repeat(10)), 11);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! dangles, flattens checklists along `extends` (naming a cycle in full), and
 //! refuses two files that claim one URL. Pure: no I/O, no HTML.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{
@@ -210,7 +211,9 @@ pub struct Physician {
 pub struct Checklist {
     pub id: String,
     pub title: String,
-    pub items: Vec<ChecklistItem>,
+    /// Shared with the checklists that extend it, so a long chain costs a
+    /// pointer per inherited item, not a copy.
+    pub items: Vec<Arc<ChecklistItem>>,
     /// The file that defined it.
     pub file: usize,
 }
@@ -221,6 +224,9 @@ pub struct ChecklistItem {
     pub label: String,
     pub required: bool,
     pub detail: Option<String>,
+    /// The checklist file that wrote this item (a parent's, or the
+    /// checklist's own when it adds or replaces the item).
+    pub file: usize,
 }
 
 /// Options of a run that change what the model holds.
@@ -889,102 +895,187 @@ fn plain_path(rel: &str, slug: &str) -> Result<String, String> {
     })
 }
 
+/// Where a checklist stands while `extends` chains are flattened.
+#[derive(Clone)]
+enum Flat {
+    Pending,
+    /// On the chain being walked, at this position.
+    Walking(usize),
+    /// Its chain dangles or loops (reported once, where it breaks).
+    Broken,
+    Done(Vec<Arc<ChecklistItem>>),
+}
+
 /// Applies `extends` chains; a cycle is one finding naming the whole loop.
+///
+/// Each checklist is flattened once: a walk up its chain stops at the first
+/// checklist already flattened (or broken), and the walked ones are then
+/// flattened from the top down, each from its parent's items. A chain of n
+/// files costs the items it yields, where walking every file's chain to
+/// its top cost n² steps (cubic with the loop check; minutes for 3,000
+/// files); and nothing recurses, so no chain is too long for the stack.
 fn flatten_checklists(
     docs: &[ChecklistDoc],
     sources: &SourceSet,
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, Checklist> {
-    let by_id: BTreeMap<&str, &ChecklistDoc> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let mut out = BTreeMap::new();
-    let mut reported_cycles: BTreeSet<Vec<String>> = BTreeSet::new();
-    for doc in docs {
-        // Walk up the chain, detecting a return to an id already seen.
-        let mut chain: Vec<&ChecklistDoc> = vec![doc];
-        let mut broken = false;
-        while let Some(parent) = chain.last().and_then(|c| c.extends.as_ref()) {
-            let child = chain.last().map_or(doc, |c| *c);
-            match by_id.get(parent.value.as_str()) {
-                None => {
-                    let known: Vec<&str> = by_id.keys().copied().collect();
-                    diags.push(
-                        at(
-                            sources,
-                            child.file,
-                            parent,
-                            Code::DanglingReference,
-                            format!("`extends: {}` does not match any checklist", parent.value),
-                        )
-                        .with_hint(format!(
-                            "{} (the file names in `content/checklists/`)",
-                            did_you_mean(&parent.value, &known)
-                        )),
-                    );
-                    broken = true;
-                    break;
-                }
-                Some(p) => {
-                    if let Some(start) = chain.iter().position(|c| c.id == p.id) {
-                        let mut cycle: Vec<String> =
-                            chain[start..].iter().map(|c| c.id.clone()).collect();
-                        cycle.push(p.id.clone());
-                        let mut key = cycle[..cycle.len() - 1].to_vec();
-                        key.sort();
-                        if reported_cycles.insert(key) {
-                            diags.push(
-                                at(
-                                    sources,
-                                    child.file,
-                                    parent,
-                                    Code::ExtendsCycle,
-                                    format!(
-                                        "checklists extend each other in a loop: {}",
-                                        cycle.join(" -> ")
-                                    ),
-                                )
-                                .with_hint("remove `extends` from one of these checklists"),
-                            );
-                        }
-                        broken = true;
-                        break;
-                    }
-                    chain.push(p);
-                }
-            }
-        }
-        if broken {
+    let by_id: BTreeMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut flat = vec![Flat::Pending; docs.len()];
+    for start in 0..docs.len() {
+        if !matches!(flat[start], Flat::Pending) {
             continue;
         }
-        let mut items: Vec<ChecklistItem> = Vec::new();
-        for c in chain.iter().rev() {
-            for item in &c.items {
-                let new = ChecklistItem {
-                    id: item.id.clone(),
-                    label: item.label.clone(),
-                    required: item.required,
-                    detail: item.detail.clone(),
-                };
-                match items.iter_mut().find(|i| i.id == item.id) {
-                    Some(existing) => *existing = new,
-                    None => items.push(new),
+        let mut walk = vec![start];
+        flat[start] = Flat::Walking(0);
+        // The flattened parent of the walk's top, or `None` when it broke.
+        let mut base: Option<Vec<Arc<ChecklistItem>>> = Some(Vec::new());
+        while let Some(&child) = walk.last() {
+            let Some(parent) = &docs[child].extends else {
+                break;
+            };
+            let Some(&p) = by_id.get(parent.value.as_str()) else {
+                diags.push(dangling_extends(docs, sources, child, parent));
+                base = None;
+                break;
+            };
+            match &flat[p] {
+                Flat::Pending => {
+                    flat[p] = Flat::Walking(walk.len());
+                    walk.push(p);
+                }
+                Flat::Walking(from) => {
+                    diags.push(extends_cycle(docs, sources, &walk[*from..], parent));
+                    base = None;
+                    break;
+                }
+                Flat::Broken => {
+                    base = None;
+                    break;
+                }
+                Flat::Done(items) => {
+                    base = Some(items.clone());
+                    break;
                 }
             }
         }
-        let title = doc
-            .title
-            .clone()
-            .unwrap_or_else(|| "What to send with a referral".to_owned());
-        out.insert(
-            doc.id.clone(),
-            Checklist {
-                id: doc.id.clone(),
-                title,
-                items,
-                file: doc.file,
-            },
-        );
+        for &i in walk.iter().rev() {
+            flat[i] = match &base {
+                Some(parent) => {
+                    let items = merge_items(parent, &docs[i]);
+                    base = Some(items.clone());
+                    Flat::Done(items)
+                }
+                None => Flat::Broken,
+            };
+        }
     }
-    out
+    docs.iter()
+        .zip(flat)
+        .filter_map(|(doc, f)| match f {
+            Flat::Done(items) => Some((
+                doc.id.clone(),
+                Checklist {
+                    id: doc.id.clone(),
+                    title: doc
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| "What to send with a referral".to_owned()),
+                    items,
+                    file: doc.file,
+                },
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A checklist's own items over its parent's: an item with a parent's id
+/// replaces it in place, a new one goes at the end.
+fn merge_items(parent: &[Arc<ChecklistItem>], doc: &ChecklistDoc) -> Vec<Arc<ChecklistItem>> {
+    let own: HashMap<&str, usize> = doc
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.id.as_str(), i))
+        .collect();
+    let new = |i: usize| {
+        let item = &doc.items[i];
+        Arc::new(ChecklistItem {
+            id: item.id.clone(),
+            label: item.label.clone(),
+            required: item.required,
+            detail: item.detail.clone(),
+            file: doc.file,
+        })
+    };
+    let mut replaced = vec![false; doc.items.len()];
+    let mut items = Vec::with_capacity(parent.len() + doc.items.len());
+    for item in parent {
+        match own.get(item.id.as_str()) {
+            Some(&i) => {
+                replaced[i] = true;
+                items.push(new(i));
+            }
+            None => items.push(Arc::clone(item)),
+        }
+    }
+    items.extend((0..doc.items.len()).filter(|&i| !replaced[i]).map(new));
+    items
+}
+
+fn dangling_extends(
+    docs: &[ChecklistDoc],
+    sources: &SourceSet,
+    child: usize,
+    parent: &Located<String>,
+) -> Diagnostic {
+    let mut known: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    known.sort_unstable();
+    at(
+        sources,
+        docs[child].file,
+        parent,
+        Code::DanglingReference,
+        format!("`extends: {}` does not match any checklist", parent.value),
+    )
+    .with_hint(format!(
+        "{} (the file names in `content/checklists/`)",
+        did_you_mean(&parent.value, &known)
+    ))
+}
+
+/// The loop `cycle[0] -> … -> cycle[last] -> cycle[0]`, reported at the
+/// `extends` that closes it. A long loop is named by its length, first and
+/// last links: in full it would pass the length a finding shows.
+fn extends_cycle(
+    docs: &[ChecklistDoc],
+    sources: &SourceSet,
+    cycle: &[usize],
+    closing: &Located<String>,
+) -> Diagnostic {
+    const SHOWN: usize = 4;
+    let ids: Vec<&str> = cycle.iter().map(|&i| docs[i].id.as_str()).collect();
+    let first = ids.first().copied().unwrap_or_default();
+    let message = if ids.len() <= 3 * SHOWN {
+        format!(
+            "checklists extend each other in a loop: {} -> {first}",
+            ids.join(" -> ")
+        )
+    } else {
+        format!(
+            "{} checklists extend each other in a loop: {} -> … -> {} -> {first}",
+            ids.len(),
+            ids[..SHOWN].join(" -> "),
+            ids[ids.len() - SHOWN..].join(" -> ")
+        )
+    };
+    let last = cycle.last().map_or(0, |&i| docs[i].file);
+    at(sources, last, closing, Code::ExtendsCycle, message)
+        .with_hint("remove `extends` from one of these checklists")
 }
 
 #[cfg(test)]

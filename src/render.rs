@@ -2,7 +2,7 @@
 //!
 //! Renders every page in parallel (Markdown body, template; templates are
 //! minified once at load, see [`crate::minify`]) and streams it to the sink, so memory does not grow with
-//! the site. Collects every finding of every page; pages are independent, so
+//! the site; pages with much Markdown markup render one at a time. Collects every finding of every page; pages are independent, so
 //! the order of work never changes the bytes written.
 
 use std::collections::BTreeMap;
@@ -370,10 +370,16 @@ pub fn render_pages(
         base: &base,
         opts,
     };
-    let results: Vec<anyhow::Result<Diagnostics>> = pages
+    // Pages with much Markdown markup render one at a time, after the
+    // others: the parser's memory grows with a body's markup, and several
+    // such pages at once would multiply it by the number of cores.
+    let (large, small): (Vec<&Page>, Vec<&Page>) =
+        pages.iter().partition(|page| job.is_large(page));
+    let mut results: Vec<anyhow::Result<Diagnostics>> = small
         .par_iter()
         .map(|page| job.render(page, sink))
         .collect();
+    results.extend(large.iter().map(|page| job.render(page, sink)));
     let mut diagnostics = Diagnostics::new();
     for r in results {
         diagnostics.extend(r?);
@@ -428,6 +434,13 @@ struct PageJob<'a> {
 impl PageJob<'_> {
     fn render(&self, page: &Page, sink: &dyn OutputSink) -> anyhow::Result<Diagnostics> {
         render_page(self, page, sink)
+    }
+
+    fn is_large(&self, page: &Page) -> bool {
+        page.body.is_some_and(|(file, start)| {
+            let text = &self.sources.files[file].text;
+            markdown::markup_weight(text.get(start..).unwrap_or_default()) > markdown::LARGE_MARKUP
+        })
     }
 }
 
@@ -673,8 +686,10 @@ pub fn check_inline_markdown(
             ));
         }
     };
+    // Each item once, in the file that wrote it: a checklist also holds
+    // the items it inherits (3,000 links of a chain hold 4.5 million).
     for c in site.checklists.values() {
-        for item in &c.items {
+        for item in c.items.iter().filter(|i| i.file == c.file) {
             if let Some(detail) = &item.detail {
                 check(c.file, detail);
             }

@@ -435,9 +435,14 @@ pub fn checklist<'a>(site: &'a Site, id: Option<&str>) -> Option<ChecklistView<'
         required: i.required,
         detail: i.detail.as_deref().map(|d| markdown::render_inline(d).html),
     };
-    let mut items: Vec<ItemView<'a>> = c.items.iter().filter(|i| i.required).map(item).collect();
+    let mut items: Vec<ItemView<'a>> = c
+        .items
+        .iter()
+        .filter(|i| i.required)
+        .map(|i| item(i))
+        .collect();
     let required_count = items.len();
-    items.extend(c.items.iter().filter(|i| !i.required).map(item));
+    items.extend(c.items.iter().filter(|i| !i.required).map(|i| item(i)));
     Some(ChecklistView {
         id: &c.id,
         title: &c.title,

@@ -70,6 +70,37 @@ pub fn parse_all(set: &SourceSet) -> (Vec<Document>, Diagnostics) {
 
 /// Parses one file; warnings ride along inside the document's `warnings`.
 pub fn parse_file(index: usize, file: &SourceFile) -> Result<Document, Diagnostics> {
+    let parsed = parse_kind(index, file);
+    match (parsed, too_much_markup(&file.rel, &file.text)) {
+        (parsed, None) => parsed,
+        (Ok(_), Some(d)) => Err(Diagnostics::from(d)),
+        (Err(mut diags), Some(d)) => {
+            diags.push(d);
+            Err(diags)
+        }
+    }
+}
+
+/// A content file with more Markdown markup than a page can be rendered
+/// from in bounded memory ([`crate::markdown::MAX_MARKUP`]): its body, its
+/// front matter's FAQ answers or its checklist details. Like a file over
+/// the size limit, it is a finding about the whole file.
+pub fn too_much_markup(rel: &str, text: &str) -> Option<Diagnostic> {
+    let max = crate::markdown::MAX_MARKUP;
+    let weight = crate::markdown::markup_weight(text);
+    (weight > max).then(|| {
+        Diagnostic::new(
+            Code::FileTooLarge,
+            format!(
+                "this file holds too much Markdown markup to render: {weight} symbols (`[`, `*`, `>`, `|` …) and lines, where handoff takes up to {max}"
+            ),
+        )
+        .in_file(rel.to_owned())
+        .with_hint("split it into several pages, and look for a run of symbols pasted by mistake")
+    })
+}
+
+fn parse_kind(index: usize, file: &SourceFile) -> Result<Document, Diagnostics> {
     match file.kind {
         SourceKind::Checklist => checklist::parse(index, file).map(Document::Checklist),
         SourceKind::Home => front_matter::parse_page(index, file, front_matter::Kind::Plain)

@@ -14,13 +14,12 @@ pub mod watch;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path as UrlPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -81,7 +80,7 @@ pub enum Reload {
 struct App {
     served: RwLock<Arc<Served>>,
     reload: broadcast::Sender<Reload>,
-    root: PathBuf,
+    intake: intake::Sink,
     hosts: Vec<String>,
     quiet: bool,
 }
@@ -163,7 +162,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
     let app = Arc::new(App {
         served: RwLock::new(Arc::new(Served::default())),
         reload,
-        root: opts.build.root.clone(),
+        intake: intake::Sink::new(&opts.build.root),
         hosts,
         quiet: opts.quiet,
     });
@@ -357,7 +356,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/_handoff/events", get(events))
         .route(
             "/_intake/{form}",
-            post(intake_post).layer(DefaultBodyLimit::max(64 * 1024)),
+            post(intake_post).layer(DefaultBodyLimit::max(intake::MAX_BODY)),
         )
         .fallback(get(file))
         .layer(middleware::from_fn_with_state(Arc::clone(&app), check_host))
@@ -474,12 +473,24 @@ async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
     match served.files.get(&key) {
         Some(bytes) => respond(&key, bytes, StatusCode::OK),
         None if served.files.contains_key(&format!("{key}/index.html")) => {
-            Redirect::permanent(&format!("{}/", uri.path())).into_response()
+            Redirect::permanent(&slash_redirect(&uri)).into_response()
         }
         None => match served.files.get("404.html") {
             Some(bytes) => respond("404.html", bytes, StatusCode::NOT_FOUND),
             None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
         },
+    }
+}
+
+/// Where a folder's address without its trailing slash redirects: the
+/// same path and query with the slash added. Leading slashes collapse into
+/// one, so `//about` goes to `/about/`, never to `//about/`, which a
+/// browser reads as the host `about` (an open redirect).
+fn slash_redirect(uri: &axum::http::Uri) -> String {
+    let path = uri.path().trim_start_matches('/');
+    match uri.query() {
+        Some(query) => format!("/{path}/?{query}"),
+        None => format!("/{path}/"),
     }
 }
 
@@ -537,40 +548,102 @@ fn error_page(error: &str) -> Response {
         .into_response()
 }
 
+/// Whether a post comes from one of this server's own pages, or from a
+/// client that is not a browser; anything else must not write into the
+/// sink (a page elsewhere, open in the same browser, could otherwise fill
+/// the log or probe the forms).
+///
+/// Browsers send `Origin` with every cross-origin POST, fetch or form
+/// submission alike (Chromium, Firefox and Safari all do), and Chromium also
+/// with same-origin form posts, so a page elsewhere always names itself:
+/// `Origin` must then be `http://` and a `Host` this server answers.
+/// `Origin: null` (a sandboxed frame, a `file:` page, a post redirected
+/// across origins) hides where it comes from and is refused, like every
+/// other value. A post without `Origin` comes from curl or a script on this
+/// machine, which could append to the file directly anyway; it is refused
+/// only when `Sec-Fetch-Site` (sent by browsers) says another site or
+/// another local server (`same-site`: another port) sent it.
+fn from_own_origin(headers: &HeaderMap, hosts: &[String]) -> bool {
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    match (origins.next(), origins.next()) {
+        (Some(origin), None) => origin.to_str().is_ok_and(|o| {
+            o.strip_prefix("http://")
+                .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+        }),
+        (Some(_), Some(_)) => false,
+        (None, _) => headers
+            .get("sec-fetch-site")
+            .is_none_or(|site| matches!(site.to_str(), Ok("same-origin" | "none"))),
+    }
+}
+
+/// A form post: origin, claimed size and content type are checked before
+/// the body is read, then the body is validated, logged and answered.
 async fn intake_post(
     State(app): State<Arc<App>>,
     UrlPath(form): UrlPath<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     let Some(kind) = FormKind::ALL.into_iter().find(|k| k.as_str() == form) else {
         return (StatusCode::NOT_FOUND, "no such form\n").into_response();
     };
+    let headers = request.headers();
+    if !from_own_origin(headers, &app.hosts) {
+        return (
+            StatusCode::FORBIDDEN,
+            "the local intake sink takes posts only from the pages handoff serves\n",
+        )
+            .into_response();
+    }
+    // A claimed size over the limit is refused before a byte is read.
+    let claimed = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if claimed.is_some_and(|n| n > intake::MAX_BODY as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "a form post may carry at most {} KiB\n",
+                intake::MAX_BODY / 1024
+            ),
+        )
+            .into_response();
+    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let wants_json = content_type.starts_with("application/json")
+        .unwrap_or("");
+    let Some(body_type) = intake::body_type(content_type) else {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the local intake sink reads application/json, application/x-www-form-urlencoded or multipart/form-data bodies\n",
+        )
+            .into_response();
+    };
+    let wants_json = body_type == intake::BodyType::Json
         || headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("application/json"));
-    let payload = match intake::payload(&content_type, &body) {
+    // A body without a length (chunked) is cut off at the limit: 413.
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(b) => b,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let payload = match intake::payload(&body_type, &body) {
         Ok(p) => p,
-        Err(e) => return (StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("{e}\n")).into_response(),
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
     };
     let served = app.current();
     let errors = match served.schemas.get(kind.as_str()) {
         Some(schema) => intake::validate(schema, &payload),
         None => vec!["the site has no [intake] section, so it has no forms".to_owned()],
     };
-    let root = app.root.clone();
     let form_name = kind.as_str();
     let logged = {
-        let (errors, payload) = (errors.clone(), payload.clone());
-        tokio::task::spawn_blocking(move || intake::append(&root, form_name, &errors, &payload))
-            .await
+        let (app, errors, payload) = (Arc::clone(&app), errors.clone(), payload.clone());
+        tokio::task::spawn_blocking(move || app.intake.append(form_name, &errors, &payload)).await
     };
     // `page` is printed only when it is a site path: a submitted value
     // (a patient's name, a terminal escape) never reaches the terminal.
@@ -597,6 +670,12 @@ async fn intake_post(
     if !matches!(logged, Ok(Ok(()))) {
         eprintln!("warning: could not append to .handoff/intake.jsonl");
     }
+    answer(kind, wants_json, &errors)
+}
+
+/// What a backend answers: the thanks page or `{ ok }`, or 422 with the
+/// schema errors (fields and rules, never values).
+fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
     match (wants_json, errors.is_empty()) {
         (true, true) => (
             StatusCode::OK,
@@ -658,6 +737,65 @@ mod tests {
         }
         // A doubled slash stays inside the site.
         assert_eq!(request_key("//etc/passwd").unwrap(), "etc/passwd");
+    }
+
+    #[test]
+    fn slash_redirects_stay_on_this_host_and_keep_the_query() {
+        for (from, to) in [
+            ("/about", "/about/"),
+            ("//about", "/about/"),
+            ("///about", "/about/"),
+            ("//evil.example/x", "/evil.example/x/"),
+            ("/about?utm_source=x", "/about/?utm_source=x"),
+            ("//about?a=1&b=//c", "/about/?a=1&b=//c"),
+        ] {
+            let uri: axum::http::Uri = from.parse().unwrap();
+            assert_eq!(slash_redirect(&uri), to, "{from}");
+        }
+    }
+
+    fn headers(list: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in list {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn posts_come_from_this_server_or_no_browser() {
+        let hosts = allowed_hosts("127.0.0.1".parse().unwrap(), 1111);
+        for ok in [
+            headers(&[("origin", "http://127.0.0.1:1111")]),
+            headers(&[("origin", "http://localhost:1111")]),
+            headers(&[("origin", "http://LOCALHOST:1111")]),
+            headers(&[
+                ("origin", "http://localhost:1111"),
+                ("sec-fetch-site", "cross-site"),
+            ]),
+            headers(&[]),
+            headers(&[("sec-fetch-site", "same-origin")]),
+            headers(&[("sec-fetch-site", "none")]),
+        ] {
+            assert!(from_own_origin(&ok, &hosts), "{ok:?}");
+        }
+        for bad in [
+            headers(&[("origin", "null")]),
+            headers(&[("origin", "http://evil.example")]),
+            headers(&[("origin", "http://127.0.0.1:1112")]),
+            headers(&[("origin", "https://127.0.0.1:1111")]),
+            headers(&[("origin", "http://127.0.0.1:1111.evil.example")]),
+            headers(&[("origin", "http://localhost:1111/")]),
+            headers(&[("origin", "")]),
+            headers(&[
+                ("origin", "http://localhost:1111"),
+                ("origin", "http://evil.example"),
+            ]),
+            headers(&[("sec-fetch-site", "cross-site")]),
+            headers(&[("sec-fetch-site", "same-site")]),
+        ] {
+            assert!(!from_own_origin(&bad, &hosts), "{bad:?}");
+        }
     }
 
     #[test]

@@ -165,6 +165,10 @@ impl Session {
                 Ok(t) => t,
                 Err(_) => return Ok(None),
             };
+            // The content path reports it, as a build would.
+            if crate::content::too_much_markup(&rel, &text).is_some() {
+                return Ok(None);
+            }
             let (Ok(old_split), Ok(new_split)) = (
                 crate::content::split_front_matter(&old.text),
                 crate::content::split_front_matter(&text),

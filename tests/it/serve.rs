@@ -1742,3 +1742,390 @@ fn a_page_turned_into_a_link_out_of_the_site_while_serving_is_refused() {
         server.context()
     );
 }
+
+// --- intake sink and redirects (issue 16) ---
+
+/// A distinctive submitted value: it must come back in no answer and reach
+/// no terminal line.
+const CANARY: &str = "CANARY";
+
+/// A form post with extra request headers, as raw bytes.
+fn post_request(host: &str, content_type: &str, extra: &str, body: &[u8]) -> Vec<u8> {
+    let mut req = format!(
+        "POST /_intake/referral HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    req
+}
+
+/// Issue #16: a record written in pieces interleaved with other posts'.
+/// 100 posts of 11 KB at once, three times: 300 whole lines, 300 records.
+#[test]
+fn parallel_posts_each_reach_the_intake_log_as_one_whole_line() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let (action, fields) = referral_payload(&server, REFER_URL);
+    let (port, host) = (server.port, server.host());
+    let padding = "x".repeat(11 * 1024);
+    for round in 0..3 {
+        let barrier = std::sync::Barrier::new(100);
+        std::thread::scope(|s| {
+            for i in 0..100 {
+                let (barrier, fields, padding, host, action) =
+                    (&barrier, &fields, &padding, &host, &action);
+                s.spawn(move || {
+                    let mut object: serde_json::Map<String, serde_json::Value> = fields
+                        .iter()
+                        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                        .collect();
+                    object.insert(
+                        "clinical_question".to_owned(),
+                        format!("post-{round}-{i} {padding}").into(),
+                    );
+                    let body = serde_json::to_vec(&object).unwrap();
+                    let req = format!(
+                        "POST {action} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let mut bytes = req.into_bytes();
+                    bytes.extend_from_slice(&body);
+                    barrier.wait();
+                    let resp = raw_request(port, &bytes)
+                        .unwrap_or_else(|e| panic!("post {round}-{i}: {e}"));
+                    assert!(
+                        matches!(resp.status, 200 | 422),
+                        "post {round}-{i}: {}",
+                        resp.head
+                    );
+                });
+            }
+        });
+    }
+    let text = site.read(".handoff/intake.jsonl");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 300, "expected 300 lines\n{}", server.context());
+    let mut seen = std::collections::BTreeSet::new();
+    for line in &lines {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| {
+            panic!(
+                "a line is not JSON ({e}): {}…",
+                line.chars().take(200).collect::<String>()
+            )
+        });
+        let question = record["payload"]["clinical_question"]
+            .as_str()
+            .expect("a record without its payload");
+        assert!(
+            question.ends_with(&padding),
+            "a record lost part of its value"
+        );
+        seen.insert(question.split(' ').next().unwrap_or_default().to_owned());
+    }
+    assert_eq!(seen.len(), 300, "300 posts, 300 different records");
+}
+
+#[test]
+fn a_422_names_the_field_and_rule_never_the_submitted_value() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let (action, fields) = referral_payload(&server, REFER_URL);
+    let email_fields: Vec<String> = fields
+        .iter()
+        .filter(|(_, v)| v == "dr.ruiz@practice.example")
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert!(
+        !email_fields.is_empty(),
+        "the referral form has no email field"
+    );
+    let bad: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            if email_fields.contains(k) {
+                (k.clone(), format!("not-an-email-{CANARY}"))
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .chain([
+            // An unknown field is named when its name is a field name,
+            // and not repeated when it could be a value (a space in it).
+            ("extra_field".to_owned(), format!("{CANARY} value")),
+            (format!("{CANARY} Jane"), "x".to_owned()),
+        ])
+        .collect();
+    let html = server.post(
+        &action,
+        "application/x-www-form-urlencoded",
+        form_encode(&bad).as_bytes(),
+    );
+    let object: serde_json::Map<String, serde_json::Value> = bad
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    let json = server.post(
+        &action,
+        "application/json",
+        serde_json::to_string(&object).unwrap().as_bytes(),
+    );
+    for resp in [&html, &json] {
+        assert_eq!(resp.status, 422, "{}\n{}", resp.head, resp.body);
+        assert!(
+            resp.body.contains(&email_fields[0]) && resp.body.contains("format"),
+            "the 422 does not name the field and its rule:\n{}",
+            resp.body
+        );
+        assert!(
+            !resp.body.contains(CANARY),
+            "the 422 repeats a submitted value:\n{}",
+            resp.body
+        );
+    }
+    let errors = &serde_json::from_str::<serde_json::Value>(&json.body).unwrap()["errors"];
+    let unknown = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e.as_str().unwrap().contains("additionalProperties"))
+        .count();
+    assert_eq!(unknown, 2, "both unknown fields are reported: {errors}");
+    assert!(
+        errors.to_string().contains("`extra_field`"),
+        "the unknown field is not named: {errors}"
+    );
+    let start = Instant::now();
+    while server.stderr().matches("intake: referral form").count() < 2
+        && start.elapsed() < EVENT_LIMIT
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stderr = server.stderr();
+    assert_eq!(
+        stderr.matches("intake: referral form").count(),
+        2,
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(CANARY),
+        "the terminal shows a submitted value:\n{stderr}"
+    );
+    // The log keeps what was posted: it is the submission.
+    assert_eq!(intake_lines(&site).len(), 2);
+}
+
+#[test]
+fn posts_from_another_origin_are_refused() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let (port, host) = (server.port, server.host());
+    let body = form_encode(&[("form".to_owned(), "referral".to_owned())]);
+    let form = "application/x-www-form-urlencoded";
+    for extra in [
+        "Origin: http://evil.example\r\n".to_owned(),
+        "Origin: null\r\n".to_owned(),
+        format!("Origin: http://127.0.0.1:{}\r\n", port.wrapping_add(1)),
+        format!("Origin: https://127.0.0.1:{port}\r\n"),
+        format!("Origin: http://127.0.0.1:{port}.evil.example\r\n"),
+        // A browser without `Origin`, from another site or local server.
+        "Sec-Fetch-Site: cross-site\r\n".to_owned(),
+        "Sec-Fetch-Site: same-site\r\n".to_owned(),
+    ] {
+        let resp = server
+            .raw(&post_request(&host, form, &extra, body.as_bytes()))
+            .unwrap();
+        assert_eq!(resp.status, 403, "{extra}{}", resp.head);
+    }
+    assert!(
+        !site.path(".handoff/intake.jsonl").exists(),
+        "a post from another origin reached the intake log"
+    );
+    // The served pages' own origin, under each name the server answers,
+    // and clients that are not browsers (no `Origin`: curl).
+    for extra in [
+        format!("Origin: http://127.0.0.1:{port}\r\nSec-Fetch-Site: same-origin\r\n"),
+        format!("Origin: http://localhost:{port}\r\n"),
+        String::new(),
+    ] {
+        let resp = server
+            .raw(&post_request(&host, form, &extra, body.as_bytes()))
+            .unwrap();
+        assert_eq!(resp.status, 422, "{extra}{}", resp.head);
+    }
+    assert_eq!(intake_lines(&site).len(), 3);
+}
+
+#[test]
+fn a_claimed_oversized_body_gets_413_before_it_is_sent() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    // Headers claiming 100 MB, then nothing: the answer must come without
+    // the body (a server that read first would wait for it).
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /_intake/referral HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 104857600\r\n\r\n",
+                server.host()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            other => panic!(
+                "no answer without the body ({other:?}): {}",
+                String::from_utf8_lossy(&head)
+            ),
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    drop(stream);
+    assert!(!site.path(".handoff/intake.jsonl").exists());
+}
+
+#[test]
+fn only_json_form_and_multipart_bodies_are_read() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let host = server.host();
+    let json = br#"{"form":"referral"}"#;
+    for content_type in [
+        "application/jsonx",
+        "application/json-patch+json",
+        "application/x-www-form-urlencodedx",
+        "text/plain",
+        "text/plain; charset=application/json",
+        "multipart/mixed; boundary=b",
+    ] {
+        let resp = server
+            .raw(&post_request(&host, content_type, "", json))
+            .unwrap();
+        assert_eq!(resp.status, 415, "{content_type}: {}", resp.head);
+    }
+    // No Content-Type at all.
+    let bare = server
+        .raw(
+            format!(
+                "POST /_intake/referral HTTP/1.1\r\nHost: {host}\r\nContent-Length: 13\r\nConnection: close\r\n\r\nform=referral"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(bare.status, 415, "{}", bare.head);
+    assert!(!site.path(".handoff/intake.jsonl").exists());
+
+    // The three types, parameters allowed: read, validated and logged.
+    let (action, fields) = referral_payload(&server, REFER_URL);
+    let mut multipart = Vec::new();
+    for (k, v) in &fields {
+        multipart.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    multipart.extend_from_slice(b"--XyZ--\r\n");
+    let object: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    for (content_type, body, want) in [
+        (
+            "application/json; charset=utf-8",
+            serde_json::to_vec(&object).unwrap(),
+            200,
+        ),
+        (
+            "application/x-www-form-urlencoded; charset=UTF-8",
+            form_encode(&fields).into_bytes(),
+            303,
+        ),
+        ("multipart/form-data; boundary=XyZ", multipart, 303),
+    ] {
+        let resp = server.post(&action, content_type, &body);
+        assert_eq!(
+            resp.status, want,
+            "{content_type}: {}\n{}",
+            resp.head, resp.body
+        );
+    }
+    let lines = intake_lines(&site);
+    assert_eq!(lines.len(), 3);
+    for line in &lines {
+        assert_eq!(line["valid"], true, "{line}");
+        assert_eq!(line["payload"]["patient_name"], PATIENT, "{line}");
+    }
+}
+
+#[test]
+fn slash_redirects_stay_on_this_host_and_keep_the_query() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    for (path, want) in [
+        ("/about", "/about/"),
+        ("//about", "/about/"),
+        ("///about", "/about/"),
+        ("//services/heart-failure", "/services/heart-failure/"),
+        ("/about?utm_source=x", "/about/?utm_source=x"),
+        (
+            "//about?next=//evil.example/",
+            "/about/?next=//evil.example/",
+        ),
+    ] {
+        let resp = server.get(path);
+        assert_eq!(resp.status, 308, "GET {path}\n{}", resp.head);
+        assert_eq!(
+            resp.header("location").as_deref(),
+            Some(want),
+            "GET {path}\n{}",
+            resp.head
+        );
+    }
+    // Never a protocol-relative `Location`, whatever the path.
+    for path in [
+        "//evil.example/x",
+        "/\\about",
+        "/\\evil.example",
+        "//evil.example",
+    ] {
+        let resp = server.get(path);
+        assert!(
+            matches!(resp.status, 400 | 404),
+            "GET {path}\n{}",
+            resp.head
+        );
+        assert_eq!(resp.header("location"), None, "GET {path}\n{}", resp.head);
+    }
+}
+
+/// A body edit to a page of pathological Markdown goes through the same
+/// markup limit as a build: the edit fails with E017 (not 1 GB on the
+/// body-only fast path), and the last good page stays served.
+#[test]
+fn a_body_edit_with_too_much_markup_fails_like_a_build() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events();
+    let text = site.read(SERVICE_MD);
+    let brackets = "[".repeat(3_000_000);
+    site.write(SERVICE_MD, &format!("{text}\n{brackets}\n"));
+    let failed = events.expect("failed", &server, "a body of 3 million `[`");
+    assert!(
+        failed.data.contains("E017") && failed.data.contains(SERVICE_MD),
+        "{}",
+        failed.data
+    );
+    let page = server.get(SERVICE_URL);
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("[[[["), "the refused body was served");
+    site.write(SERVICE_MD, &text);
+    events.expect("fixed", &server, "restoring the file");
+}

@@ -737,6 +737,213 @@ fn huge_page_under_the_limit_builds_in_bounded_time() {
     );
 }
 
+// --- work stays bounded (issue 16) ----------------------------------------------
+
+/// How many checklists the long `extends` cases chain.
+const CHAIN: usize = 3000;
+
+/// `content/checklists/c<n>.yaml`: one item of its own, extending `parent`.
+fn chain_link(n: usize, parent: Option<&str>) -> String {
+    let extends = parent
+        .map(|p| format!("extends: {p}\n"))
+        .unwrap_or_default();
+    format!("title: Link {n}\n{extends}items:\n  - id: item-{n}\n    label: Chain item {n}\n")
+}
+
+/// Issue #16: each checklist walked its whole chain again (cubic: minutes
+/// for 3,000 files, and a recursion as deep as the chain). The service's
+/// checklist extends c0, c0 extends c1 … c2999: it builds, with every item
+/// once, the top's first, and an overridden label in its parent's place.
+#[test]
+fn a_chain_of_3000_checklists_flattens() {
+    let site = case("long_extends_chain");
+    for n in 0..CHAIN {
+        let parent = (n + 1 < CHAIN).then(|| format!("c{}", n + 1));
+        site.write(
+            &format!("content/checklists/c{n}.yaml"),
+            &chain_link(n, parent.as_deref()),
+        );
+    }
+    // c0 relabels c2999's item, which keeps its place at the top.
+    site.write(
+        "content/checklists/c0.yaml",
+        "title: Link 0\nextends: c1\nitems:\n  - id: item-0\n    label: Chain item 0\n  - id: item-2999\n    label: Relabelled top item\n",
+    );
+    let cardiology = site.read("content/checklists/cardiology.yaml");
+    site.write(
+        "content/checklists/cardiology.yaml",
+        &cardiology.replacen("items:", "extends: c0\nitems:", 1),
+    );
+    let out = site.build_within(HANG_LIMIT, &[]);
+    out.expect_success();
+    let page = site.expect_file("public/services/cardiology/refer/index.html");
+    let position = |label: &str| {
+        let at = page.find(label);
+        assert!(at.is_some(), "`{label}` is missing from the refer page");
+        assert_eq!(page.matches(label).count(), 1, "`{label}` is listed twice");
+        at
+    };
+    let order = [
+        position("Relabelled top item"),
+        position("Chain item 2998<"),
+        position("Chain item 1500<"),
+        position("Chain item 1<"),
+        position("Chain item 0<"),
+    ];
+    position("Most recent EKG tracing");
+    assert!(order.is_sorted(), "items out of chain order: {order:?}");
+    assert!(
+        !page.contains("Chain item 2999<"),
+        "the overridden label is still shown"
+    );
+}
+
+/// 3,000 checklists in one loop: one E021 at the `extends` that closes it,
+/// naming every checklist of the loop in order, and nothing else.
+#[test]
+fn a_loop_of_3000_checklists_is_one_finding() {
+    let site = case("long_extends_cycle");
+    for n in 0..CHAIN {
+        let parent = format!("c{}", (n + 1) % CHAIN);
+        site.write(
+            &format!("content/checklists/c{n}.yaml"),
+            &chain_link(n, Some(&parent)),
+        );
+    }
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    let found = out.diagnostics_with("E021");
+    assert_eq!(found.len(), 1, "one loop, one finding\n{}", out.report());
+    // Too long to list in full: its length, how it starts and how it closes.
+    found[0].mentions(
+        "3000 checklists extend each other in a loop: c0 -> c1 -> c2 -> c3 -> … -> c2996 -> c2997 -> c2998 -> c2999 -> c0",
+    );
+    // At the closing `extends:` value: the file of the loop's last link.
+    found[0].at_col("content/checklists/c2999.yaml", 2, 10);
+    assert!(
+        out.diagnostics_with("E020").is_empty(),
+        "no checklist of a loop is missing\n{}",
+        out.report()
+    );
+}
+
+/// An inherited item is checked once, in the file that wrote it: a script
+/// link in the top checklist's detail is one finding there, not one per
+/// checklist that extends it (at a line of a file that does not have it).
+#[test]
+fn an_inherited_item_is_checked_once_where_it_is_written() {
+    let site = case("long_extends_chain");
+    site.write("content/checklists/c0.yaml", &chain_link(0, Some("c1")));
+    site.write("content/checklists/c1.yaml", &chain_link(1, Some("c2")));
+    site.write(
+        "content/checklists/c2.yaml",
+        "title: Link 2\nitems:\n  - id: item-2\n    label: Chain item 2\n    detail: See [the form](javascript:alert(1)).\n",
+    );
+    let out = site.expect_failed_build();
+    let found = out.diagnostics_with("E030");
+    assert_eq!(found.len(), 1, "{}", out.report());
+    found[0].at("content/checklists/c2.yaml", 5);
+}
+
+/// The front matter of the pathological pages.
+const NOTES: &str = "---\ntitle: Notes\ndescription: A long page of notes.\n---\n";
+
+/// `unit` repeated to fill an 8 MiB page (the file size limit).
+fn eight_mib_of(unit: &str) -> String {
+    let room = 8 * 1024 * 1024 - NOTES.len();
+    format!("{NOTES}{}", unit.repeat(room / unit.len()))
+}
+
+/// Issue #16: 8 MiB of Markdown shaped for the parser took 0.8 to 1.25 GB
+/// each (pulldown-cmark's tree, and every event held before writing). Each
+/// shape now fails at once, as one E017 about the file.
+fn expect_too_much_markup(body: String) {
+    let site = case("pathological_markdown");
+    site.write("content/notes.md", &body);
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    out.diagnostic("E017")
+        .in_file("content/notes.md")
+        .mentions("too much Markdown markup");
+}
+
+#[test]
+fn eight_mib_of_open_brackets() {
+    expect_too_much_markup(eight_mib_of("["));
+}
+
+#[test]
+fn eight_mib_of_unclosed_emphasis() {
+    expect_too_much_markup(eight_mib_of("*a **a "));
+}
+
+#[test]
+fn eight_mib_of_unclosed_links() {
+    expect_too_much_markup(eight_mib_of("[a]("));
+}
+
+#[test]
+fn eight_mib_of_angle_brackets() {
+    expect_too_much_markup(eight_mib_of("<"));
+}
+
+#[test]
+fn eight_mib_of_nested_block_quotes() {
+    expect_too_much_markup(eight_mib_of("> "));
+}
+
+#[test]
+fn eight_mib_of_table_cells() {
+    // A header row of 200,000 columns, then one-cell rows to the limit.
+    let mut body = format!(
+        "{NOTES}{}|\n{}|\n",
+        "|a".repeat(200_000),
+        "|-".repeat(200_000)
+    );
+    body.push_str(&"|a|\n".repeat((8 * 1024 * 1024 - body.len()) / 4));
+    expect_too_much_markup(body);
+}
+
+#[test]
+fn eight_mib_of_backtick_runs() {
+    let mut body = String::from(NOTES);
+    let mut run = 1;
+    while body.len() + run < 8 * 1024 * 1024 {
+        body.push_str(&"`".repeat(run));
+        body.push('a');
+        run += 1;
+    }
+    expect_too_much_markup(body);
+}
+
+/// Four such pages in one site: four findings, and none is rendered.
+#[test]
+fn four_pathological_pages_at_once() {
+    let site = case("pathological_markdown");
+    for (i, unit) in ["[", "*a **a ", "[a](", "> "].into_iter().enumerate() {
+        site.write(&format!("content/notes-{i}.md"), &eight_mib_of(unit));
+    }
+    let out = site.expect_failed_build_within(HANG_LIMIT);
+    assert_eq!(out.diagnostics_with("E017").len(), 4, "{}", out.report());
+}
+
+/// Just under the limit, the same shapes build (about 250 MB at most in a
+/// release build; large pages render one at a time).
+#[test]
+fn markup_just_under_the_limit_builds() {
+    let site = case("pathological_markdown");
+    site.write(
+        "content/notes.md",
+        &format!("{NOTES}{}", "a[".repeat(990_000)),
+    );
+    site.write(
+        "content/quotes.md",
+        &format!("{NOTES}{}a\n", "> ".repeat(100_000)),
+    );
+    let out = site.build_within(HANG_LIMIT, &[]);
+    out.expect_success();
+    site.expect_file("public/notes/index.html");
+    site.expect_file("public/quotes/index.html");
+}
+
 mod links;
 mod outputs;
 mod values;
