@@ -288,8 +288,11 @@ impl Sink {
         line.push(b'\n');
         let _guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(dir) = self.path.parent() {
+            refuse_link(dir)?;
             std::fs::create_dir_all(dir)?;
         }
+        // A link here would append submissions to a file outside the site.
+        refuse_link(&self.path)?;
         // Opened per line, so a log moved aside while serving starts anew.
         std::fs::OpenOptions::new()
             .create(true)
@@ -299,9 +302,43 @@ impl Sink {
     }
 }
 
+/// Fails when `path` is a symlink (a missing path is fine: it is created).
+fn refuse_link(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(std::io::Error::other(format!(
+            "{} is a symlink; the intake sink writes only inside the site",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_linked_log_or_folder_is_never_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        let payload = Map::new();
+        for linked in [".handoff", ".handoff/intake.jsonl"] {
+            let site = tmp.path().join(format!("site-{}", linked.len()));
+            std::fs::create_dir_all(site.join(".handoff")).unwrap();
+            if linked == ".handoff" {
+                std::fs::remove_dir(site.join(".handoff")).unwrap();
+                std::os::unix::fs::symlink(&outside, site.join(linked)).unwrap();
+            } else {
+                std::os::unix::fs::symlink(outside.join("log"), site.join(linked)).unwrap();
+            }
+            assert!(Sink::new(&site).append("referral", &[], &payload).is_err());
+            assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "{linked}");
+        }
+        let site = tmp.path().join("plain");
+        Sink::new(&site).append("referral", &[], &payload).unwrap();
+        assert!(site.join(".handoff/intake.jsonl").is_file());
+    }
 
     #[test]
     fn form_json_and_hubspot_bodies_flatten_alike() {

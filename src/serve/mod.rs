@@ -667,8 +667,23 @@ async fn intake_post(
         },
         payload.len()
     ));
-    if !matches!(logged, Ok(Ok(()))) {
-        eprintln!("warning: could not append to .handoff/intake.jsonl");
+    // A submission that was not kept must not look received: the browser
+    // shows its error message with the number to call instead.
+    let failure = match logged {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(why) = failure {
+        eprintln!(
+            "error: could not append to .handoff/intake.jsonl: {}",
+            diag::shown(&why)
+        );
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the submission could not be stored in .handoff/intake.jsonl",
+        )
+            .into_response();
     }
     answer(kind, wants_json, &errors)
 }

@@ -2129,3 +2129,32 @@ fn a_body_edit_with_too_much_markup_fails_like_a_build() {
     site.write(SERVICE_MD, &text);
     events.expect("fixed", &server, "restoring the file");
 }
+
+/// A `.handoff` folder that is a symlink (a pull request can add one) never
+/// makes the sink append outside the site, and the visitor is not told the
+/// submission arrived.
+#[test]
+fn a_linked_intake_folder_is_never_written_through() {
+    let site = SiteTest::example();
+    let outside = site.work_dir().join("outside-intake");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, site.path(".handoff")).unwrap();
+    let server = Server::start(&site, &[]);
+    let (action, fields) = referral_payload(&server, REFER_URL);
+    let resp = server.post(
+        &action,
+        "application/x-www-form-urlencoded",
+        form_encode(&fields).as_bytes(),
+    );
+    assert_eq!(resp.status, 500, "{}\n{}", resp.head, resp.body);
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "the sink wrote through the link"
+    );
+    assert!(
+        server.stderr().contains("could not append"),
+        "{}",
+        server.context()
+    );
+}
