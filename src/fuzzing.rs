@@ -259,8 +259,11 @@ pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
                 .map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
         }
     }
-    write_embedded(&crate::cli::DEFAULT_THEME, &root.join("themes/clinic"))
-        .map_err(|e| format!("cannot write the theme: {e}"))?;
+    write_embedded(
+        &crate::theme::embedded::DEFAULT_THEME,
+        &root.join("themes/clinic"),
+    )
+    .map_err(|e| format!("cannot write the theme: {e}"))?;
     write_outside(&outside).map_err(|e| format!("cannot write {OUTSIDE}/: {e}"))?;
     unpack_tree(data, &root);
     // An input that spells the canary out may publish it legitimately.
@@ -358,7 +361,7 @@ fn write_outside(dir: &Path) -> std::io::Result<()> {
 /// The default theme's `base.html` with the canary in its head: a
 /// template override that builds, so a link to it would publish it.
 fn base_template() -> String {
-    let base = crate::cli::DEFAULT_THEME
+    let base = crate::theme::embedded::DEFAULT_THEME
         .get_file("templates/base.html")
         .and_then(|f| f.contents_utf8())
         .unwrap_or("<!doctype html><html><head></head><body></body></html>");

@@ -18,7 +18,6 @@
 // only on the failure path; boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
-pub mod assets;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -28,7 +27,6 @@ pub mod forms;
 pub mod fuzzing;
 pub mod jsonld;
 pub mod markdown;
-pub mod minify;
 pub mod model;
 pub mod output;
 pub mod phone;
@@ -36,7 +34,6 @@ pub mod render;
 pub mod serve;
 pub mod site_files;
 pub mod source;
-pub mod templates;
 pub mod theme;
 pub mod values;
 pub mod view;
@@ -45,6 +42,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use diag::{Code, Diagnostic, Diagnostics};
+use theme::{assets, templates};
 
 /// What a run was asked to do, beyond what `site.toml` says.
 #[derive(Debug, Clone, Default)]
@@ -85,8 +83,8 @@ pub enum BuildError {
 pub struct Prepared {
     pub site: model::Site,
     pub sources: source::SourceSet,
-    pub templates: templates::Templates,
-    pub assets: assets::Assets,
+    pub templates: theme::templates::Templates,
+    pub assets: theme::assets::Assets,
     pub warnings: Diagnostics,
     /// `--base-url` differs from site.toml's: a preview, kept out of search.
     pub preview: bool,

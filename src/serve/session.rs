@@ -334,7 +334,7 @@ impl Session {
     /// when it does not apply.
     fn try_theme_assets(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
         let config = &self.prepared.site.config;
-        let Ok(theme) = crate::assets::theme_dir(&self.opts.root, config) else {
+        let Ok(theme) = crate::theme::assets::theme_dir(&self.opts.root, config) else {
             return Ok(None);
         };
         let (css, js) = (theme.join("css"), theme.join("js"));
@@ -351,7 +351,7 @@ impl Session {
             return Ok(None);
         }
         let mut assets =
-            crate::assets::build(&self.opts.root, &theme, config, &self.prepared.sources)
+            crate::theme::assets::build(&self.opts.root, &theme, config, &self.prepared.sources)
                 .map_err(Failure::Findings)?;
         assets.without_hashes();
         // A stylesheet added or removed changes what templates may link.

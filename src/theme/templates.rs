@@ -82,7 +82,7 @@ pub fn load(
     // A template minify-html cannot handle safely stays as written.
     let minified = compile(&sources, manifest, |name, text| {
         if name.ends_with(".html") {
-            crate::minify::template(text).unwrap_or_else(|| text.to_owned())
+            super::minify::template(text).unwrap_or_else(|| text.to_owned())
         } else {
             text.to_owned()
         }
