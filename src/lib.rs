@@ -24,7 +24,6 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod forms;
-pub mod fuzzing;
 pub mod jsonld;
 pub mod markdown;
 pub mod model;
