@@ -7,7 +7,8 @@
 //! site.toml ─ config::parse ─► Config
 //! content/  ─ source::scan ──► SourceSet ─ content::parse_all ─► Vec<Document>
 //! Documents + Config ─ model::resolve ─► Site (frozen)
-//! theme ─ assets::build ─► Assets;  templates::load ─► Templates
+//! themes/<t>/, static/, templates/ ─ source::asset_files, template_files
+//!           ─► theme::assets::build ─► Assets;  theme::templates::load ─► Templates
 //! Site + Templates + Assets ─ render::render_all ─► OutputSink (output::StagingDir)
 //! ```
 //!
@@ -170,8 +171,7 @@ pub fn prepare(
     diags.extend(scan_diags);
     let (docs, parse_diags) = content::parse_all(&sources);
     diags.extend(parse_diags);
-    let theme = assets::theme_dir(root, &config);
-    let theme = match theme {
+    let theme = match source::theme_dir(root, &config.theme) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.push(d);
@@ -206,7 +206,7 @@ pub fn prepare(
     let Some(theme) = theme else {
         return Err(BuildError::Findings(diags));
     };
-    let mut assets = assets::build(root, &theme, &config, &sources);
+    let mut assets = assets::build(&source::asset_files(root, &theme), &config, &sources);
     if let Ok(a) = &mut assets {
         diags.extend(a.warnings.clone());
         if opts.serving {
@@ -214,7 +214,12 @@ pub fn prepare(
         }
     }
     let templates = match &assets {
-        Ok(a) => templates::load(root, &theme, &a.manifest, config.build.minify).map(Some),
+        Ok(a) => templates::load(
+            source::template_files(root, &theme),
+            &a.manifest,
+            config.build.minify,
+        )
+        .map(Some),
         Err(_) => Ok(None),
     };
     lap("theme", timings);
