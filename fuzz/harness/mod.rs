@@ -80,30 +80,7 @@ pub fn page(data: &[u8]) -> Result<(), String> {
     let Some((&selector, bytes)) = data.split_first() else {
         return Ok(());
     };
-    let (rel, kind) = match selector % 7 {
-        0 => ("content/_index.md", SourceKind::Home),
-        1 => ("content/about.md", SourceKind::Page),
-        2 => (
-            "content/services/_index.md",
-            SourceKind::SectionIndex(Section::Services),
-        ),
-        3 => (
-            "content/services/cardiology.md",
-            SourceKind::Entry(Section::Services),
-        ),
-        4 => (
-            "content/referrals/palpitations.md",
-            SourceKind::Entry(Section::Referrals),
-        ),
-        5 => (
-            "content/locations/main-street.md",
-            SourceKind::Entry(Section::Locations),
-        ),
-        _ => (
-            "content/physicians/ana-ruiz.md",
-            SourceKind::Entry(Section::Physicians),
-        ),
-    };
+    let (rel, kind) = page_file(selector);
     let text = match source::decode(bytes.to_vec()) {
         Ok(text) => text,
         Err(d) => return expect_error(&Diagnostics::from(d), "decoding the file"),
@@ -137,21 +114,7 @@ pub fn page(data: &[u8]) -> Result<(), String> {
             return check_positions(&d, &files, true);
         }
     };
-    let body_start = match &doc {
-        content::Document::Home(p)
-        | content::Document::Section(_, p)
-        | content::Document::Page(p) => p.body_start,
-        content::Document::Service(d) => d.page.body_start,
-        content::Document::Referral(d) => {
-            for faq in &d.faq {
-                markdown::render_inline(&faq.a);
-            }
-            d.page.body_start
-        }
-        content::Document::Location(d) => d.page.body_start,
-        content::Document::Physician(d) => d.page.body_start,
-        content::Document::Checklist(_) => 0,
-    };
+    let body_start = body_start(&doc);
     let body = file
         .text
         .get(body_start..)
@@ -174,6 +137,55 @@ pub fn page(data: &[u8]) -> Result<(), String> {
         docs.push(doc);
     }
     resolve_alone(docs, &set, &files)
+}
+
+/// The file a [`page`] input's first byte selects: where it sits, so what
+/// kind of page it is.
+fn page_file(selector: u8) -> (&'static str, SourceKind) {
+    match selector % 7 {
+        0 => ("content/_index.md", SourceKind::Home),
+        1 => ("content/about.md", SourceKind::Page),
+        2 => (
+            "content/services/_index.md",
+            SourceKind::SectionIndex(Section::Services),
+        ),
+        3 => (
+            "content/services/cardiology.md",
+            SourceKind::Entry(Section::Services),
+        ),
+        4 => (
+            "content/referrals/palpitations.md",
+            SourceKind::Entry(Section::Referrals),
+        ),
+        5 => (
+            "content/locations/main-street.md",
+            SourceKind::Entry(Section::Locations),
+        ),
+        _ => (
+            "content/physicians/ana-ruiz.md",
+            SourceKind::Entry(Section::Physicians),
+        ),
+    }
+}
+
+/// Where the Markdown body of a parsed page starts (a referral's FAQ
+/// answers, Markdown too, are rendered on the way).
+fn body_start(doc: &content::Document) -> usize {
+    match doc {
+        content::Document::Home(p)
+        | content::Document::Section(_, p)
+        | content::Document::Page(p) => p.body_start,
+        content::Document::Service(d) => d.page.body_start,
+        content::Document::Referral(d) => {
+            for faq in &d.faq {
+                markdown::render_inline(&faq.a);
+            }
+            d.page.body_start
+        }
+        content::Document::Location(d) => d.page.body_start,
+        content::Document::Physician(d) => d.page.body_start,
+        content::Document::Checklist(_) => 0,
+    }
 }
 
 /// Files beside the fuzzed page: a home page, a service line and a location
