@@ -53,6 +53,17 @@ impl Assets {
             *out = format!("/{logical}");
         }
     }
+
+    /// Adds a compiled stylesheet or script, named by a hash of its bytes:
+    /// `css/site.css` is written as `css/site.1a2b3c4d.css`.
+    fn add_hashed(&mut self, kind: &str, name: &str, code: String) {
+        let hash = blake3::hash(code.as_bytes()).to_hex();
+        let stem = name.strip_suffix(&format!(".{kind}")).unwrap_or(name);
+        let out = format!("{kind}/{stem}.{}.{kind}", &hash[..8]);
+        self.manifest
+            .insert(format!("{kind}/{name}"), format!("/{out}"));
+        self.generated.insert(out, code.into_bytes());
+    }
 }
 
 /// Builds the stylesheets and scripts and lists the static files of the
@@ -102,19 +113,6 @@ pub fn build(
     } else {
         assets.warnings = diags;
         Ok(assets)
-    }
-}
-
-impl Assets {
-    /// Adds a compiled stylesheet or script, named by a hash of its bytes:
-    /// `css/site.css` is written as `css/site.1a2b3c4d.css`.
-    fn add_hashed(&mut self, kind: &str, name: &str, code: String) {
-        let hash = blake3::hash(code.as_bytes()).to_hex();
-        let stem = name.strip_suffix(&format!(".{kind}")).unwrap_or(name);
-        let out = format!("{kind}/{stem}.{}.{kind}", &hash[..8]);
-        self.manifest
-            .insert(format!("{kind}/{name}"), format!("/{out}"));
-        self.generated.insert(out, code.into_bytes());
     }
 }
 
