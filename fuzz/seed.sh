@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fills fuzz/corpus/<target>/ with seed inputs made from the example site and
-# the test fixtures, in each target's input format (see src/fuzzing.rs).
+# the test fixtures, in each target's input format (see fuzz/harness/).
 # The corpus is not committed (fuzz/.gitignore); run this before the first
 # `cargo +nightly fuzz run <target>`.
 #
@@ -75,7 +75,7 @@ done
   done; } | seed site
 
 # Links out of the site, into the `outside/` folder the target writes beside
-# it (src/fuzzing.rs, OUTSIDE and CANARY): each must be refused, unread.
+# it (fuzz/harness/mod.rs, OUTSIDE and CANARY): each must be refused, unread.
 file() { # file PATH: `=== PATH` and its bytes, ending in a newline
   printf '=== %s\n' "$1"
   cat "$1"

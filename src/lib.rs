@@ -7,7 +7,8 @@
 //! site.toml ─ config::parse ─► Config
 //! content/  ─ source::scan ──► SourceSet ─ content::parse_all ─► Vec<Document>
 //! Documents + Config ─ model::resolve ─► Site (frozen)
-//! theme ─ assets::build ─► Assets;  templates::load ─► Templates
+//! themes/<t>/, static/, templates/ ─ source::asset_files, template_files
+//!           ─► theme::assets::build ─► Assets;  theme::templates::load ─► Templates
 //! Site + Templates + Assets ─ render::render_all ─► OutputSink (output::StagingDir)
 //! ```
 //!
@@ -18,17 +19,14 @@
 // only on the failure path; boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
-pub mod assets;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
 pub mod forms;
-pub mod fuzzing;
 pub mod jsonld;
 pub mod markdown;
-pub mod minify;
 pub mod model;
 pub mod output;
 pub mod phone;
@@ -36,7 +34,6 @@ pub mod render;
 pub mod serve;
 pub mod site_files;
 pub mod source;
-pub mod templates;
 pub mod theme;
 pub mod values;
 pub mod view;
@@ -45,6 +42,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use diag::{Code, Diagnostic, Diagnostics};
+use theme::{assets, templates};
 
 /// What a run was asked to do, beyond what `site.toml` says.
 #[derive(Debug, Clone, Default)]
@@ -85,8 +83,8 @@ pub enum BuildError {
 pub struct Prepared {
     pub site: model::Site,
     pub sources: source::SourceSet,
-    pub templates: templates::Templates,
-    pub assets: assets::Assets,
+    pub templates: theme::templates::Templates,
+    pub assets: theme::assets::Assets,
     pub warnings: Diagnostics,
     /// `--base-url` differs from site.toml's: a preview, kept out of search.
     pub preview: bool,
@@ -173,8 +171,7 @@ pub fn prepare(
     diags.extend(scan_diags);
     let (docs, parse_diags) = content::parse_all(&sources);
     diags.extend(parse_diags);
-    let theme = assets::theme_dir(root, &config);
-    let theme = match theme {
+    let theme = match source::theme_dir(root, &config.theme) {
         Ok(t) => Some(t),
         Err(d) => {
             diags.push(d);
@@ -209,7 +206,7 @@ pub fn prepare(
     let Some(theme) = theme else {
         return Err(BuildError::Findings(diags));
     };
-    let mut assets = assets::build(root, &theme, &config, &sources);
+    let mut assets = assets::build(&source::asset_files(root, &theme), &config, &sources);
     if let Ok(a) = &mut assets {
         diags.extend(a.warnings.clone());
         if opts.serving {
@@ -217,7 +214,12 @@ pub fn prepare(
         }
     }
     let templates = match &assets {
-        Ok(a) => templates::load(root, &theme, &a.manifest, config.build.minify).map(Some),
+        Ok(a) => templates::load(
+            source::template_files(root, &theme),
+            &a.manifest,
+            config.build.minify,
+        )
+        .map(Some),
         Err(_) => Ok(None),
     };
     lap("theme", timings);

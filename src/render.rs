@@ -1,7 +1,7 @@
 //! Stage 5: [`Site`] + templates + assets → files in an [`OutputSink`].
 //!
 //! Renders every page in parallel (Markdown body, template; templates are
-//! minified once at load, see [`crate::minify`]) and streams it to the sink, so memory does not grow with
+//! minified once at load, see [`crate::theme::minify`]) and streams it to the sink, so memory does not grow with
 //! the site; pages with much Markdown markup render one at a time. Collects every finding of every page; pages are independent, so
 //! the order of work never changes the bytes written.
 
@@ -12,7 +12,6 @@ use std::path::Path;
 use rayon::prelude::*;
 use tera::Context;
 
-use crate::assets::Assets;
 use crate::content::Audience;
 use crate::diag::{Code, Diagnostic, Diagnostics, display_path};
 use crate::forms::{self, FormKind, Placement};
@@ -21,7 +20,8 @@ use crate::model::{Page, PageKind, Site};
 use crate::output::OutputSink;
 use crate::site_files;
 use crate::source::{Section, SourceSet};
-use crate::templates::Templates;
+use crate::theme::assets::Assets;
+use crate::theme::templates::Templates;
 use crate::view::{self, RenderOptions};
 
 /// Descriptions longer than this are cut off in search results.

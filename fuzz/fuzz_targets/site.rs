@@ -1,5 +1,5 @@
 //! Fuzz target: a whole-site build from a generated file tree; see
-//! `handoff::fuzzing::site` and `handoff::fuzzing::unpack_tree`.
+//! `handoff_fuzz::site` and `handoff_fuzz::unpack_tree` (`fuzz/harness/`).
 #![no_main]
 
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ fn work() -> &'static PathBuf {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(broken) = handoff::fuzzing::site(data, work()) {
+    if let Err(broken) = handoff_fuzz::site(data, work()) {
         panic!("invariant broken: {broken}");
     }
 });

@@ -1,10 +1,10 @@
-//! Fuzz target: see `handoff::fuzzing::site_toml` for how the bytes become input.
+//! Fuzz target: see `handoff_fuzz::site_toml` (`fuzz/harness/`) for how the bytes become input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Err(broken) = handoff::fuzzing::site_toml(data) {
+    if let Err(broken) = handoff_fuzz::site_toml(data) {
         panic!("invariant broken: {broken}");
     }
 });

@@ -5,7 +5,6 @@
 mod build;
 mod check;
 mod new;
-pub(crate) use new::THEME as DEFAULT_THEME;
 mod serve;
 
 use std::io::IsTerminal;

@@ -8,8 +8,9 @@
 //!   static/                   logo and images
 //!   themes/clinic/            the default theme
 //! ```
-//! The files are compiled into the binary, so `new` needs no network and no
-//! checkout of handoff.
+//! The files are compiled into the binary (the theme by
+//! [`crate::theme::embedded`]), so `new` needs no network and no checkout
+//! of handoff.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,11 +19,10 @@ use clap::Args;
 use include_dir::{Dir, include_dir};
 
 use super::{EXIT_ERRORS, Output};
+use crate::theme::embedded::{self, DEFAULT_THEME};
 
 static CONTENT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/content");
 static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
-/// The default theme `clinic`, embedded (also written under every fuzzed tree).
-pub(crate) static THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/clinic");
 const SITE_TOML: &str = include_str!("../../site.toml");
 
 #[derive(Debug, Args)]
@@ -70,31 +70,12 @@ fn write_scaffold(dir: &Path) -> anyhow::Result<usize> {
     std::fs::write(dir.join("site.toml"), SITE_TOML)
         .with_context(|| format!("failed to write `{}`", dir.join("site.toml").display()))?;
     let mut count = 1;
-    for (embedded, target) in [
+    for (files, target) in [
         (&CONTENT, dir.join("content")),
         (&STATIC, dir.join("static")),
-        (&THEME, dir.join("themes/clinic")),
+        (&DEFAULT_THEME, dir.join("themes/clinic")),
     ] {
-        count += write_dir(embedded, &target)?;
-    }
-    Ok(count)
-}
-
-fn write_dir(embedded: &Dir<'_>, target: &Path) -> anyhow::Result<usize> {
-    use anyhow::Context as _;
-    let mut count = 0;
-    for file in embedded.files() {
-        let path = target.join(file.path());
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("failed to create `{}`", parent.display()))?;
-        }
-        std::fs::write(&path, file.contents())
-            .with_context(|| format!("failed to write `{}`", path.display()))?;
-        count += 1;
-    }
-    for sub in embedded.dirs() {
-        count += write_dir(sub, target)?;
+        count += embedded::write(files, &target)?;
     }
     Ok(count)
 }

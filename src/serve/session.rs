@@ -338,7 +338,7 @@ impl Session {
     /// when it does not apply.
     fn try_theme_assets(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
         let config = &self.prepared.site.config;
-        let Ok(theme) = crate::assets::theme_dir(&self.opts.root, config) else {
+        let Ok(theme) = source::theme_dir(&self.opts.root, &config.theme) else {
             return Ok(None);
         };
         let (css, js) = (theme.join("css"), theme.join("js"));
@@ -354,9 +354,12 @@ impl Session {
         {
             return Ok(None);
         }
-        let mut assets =
-            crate::assets::build(&self.opts.root, &theme, config, &self.prepared.sources)
-                .map_err(Failure::Findings)?;
+        let mut assets = crate::theme::assets::build(
+            &source::asset_files(&self.opts.root, &theme),
+            config,
+            &self.prepared.sources,
+        )
+        .map_err(Failure::Findings)?;
         assets.without_hashes();
         // A stylesheet added or removed changes what templates may link.
         if !assets

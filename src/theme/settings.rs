@@ -9,9 +9,64 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 use toml::Spanned;
 
-use super::{ColorKey, Origin, Rgb, Setting, Settings};
-use crate::diag::{Code, Diagnostics, did_you_mean};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use super::{ColorKey, Rgb};
+use crate::diag::{Code, Diagnostic, Diagnostics, Span, did_you_mean, span_of};
 use crate::values::{self, Fault};
+
+/// Where a value was written, for findings that point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub span: Span,
+    /// The text of that line, shown under the finding.
+    pub line: String,
+}
+
+impl Origin {
+    pub(crate) fn of(file: &str, text: &str, span: Range<usize>) -> Origin {
+        let at = span_of(text, span.start, span.len());
+        Origin {
+            file: file.to_owned(),
+            span: at,
+            line: text
+                .lines()
+                .nth(at.line.saturating_sub(1))
+                .unwrap_or_default()
+                .to_owned(),
+        }
+    }
+
+    pub(crate) fn finding(&self, code: Code, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new(code, message).in_file(self.file.clone());
+        d.span = Some(self.span);
+        d.source_line = Some(self.line.clone());
+        d
+    }
+}
+
+/// One validated value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    /// The value as written (`"teal"`), for messages.
+    pub written: String,
+    pub origin: Origin,
+}
+
+/// What one layer (site.toml's `[theme]` or a theme.toml's `[defaults]`) sets.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    pub colors: BTreeMap<ColorKey, Setting<Rgb>>,
+    /// A CSS font-family list for body text.
+    pub font: Option<Setting<String>>,
+    /// A CSS font-family list for headings (default: `font`).
+    pub heading_font: Option<Setting<String>>,
+    /// The header logo (site.toml only; default: `[organization] logo`).
+    pub logo: Option<Setting<String>>,
+}
 
 /// site.toml's `theme`: a theme name (`theme = "clinic"`) or a table.
 #[derive(Debug)]

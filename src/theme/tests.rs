@@ -1,5 +1,7 @@
+use super::palette::{PAIRS, floor2};
 use super::settings::check_font_list;
 use super::*;
+use crate::diag::{Code, Diagnostic};
 
 const MINIMAL: &str = "title = \"Clinic\"\nbase_url = \"https://www.clinic.example\"\n";
 

@@ -1,8 +1,10 @@
 //! Replays the inputs the fuzz targets (`fuzz/`, cargo-fuzz) found, through
-//! the same entry points (`handoff::fuzzing`), so the normal test suite keeps
-//! them fixed without running a fuzzer. One folder per target under
+//! the same entry points (the fuzz harness, `fuzz/harness/`, included here
+//! as a module), so the normal test suite keeps them fixed without running
+//! a fuzzer. One folder per target under
 //! `tests/fixtures/fuzz-regressions/<target>/`; each file is one raw fuzzer
-//! input, named after what it broke (see the README there).
+//! input, named after what it broke (see the README there). Every target
+//! has at least one input, so every replay runs something.
 //!
 //! Each input runs on its own thread with a time limit, so a regression
 //! shows up as the file that panicked, broke an invariant or hung.
@@ -13,6 +15,9 @@ use std::time::Duration;
 
 use crate::support::repo_root;
 
+#[path = "../../fuzz/harness/mod.rs"]
+mod harness;
+
 /// Generous for a debug build; the fuzzers ran with a 30 s timeout, optimised.
 const LIMIT: Duration = Duration::from_secs(120);
 
@@ -20,10 +25,6 @@ fn inputs(target: &str) -> Vec<PathBuf> {
     let dir = repo_root()
         .join("tests/fixtures/fuzz-regressions")
         .join(target);
-    // git keeps no empty folder: a target that never broke has none.
-    if !dir.exists() {
-        return Vec::new();
-    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
@@ -37,6 +38,11 @@ fn inputs(target: &str) -> Vec<PathBuf> {
 fn replay(target: &str, run: fn(&[u8], &Path) -> Result<(), String>) {
     let mut broken = Vec::new();
     let files = inputs(target);
+    // A replay of nothing would pass whatever the target does.
+    assert!(
+        !files.is_empty(),
+        "`{target}` has no regression inputs in tests/fixtures/fuzz-regressions/{target}/"
+    );
     for file in &files {
         let data = std::fs::read(file).unwrap();
         let work = tempfile::Builder::new()
@@ -68,20 +74,20 @@ fn replay(target: &str, run: fn(&[u8], &Path) -> Result<(), String>) {
 
 #[test]
 fn page() {
-    replay("page", |data, _| handoff::fuzzing::page(data));
+    replay("page", |data, _| harness::page(data));
 }
 
 #[test]
 fn checklists() {
-    replay("checklists", |data, _| handoff::fuzzing::checklists(data));
+    replay("checklists", |data, _| harness::checklists(data));
 }
 
 #[test]
 fn site_toml() {
-    replay("site_toml", |data, _| handoff::fuzzing::site_toml(data));
+    replay("site_toml", |data, _| harness::site_toml(data));
 }
 
 #[test]
 fn site() {
-    replay("site", handoff::fuzzing::site);
+    replay("site", harness::site);
 }

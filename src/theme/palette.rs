@@ -1,40 +1,23 @@
-//! Theme settings: brand colours, fonts and logo → the CSS custom properties
-//! every stylesheet of the theme starts with, plus contrast findings.
+//! Colour maths of the theme: parsing CSS colours, WCAG 2.2 contrast, the
+//! tints and shades the stylesheet derives from the six colours a site may
+//! set, and the contrast findings (W040) with a passing suggestion.
 //!
-//! Three layers, the first that sets a value wins:
-//!
-//! ```text
-//! site.toml [theme]        what a practice chose        (config::parse → Settings)
-//! themes/<t>/theme.toml    [defaults] of the theme      (parse_defaults → Settings)
-//! handoff's built-in palette (BUILT_IN), so a theme without theme.toml works
-//! ```
-//!
-//! [`resolve`] merges them, derives the tints and shades the stylesheet uses
-//! (hover, panels, badges, borders), checks every text/background pair the
-//! default theme paints at WCAG 2.2 AA (W040, pointing at the key to change)
-//! and writes the `:root{…}` rule that `assets` puts before `css/site.css`.
-//! An inline `<style>` would need `'unsafe-inline'` in the Content-Security-
-//! Policy; a rule inside the hashed stylesheet needs nothing and costs no
-//! request. No I/O here: callers pass the text.
+//! Every text/background pair the default theme paints is listed once
+//! ([`PAIRS`]): the check, the finding and the suggestion all read it. No
+//! I/O, no merging of layers (see [`super::resolve`]).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::ops::Range;
 
-use crate::diag::{Code, Diagnostic, Diagnostics, Span, span_of};
-
-mod settings;
-
-pub use settings::parse_defaults;
-pub(crate) use settings::{RawThemeKey, validate};
+use super::Setting;
+use crate::diag::{Code, Diagnostics};
 
 /// A colour the theme paints with, opaque sRGB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgb(pub u8, pub u8, pub u8);
 
 impl Rgb {
-    const BLACK: Rgb = Rgb(0, 0, 0);
-    const WHITE: Rgb = Rgb(255, 255, 255);
+    pub(super) const BLACK: Rgb = Rgb(0, 0, 0);
+    pub(super) const WHITE: Rgb = Rgb(255, 255, 255);
 
     /// Any opaque CSS colour (`#0b5275`, `rgb(11 82 117)`, `teal`, `oklch(…)`),
     /// parsed by lightningcss, the stylesheet compiler handoff already uses.
@@ -60,7 +43,7 @@ impl Rgb {
     }
 
     /// The shortest hex form (`#fff` for `#ffffff`), for the stylesheet.
-    fn css(self) -> String {
+    pub(super) fn css(self) -> String {
         let short = |c: u8| c >> 4 == c & 0xf;
         if short(self.0) && short(self.1) && short(self.2) {
             format!("#{:x}{:x}{:x}", self.0 & 0xf, self.1 & 0xf, self.2 & 0xf)
@@ -140,9 +123,9 @@ impl ColorKey {
     }
 }
 
-/// The built-in palette and fonts (the `clinic` theme's), so every custom
-/// property is defined even for a theme without theme.toml.
-const BUILT_IN: [Rgb; 6] = [
+/// The built-in palette (the `clinic` theme's), so every custom property is
+/// defined even for a theme without theme.toml.
+pub(super) const BUILT_IN: [Rgb; 6] = [
     Rgb(0x0b, 0x52, 0x75),
     Rgb(0xff, 0xff, 0xff),
     Rgb(0xb4, 0x23, 0x18),
@@ -150,120 +133,32 @@ const BUILT_IN: [Rgb; 6] = [
     Rgb(0xff, 0xff, 0xff),
     Rgb(0xc0, 0x56, 0x00),
 ];
-const BUILT_IN_FONT: &str = "system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, \"Noto Sans\", sans-serif";
-
-/// Where a value was written, for findings that point at it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub file: String,
-    pub span: Span,
-    /// The text of that line, shown under the finding.
-    pub line: String,
-}
-
-impl Origin {
-    pub(crate) fn of(file: &str, text: &str, span: Range<usize>) -> Origin {
-        let at = span_of(text, span.start, span.len());
-        Origin {
-            file: file.to_owned(),
-            span: at,
-            line: text
-                .lines()
-                .nth(at.line.saturating_sub(1))
-                .unwrap_or_default()
-                .to_owned(),
-        }
-    }
-
-    pub(crate) fn finding(&self, code: Code, message: String) -> Diagnostic {
-        let mut d = Diagnostic::new(code, message).in_file(self.file.clone());
-        d.span = Some(self.span);
-        d.source_line = Some(self.line.clone());
-        d
-    }
-}
-
-/// One validated value and where it was written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Setting<T> {
-    pub value: T,
-    /// The value as written (`"teal"`), for messages.
-    pub written: String,
-    pub origin: Origin,
-}
-
-/// What one layer (site.toml's `[theme]` or a theme.toml's `[defaults]`) sets.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Settings {
-    pub colors: BTreeMap<ColorKey, Setting<Rgb>>,
-    /// A CSS font-family list for body text.
-    pub font: Option<Setting<String>>,
-    /// A CSS font-family list for headings (default: `font`).
-    pub heading_font: Option<Setting<String>>,
-    /// The header logo (site.toml only; default: `[organization] logo`).
-    pub logo: Option<Setting<String>>,
-}
-
-// ---- what templates see -------------------------------------------------------
-
-/// `theme` in every template (themes/clinic/CONTEXT.md).
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct ThemeView {
-    /// The header logo: `[theme] logo`, else `[organization] logo`.
-    pub logo: Option<LogoView>,
-}
-
-/// An image with its intrinsic size (when handoff can read the file), so the
-/// page reserves its box before it loads; CSS sets the displayed size.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct LogoView {
-    pub src: String,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-}
-
-impl ThemeView {
-    pub fn new(style: &Style, image_sizes: &BTreeMap<String, (u32, u32)>) -> ThemeView {
-        ThemeView {
-            logo: style.logo.as_ref().map(|src| {
-                let size = image_sizes.get(src).copied();
-                LogoView {
-                    src: src.clone(),
-                    width: size.map(|s| s.0),
-                    height: size.map(|s| s.1),
-                }
-            }),
-        }
-    }
-}
-
-// ---- resolving the layers -------------------------------------------------------
 
 /// Every colour the stylesheet uses: the settings and what is derived from them.
 #[derive(Debug, Clone, Copy)]
-struct Palette {
-    brand: Rgb,
-    brand_text: Rgb,
-    accent: Rgb,
-    text: Rgb,
-    background: Rgb,
-    focus: Rgb,
+pub(super) struct Palette {
+    pub(super) brand: Rgb,
+    pub(super) brand_text: Rgb,
+    pub(super) accent: Rgb,
+    pub(super) text: Rgb,
+    pub(super) background: Rgb,
+    pub(super) focus: Rgb,
     /// Buttons on hover.
-    brand_dark: Rgb,
+    pub(super) brand_dark: Rgb,
     /// Routine badges.
-    brand_tint: Rgb,
+    pub(super) brand_tint: Rgb,
     /// Urgent callouts.
-    accent_tint: Rgb,
+    pub(super) accent_tint: Rgb,
     /// Panels, the navigation bar, the footer.
-    surface: Rgb,
+    pub(super) surface: Rgb,
     /// Secondary text and input borders.
-    muted: Rgb,
+    pub(super) muted: Rgb,
     /// Rules and card borders.
-    line: Rgb,
+    pub(super) line: Rgb,
 }
 
 impl Palette {
-    fn derive(base: [Rgb; 6]) -> Palette {
+    pub(super) fn derive(base: [Rgb; 6]) -> Palette {
         let [brand, brand_text, accent, text, background, focus] = base;
         Palette {
             brand,
@@ -284,18 +179,18 @@ impl Palette {
 
 /// A text colour on a background colour that the theme paints, and the keys
 /// that make it (the first one set by the site is the one a finding names).
-struct Pair {
-    fg: fn(&Palette) -> Rgb,
-    bg: fn(&Palette) -> Rgb,
+pub(super) struct Pair {
+    pub(super) fg: fn(&Palette) -> Rgb,
+    pub(super) bg: fn(&Palette) -> Rgb,
     /// 4.5 for text, 3 for the focus ring (WCAG 2.2: 1.4.3 and 1.4.11).
-    min: f64,
-    what: &'static str,
-    keys: &'static [ColorKey],
+    pub(super) min: f64,
+    pub(super) what: &'static str,
+    pub(super) keys: &'static [ColorKey],
 }
 
 use ColorKey::{Accent, Background, Brand, BrandText, Focus, Text};
 
-const PAIRS: &[Pair] = &[
+pub(super) const PAIRS: &[Pair] = &[
     Pair {
         fg: |p| p.text,
         bg: |p| p.background,
@@ -396,90 +291,7 @@ const PAIRS: &[Pair] = &[
     },
 ];
 
-/// The theme as every page's stylesheet and header need it.
-#[derive(Debug, Clone, Default)]
-pub struct Style {
-    /// `:root{--brand:#0b5275;…}`, put before the theme's `css/site.css`.
-    pub root_css: String,
-    /// The header logo's path or address, if any.
-    pub logo: Option<String>,
-}
-
-/// Merges the site's settings over the theme's defaults over the built-in
-/// palette; warns (W040) about every pair below WCAG 2.2 AA.
-pub fn resolve(
-    site: &Settings,
-    theme: &Settings,
-    org_logo: Option<&str>,
-    base_url: &str,
-) -> (Style, Diagnostics) {
-    let mut base = BUILT_IN;
-    let mut origins: BTreeMap<ColorKey, (&Setting<Rgb>, bool)> = BTreeMap::new();
-    for (i, key) in ColorKey::ALL.into_iter().enumerate() {
-        if let Some(s) = site.colors.get(&key) {
-            base[i] = s.value;
-            origins.insert(key, (s, true));
-        } else if let Some(s) = theme.colors.get(&key) {
-            base[i] = s.value;
-            origins.insert(key, (s, false));
-        }
-    }
-    let palette = Palette::derive(base);
-    let diags = contrast_findings(base, &origins);
-    let font = site
-        .font
-        .as_ref()
-        .or(theme.font.as_ref())
-        .map_or(BUILT_IN_FONT, |s| s.value.as_str());
-    let heading_font = site
-        .heading_font
-        .as_ref()
-        .or(theme.heading_font.as_ref())
-        .map(|s| s.value.as_str());
-    let root_css = root_rule(&palette, font, heading_font, base_url);
-    let logo = site
-        .logo
-        .as_ref()
-        .map(|s| s.value.clone())
-        .or_else(|| org_logo.map(str::to_owned));
-    (Style { root_css, logo }, diags)
-}
-
-fn root_rule(p: &Palette, font: &str, heading_font: Option<&str>, base_url: &str) -> String {
-    let mut css = String::from(":root{");
-    for (name, color) in [
-        ("brand", p.brand),
-        ("brand-dark", p.brand_dark),
-        ("brand-tint", p.brand_tint),
-        ("brand-text", p.brand_text),
-        ("accent", p.accent),
-        ("accent-bg", p.accent_tint),
-        ("text", p.text),
-        ("muted", p.muted),
-        ("bg", p.background),
-        ("surface", p.surface),
-        ("line", p.line),
-        ("focus", p.focus),
-    ] {
-        let _ = write!(css, "--{name}:{};", color.css());
-    }
-    // The site's address, so print CSS can show where a link goes.
-    let url: String = base_url
-        .chars()
-        .filter(|c| !matches!(c, '"' | '\\' | '\n' | '\r'))
-        .collect();
-    // Names never hold commas (check_font_list splits on them).
-    let compact = |list: &str| list.replace(", ", ",");
-    let heading_font = heading_font.map_or_else(|| "var(--font)".to_owned(), compact);
-    let _ = write!(
-        css,
-        "--font:{};--font-heading:{heading_font};--site-url:\"{url}\"}}",
-        compact(font)
-    );
-    css
-}
-
-fn contrast_findings(
+pub(super) fn contrast_findings(
     base: [Rgb; 6],
     origins: &BTreeMap<ColorKey, (&Setting<Rgb>, bool)>,
 ) -> Diagnostics {
@@ -556,7 +368,7 @@ fn contrast_findings(
 }
 
 /// Contrast ratios are shown rounded down, so 4.49 never reads as 4.5.
-fn floor2(ratio: f64) -> String {
+pub(super) fn floor2(ratio: f64) -> String {
     let s = format!("{:.2}", (ratio * 100.0).floor() / 100.0);
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
@@ -587,6 +399,3 @@ fn suggestion(base: [Rgb; 6], key: ColorKey) -> Option<(Rgb, bool)> {
         }
     })
 }
-
-#[cfg(test)]
-mod tests;

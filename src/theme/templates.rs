@@ -1,19 +1,18 @@
-//! Theme and site templates → a ready Tera 2 instance.
+//! Theme and site templates (as `source` read them) → a ready Tera 2 instance.
 //!
-//! Loads `themes/<theme>/templates/**.html`, then the site's `templates/`
-//! on top (same name wins), reports every template that does not parse
-//! (each checked on its own so one error does not hide the next), and
-//! registers the template functions. Knows the template contract only
-//! through `view`.
+//! Takes the templates of `themes/<theme>/templates/` with the site's
+//! `templates/` on top (same name wins; `source::template_files`), reports
+//! every template that does not parse (each checked on its own so one error
+//! does not hide the next), and registers the template functions. Knows the
+//! template contract only through `view`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use tera::{ErrorKind, Kwargs, State, Tera};
 
-use crate::diag::{Code, Diagnostic, Diagnostics, display_path};
-use crate::source;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::{TemplateFiles, TextFile};
 
 /// Templates ready to render, with their sources kept for error messages.
 pub struct Templates {
@@ -22,47 +21,31 @@ pub struct Templates {
     /// render is repeated with these so the finding points at the line the
     /// writer sees.
     as_written: Option<Tera>,
-    /// Template name → (path relative to the site root, text).
-    sources: BTreeMap<String, (String, String)>,
+    /// By template name: where each was read and its text.
+    sources: BTreeMap<String, TextFile>,
 }
 
-/// Loads the theme's templates with the site's overrides.
+/// Loads the templates `source` read. A set with a template that could not
+/// be read is not compiled: the findings of the reading and of each
+/// template's own parse are the result.
 pub fn load(
-    root: &Path,
-    theme: &Path,
+    files: TemplateFiles,
     manifest: &BTreeMap<String, String>,
     minify: bool,
 ) -> Result<Templates, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for dir in [theme.join("templates"), root.join("templates")] {
-        if !dir.is_dir() {
-            continue;
-        }
-        for path in source::walk(&dir, root, &mut diags) {
-            let name = display_path(&dir, &path);
-            if !name.ends_with(".html") && !name.ends_with(".xml") && !name.ends_with(".txt") {
-                continue;
-            }
-            let rel = display_path(root, &path);
-            match source::read_text(&path) {
-                Ok(text) => {
-                    sources.insert(name, (rel, text));
-                }
-                Err(d) => diags.push(d.in_file(rel)),
-            }
-        }
-    }
+    let TemplateFiles {
+        by_name: sources,
+        unread: mut diags,
+    } = files;
     // Check each template alone first: Tera stops at the first bad one.
-    for (name, (rel, text)) in &sources {
+    for (name, file) in &sources {
         let mut alone = Tera::new();
-        if let Err(e) = alone.add_raw_template(name, text)
+        if let Err(e) = alone.add_raw_template(name, &file.text)
             && let ErrorKind::SyntaxError(report) = e.kind()
         {
             diags.push(located(
                 Code::TemplateSyntax,
-                rel,
-                text,
+                file,
                 report,
                 format!("the template `{name}` does not parse: {}", report.message()),
             ));
@@ -82,7 +65,7 @@ pub fn load(
     // A template minify-html cannot handle safely stays as written.
     let minified = compile(&sources, manifest, |name, text| {
         if name.ends_with(".html") {
-            crate::minify::template(text).unwrap_or_else(|| text.to_owned())
+            super::minify::template(text).unwrap_or_else(|| text.to_owned())
         } else {
             text.to_owned()
         }
@@ -104,7 +87,7 @@ pub fn load(
 /// One Tera instance with every template (each passed through `text`) and
 /// the template functions.
 fn compile(
-    sources: &BTreeMap<String, (String, String)>,
+    sources: &BTreeMap<String, TextFile>,
     manifest: &BTreeMap<String, String>,
     text: impl Fn(&str, &str) -> String,
 ) -> Result<Tera, Diagnostics> {
@@ -125,33 +108,27 @@ fn compile(
     );
     let texts: Vec<(&str, String)> = sources
         .iter()
-        .map(|(n, (_, t))| (n.as_str(), text(n, t)))
+        .map(|(n, f)| (n.as_str(), text(n, &f.text)))
         .collect();
     tera.add_raw_templates(texts.iter().map(|(n, t)| (*n, t.as_str())))
         .map_err(|e| Diagnostics::from(load_error(sources, &e)))?;
     Ok(tera)
 }
 
-fn located(
-    code: Code,
-    rel: &str,
-    text: &str,
-    report: &tera::ReportError,
-    message: String,
-) -> Diagnostic {
+fn located(code: Code, file: &TextFile, report: &tera::ReportError, message: String) -> Diagnostic {
     let span = report.span();
     let len = if span.start_line == span.end_line {
         span.end_col.saturating_sub(span.start_col).max(1)
     } else {
         1
     };
-    Diagnostic::new(code, message).in_file(rel.to_owned()).at(
-        text,
+    Diagnostic::new(code, message).in_file(file.rel.clone()).at(
+        &file.text,
         crate::diag::Span::new(span.start_line.max(1), span.start_col + 1, len),
     )
 }
 
-fn load_error(sources: &BTreeMap<String, (String, String)>, e: &tera::Error) -> Diagnostic {
+fn load_error(sources: &BTreeMap<String, TextFile>, e: &tera::Error) -> Diagnostic {
     // The template to point at, and the name its tag quotes.
     let (message, file, quoted) = match e.kind() {
         ErrorKind::MissingParent { current, parent } => (
@@ -189,7 +166,7 @@ fn load_error(sources: &BTreeMap<String, (String, String)>, e: &tera::Error) -> 
     };
     let d = Diagnostic::new(Code::TemplateSyntax, message)
         .with_hint("fix the `{% extends %}` or `{% include %}` tags named here");
-    let Some((rel, text)) = file else {
+    let Some(TextFile { rel, text, .. }) = file else {
         return d;
     };
     // At the tag: the quoted name, else the `extends` tag itself.
@@ -243,10 +220,9 @@ impl Templates {
                     report.filename()
                 };
                 match self.sources.get(tpl) {
-                    Some((rel, text)) => located(
+                    Some(file) => located(
                         Code::TemplateRender,
-                        rel,
-                        text,
+                        file,
                         report,
                         format!("the template `{tpl}` failed while rendering the page `{page_path}`: {}", report.message()),
                     )
@@ -264,7 +240,7 @@ impl Templates {
                 )
                 .with_hint(hint);
                 match self.sources.get(name) {
-                    Some((rel, _)) => d.in_file(rel.clone()),
+                    Some(file) => d.in_file(file.rel.clone()),
                     None => d,
                 }
             }
