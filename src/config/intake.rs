@@ -1,22 +1,26 @@
 //! `[intake]`: where the forms post (SPEC §7). Raw values → [`Intake`]:
-//! the backend with the practice's account values, the encoding, and
-//! whether the backend may receive patient data (`phi_ok`, the guardrail of
-//! SPEC §7.5).
+//! the backend, the practice's account with it, the encoding, and whether
+//! the forms may carry patient data (`phi_ok`, the guardrail of SPEC §7.5).
+//! Which keys a backend needs and whether it may receive patient data is
+//! read from its profile (`crate::forms::backend`), not written here.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use toml::Spanned;
 
-use super::raw::{RawFormGuids, RawIntake};
+use super::raw::RawIntake;
 use super::{at, invalid, is_plain_name, refused};
 use crate::diag::{Code, Diagnostics, did_you_mean};
+use crate::forms::backend::{Account, Backend, Check, Profile};
 use crate::values::{self, UrlRule};
 
 /// Where the forms post (SPEC §7).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Intake {
     pub backend: Backend,
+    /// The values of the backend's keys (`endpoint`, `form_id`, …).
+    pub account: Account,
     pub encoding: Encoding,
     /// The backend is covered by a business associate agreement.
     pub phi_ok: bool,
@@ -24,35 +28,9 @@ pub struct Intake {
     pub field_names: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Backend {
-    Webhook {
-        endpoint: String,
-    },
-    Formspree {
-        form_id: String,
-    },
-    Netlify,
-    Hubspot {
-        portal_id: String,
-        referral_guid: String,
-        appointment_guid: String,
-    },
-    Salesforce {
-        oid: String,
-        endpoint: String,
-    },
-}
-
-impl Backend {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Backend::Webhook { .. } => "webhook",
-            Backend::Formspree { .. } => "formspree",
-            Backend::Netlify => "netlify",
-            Backend::Hubspot { .. } => "hubspot",
-            Backend::Salesforce { .. } => "salesforce",
-        }
+impl Intake {
+    pub fn profile(&self) -> &'static Profile {
+        self.backend.profile()
     }
 }
 
@@ -64,8 +42,6 @@ pub enum Encoding {
     Json,
 }
 
-const BACKENDS: [&str; 5] = ["webhook", "formspree", "netlify", "hubspot", "salesforce"];
-
 /// An intake endpoint is an absolute https URL; http is allowed for
 /// loopback hosts (a local test receiver), which `build` refuses later.
 const ENDPOINT: UrlRule = UrlRule {
@@ -75,53 +51,55 @@ const ENDPOINT: UrlRule = UrlRule {
 
 /// `[intake]`, or `None` (with findings) when any of it is wrong.
 pub(super) fn validate(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> Option<Intake> {
-    let RawIntake {
-        backend,
-        endpoint,
-        encoding,
-        phi_ok,
-        form_id,
-        portal_id,
-        form_guids,
-        oid,
-        field_names,
-    } = raw;
     let start = diags.error_count();
-    let Some(backend) = backend else {
-        Need::of(text).push(diags, "backend", "intake");
+    let need = Need::of(text);
+    let Some(name) = &raw.backend else {
+        need.push(diags, "backend", "intake");
         return None;
     };
-    let account = Account {
-        endpoint,
-        form_id,
-        portal_id,
-        form_guids,
-        oid,
+    let backend = Backend::parse(name.get_ref());
+    let account = match backend {
+        Some(backend) => read_account(backend.profile(), &raw, &need, diags),
+        None => {
+            let other = name.get_ref();
+            diags.push(
+                invalid(
+                    text,
+                    name.span(),
+                    format!("`backend = \"{other}\"` is not a backend handoff knows"),
+                    "",
+                )
+                .with_hint(did_you_mean(other, &Backend::names())),
+            );
+            Account::default()
+        }
     };
-    let backend = read_backend(backend, account, text, diags);
+    let RawIntake {
+        backend: _,
+        encoding,
+        phi_ok,
+        field_names,
+        // The account's keys, read above by the backend's profile.
+        endpoint: _,
+        form_id: _,
+        portal_id: _,
+        form_guids: _,
+        oid: _,
+    } = raw;
     let encoding = read_encoding(encoding, text, diags);
-    let phi_ok_value = phi_ok.as_ref().is_some_and(|p| *p.get_ref());
-    if let (Some(p), Some(b)) = (&phi_ok, &backend) {
-        patient_data_guardrail(p, b, text, diags);
+    if let (Some(p), Some(b)) = (&phi_ok, backend) {
+        patient_data_guardrail(p, b.profile(), text, diags);
     }
     if diags.error_count() > start {
         return None;
     }
     Some(Intake {
         backend: backend?,
+        account,
         encoding,
-        phi_ok: phi_ok_value,
+        phi_ok: phi_ok.is_some_and(|p| *p.get_ref()),
         field_names: field_names.unwrap_or_default(),
     })
-}
-
-/// The `[intake]` keys that identify the practice's account with its backend.
-struct Account {
-    endpoint: Option<Spanned<String>>,
-    form_id: Option<String>,
-    portal_id: Option<String>,
-    form_guids: Option<RawFormGuids>,
-    oid: Option<String>,
 }
 
 /// A finding for a key the backend needs, at the `[intake]` header.
@@ -149,103 +127,45 @@ impl Need<'_> {
     }
 }
 
-fn read_backend(
-    name: Spanned<String>,
-    account: Account,
-    text: &str,
-    diags: &mut Diagnostics,
-) -> Option<Backend> {
-    let need = Need::of(text);
-    let Account {
-        endpoint,
-        form_id,
-        portal_id,
-        form_guids,
-        oid,
-    } = account;
-    match name.get_ref().as_str() {
-        "webhook" => match checked_endpoint(endpoint.as_ref(), text, diags) {
-            Some(endpoint) => Some(Backend::Webhook { endpoint }),
-            None => {
-                if endpoint.is_none() {
-                    need.push(diags, "endpoint", "webhook");
-                }
-                None
-            }
-        },
-        "formspree" => match form_id {
-            Some(id) if is_plain_name(&id) => Some(Backend::Formspree { form_id: id }),
-            _ => {
-                need.push(diags, "form_id", "formspree");
-                None
-            }
-        },
-        "netlify" => Some(Backend::Netlify),
-        "hubspot" => hubspot(portal_id, form_guids, &need, diags),
-        "salesforce" => {
-            let endpoint = checked_endpoint(endpoint.as_ref(), text, diags).unwrap_or_else(|| {
-                "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8".to_owned()
-            });
-            match oid {
-                Some(oid) => Some(Backend::Salesforce { oid, endpoint }),
-                None => {
-                    need.push(diags, "oid", "salesforce");
-                    None
-                }
-            }
-        }
-        other => {
-            diags.push(
-                invalid(
-                    text,
-                    name.span(),
-                    format!("`backend = \"{other}\"` is not a backend handoff knows"),
-                    "",
-                )
-                .with_hint(did_you_mean(other, &BACKENDS)),
-            );
-            None
-        }
-    }
-}
-
-fn hubspot(
-    portal_id: Option<String>,
-    form_guids: Option<RawFormGuids>,
+/// The profile's keys, each checked. A missing key is asked for once, the
+/// first only: the finding points at the `[intake]` header, and a second
+/// one there would say nothing new about where to look.
+fn read_account(
+    profile: &Profile,
+    raw: &RawIntake,
     need: &Need<'_>,
     diags: &mut Diagnostics,
-) -> Option<Backend> {
-    let guids = form_guids.map(|g| (g.referral, g.appointment));
-    match (portal_id, guids) {
-        (Some(portal_id), Some((Some(referral_guid), Some(appointment_guid)))) => {
-            Some(Backend::Hubspot {
-                portal_id,
-                referral_guid,
-                appointment_guid,
-            })
+) -> Account {
+    let mut account = Account::default();
+    let mut asked = false;
+    let mut ask = |diags: &mut Diagnostics, what: &str| {
+        if !std::mem::replace(&mut asked, true) {
+            need.push(diags, what, profile.name);
         }
-        (None, _) => {
-            need.push(diags, "portal_id", "hubspot");
-            None
-        }
-        (Some(_), _) => {
-            need.push(
-                diags,
-                "form_guids = { referral = \"…\", appointment = \"…\" }",
-                "hubspot",
-            );
-            None
+    };
+    for key in profile.keys {
+        let Some(value) = raw.account_value(key.name) else {
+            match key.default {
+                Some(default) => account.insert(key.name, default.to_owned()),
+                None => ask(diags, key.ask),
+            }
+            continue;
+        };
+        match key.check {
+            Check::Endpoint => {
+                if let Some(url) = checked_endpoint(value, need.text, diags) {
+                    account.insert(key.name, url);
+                }
+            }
+            Check::PlainName if !is_plain_name(value.get_ref()) => ask(diags, key.ask),
+            Check::PlainName | Check::Text => account.insert(key.name, value.get_ref().clone()),
         }
     }
+    account
 }
 
 /// The `endpoint` as written, when it is an address forms may post to.
-fn checked_endpoint(
-    endpoint: Option<&Spanned<String>>,
-    text: &str,
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    let e = endpoint?;
+fn checked_endpoint(e: &Spanned<String>, text: &str, diags: &mut Diagnostics) -> Option<String> {
     match values::url(e.get_ref(), ENDPOINT) {
         Ok(url) => Some(url.to_string()),
         Err(fault) => {
@@ -291,15 +211,15 @@ fn read_encoding(
 /// associate agreements.
 fn patient_data_guardrail(
     phi_ok: &Spanned<bool>,
-    backend: &Backend,
+    profile: &Profile,
     text: &str,
     diags: &mut Diagnostics,
 ) {
-    if *phi_ok.get_ref() && matches!(backend, Backend::Formspree { .. } | Backend::Netlify) {
+    if *phi_ok.get_ref() && !profile.patient_data {
         diags.push(invalid(
             text,
             phi_ok.span(),
-            format!("`phi_ok = true` with the {} backend: it does not sign business associate agreements", backend.name()),
+            format!("`phi_ok = true` with the {} backend: it does not sign business associate agreements", profile.name),
             "set `phi_ok = false` (the referral form then carries no patient data), or use a backend under a BAA",
         ));
     }

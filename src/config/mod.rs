@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-pub use self::intake::{Backend, Encoding, Intake};
+pub use self::intake::{Encoding, Intake};
 pub use self::organization::{Organization, OrganizationType};
 use self::raw::{RawBuild, RawConfig};
 use crate::diag::{Code, Diagnostic, Diagnostics, Span, did_you_mean};

@@ -44,18 +44,35 @@ pub(super) struct RawIntake {
     pub endpoint: Option<Spanned<String>>,
     pub encoding: Option<Spanned<String>>,
     pub phi_ok: Option<Spanned<bool>>,
-    pub form_id: Option<String>,
-    pub portal_id: Option<String>,
+    pub form_id: Option<Spanned<String>>,
+    pub portal_id: Option<Spanned<String>>,
     pub form_guids: Option<RawFormGuids>,
-    pub oid: Option<String>,
+    pub oid: Option<Spanned<String>>,
     pub field_names: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawFormGuids {
-    pub referral: Option<String>,
-    pub appointment: Option<String>,
+    pub referral: Option<Spanned<String>>,
+    pub appointment: Option<Spanned<String>>,
+}
+
+impl RawIntake {
+    /// The value of an account key a backend's profile names
+    /// (`crate::forms::backend::Key`), dotted for a key of an inline table.
+    pub fn account_value(&self, key: &str) -> Option<&Spanned<String>> {
+        let guids = self.form_guids.as_ref();
+        match key {
+            "endpoint" => self.endpoint.as_ref(),
+            "form_id" => self.form_id.as_ref(),
+            "portal_id" => self.portal_id.as_ref(),
+            "form_guids.referral" => guids?.referral.as_ref(),
+            "form_guids.appointment" => guids?.appointment.as_ref(),
+            "oid" => self.oid.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

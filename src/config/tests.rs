@@ -80,3 +80,64 @@ fn bad_toml_is_a_positioned_finding() {
     assert_eq!(found[0].0, "E001");
     assert_eq!(found[0].1, Some(1));
 }
+
+/// Every key a backend's profile reads is an `[intake]` key of site.toml.
+#[test]
+fn every_backend_key_is_an_intake_key() {
+    let raw: raw::RawConfig = toml::from_str(
+        "[intake]\nendpoint = \"e\"\nform_id = \"f\"\nportal_id = \"p\"\noid = \"o\"\n\
+         form_guids = { referral = \"r\", appointment = \"a\" }\n",
+    )
+    .unwrap();
+    let intake = raw.intake.unwrap();
+    for b in crate::forms::backend::Backend::ALL {
+        for key in b.profile().keys {
+            assert!(
+                intake.account_value(key.name).is_some(),
+                "the {} backend reads `{}`, which `[intake]` does not have",
+                b.name(),
+                key.name
+            );
+        }
+    }
+}
+
+#[test]
+fn backend_account_keys() {
+    let with = |intake: &str| format!("{MINIMAL}{PRIVACY}[intake]\n{intake}\n");
+    let hubspot = codes(&with("backend = \"hubspot\""));
+    assert_eq!(
+        hubspot.len(),
+        1,
+        "one finding for the first missing key: {hubspot:?}"
+    );
+    assert_eq!(
+        hubspot[0].2.as_deref(),
+        Some("add `portal_id = \"…\"` from your hubspot account")
+    );
+    let guids = codes(&with(
+        "backend = \"hubspot\"\nportal_id = \"1\"\nform_guids = { referral = \"r\" }",
+    ));
+    assert_eq!(guids.len(), 1, "{guids:?}");
+    assert_eq!(guids[0].0, "E003");
+    let c = parse(&with("backend = \"salesforce\"\noid = \"00D\"")).unwrap();
+    let intake = c.intake.unwrap();
+    assert_eq!(
+        intake.account.endpoint(),
+        Some("https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8")
+    );
+    assert_eq!(intake.account.get("oid"), Some("00D"));
+    // A bad endpoint and a missing oid: both found.
+    let both = codes(&with(
+        "backend = \"salesforce\"\nendpoint = \"http://x.example/\"",
+    ));
+    assert_eq!(
+        both.iter().map(|f| f.0).collect::<Vec<_>>(),
+        ["E004", "E003"]
+    );
+    // A form id that cannot be part of a URL path is asked for again.
+    assert_eq!(
+        codes(&with("backend = \"formspree\"\nform_id = \"a/b\""))[0].0,
+        "E003"
+    );
+}

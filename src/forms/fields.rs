@@ -47,7 +47,6 @@ pub(super) fn field(canonical: &str, label: &str, input: Input) -> Field {
 }
 
 /// A hidden field with its value.
-#[allow(dead_code)]
 pub(super) fn hidden(canonical: &str, label: &str, value: String) -> Field {
     field(canonical, label, Input::Hidden { value })
 }

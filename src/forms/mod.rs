@@ -7,16 +7,17 @@
 //! Patient fields exist only when the site declares `phi_ok = true`
 //! (a backend under a business associate agreement). Emits no HTML.
 
+pub mod backend;
 mod fields;
 mod schema;
 
 use serde::Serialize;
 
-use self::fields::field;
+use self::backend::{Accepts, Backend, Fill, Transport};
 pub use self::fields::{CHECKLIST_PREFIX, CHECKLIST_STATES, NPI_PATTERN, TRACKING, npi_is_valid};
 pub use self::schema::schema;
-use crate::config::{Backend, Encoding, Intake};
-use crate::model::Site;
+use crate::config::{Config, Encoding, Intake};
+use crate::model::{Site, thanks_path};
 
 /// The two pathways of SPEC §7.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -33,14 +34,6 @@ impl FormKind {
         match self {
             FormKind::Referral => "referral",
             FormKind::Appointment => "appointment",
-        }
-    }
-
-    /// The page a submission lands on.
-    pub fn thanks_path(self) -> &'static str {
-        match self {
-            FormKind::Referral => "/refer/thanks/",
-            FormKind::Appointment => "/request-appointment/thanks/",
         }
     }
 }
@@ -101,9 +94,7 @@ pub struct FormSpec {
     pub id: String,
     pub action: String,
     pub method: &'static str,
-    /// `native`: a normal POST; `fetch`: the script sends JSON (the form
-    /// still POSTs natively when JavaScript is off, where the backend allows).
-    pub transport: &'static str,
+    pub transport: Transport,
     /// Extra attributes on `<form>` (netlify's), sorted.
     pub attributes: Vec<(String, String)>,
     pub hidden: Vec<Field>,
@@ -116,7 +107,7 @@ pub struct FormSpec {
     /// The backend accepts only JSON: without JavaScript the form cannot send.
     pub needs_script: bool,
     /// For the script: JSON field mapping of a fetch backend.
-    pub backend: &'static str,
+    pub backend: Backend,
 }
 
 /// Where a form sits: which page, and what it already knows.
@@ -133,150 +124,28 @@ pub struct Placement<'a> {
     pub local: bool,
 }
 
-/// The honeypot's name, as each backend expects it.
-fn honeypot(intake: &Intake) -> &'static str {
-    match intake.backend {
-        Backend::Formspree { .. } => "_gotcha",
-        Backend::Netlify => "bot-field",
-        Backend::Webhook { .. } | Backend::Hubspot { .. } | Backend::Salesforce { .. } => "website",
-    }
-}
-
-/// Salesforce Web-to-Lead's standard names for the fields it has.
-fn salesforce_name(canonical: &str) -> Option<&'static str> {
-    match canonical {
-        "clinician_name" | "name" => Some("last_name"),
-        "clinician_practice" => Some("company"),
-        "clinician_email" | "email" => Some("email"),
-        "clinician_phone" | "phone" => Some("phone"),
-        _ => None,
-    }
-}
-
 /// The form for `kind` on the page `at`, or `None` without `[intake]`.
 pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
     let intake = site.config.intake.as_ref()?;
-    let base = site.config.base_url.as_str();
-    let thanks_abs = format!("{base}{}", kind.thanks_path());
-    let (action, transport, needs_script, backend) = match &intake.backend {
-        Backend::Webhook { endpoint } => (
-            endpoint.clone(),
-            if intake.encoding == Encoding::Json {
-                "fetch"
-            } else {
-                "native"
-            },
-            false,
-            "webhook",
-        ),
-        Backend::Formspree { form_id } => (
-            format!("https://formspree.io/f/{form_id}"),
-            if intake.encoding == Encoding::Json {
-                "fetch"
-            } else {
-                "native"
-            },
-            false,
-            "formspree",
-        ),
-        Backend::Netlify => (kind.thanks_path().to_owned(), "native", false, "netlify"),
-        Backend::Hubspot {
-            portal_id,
-            referral_guid,
-            appointment_guid,
-        } => {
-            let guid = match kind {
-                FormKind::Referral => referral_guid,
-                FormKind::Appointment => appointment_guid,
-            };
-            (
-                format!(
-                    "https://api.hsforms.com/submissions/v3/integration/submit/{portal_id}/{guid}"
-                ),
-                "fetch",
-                true,
-                "hubspot",
-            )
-        }
-        Backend::Salesforce { endpoint, .. } => (endpoint.clone(), "native", false, "salesforce"),
-    };
+    let profile = intake.profile();
+    let fill = fill(&site.config, intake, kind);
     let action = if at.local {
         format!("/_intake/{}", kind.as_str())
     } else {
-        action
+        profile.fill(profile.action, &fill)
     };
-    let mut hidden = vec![
-        field(
-            "form",
-            "Form",
-            Input::Hidden {
-                value: kind.as_str().to_owned(),
-            },
-        ),
-        field(
-            "page",
-            "Page",
-            Input::Hidden {
-                value: at.page.to_owned(),
-            },
-        ),
-        field(
-            "reason",
-            "Referral reason page",
-            Input::Hidden {
-                value: at
-                    .reason
-                    .map(|r| site.referrals[r].slug.clone())
-                    .unwrap_or_default(),
-            },
-        ),
-    ];
-    hidden.extend(TRACKING.iter().map(|t| {
-        field(
-            t,
-            t,
-            Input::Hidden {
-                value: String::new(),
-            },
-        )
-    }));
-    let mut attributes = Vec::new();
-    match &intake.backend {
-        Backend::Formspree { .. } => hidden.push(field(
-            "_next",
-            "Next page",
-            Input::Hidden {
-                value: thanks_abs.clone(),
-            },
-        )),
-        Backend::Netlify => {
-            hidden.push(field(
-                "form-name",
-                "Form name",
-                Input::Hidden {
-                    value: kind.as_str().to_owned(),
-                },
-            ));
-            attributes.push(("data-netlify".to_owned(), "true".to_owned()));
-            attributes.push(("name".to_owned(), kind.as_str().to_owned()));
-            attributes.push(("netlify-honeypot".to_owned(), "bot-field".to_owned()));
-        }
-        Backend::Salesforce { oid, .. } => {
-            hidden.push(field(
-                "oid",
-                "Organization id",
-                Input::Hidden { value: oid.clone() },
-            ));
-            hidden.push(field(
-                "retURL",
-                "Return address",
-                Input::Hidden {
-                    value: thanks_abs.clone(),
-                },
-            ));
-        }
-        Backend::Webhook { .. } | Backend::Hubspot { .. } => {}
-    }
+    let mut hidden = hidden_fields(site, kind, at);
+    hidden.extend(
+        profile
+            .hidden
+            .iter()
+            .map(|(name, label, value)| fields::hidden(name, label, profile.fill(value, &fill))),
+    );
+    let attributes = profile
+        .attributes
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), profile.fill(value, &fill)))
+        .collect();
     let mut fieldsets = match kind {
         FormKind::Referral => fields::referral(site, intake.phi_ok, at),
         FormKind::Appointment => fields::appointment(site, at),
@@ -290,47 +159,77 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         hidden.extend(hid);
         set.fields = shown;
     }
-    let prefix = kind.as_str();
-    let rename = |f: &mut Field| {
-        let renamed =
-            intake
-                .field_names
-                .get(&f.canonical)
-                .cloned()
-                .or_else(|| match &intake.backend {
-                    Backend::Salesforce { .. } => salesforce_name(&f.canonical).map(str::to_owned),
-                    _ => None,
-                });
-        if let Some(n) = renamed {
-            f.name = n;
-        }
-        f.id = format!(
-            "{prefix}-{}",
-            f.canonical.replace("__", "-").replace('_', "-")
-        );
-    };
-    hidden.iter_mut().for_each(rename);
-    fieldsets
+    let sent = hidden
         .iter_mut()
-        .flat_map(|s| s.fields.iter_mut())
-        .for_each(rename);
+        .chain(fieldsets.iter_mut().flat_map(|s| s.fields.iter_mut()));
+    sent.for_each(|f| name_field(f, intake, kind));
+    let transport = profile.transport(intake.encoding == Encoding::Json);
     Some(FormSpec {
         kind,
-        id: format!("{prefix}-form"),
+        id: format!("{}-form", kind.as_str()),
         action,
         method: "post",
         transport,
         attributes,
         hidden,
-        honeypot: honeypot(intake).to_owned(),
+        honeypot: profile.honeypot.to_owned(),
         fieldsets,
         submit_label: match kind {
             FormKind::Referral => "Send referral".to_owned(),
             FormKind::Appointment => "Request appointment".to_owned(),
         },
-        thanks_path: kind.thanks_path().to_owned(),
+        thanks_path: fill.thanks.to_owned(),
         phi_ok: intake.phi_ok,
-        needs_script,
-        backend,
+        needs_script: profile.accepts == Accepts::JsonOnly,
+        backend: intake.backend,
     })
+}
+
+/// Where a form of `kind` posts on the live site; `None` without `[intake]`.
+pub fn action(config: &Config, kind: FormKind) -> Option<String> {
+    let intake = config.intake.as_ref()?;
+    let profile = intake.profile();
+    Some(profile.fill(profile.action, &fill(config, intake, kind)))
+}
+
+/// What a backend profile's templates are filled with for a `kind` form.
+fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind) -> Fill<'a> {
+    let thanks = thanks_path(kind);
+    Fill {
+        account: &intake.account,
+        form: kind.as_str(),
+        thanks,
+        thanks_url: config.base_url.join(thanks),
+    }
+}
+
+/// The hidden fields of every form: which form and page, the page's
+/// referral reason, and the tracking fields the script fills.
+fn hidden_fields(site: &Site, kind: FormKind, at: &Placement<'_>) -> Vec<Field> {
+    let reason = at.reason.map(|r| site.referrals[r].slug.clone());
+    let mut hidden = vec![
+        fields::hidden("form", "Form", kind.as_str().to_owned()),
+        fields::hidden("page", "Page", at.page.to_owned()),
+        fields::hidden("reason", "Referral reason page", reason.unwrap_or_default()),
+    ];
+    hidden.extend(TRACKING.iter().map(|t| fields::hidden(t, t, String::new())));
+    hidden
+}
+
+/// The name a field is sent under (`[intake.field_names]`, else the
+/// backend's own) and its id on the page.
+fn name_field(f: &mut Field, intake: &Intake, kind: FormKind) {
+    let renamed = intake
+        .field_names
+        .get(&f.canonical)
+        .cloned()
+        .or_else(|| intake.profile().rename(&f.canonical).map(str::to_owned));
+    if let Some(n) = renamed {
+        f.name = n;
+    }
+    f.id = format!(
+        "{}-{}",
+        kind.as_str(),
+        f.canonical.replace("__", "-").replace('_', "-")
+    );
 }
