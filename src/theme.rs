@@ -26,7 +26,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Span, span_of};
 mod settings;
 
 pub use settings::parse_defaults;
-pub(crate) use settings::{RawThemeKey, validate};
+pub(crate) use settings::{RawTheme, RawThemeKey, validate};
 
 /// A colour the theme paints with, opaque sRGB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

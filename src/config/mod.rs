@@ -1,7 +1,7 @@
 //! Stage 1: `site.toml` text → [`Config`].
 //!
-//! The file is read as a raw layer ([`raw`]: every key optional, unknown
-//! keys refused, spans kept), then validated into a [`Config`] whose fields
+//! The file is read as a raw layer ([`raw`]: every key optional, every
+//! unknown key a finding, spans kept), then validated into a [`Config`] whose fields
 //! cannot hold bad values. One module per part of the file:
 //! [`organization`] (`[organization]`), [`intake`] (`[intake]`, read with
 //! the backends' profiles of `crate::forms::backend`), [`theme`] (`theme`
@@ -22,7 +22,7 @@ use toml::Spanned;
 pub use self::intake::{Encoding, Intake};
 pub use self::organization::{Organization, OrganizationType};
 use self::raw::{RawBuild, RawConfig};
-use crate::diag::{Code, Diagnostic, Diagnostics, Span, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::values::{self, Fault, UrlRule};
 
 pub const FILE: &str = "site.toml";
@@ -101,9 +101,7 @@ impl Default for ServeConfig {
 /// Parses and validates `site.toml`, reporting every problem found.
 pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: RawConfig =
-        toml::from_str(text).map_err(|e| Diagnostics::from(toml_error(text, &e)))?;
-    validate(raw, text)
+    validate(raw::read(text)?, text)
 }
 
 /// Each part of the file in turn; every finding is kept, and a [`Config`]
@@ -278,16 +276,6 @@ fn is_plain_name(s: &str) -> bool {
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim();
     let span = e.span().unwrap_or(0..0);
-    if let Some((key, expected)) = parse_unknown_field(message) {
-        let keys: Vec<&str> = expected.iter().map(String::as_str).collect();
-        return at(
-            text,
-            Code::ConfigUnknownKey,
-            span,
-            format!("`{key}` is not a site.toml key here"),
-        )
-        .with_hint(did_you_mean(&key, &keys));
-    }
     if let Some(field) = message
         .strip_prefix("missing field `")
         .and_then(|m| m.strip_suffix('`'))
@@ -303,7 +291,8 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     .with_hint("check quotes, `=` between key and value, and `[section]` headers")
 }
 
-/// Reads serde's "unknown field `x`, expected one of `a`, `b`" message.
+/// Reads serde's "unknown field `x`, expected one of `a`, `b`" message
+/// (theme.toml's keys are still read with `deny_unknown_fields`).
 pub(crate) fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field `")?;
     let (key, rest) = rest.split_once('`')?;

@@ -141,3 +141,64 @@ fn backend_account_keys() {
         "E003"
     );
 }
+
+/// Every unknown key of a run, each at its key with a hint from its table.
+#[test]
+fn every_unknown_key_is_found_at_once() {
+    let text = "titel = \"x\"\nbase_url = \"https://a.example\"\n\
+                [organization]\nnmae = \"C\"\n\
+                [theme]\nbrand_color = \"#000\"\n\
+                [intake]\nbackend = \"hubspot\"\nform_guids = { referral = \"r\", apointment = \"a\" }\n\
+                [serve]\nprot = 2\n";
+    let mut found = parse(text).unwrap_err();
+    found.sort();
+    let found: Vec<(&str, usize, usize, String)> = found
+        .iter()
+        .map(|d| {
+            let span = d.span.unwrap();
+            (
+                d.code.as_str(),
+                span.line,
+                span.col,
+                d.hint.clone().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E002", 1, 1, "did you mean `title`?".to_owned()),
+            ("E002", 4, 1, "did you mean `name`?".to_owned()),
+            ("E002", 6, 1, "did you mean `brand`?".to_owned()),
+            ("E002", 9, 32, "did you mean `appointment`?".to_owned()),
+            ("E002", 11, 1, "did you mean `port`?".to_owned()),
+        ]
+    );
+}
+
+/// Keys are read in order (tables sorted by name): an error before the
+/// first unknown key is the finding, and unknown keys before an error are,
+/// as when reading stopped at the first problem.
+#[test]
+fn unknown_keys_and_other_errors_in_reading_order() {
+    let unknown_first = codes(
+        "title = \"x\"\nbase_url = \"https://a.example\"\n[build]\nminfy = true\n[serve]\nport = \"x\"\n",
+    );
+    assert_eq!(unknown_first.len(), 1, "{unknown_first:?}");
+    assert_eq!(unknown_first[0].0, "E002");
+    assert_eq!(unknown_first[0].1, Some(4));
+    let error_first = codes(
+        "title = \"x\"\nbase_url = \"https://a.example\"\n[build]\nminify = \"yes\"\n[serve]\nprot = 1\n",
+    );
+    assert_eq!(error_first.len(), 1, "{error_first:?}");
+    assert_eq!(error_first[0].0, "E001");
+}
+
+#[test]
+fn declared_keys_come_from_the_raw_structs() {
+    assert!(raw::declared_keys(&[]).contains(&"base_url"));
+    assert!(raw::declared_keys(&["organization"]).contains(&"type"));
+    assert!(raw::declared_keys(&["intake", "form_guids"]).contains(&"referral"));
+    assert!(raw::declared_keys(&["theme"]).contains(&"heading_font"));
+    assert!(raw::declared_keys(&["serve"]).contains(&"port"));
+}
