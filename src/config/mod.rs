@@ -1,10 +1,10 @@
 //! Stage 1: `site.toml` text → [`Config`].
 //!
-//! The file is read as a raw layer ([`raw`]: every key optional, every
-//! unknown key a finding, spans kept), then validated into a [`Config`] whose fields
-//! cannot hold bad values. One module per part of the file:
-//! [`organization`] (`[organization]`), [`intake`] (`[intake]`, read with
-//! the backends' profiles of `crate::forms::backend`), [`theme`] (`theme`
+//! The file is read as a raw layer (`raw.rs`: every key optional, every
+//! unknown key a finding, spans kept), then validated into a [`Config`]
+//! whose fields cannot hold bad values. One module per part of the file:
+//! `organization.rs` (`[organization]`), `intake.rs` (`[intake]`, read with
+//! the backends' profiles of `crate::forms::backend`), `theme.rs` (`theme`
 //! and `[theme]`); the top-level keys, `[build]` and `[serve]` are short
 //! enough to stay here. Runtime mode (serve, drafts, output override) is not
 //! configuration: it lives in `BuildOptions`. No I/O here: the caller passes

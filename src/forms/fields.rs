@@ -1,7 +1,7 @@
 //! The fields of the two forms (SPEC §7.1), in canonical names, grouped in
 //! fieldsets as people fill them in. Every constraint a field has (required,
 //! length, pattern) is written here once: the markup prints it and the JSON
-//! Schema ([`super::schema`]) is read from it. Which backend receives the
+//! Schema (`schema.rs`) is read from it. Which backend receives the
 //! form changes nothing here; renames come later ([`super::spec`]).
 
 use super::{Choice, Field, Fieldset, Input, Placement};

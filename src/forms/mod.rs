@@ -1,11 +1,14 @@
 //! Forms (SPEC §7): [`Site`] + `[intake]` → a [`FormSpec`] per form and page,
-//! and a JSON Schema (2020-12) per form kind.
+//! and a JSON Schema (2020-12) per form kind. Emits no HTML (templates do).
 //!
-//! One list of canonical fields drives the markup (through templates), the
-//! schema the backend validates against, and the local intake sink of
-//! `serve`; renames from `[intake.field_names]` are applied once, here.
-//! Patient fields exist only when the site declares `phi_ok = true`
-//! (a backend under a business associate agreement). Emits no HTML.
+//! This module holds the form model and [`spec`], which puts one form
+//! together: the fields of `fields.rs` (one list of canonical fields drives
+//! the markup, the JSON Schema of [`schema()`] the backend validates, and
+//! the local intake sink of `serve`), then what the backend's profile in
+//! [`backend`] adds (action, hidden fields, attributes, honeypot, its own
+//! field names). Renames from `[intake.field_names]` are applied once, here.
+//! Patient fields exist only when the site declares `phi_ok = true` (a
+//! backend under a business associate agreement).
 
 pub mod backend;
 mod fields;

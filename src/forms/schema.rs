@@ -80,33 +80,7 @@ fn property(site: &Site, f: &Field) -> Value {
         Input::Checkbox { value } => {
             p.insert("const".into(), json!(value));
         }
-        Input::Hidden { value } => match f.canonical.as_str() {
-            "form" | "form-name" => {
-                p.insert("const".into(), json!(value));
-            }
-            "service" => {
-                p.insert(
-                    "enum".into(),
-                    json!(
-                        site.services
-                            .iter()
-                            .map(|s| s.slug.clone())
-                            .collect::<Vec<_>>()
-                    ),
-                );
-            }
-            "reason" => {
-                let mut v: Vec<String> = site.referrals.iter().map(|r| r.slug.clone()).collect();
-                v.insert(0, String::new());
-                p.insert("enum".into(), json!(v));
-            }
-            "page" => {
-                p.insert("pattern".into(), json!("^/[a-z0-9/_-]*$"));
-            }
-            _ => {
-                p.insert("maxLength".into(), json!(200));
-            }
-        },
+        Input::Hidden { value } => hidden_property(site, f, value, &mut p),
         Input::Email => {
             p.insert("format".into(), json!("email"));
         }
@@ -182,4 +156,35 @@ fn representatives(site: &Site, kind: FormKind) -> Option<Vec<FormSpec>> {
         ));
     }
     Some(specs)
+}
+
+/// A hidden field's values: what the build or the script puts in it.
+fn hidden_property(site: &Site, f: &Field, value: &str, p: &mut serde_json::Map<String, Value>) {
+    match f.canonical.as_str() {
+        "form" | "form-name" => {
+            p.insert("const".into(), json!(value));
+        }
+        "service" => {
+            p.insert(
+                "enum".into(),
+                json!(
+                    site.services
+                        .iter()
+                        .map(|s| s.slug.clone())
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        "reason" => {
+            let mut v: Vec<String> = site.referrals.iter().map(|r| r.slug.clone()).collect();
+            v.insert(0, String::new());
+            p.insert("enum".into(), json!(v));
+        }
+        "page" => {
+            p.insert("pattern".into(), json!("^/[a-z0-9/_-]*$"));
+        }
+        _ => {
+            p.insert("maxLength".into(), json!(200));
+        }
+    }
 }
