@@ -189,7 +189,7 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
 }
 
 /// Where a form of `kind` posts on the live site; `None` without `[intake]`.
-pub fn action(config: &Config, kind: FormKind) -> Option<String> {
+pub(crate) fn action(config: &Config, kind: FormKind) -> Option<String> {
     let intake = config.intake.as_ref()?;
     let profile = intake.profile();
     Some(profile.fill(profile.action, &fill(config, intake, kind)))
