@@ -151,11 +151,7 @@ pub fn prepare(
         })?;
     }
     let mut diags = Diagnostics::new();
-    if let Some(config::Intake {
-        backend:
-            config::Backend::Webhook { endpoint } | config::Backend::Salesforce { endpoint, .. },
-        ..
-    }) = &config.intake
+    if let Some(endpoint) = config.intake.as_ref().and_then(|i| i.account.endpoint())
         && endpoint.starts_with("http:")
         && !opts.serving
     {

@@ -142,6 +142,14 @@ pub enum PageKind {
     NotFound,
 }
 
+/// The address of the page a submission of a `kind` form lands on.
+pub fn thanks_path(kind: FormKind) -> &'static str {
+    match kind {
+        FormKind::Referral => "/refer/thanks/",
+        FormKind::Appointment => "/request-appointment/thanks/",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub slug: String,
@@ -751,14 +759,14 @@ pub fn resolve(
             vec![home_crumb.clone()],
         ),
         generated(
-            "/refer/thanks/".into(),
+            thanks_path(FormKind::Referral).into(),
             PageKind::Thanks(FormKind::Referral),
             "Thank you: we have your referral".into(),
             None,
             vec![home_crumb.clone(), hub.clone()],
         ),
         generated(
-            "/request-appointment/thanks/".into(),
+            thanks_path(FormKind::Appointment).into(),
             PageKind::Thanks(FormKind::Appointment),
             "Thank you: we have your request".into(),
             None,

@@ -3,7 +3,10 @@
 //! Content-Security-Policy they and form pages share. Pure functions over
 //! the model; `render` writes what they return.
 
-use crate::config::{Backend, Config};
+use std::collections::BTreeSet;
+
+use crate::config::Config;
+use crate::forms::{self, FormKind};
 use crate::model::{PageKind, Site};
 
 /// Whether a page belongs in the sitemap.
@@ -66,23 +69,16 @@ pub fn redirects(site: &Site) -> String {
     out
 }
 
-/// The origin (`https://host[:port]`) of the intake backend's form action
-/// and fetch target, if it is not this site.
+/// The origins (`https://host[:port]`) the forms post to, where it is not
+/// this site: what the backend's profile makes the action.
 fn intake_origins(config: &Config) -> Vec<String> {
-    let Some(intake) = &config.intake else {
-        return Vec::new();
-    };
-    let url = match &intake.backend {
-        Backend::Webhook { endpoint } => endpoint.clone(),
-        Backend::Formspree { .. } => "https://formspree.io".to_owned(),
-        Backend::Netlify => return Vec::new(),
-        Backend::Hubspot { .. } => "https://api.hsforms.com".to_owned(),
-        Backend::Salesforce { endpoint, .. } => endpoint.clone(),
-    };
-    match url::Url::parse(&url) {
-        Ok(u) => vec![u.origin().ascii_serialization()],
-        Err(_) => Vec::new(),
-    }
+    let origins: BTreeSet<String> = FormKind::ALL
+        .into_iter()
+        .filter_map(|kind| forms::action(config, kind))
+        .filter_map(|action| url::Url::parse(&action).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .collect();
+    origins.into_iter().collect()
 }
 
 /// The Content-Security-Policy: this site's own files, and the configured

@@ -47,7 +47,7 @@ pub mod templates;
 
 pub use palette::{ColorKey, Rgb};
 pub use settings::{Origin, Setting, Settings, parse_defaults};
-pub(crate) use settings::{RawThemeKey, validate};
+pub(crate) use settings::{RawTheme, RawThemeKey, validate};
 
 use palette::{BUILT_IN, Palette};
 

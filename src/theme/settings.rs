@@ -95,9 +95,8 @@ impl<'de> Deserialize<'de> for RawThemeKey {
     }
 }
 
-/// site.toml's `[theme]` table.
+/// site.toml's `[theme]` table (`config` reports its unknown keys).
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawTheme {
     pub name: Option<Spanned<String>>,
     brand: Option<Spanned<String>>,

@@ -944,6 +944,42 @@ fn markup_just_under_the_limit_builds() {
     site.expect_file("public/quotes/index.html");
 }
 
+/// Every unknown key of site.toml is a finding at once, each at its key and
+/// with a hint from its own table (not only the first, as serde's
+/// `deny_unknown_fields` would stop at).
+#[test]
+fn unknown_site_keys_in_two_tables() {
+    let site = case("unknown_site_key");
+    site.write(
+        "site.toml",
+        "# E002 twice: a misspelt key at the top and one under [organization].\n\
+         title = \"Example Clinic\"\n\
+         base_url = \"https://www.example-clinic.example\"\n\
+         langauge = \"en-US\"\n\
+         \n\
+         [organization]\n\
+         name = \"Example Clinic\"\n\
+         phnoe = \"(555) 010-0100\"\n",
+    );
+    let out = site.expect_failed_build();
+    let found = out.diagnostics_with("E002");
+    assert_eq!(found.len(), 2, "{}", out.report());
+    found[0]
+        .at_col("site.toml", 4, 1)
+        .mentions("`langauge`")
+        .mentions("did you mean `language`?");
+    found[1]
+        .at_col("site.toml", 8, 1)
+        .mentions("`phnoe`")
+        .mentions("did you mean `phone`?");
+    assert_eq!(
+        out.diagnostics().len(),
+        2,
+        "only the unknown keys: {}",
+        out.report()
+    );
+}
+
 mod links;
 mod outputs;
 mod values;

@@ -1,0 +1,186 @@
+//! `[organization]`: the practice's name, type and contact data, the single
+//! source of truth for name, address and phone (NAP) on every page.
+//! Raw values → [`Organization`], each bad value a finding at the value.
+
+use toml::Spanned;
+
+use super::raw::RawOrganization;
+use super::{invalid, refused};
+use crate::diag::{Diagnostics, did_you_mean};
+use crate::phone::Phone;
+use crate::values::{self, UrlRule};
+
+/// schema.org types a practice can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganizationType {
+    MedicalOrganization,
+    MedicalClinic,
+    Hospital,
+    Physician,
+}
+
+impl OrganizationType {
+    const NAMES: [&'static str; 4] = [
+        "MedicalOrganization",
+        "MedicalClinic",
+        "Hospital",
+        "Physician",
+    ];
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "MedicalOrganization" => Some(Self::MedicalOrganization),
+            "MedicalClinic" => Some(Self::MedicalClinic),
+            "Hospital" => Some(Self::Hospital),
+            "Physician" => Some(Self::Physician),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MedicalOrganization => "MedicalOrganization",
+            Self::MedicalClinic => "MedicalClinic",
+            Self::Hospital => "Hospital",
+            Self::Physician => "Physician",
+        }
+    }
+}
+
+/// The single source of truth for name, phone and contact data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organization {
+    pub name: String,
+    pub kind: OrganizationType,
+    pub phone: Option<Phone>,
+    pub fax: Option<Phone>,
+    pub email: Option<String>,
+    pub logo: Option<String>,
+    pub same_as: Vec<String>,
+    pub privacy_policy: Option<String>,
+}
+
+/// `[organization]`, or its defaults (the name is the site's `title`).
+pub(super) fn validate(
+    raw: Option<RawOrganization>,
+    title: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Organization {
+    let RawOrganization {
+        name,
+        kind,
+        phone,
+        fax,
+        email,
+        logo,
+        same_as,
+        privacy_policy,
+    } = raw.unwrap_or_default();
+    let kind = kind.map_or(OrganizationType::MedicalOrganization, |k| {
+        organization_type(&k, text, diags)
+    });
+    let phone = phone.and_then(|p| phone_number(p, "phone", text, diags));
+    let fax = fax.and_then(|p| phone_number(p, "fax", text, diags));
+    let email = email.and_then(|e| match values::email(e.get_ref()) {
+        Ok(()) => Some(e.into_inner()),
+        Err(fault) => {
+            diags.push(refused(text, e.span(), "email", &fault, values::EMAIL_HINT));
+            None
+        }
+    });
+    let same_as = same_as
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|u| profile_link(u, text, diags))
+        .collect();
+    let logo = logo.and_then(|v| site_link(v, "logo", text, diags));
+    let privacy_policy = privacy_policy.and_then(|v| site_link(v, "privacy_policy", text, diags));
+    Organization {
+        name: name.unwrap_or_else(|| title.to_owned()),
+        kind,
+        phone,
+        fax,
+        email,
+        logo,
+        same_as,
+        privacy_policy,
+    }
+}
+
+fn organization_type(k: &Spanned<String>, text: &str, diags: &mut Diagnostics) -> OrganizationType {
+    OrganizationType::parse(k.get_ref()).unwrap_or_else(|| {
+        diags.push(
+            invalid(
+                text,
+                k.span(),
+                format!(
+                    "`type = \"{}\"` is not a practice type handoff knows",
+                    k.get_ref()
+                ),
+                "",
+            )
+            .with_hint(did_you_mean(k.get_ref(), &OrganizationType::NAMES)),
+        );
+        OrganizationType::MedicalOrganization
+    })
+}
+
+fn phone_number(
+    p: Spanned<String>,
+    key: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<Phone> {
+    match Phone::parse(p.get_ref()) {
+        Ok(phone) => Some(phone),
+        Err(msg) => {
+            diags.push(invalid(
+                text,
+                p.span(),
+                format!("`{key}`: {msg}"),
+                crate::phone::HINT,
+            ));
+            None
+        }
+    }
+}
+
+/// One of `same_as`: a profile page elsewhere.
+fn profile_link(u: Spanned<String>, text: &str, diags: &mut Diagnostics) -> Option<String> {
+    match values::url(u.get_ref(), UrlRule::LINK) {
+        Ok(_) => Some(u.into_inner()),
+        Err(fault) => {
+            diags.push(refused(
+                text,
+                u.span(),
+                "same_as",
+                &fault,
+                "list profile pages like `https://www.linkedin.com/company/…`",
+            ));
+            None
+        }
+    }
+}
+
+/// `logo` and `privacy_policy` end up in `src`/`href` attributes on every
+/// page (SPEC §4: no script-running link targets; a path stays on this site).
+fn site_link(v: Spanned<String>, key: &str, text: &str, diags: &mut Diagnostics) -> Option<String> {
+    let hint = "use a path on the site (`/privacy/`) or an `https://` address";
+    if crate::markdown::is_unsafe_target(v.get_ref()) {
+        diags.push(invalid(
+            text,
+            v.span(),
+            format!("`{key}` would run a script or hide content"),
+            hint,
+        ));
+        return None;
+    }
+    match values::link(v.get_ref()) {
+        Ok(()) => Some(v.into_inner()),
+        Err(fault) => {
+            diags.push(refused(text, v.span(), key, &fault, hint));
+            None
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! The intake backends (SPEC §7.4): one [`Profile`] per backend, the only
+//! place that says what a backend needs and expects.
+//!
+//! A profile holds the `[intake]` keys of the practice's account with the
+//! backend, the form's action URL, how the form may send (a native POST,
+//! JSON by `fetch`, or either), the honeypot's name, the hidden fields and
+//! `<form>` attributes the backend wants, its own names for canonical
+//! fields, and whether it may receive patient data (it signs business
+//! associate agreements). Everything else follows from the profile:
+//! `config` reads `[intake]` by its keys and refuses `phi_ok` by it, `forms`
+//! builds each form from it, `site_files` allows the action's origin in the
+//! Content-Security-Policy, and the README's table of backends is checked
+//! against it (a test below). Adding a backend is a variant of [`Backend`],
+//! its profile, and a fixture under `tests/fixtures/forms/`.
+//!
+//! Values in a profile are templates: `{form}` is the form's kind
+//! (`referral`, `appointment`), `{thanks}` its thanks page and `{thanks_url}`
+//! that page's absolute address, `{honeypot}` the profile's honeypot, and
+//! `{key}` the value of an `[intake]` key, where `<form>` inside a key is the
+//! form's kind (`{form_guids.<form>}`). This module is a leaf: it knows no
+//! other module, so both `config` and `forms` can read it.
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+/// The intake backends handoff can post to: site.toml's `[intake] backend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Backend {
+    Webhook,
+    Formspree,
+    Netlify,
+    Hubspot,
+    Salesforce,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 5] = [
+        Backend::Webhook,
+        Backend::Formspree,
+        Backend::Netlify,
+        Backend::Hubspot,
+        Backend::Salesforce,
+    ];
+
+    pub fn profile(self) -> &'static Profile {
+        match self {
+            Backend::Webhook => &WEBHOOK,
+            Backend::Formspree => &FORMSPREE,
+            Backend::Netlify => &NETLIFY,
+            Backend::Hubspot => &HUBSPOT,
+            Backend::Salesforce => &SALESFORCE,
+        }
+    }
+
+    /// As written in site.toml.
+    pub fn name(self) -> &'static str {
+        self.profile().name
+    }
+
+    /// The backend site.toml names `name`.
+    pub fn parse(name: &str) -> Option<Backend> {
+        Backend::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// Every name, for a "did you mean" hint.
+    pub fn names() -> [&'static str; 5] {
+        Backend::ALL.map(Backend::name)
+    }
+}
+
+/// Templates see the site.toml name (`data-backend="hubspot"`).
+impl Serialize for Backend {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// How a form reaches its backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// A normal POST that works without JavaScript.
+    Native,
+    /// The script sends JSON (the form still POSTs natively when
+    /// JavaScript is off, where the backend allows).
+    Fetch,
+}
+
+/// What a backend accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepts {
+    /// A form-encoded POST or JSON: site.toml's `encoding` chooses.
+    Either,
+    /// A form-encoded POST only.
+    FormOnly,
+    /// JSON only: without JavaScript the form cannot send.
+    JsonOnly,
+}
+
+/// How an `[intake]` key's value is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// An address forms may post to (`https://`, or `http://` to a loopback
+    /// host under `serve`).
+    Endpoint,
+    /// Letters, digits, `-` and `_` (it becomes part of a URL path).
+    PlainName,
+    /// Any text, as the backend's account page shows it.
+    Text,
+}
+
+/// One `[intake]` key of the practice's account with a backend.
+#[derive(Debug)]
+pub struct Key {
+    /// As written in `[intake]`, dotted for a key of an inline table
+    /// (`form_guids.referral`).
+    pub name: &'static str,
+    pub check: Check,
+    /// The value when the key is absent; `None`: the key is required.
+    pub default: Option<&'static str>,
+    /// How a finding asks for it when it is missing (keys of one inline
+    /// table are asked for together).
+    pub ask: &'static str,
+}
+
+impl Key {
+    /// A required key, asked for by its name.
+    const fn new(name: &'static str, check: Check) -> Key {
+        Key {
+            name,
+            check,
+            default: None,
+            ask: name,
+        }
+    }
+}
+
+/// Everything handoff knows about one backend.
+#[derive(Debug)]
+pub struct Profile {
+    /// As written in site.toml's `[intake] backend`.
+    pub name: &'static str,
+    /// The account's keys, in the order they are asked for.
+    pub keys: &'static [Key],
+    /// The `<form action>` (a template).
+    pub action: &'static str,
+    pub accepts: Accepts,
+    /// The honeypot field's name: empty unless a bot fills it.
+    pub honeypot: &'static str,
+    /// Hidden fields the backend wants: (name, label, value template).
+    pub hidden: &'static [(&'static str, &'static str, &'static str)],
+    /// Attributes on `<form>`: (name, value template), sorted by name.
+    pub attributes: &'static [(&'static str, &'static str)],
+    /// The backend's own names for canonical fields (`[intake.field_names]`
+    /// still wins).
+    pub renames: &'static [(&'static str, &'static str)],
+    /// The backend may receive patient data: it signs business associate
+    /// agreements, so `phi_ok = true` is allowed (SPEC §7.5).
+    pub patient_data: bool,
+}
+
+const WEBHOOK: Profile = Profile {
+    name: "webhook",
+    keys: &[Key::new("endpoint", Check::Endpoint)],
+    action: "{endpoint}",
+    accepts: Accepts::Either,
+    honeypot: "website",
+    hidden: &[],
+    attributes: &[],
+    renames: &[],
+    patient_data: true,
+};
+
+const FORMSPREE: Profile = Profile {
+    name: "formspree",
+    keys: &[Key::new("form_id", Check::PlainName)],
+    action: "https://formspree.io/f/{form_id}",
+    accepts: Accepts::Either,
+    honeypot: "_gotcha",
+    hidden: &[("_next", "Next page", "{thanks_url}")],
+    attributes: &[],
+    renames: &[],
+    patient_data: false,
+};
+
+/// Netlify takes the POST on the site itself and shows the action page.
+const NETLIFY: Profile = Profile {
+    name: "netlify",
+    keys: &[],
+    action: "{thanks}",
+    accepts: Accepts::FormOnly,
+    honeypot: "bot-field",
+    hidden: &[("form-name", "Form name", "{form}")],
+    attributes: &[
+        ("data-netlify", "true"),
+        ("name", "{form}"),
+        ("netlify-honeypot", "{honeypot}"),
+    ],
+    renames: &[],
+    patient_data: false,
+};
+
+/// The Forms API v3: one form (a guid) per kind.
+const HUBSPOT: Profile = Profile {
+    name: "hubspot",
+    keys: &[
+        Key::new("portal_id", Check::Text),
+        Key {
+            ask: FORM_GUIDS,
+            ..Key::new("form_guids.referral", Check::Text)
+        },
+        Key {
+            ask: FORM_GUIDS,
+            ..Key::new("form_guids.appointment", Check::Text)
+        },
+    ],
+    action: "https://api.hsforms.com/submissions/v3/integration/submit/{portal_id}/{form_guids.<form>}",
+    accepts: Accepts::JsonOnly,
+    honeypot: "website",
+    hidden: &[],
+    attributes: &[],
+    renames: &[],
+    patient_data: true,
+};
+
+const FORM_GUIDS: &str = "form_guids = { referral = \"…\", appointment = \"…\" }";
+
+/// Web-to-Lead, with its standard lead fields.
+const SALESFORCE: Profile = Profile {
+    name: "salesforce",
+    keys: &[
+        Key {
+            default: Some("https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8"),
+            ..Key::new("endpoint", Check::Endpoint)
+        },
+        Key::new("oid", Check::Text),
+    ],
+    action: "{endpoint}",
+    accepts: Accepts::FormOnly,
+    honeypot: "website",
+    hidden: &[
+        ("oid", "Organization id", "{oid}"),
+        ("retURL", "Return address", "{thanks_url}"),
+    ],
+    attributes: &[],
+    renames: &[
+        ("clinician_name", "last_name"),
+        ("name", "last_name"),
+        ("clinician_practice", "company"),
+        ("clinician_email", "email"),
+        ("clinician_phone", "phone"),
+    ],
+    patient_data: true,
+};
+
+/// The practice's account with its backend: the values of the profile's
+/// keys, checked (see `config::intake`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Account(BTreeMap<&'static str, String>);
+
+impl Account {
+    pub fn insert(&mut self, key: &'static str, value: String) {
+        self.0.insert(key, value);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
+    /// The address the practice gave (webhook, salesforce).
+    pub fn endpoint(&self) -> Option<&str> {
+        self.get("endpoint")
+    }
+}
+
+/// What the templates of one form are filled with.
+pub struct Fill<'a> {
+    pub account: &'a Account,
+    /// `referral` or `appointment`.
+    pub form: &'static str,
+    /// The form's thanks page, root-relative.
+    pub thanks: &'static str,
+    pub thanks_url: String,
+}
+
+impl Profile {
+    /// How a form sends: what the backend accepts, else what site.toml asks.
+    pub fn transport(&self, wants_json: bool) -> Transport {
+        match self.accepts {
+            Accepts::Either if wants_json => Transport::Fetch,
+            Accepts::Either | Accepts::FormOnly => Transport::Native,
+            Accepts::JsonOnly => Transport::Fetch,
+        }
+    }
+
+    /// The backend's own name for a canonical field, if it has one.
+    pub fn rename(&self, canonical: &str) -> Option<&'static str> {
+        self.renames
+            .iter()
+            .find(|(from, _)| *from == canonical)
+            .map(|(_, to)| *to)
+    }
+
+    /// `template` with its placeholders filled in.
+    pub fn fill(&self, template: &str, with: &Fill<'_>) -> String {
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            let name = &rest[open + 1..open + close];
+            match self.placeholder(name, with) {
+                Some(value) => out.push_str(&value),
+                None => out.push_str(&rest[open..=open + close]),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn placeholder(&self, name: &str, with: &Fill<'_>) -> Option<String> {
+        let value = match name {
+            "form" => with.form,
+            "thanks" => with.thanks,
+            "thanks_url" => &with.thanks_url,
+            "honeypot" => self.honeypot,
+            key => {
+                return with
+                    .account
+                    .get(&key.replace("<form>", with.form))
+                    .map(str::to_owned);
+            }
+        };
+        Some(value.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests;

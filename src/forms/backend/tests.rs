@@ -1,0 +1,191 @@
+use super::*;
+
+/// The README's table of backends, one row per profile.
+const README: &str = include_str!("../../../README.md");
+
+/// A profile as the README's table shows it.
+fn readme_row(p: &Profile) -> String {
+    let code = |s: &str| format!("`{s}`");
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            "—".to_owned()
+        } else {
+            items.join(", ")
+        }
+    };
+    let keys = p
+        .keys
+        .iter()
+        .map(|k| match k.default {
+            None => code(k.name),
+            Some(d) => format!("{} (default {})", code(k.name), code(d)),
+        })
+        .collect();
+    let sends = match p.accepts {
+        Accepts::Either => "a form POST, or JSON by `fetch` with `encoding = \"json\"`",
+        Accepts::FormOnly => "a form POST",
+        Accepts::JsonOnly => "JSON by `fetch` only (the form needs JavaScript)",
+    };
+    let hidden = p
+        .hidden
+        .iter()
+        .map(|(name, _, value)| format!("{} = {}", code(name), code(value)))
+        .collect();
+    let attributes = p
+        .attributes
+        .iter()
+        .map(|(name, value)| code(&format!("{name}=\"{value}\"")))
+        .collect();
+    let renames = p
+        .renames
+        .iter()
+        .map(|(from, to)| format!("{} → {}", code(from), code(to)))
+        .collect();
+    let patient_data = if p.patient_data { "yes" } else { "no" };
+    format!(
+        "| {} | {} | {} | {sends} | {} | {} | {} | {} | {patient_data} |",
+        code(p.name),
+        list(keys),
+        code(p.action),
+        code(p.honeypot),
+        list(hidden),
+        list(attributes),
+        list(renames),
+    )
+}
+
+#[test]
+fn readme_table_agrees_with_the_profiles() {
+    let section = README
+        .split_once("### Form backends")
+        .map(|(_, rest)| rest)
+        .expect("the README has a `### Form backends` section");
+    let rows: Vec<&str> = section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2) // the header and its `|---|` line
+        .collect();
+    let expected: Vec<String> = Backend::ALL
+        .iter()
+        .map(|b| readme_row(b.profile()))
+        .collect();
+    assert_eq!(
+        rows,
+        expected,
+        "the README's backend table differs from src/forms/backend.rs; its rows should read:\n{}",
+        expected.join("\n")
+    );
+}
+
+#[test]
+fn names_round_trip_and_are_unique() {
+    for b in Backend::ALL {
+        assert_eq!(Backend::parse(b.name()), Some(b));
+    }
+    let mut names = Backend::names().to_vec();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), Backend::ALL.len());
+    assert_eq!(Backend::parse("webhok"), None);
+}
+
+/// An account with every key of every profile set to `<key>`.
+fn every_key() -> Account {
+    let mut account = Account::default();
+    for b in Backend::ALL {
+        for k in b.profile().keys {
+            account.insert(k.name, format!("<{}>", k.name));
+        }
+    }
+    account
+}
+
+#[test]
+fn every_placeholder_is_filled() {
+    let account = every_key();
+    for b in Backend::ALL {
+        let p = b.profile();
+        let with = Fill {
+            account: &account,
+            form: "referral",
+            thanks: "/refer/thanks/",
+            thanks_url: "https://c.example/refer/thanks/".to_owned(),
+        };
+        let templates = std::iter::once(p.action)
+            .chain(p.hidden.iter().map(|(_, _, v)| *v))
+            .chain(p.attributes.iter().map(|(_, v)| *v));
+        for t in templates {
+            let filled = p.fill(t, &with);
+            assert!(
+                !filled.contains('{') && !filled.contains('}'),
+                "{}: `{t}` has a placeholder no key fills: {filled}",
+                p.name
+            );
+        }
+    }
+}
+
+#[test]
+fn templates_fill_the_form_and_the_account() {
+    let account = every_key();
+    let with = |form| Fill {
+        account: &account,
+        form,
+        thanks: "/request-appointment/thanks/",
+        thanks_url: "https://c.example/request-appointment/thanks/".to_owned(),
+    };
+    let hubspot = Backend::Hubspot.profile();
+    assert_eq!(
+        hubspot.fill(hubspot.action, &with("appointment")),
+        "https://api.hsforms.com/submissions/v3/integration/submit/<portal_id>/<form_guids.appointment>"
+    );
+    let netlify = Backend::Netlify.profile();
+    assert_eq!(
+        netlify.fill("{thanks}|{form}|{honeypot}|{thanks_url}", &with("referral")),
+        "/request-appointment/thanks/|referral|bot-field|https://c.example/request-appointment/thanks/"
+    );
+    // A value is put in as written, never read as a template itself.
+    let mut tricky = Account::default();
+    tricky.insert("form_id", "{form}".to_owned());
+    let formspree = Backend::Formspree.profile();
+    let filled = formspree.fill(
+        formspree.action,
+        &Fill {
+            account: &tricky,
+            ..with("referral")
+        },
+    );
+    assert_eq!(filled, "https://formspree.io/f/{form}");
+}
+
+#[test]
+fn attributes_are_sorted_by_name() {
+    for b in Backend::ALL {
+        let names: Vec<&str> = b.profile().attributes.iter().map(|(n, _)| *n).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted, "{}", b.name());
+    }
+}
+
+#[test]
+fn transport_follows_what_the_backend_accepts() {
+    let of = |b: Backend, json| b.profile().transport(json);
+    assert_eq!(of(Backend::Webhook, false), Transport::Native);
+    assert_eq!(of(Backend::Webhook, true), Transport::Fetch);
+    assert_eq!(of(Backend::Netlify, true), Transport::Native);
+    assert_eq!(of(Backend::Hubspot, false), Transport::Fetch);
+}
+
+/// SPEC §7.5: formspree and netlify do not sign business associate
+/// agreements; the others may carry patient data.
+#[test]
+fn patient_data_only_where_a_baa_is_possible() {
+    let allowed: Vec<&str> = Backend::ALL
+        .iter()
+        .filter(|b| b.profile().patient_data)
+        .map(|b| b.name())
+        .collect();
+    assert_eq!(allowed, ["webhook", "hubspot", "salesforce"]);
+}

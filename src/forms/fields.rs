@@ -1,0 +1,468 @@
+//! The fields of the two forms (SPEC §7.1), in canonical names, grouped in
+//! fieldsets as people fill them in. Every constraint a field has (required,
+//! length, pattern) is written here once: the markup prints it and the JSON
+//! Schema (`schema.rs`) is read from it. Which backend receives the
+//! form changes nothing here; renames come later ([`super::spec`]).
+
+use super::{Choice, Field, Fieldset, Input, Placement};
+use crate::content::Urgency;
+use crate::model::Site;
+
+const NAME_MAX: usize = 100;
+const PHONE_MAX: usize = 30;
+const EMAIL_MAX: usize = 254;
+const QUESTION_MAX: usize = 1000;
+
+/// NPI: 10 digits (the check digit is verified by the script, SPEC §7.1).
+pub const NPI_PATTERN: &str = "[0-9]{10}";
+// Escaped so it is valid with the `v` flag browsers now apply to `pattern`
+// and in JSON Schema (ECMA-262) alike.
+const PHONE_PATTERN: &str = "[0-9+\\(\\)\\-. ]{7,30}";
+const DATE_PATTERN: &str = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
+
+pub const CHECKLIST_PREFIX: &str = "checklist__";
+pub const CHECKLIST_STATES: [(&str, &str); 3] = [
+    ("enclosed", "Sent with this referral"),
+    ("will_send", "Will send"),
+    ("not_available", "Not available"),
+];
+
+/// Fields the script fills at submit time (SPEC §7.2); present and empty in the markup.
+pub const TRACKING: [&str; 4] = ["utm_source", "utm_medium", "utm_campaign", "referrer_host"];
+
+/// A field sent under its canonical name, optional until said otherwise.
+pub(super) fn field(canonical: &str, label: &str, input: Input) -> Field {
+    Field {
+        name: canonical.to_owned(),
+        canonical: canonical.to_owned(),
+        id: String::new(),
+        label: label.to_owned(),
+        help: None,
+        input,
+        required: false,
+        maxlength: None,
+        pattern: None,
+        autocomplete: None,
+    }
+}
+
+/// A hidden field with its value.
+pub(super) fn hidden(canonical: &str, label: &str, value: String) -> Field {
+    field(canonical, label, Input::Hidden { value })
+}
+
+impl Field {
+    fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    fn max(mut self, n: usize) -> Self {
+        self.maxlength = Some(n);
+        self
+    }
+    fn auto(mut self, token: &str) -> Self {
+        self.autocomplete = Some(token.to_owned());
+        self
+    }
+    fn pattern(mut self, p: &str) -> Self {
+        self.pattern = Some(p.to_owned());
+        self
+    }
+    fn help(mut self, h: &str) -> Self {
+        self.help = Some(h.to_owned());
+        self
+    }
+}
+
+fn choices(options: &[(&str, &str)], selected: Option<&str>) -> Vec<Choice> {
+    options
+        .iter()
+        .map(|(v, l)| Choice {
+            value: (*v).to_owned(),
+            label: (*l).to_owned(),
+            selected: selected == Some(*v),
+        })
+        .collect()
+}
+
+/// A select's first, empty choice ("Choose a …").
+fn prompt(label: &str, selected: bool) -> Choice {
+    Choice {
+        value: String::new(),
+        label: label.to_owned(),
+        selected,
+    }
+}
+
+fn choice(value: &str, label: &str) -> Choice {
+    Choice {
+        value: value.to_owned(),
+        label: label.to_owned(),
+        selected: false,
+    }
+}
+
+fn fieldset(legend: &str, help: Option<&str>, fields: Vec<Field>) -> Fieldset {
+    Fieldset {
+        legend: legend.to_owned(),
+        help: help.map(str::to_owned),
+        fields,
+    }
+}
+
+/// The service field: hidden when the page knows the service, else a select.
+/// `not_sure` adds a "Not sure" choice: patients often cannot name a service.
+fn service_field(site: &Site, at: &Placement<'_>, not_sure: bool) -> Field {
+    if let Some(i) = at.service {
+        return hidden("service", "Service line", site.services[i].slug.clone());
+    }
+    let mut options = vec![prompt("Choose a service line", true)];
+    options.extend(site.services.iter().map(|s| choice(&s.slug, &s.title)));
+    if not_sure {
+        options.push(choice("not_sure", "Not sure: please help me choose"));
+    }
+    field("service", "Service line", Input::Select { options }).required()
+}
+
+// ---- the clinician's referral ----
+
+/// The referral form. Without `phi_ok` it is contact-only: no patient, no
+/// reason or question, no records checklist (SPEC §7.5).
+pub(super) fn referral(site: &Site, phi_ok: bool, at: &Placement<'_>) -> Vec<Fieldset> {
+    let mut sets = vec![clinician()];
+    let mut referral = vec![service_field(site, at, false), urgency(site, at)];
+    if phi_ok {
+        sets.push(patient());
+        referral.push(reason(site, at));
+        referral.push(clinical_question());
+    }
+    sets.push(fieldset("The referral", None, referral));
+    if phi_ok {
+        sets.extend(records(site, at));
+    }
+    sets.push(fieldset(
+        "How we reach you",
+        None,
+        vec![
+            field(
+                "preferred_contact",
+                "Preferred way to reach you",
+                Input::Radio {
+                    options: choices(
+                        &[("phone", "Phone"), ("fax", "Fax"), ("email", "Email")],
+                        Some("phone"),
+                    ),
+                },
+            )
+            .required(),
+        ],
+    ));
+    sets
+}
+
+fn clinician() -> Fieldset {
+    fieldset(
+        "You, the referring clinician",
+        None,
+        vec![
+            field("clinician_name", "Your name", Input::Text)
+                .required()
+                .max(NAME_MAX)
+                .auto("name"),
+            field(
+                "clinician_practice",
+                "Practice or organization",
+                Input::Text,
+            )
+            .required()
+            .max(NAME_MAX)
+            .auto("organization"),
+            field("clinician_npi", "NPI (optional)", Input::Text)
+                .max(10)
+                .pattern(NPI_PATTERN)
+                .help("10 digits; helps us match your practice")
+                .auto("off"),
+            field("clinician_phone", "Phone", Input::Tel)
+                .required()
+                .max(PHONE_MAX)
+                .pattern(PHONE_PATTERN)
+                .auto("work tel"),
+            field("clinician_fax", "Fax", Input::Tel)
+                .max(PHONE_MAX)
+                .pattern(PHONE_PATTERN)
+                .auto("off"),
+            field("clinician_email", "Email", Input::Email)
+                .required()
+                .max(EMAIL_MAX)
+                .auto("work email"),
+        ],
+    )
+}
+
+/// Routine unless the page is about a reason the practice sees with priority.
+fn urgency(site: &Site, at: &Placement<'_>) -> Field {
+    let urgency = match at.reason.map(|r| site.referrals[r].urgency) {
+        Some(Urgency::Priority) => "priority",
+        _ => "routine",
+    };
+    field(
+        "urgency",
+        "How soon should we see the patient?",
+        Input::Radio {
+            options: choices(
+                &[
+                    ("routine", "Routine"),
+                    ("priority", "Priority (within a few days)"),
+                ],
+                Some(urgency),
+            ),
+        },
+    )
+    .required()
+    .help("Urgent or emergent? Do not use this form: call the number on this page.")
+}
+
+/// The patient's details: `autocomplete="off"` on each, so a browser never
+/// fills in the clinician's own (SPEC §7.2).
+fn patient() -> Fieldset {
+    fieldset(
+        "The patient",
+        Some("Sent over an encrypted connection to our intake team only."),
+        vec![
+            field("patient_name", "Patient name", Input::Text)
+                .required()
+                .max(NAME_MAX)
+                .auto("off"),
+            field("patient_dob", "Date of birth", Input::Date)
+                .required()
+                .max(10)
+                .pattern(DATE_PATTERN)
+                .auto("off"),
+            field("patient_phone", "Patient phone", Input::Tel)
+                .max(PHONE_MAX)
+                .pattern(PHONE_PATTERN)
+                .auto("off"),
+        ],
+    )
+}
+
+/// The reasons of the page's service (every reason on the hub), the page's
+/// own reason chosen.
+fn reason(site: &Site, at: &Placement<'_>) -> Field {
+    let reasons: Vec<usize> = match at.service {
+        Some(s) => site.services[s].reasons.clone(),
+        None => (0..site.referrals.len()).collect(),
+    };
+    let selected = at.reason.map(|r| site.referrals[r].slug.as_str());
+    let mut options = vec![prompt("Choose a reason", selected.is_none())];
+    options.extend(reasons.iter().map(|&r| {
+        let reason = &site.referrals[r];
+        Choice {
+            value: reason.slug.clone(),
+            label: reason.title.clone(),
+            selected: selected == Some(reason.slug.as_str()),
+        }
+    }));
+    options.push(choice("other", "Other (describe below)"));
+    field(
+        "referral_reason",
+        "Reason for referral",
+        Input::Select { options },
+    )
+    .required()
+}
+
+fn clinical_question() -> Field {
+    field(
+        "clinical_question",
+        "Your clinical question for our team",
+        Input::Textarea,
+    )
+    .required()
+    .max(QUESTION_MAX)
+    .help("A sentence or two: what would you like us to answer or do?")
+}
+
+/// One answer per item of the page's checklist (the reason's, else the
+/// service's), required items first; none on the hub.
+fn records(site: &Site, at: &Placement<'_>) -> Option<Fieldset> {
+    let checklist = at
+        .reason
+        .and_then(|r| site.referrals[r].checklist.as_deref())
+        .or_else(|| {
+            at.service
+                .and_then(|s| site.services[s].checklist.as_deref())
+        })
+        .and_then(|id| site.checklists.get(id))?;
+    let required = checklist.items.iter().filter(|i| i.required);
+    let optional = checklist.items.iter().filter(|i| !i.required);
+    let fields = required
+        .chain(optional)
+        .map(|item| {
+            let f = field(
+                &format!("{CHECKLIST_PREFIX}{}", item.id),
+                &item.label,
+                Input::Radio {
+                    options: choices(&CHECKLIST_STATES, None),
+                },
+            );
+            if item.required { f.required() } else { f }
+        })
+        .collect();
+    Some(fieldset(
+        "Records",
+        Some("Send records by fax, secure email or the portal; tell us here what is on its way."),
+        fields,
+    ))
+}
+
+// ---- the patient's appointment request ----
+
+/// The appointment form: contact details and the visit, no medical details
+/// (the form says so).
+pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
+    vec![
+        you(),
+        fieldset("Your visit", None, visit(site, at)),
+        fieldset(
+            "Consent",
+            None,
+            vec![
+                field(
+                    "consent",
+                    "I agree that the practice may contact me by phone or email about this request.",
+                    Input::Checkbox {
+                        value: "yes".into(),
+                    },
+                )
+                .required(),
+            ],
+        ),
+    ]
+}
+
+fn you() -> Fieldset {
+    fieldset(
+        "About you",
+        Some("Please do not include medical details here; our team will ask when they call."),
+        vec![
+            field("name", "Your name", Input::Text)
+                .required()
+                .max(NAME_MAX)
+                .auto("name"),
+            field("phone", "Phone", Input::Tel)
+                .required()
+                .max(PHONE_MAX)
+                .pattern(PHONE_PATTERN)
+                .auto("tel"),
+            field("email", "Email (optional)", Input::Email)
+                .max(EMAIL_MAX)
+                .auto("email"),
+            field(
+                "preferred_contact",
+                "Best way to reach you",
+                Input::Radio {
+                    options: choices(
+                        &[("phone", "Phone call"), ("email", "Email")],
+                        Some("phone"),
+                    ),
+                },
+            )
+            .required(),
+            field(
+                "best_time",
+                "Best time to call",
+                Input::Select {
+                    options: choices(
+                        &[
+                            ("any", "Any time"),
+                            ("morning", "Morning"),
+                            ("afternoon", "Afternoon"),
+                        ],
+                        Some("any"),
+                    ),
+                },
+            ),
+        ],
+    )
+}
+
+fn visit(site: &Site, at: &Placement<'_>) -> Vec<Field> {
+    let mut visit = vec![
+        service_field(site, at, true),
+        field(
+            "visit_type",
+            "What kind of visit?",
+            Input::Radio {
+                options: choices(
+                    &[
+                        ("new_consult", "New consultation"),
+                        ("second_opinion", "Second opinion"),
+                        ("follow_up", "Follow-up visit"),
+                        ("clinical_trial", "A question about clinical trials"),
+                        ("not_sure", "Not sure"),
+                    ],
+                    Some("new_consult"),
+                ),
+            },
+        )
+        .required(),
+        field("referred_by", "Referred by (optional)", Input::Text)
+            .max(NAME_MAX)
+            .auto("off")
+            .help("Your doctor's name, if a doctor sent you"),
+    ];
+    if !site.locations.is_empty() {
+        let mut options = vec![Choice {
+            value: "any".into(),
+            label: "No preference".into(),
+            selected: true,
+        }];
+        options.extend(site.locations.iter().map(|l| choice(&l.slug, &l.title)));
+        visit.push(field(
+            "preferred_location",
+            "Preferred location",
+            Input::Select { options },
+        ));
+    }
+    visit
+}
+
+/// Luhn check of an NPI with the `80840` prefix (the card-issuer prefix the
+/// NPI standard prepends), as the script does in the browser.
+pub fn npi_is_valid(npi: &str) -> bool {
+    if npi.len() != 10 || !npi.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let digits: Vec<u32> = format!("80840{npi}")
+        .bytes()
+        .map(|b| u32::from(b - b'0'))
+        .collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn npi_check_digit() {
+        // CMS's published example NPI.
+        assert!(npi_is_valid("1234567893"));
+        assert!(!npi_is_valid("1234567890"));
+        assert!(!npi_is_valid("123456789"));
+        assert!(!npi_is_valid("12345678a3"));
+    }
+}

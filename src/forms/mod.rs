@@ -1,0 +1,238 @@
+//! Forms (SPEC §7): [`Site`] + `[intake]` → a [`FormSpec`] per form and page,
+//! and a JSON Schema (2020-12) per form kind. Emits no HTML (templates do).
+//!
+//! This module holds the form model and [`spec`], which puts one form
+//! together: the fields of `fields.rs` (one list of canonical fields drives
+//! the markup, the JSON Schema of [`schema()`] the backend validates, and
+//! the local intake sink of `serve`), then what the backend's profile in
+//! [`backend`] adds (action, hidden fields, attributes, honeypot, its own
+//! field names). Renames from `[intake.field_names]` are applied once, here.
+//! Patient fields exist only when the site declares `phi_ok = true` (a
+//! backend under a business associate agreement).
+
+pub mod backend;
+mod fields;
+mod schema;
+
+use serde::Serialize;
+
+use self::backend::{Accepts, Backend, Fill, Transport};
+pub use self::fields::{CHECKLIST_PREFIX, CHECKLIST_STATES, NPI_PATTERN, TRACKING, npi_is_valid};
+pub use self::schema::schema;
+use crate::config::{Config, Encoding, Intake};
+use crate::model::{Site, thanks_path};
+
+/// The two pathways of SPEC §7.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FormKind {
+    Referral,
+    Appointment,
+}
+
+impl FormKind {
+    pub const ALL: [FormKind; 2] = [FormKind::Referral, FormKind::Appointment];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormKind::Referral => "referral",
+            FormKind::Appointment => "appointment",
+        }
+    }
+}
+
+/// How an input looks and what it accepts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Input {
+    Text,
+    Email,
+    Tel,
+    Date,
+    Textarea,
+    Select { options: Vec<Choice> },
+    Radio { options: Vec<Choice> },
+    Checkbox { value: String },
+    Hidden { value: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One field as the form sends it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// The name sent to the backend (after `[intake.field_names]`).
+    pub name: String,
+    /// The canonical name (`clinician_email`), stable across backends.
+    pub canonical: String,
+    /// An HTML id, unique on the page.
+    pub id: String,
+    pub label: String,
+    pub help: Option<String>,
+    pub input: Input,
+    pub required: bool,
+    pub maxlength: Option<usize>,
+    /// HTML `pattern` (without anchors, as browsers apply it whole).
+    pub pattern: Option<String>,
+    pub autocomplete: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fieldset {
+    pub legend: String,
+    pub help: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+/// Everything a template needs to print one form on one page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormSpec {
+    pub kind: FormKind,
+    /// Unique on the page: `referral-form`.
+    pub id: String,
+    pub action: String,
+    pub method: &'static str,
+    pub transport: Transport,
+    /// Extra attributes on `<form>` (netlify's), sorted.
+    pub attributes: Vec<(String, String)>,
+    pub hidden: Vec<Field>,
+    pub honeypot: String,
+    pub fieldsets: Vec<Fieldset>,
+    pub submit_label: String,
+    pub thanks_path: String,
+    /// The patient-data fields are present (a BAA covers the backend).
+    pub phi_ok: bool,
+    /// The backend accepts only JSON: without JavaScript the form cannot send.
+    pub needs_script: bool,
+    /// For the script: JSON field mapping of a fetch backend.
+    pub backend: Backend,
+}
+
+/// Where a form sits: which page, and what it already knows.
+#[derive(Debug, Clone, Default)]
+pub struct Placement<'a> {
+    /// Root-relative path of the page.
+    pub page: &'a str,
+    /// Index into `site.services`, when the page is about one service line.
+    pub service: Option<usize>,
+    /// Index into `site.referrals`, on a referral-reason page.
+    pub reason: Option<usize>,
+    /// `handoff serve` without `--real-intake`: post to the local sink
+    /// `/_intake/<form>` instead of the configured backend.
+    pub local: bool,
+}
+
+/// The form for `kind` on the page `at`, or `None` without `[intake]`.
+pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
+    let intake = site.config.intake.as_ref()?;
+    let profile = intake.profile();
+    let fill = fill(&site.config, intake, kind);
+    let action = if at.local {
+        format!("/_intake/{}", kind.as_str())
+    } else {
+        profile.fill(profile.action, &fill)
+    };
+    let mut hidden = hidden_fields(site, kind, at);
+    hidden.extend(
+        profile
+            .hidden
+            .iter()
+            .map(|(name, label, value)| fields::hidden(name, label, profile.fill(value, &fill))),
+    );
+    let attributes = profile
+        .attributes
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), profile.fill(value, &fill)))
+        .collect();
+    let mut fieldsets = match kind {
+        FormKind::Referral => fields::referral(site, intake.phi_ok, at),
+        FormKind::Appointment => fields::appointment(site, at),
+    };
+    // The service is known on this page: send it hidden.
+    for set in &mut fieldsets {
+        let (hid, shown): (Vec<Field>, Vec<Field>) = set
+            .fields
+            .drain(..)
+            .partition(|f| matches!(f.input, Input::Hidden { .. }));
+        hidden.extend(hid);
+        set.fields = shown;
+    }
+    let sent = hidden
+        .iter_mut()
+        .chain(fieldsets.iter_mut().flat_map(|s| s.fields.iter_mut()));
+    sent.for_each(|f| name_field(f, intake, kind));
+    let transport = profile.transport(intake.encoding == Encoding::Json);
+    Some(FormSpec {
+        kind,
+        id: format!("{}-form", kind.as_str()),
+        action,
+        method: "post",
+        transport,
+        attributes,
+        hidden,
+        honeypot: profile.honeypot.to_owned(),
+        fieldsets,
+        submit_label: match kind {
+            FormKind::Referral => "Send referral".to_owned(),
+            FormKind::Appointment => "Request appointment".to_owned(),
+        },
+        thanks_path: fill.thanks.to_owned(),
+        phi_ok: intake.phi_ok,
+        needs_script: profile.accepts == Accepts::JsonOnly,
+        backend: intake.backend,
+    })
+}
+
+/// Where a form of `kind` posts on the live site; `None` without `[intake]`.
+pub(crate) fn action(config: &Config, kind: FormKind) -> Option<String> {
+    let intake = config.intake.as_ref()?;
+    let profile = intake.profile();
+    Some(profile.fill(profile.action, &fill(config, intake, kind)))
+}
+
+/// What a backend profile's templates are filled with for a `kind` form.
+fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind) -> Fill<'a> {
+    let thanks = thanks_path(kind);
+    Fill {
+        account: &intake.account,
+        form: kind.as_str(),
+        thanks,
+        thanks_url: config.base_url.join(thanks),
+    }
+}
+
+/// The hidden fields of every form: which form and page, the page's
+/// referral reason, and the tracking fields the script fills.
+fn hidden_fields(site: &Site, kind: FormKind, at: &Placement<'_>) -> Vec<Field> {
+    let reason = at.reason.map(|r| site.referrals[r].slug.clone());
+    let mut hidden = vec![
+        fields::hidden("form", "Form", kind.as_str().to_owned()),
+        fields::hidden("page", "Page", at.page.to_owned()),
+        fields::hidden("reason", "Referral reason page", reason.unwrap_or_default()),
+    ];
+    hidden.extend(TRACKING.iter().map(|t| fields::hidden(t, t, String::new())));
+    hidden
+}
+
+/// The name a field is sent under (`[intake.field_names]`, else the
+/// backend's own) and its id on the page.
+fn name_field(f: &mut Field, intake: &Intake, kind: FormKind) {
+    let renamed = intake
+        .field_names
+        .get(&f.canonical)
+        .cloned()
+        .or_else(|| intake.profile().rename(&f.canonical).map(str::to_owned));
+    if let Some(n) = renamed {
+        f.name = n;
+    }
+    f.id = format!(
+        "{}-{}",
+        kind.as_str(),
+        f.canonical.replace("__", "-").replace('_', "-")
+    );
+}
