@@ -30,10 +30,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use scraper::{ElementRef, Html, Node, Selector};
+use scraper::{ElementRef, Html, Node};
 use serde_json::Value;
 
-use crate::support::{SiteTest, snapshot_of_dir};
+use crate::support::{SiteTest, sel, snapshot_of_dir};
 
 /// The plain-text value of field `n` (as `tests/fixtures/escaping/matrix` has it).
 fn plain(n: u32) -> String {
@@ -205,10 +205,6 @@ fn expected(n: u32) -> Option<String> {
 struct Page {
     rel: String,
     html: String,
-}
-
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap()
 }
 
 /// Every string inside a JSON value.

@@ -21,10 +21,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::{Map, Value, json};
 
-use crate::support::{Outcome, SiteTest};
+use crate::support::{Outcome, SiteTest, sel};
 
 // ---- what each backend fixture must produce ---------------------------------
 
@@ -271,10 +271,6 @@ pub fn built(case: &str) -> SiteTest {
 /// `public/<path>index.html` for a page path like `/refer/`.
 pub fn page_file(path: &str) -> String {
     format!("public{path}index.html")
-}
-
-pub fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css:?}: {e}"))
 }
 
 /// A built page, parsed.
