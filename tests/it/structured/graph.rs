@@ -112,160 +112,11 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
             page.rel,
             problems.join("\n  ")
         );
-        let url = built.url(&page.path);
-
-        // The organization.
-        let org = node_by_id(&doc, &built.org_id())
-            .unwrap_or_else(|| panic!("{}: no organization node\n{doc:#}", page.rel));
-        assert_eq!(org["@type"], facts.org_type.as_str(), "{}", page.rel);
-        assert_eq!(org["name"], facts.org_name.as_str(), "{}", page.rel);
-        assert_eq!(org["url"], format!("{}/", built.base), "{}", page.rel);
-        assert_eq!(
-            org["telephone"].as_str(),
-            facts.org_phone.as_deref(),
-            "{}: organization telephone",
-            page.rel
-        );
-        assert!(
-            org["telephone"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("+1")),
-            "{}: the example's telephone is North American E.164",
-            page.rel
-        );
-        assert_eq!(
-            org["faxNumber"].as_str(),
-            facts.org_fax.as_deref(),
-            "{}: organization faxNumber",
-            page.rel
-        );
-
-        // The page and its breadcrumb trail.
-        let node = page_node(page, &doc);
-        assert_eq!(node["url"], url.as_str(), "{}: page url", page.rel);
-        assert_eq!(node["publisher"]["@id"], built.org_id().as_str());
-        let trail = resolve(page, &doc, &node["breadcrumb"]);
-        assert!(has_type(trail, "BreadcrumbList"), "{}: {trail}", page.rel);
-        let items = trail["itemListElement"].as_array().expect("a list");
-        for (i, item) in items.iter().enumerate() {
-            assert_eq!(item["position"], json!(i + 1), "{}: {item}", page.rel);
-        }
-        assert_eq!(
-            items.first().map(|i| &i["item"]),
-            Some(&json!(format!("{}/", built.base))),
-            "{}: the trail starts at the home page",
-            page.rel
-        );
-        assert_eq!(
-            items.last().map(|i| &i["item"]),
-            Some(&json!(url)),
-            "{}: the trail ends at the page itself",
-            page.rel
-        );
-
+        let org = expect_organization(&facts, &built, page, &doc);
+        let node = expect_page_and_trail(&built, page, &doc);
         match kind.as_str() {
-            "location" => {
-                let slug = slug_after(&page.path, "/locations/");
-                let fm = &facts.locations[slug];
-                let clinic = one_of_type(page, &doc, "MedicalClinic");
-                assert_eq!(clinic["@id"], format!("{url}#location"), "{}", page.rel);
-                assert_eq!(clinic["name"], fm["title"], "{}", page.rel);
-                assert_eq!(clinic["url"], url.as_str(), "{}", page.rel);
-                expect_address(page, &clinic["address"], &fm["address"]);
-                assert_eq!(clinic["geo"]["@type"], "GeoCoordinates", "{}", page.rel);
-                assert_eq!(clinic["geo"]["latitude"], fm["geo"]["lat"], "{}", page.rel);
-                assert_eq!(clinic["geo"]["longitude"], fm["geo"]["lng"], "{}", page.rel);
-                let specs = as_list(&clinic["openingHoursSpecification"]);
-                let hours = fm["hours"]
-                    .as_array()
-                    .expect("example locations have hours");
-                assert_eq!(specs.len(), hours.len(), "{}: opening hours", page.rel);
-                for (spec, h) in specs.iter().zip(hours) {
-                    assert_eq!(spec["@type"], "OpeningHoursSpecification");
-                    let days: Vec<String> = h["days"]
-                        .as_array()
-                        .expect("days")
-                        .iter()
-                        .map(|d| {
-                            let code = d.as_str().expect("a day code");
-                            let full = DAYS
-                                .iter()
-                                .find(|n| n.starts_with(code))
-                                .expect("a known day");
-                            format!("https://schema.org/{full}")
-                        })
-                        .collect();
-                    assert_eq!(spec["dayOfWeek"], json!(days), "{}", page.rel);
-                    assert_eq!(spec["opens"], h["opens"], "{}", page.rel);
-                    assert_eq!(spec["closes"], h["closes"], "{}", page.rel);
-                }
-                assert_eq!(
-                    clinic["telephone"].as_str(),
-                    fm_str(fm, "phone").map(e164).as_deref(),
-                    "{}: clinic telephone",
-                    page.rel
-                );
-                assert_eq!(
-                    clinic["faxNumber"].as_str(),
-                    fm_str(fm, "fax").map(e164).as_deref(),
-                    "{}: clinic faxNumber",
-                    page.rel
-                );
-                assert_eq!(
-                    clinic["parentOrganization"]["@id"],
-                    built.org_id().as_str(),
-                    "{}",
-                    page.rel
-                );
-                let here: Vec<&str> = facts
-                    .services
-                    .iter()
-                    .filter(|(_, s)| {
-                        s["locations"]
-                            .as_array()
-                            .is_some_and(|l| l.iter().any(|x| x == slug))
-                    })
-                    .map(|(k, _)| k.as_str())
-                    .collect();
-                assert_eq!(
-                    str_set(as_list(&clinic["medicalSpecialty"])),
-                    facts.specialties_of(&here),
-                    "{}: medicalSpecialty of the services offered at {slug} ({here:?})",
-                    page.rel
-                );
-                assert_eq!(node["about"]["@id"], clinic["@id"], "{}", page.rel);
-            }
-            "physician" => {
-                let slug = slug_after(&page.path, "/physicians/");
-                let fm = &facts.physicians[slug];
-                let doctor = one_of_type(page, &doc, "Physician");
-                assert_eq!(doctor["url"], url.as_str(), "{}", page.rel);
-                let services: Vec<&str> = fm["services"]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                assert_eq!(
-                    str_set(as_list(&doctor["medicalSpecialty"])),
-                    facts.specialties_of(&services),
-                    "{}: medicalSpecialty",
-                    page.rel
-                );
-                let locations: Vec<&str> = fm["locations"]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let addresses = as_list(&doctor["address"]);
-                assert_eq!(addresses.len(), locations.len(), "{}: address", page.rel);
-                for (addr, loc) in addresses.iter().zip(&locations) {
-                    expect_address(page, addr, &facts.locations[*loc]["address"]);
-                }
-                assert_eq!(
-                    doctor["isAcceptingNewPatients"], fm["accepting_new_patients"],
-                    "{}: isAcceptingNewPatients",
-                    page.rel
-                );
-                assert_eq!(node["about"]["@id"], doctor["@id"], "{}", page.rel);
-            }
+            "location" => expect_location(&facts, &built, page, &doc, node),
+            "physician" => expect_physician(&facts, &built, page, &doc, node),
             "service" | "refer" | "packet" => {
                 let slug = slug_after(&page.path, "/services/");
                 let audience: &[&str] = if kind == "service" {
@@ -276,41 +127,7 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
                 expect_medical_web_page(&facts, page, node, slug, audience);
                 expect_contact_point(&facts, page, org, slug);
             }
-            "referral" => {
-                let slug = slug_after(&page.path, "/referrals/");
-                let fm = &facts.referrals[slug];
-                let service = fm["service"]
-                    .as_str()
-                    .expect("a referral names its service");
-                let audience: &[&str] = match fm["audience"].as_str().unwrap_or("both") {
-                    "clinician" => &["Clinician"],
-                    "patient" => &["Patient"],
-                    _ => &["Clinician", "Patient"],
-                };
-                expect_medical_web_page(&facts, page, node, service, audience);
-                expect_contact_point(&facts, page, org, service);
-                let faq = fm["faq"].as_array().cloned().unwrap_or_default();
-                assert_eq!(
-                    has_type(node, "FAQPage"),
-                    !faq.is_empty(),
-                    "{}: FAQPage exactly when the reason has an faq",
-                    page.rel
-                );
-                let questions = as_list(&node["mainEntity"]);
-                assert_eq!(questions.len(), faq.len(), "{}: mainEntity", page.rel);
-                for (q, f) in questions.iter().zip(&faq) {
-                    assert_eq!(q["@type"], "Question", "{}", page.rel);
-                    assert_eq!(q["name"], f["q"], "{}", page.rel);
-                    assert_eq!(q["acceptedAnswer"]["@type"], "Answer", "{}", page.rel);
-                    // What the text holds (the Markdown source, or its HTML)
-                    // is the business of `faq_answers_in_json_ld_are_not_raw_markdown`.
-                    assert!(
-                        q["acceptedAnswer"]["text"].is_string(),
-                        "{}: an answer without text",
-                        page.rel
-                    );
-                }
-            }
+            "referral" => expect_referral(&facts, page, org, node),
             _ => {
                 assert!(
                     types_of(node) == ["WebPage"] || types_of(node) == ["MedicalWebPage"],
@@ -335,6 +152,219 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
         assert!(
             kinds_seen.contains(kind),
             "the example site built no `{kind}` page (kinds seen: {kinds_seen:?})"
+        );
+    }
+}
+
+/// The organization node every page carries: the practice of site.toml.
+fn expect_organization<'a>(
+    facts: &ExampleFacts,
+    built: &Built,
+    page: &PageOut,
+    doc: &'a Value,
+) -> &'a Value {
+    let org = node_by_id(doc, &built.org_id())
+        .unwrap_or_else(|| panic!("{}: no organization node\n{doc:#}", page.rel));
+    assert_eq!(org["@type"], facts.org_type.as_str(), "{}", page.rel);
+    assert_eq!(org["name"], facts.org_name.as_str(), "{}", page.rel);
+    assert_eq!(org["url"], format!("{}/", built.base), "{}", page.rel);
+    assert_eq!(
+        org["telephone"].as_str(),
+        facts.org_phone.as_deref(),
+        "{}: organization telephone",
+        page.rel
+    );
+    assert!(
+        org["telephone"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("+1")),
+        "{}: the example's telephone is North American E.164",
+        page.rel
+    );
+    assert_eq!(
+        org["faxNumber"].as_str(),
+        facts.org_fax.as_deref(),
+        "{}: organization faxNumber",
+        page.rel
+    );
+    org
+}
+
+/// The page node and its breadcrumb trail, from the home page to the page.
+fn expect_page_and_trail<'a>(built: &Built, page: &PageOut, doc: &'a Value) -> &'a Value {
+    let url = built.url(&page.path);
+    let node = page_node(page, doc);
+    assert_eq!(node["url"], url.as_str(), "{}: page url", page.rel);
+    assert_eq!(node["publisher"]["@id"], built.org_id().as_str());
+    let trail = resolve(page, doc, &node["breadcrumb"]);
+    assert!(has_type(trail, "BreadcrumbList"), "{}: {trail}", page.rel);
+    let items = trail["itemListElement"].as_array().expect("a list");
+    for (i, item) in items.iter().enumerate() {
+        assert_eq!(item["position"], json!(i + 1), "{}: {item}", page.rel);
+    }
+    assert_eq!(
+        items.first().map(|i| &i["item"]),
+        Some(&json!(format!("{}/", built.base))),
+        "{}: the trail starts at the home page",
+        page.rel
+    );
+    assert_eq!(
+        items.last().map(|i| &i["item"]),
+        Some(&json!(url)),
+        "{}: the trail ends at the page itself",
+        page.rel
+    );
+    node
+}
+
+/// A location: its MedicalClinic, as its file describes it.
+fn expect_location(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value, node: &Value) {
+    let url = built.url(&page.path);
+    let slug = slug_after(&page.path, "/locations/");
+    let fm = &facts.locations[slug];
+    let clinic = one_of_type(page, doc, "MedicalClinic");
+    assert_eq!(clinic["@id"], format!("{url}#location"), "{}", page.rel);
+    assert_eq!(clinic["name"], fm["title"], "{}", page.rel);
+    assert_eq!(clinic["url"], url.as_str(), "{}", page.rel);
+    expect_address(page, &clinic["address"], &fm["address"]);
+    assert_eq!(clinic["geo"]["@type"], "GeoCoordinates", "{}", page.rel);
+    assert_eq!(clinic["geo"]["latitude"], fm["geo"]["lat"], "{}", page.rel);
+    assert_eq!(clinic["geo"]["longitude"], fm["geo"]["lng"], "{}", page.rel);
+    let specs = as_list(&clinic["openingHoursSpecification"]);
+    let hours = fm["hours"]
+        .as_array()
+        .expect("example locations have hours");
+    assert_eq!(specs.len(), hours.len(), "{}: opening hours", page.rel);
+    for (spec, h) in specs.iter().zip(hours) {
+        assert_eq!(spec["@type"], "OpeningHoursSpecification");
+        let days: Vec<String> = h["days"]
+            .as_array()
+            .expect("days")
+            .iter()
+            .map(|d| {
+                let code = d.as_str().expect("a day code");
+                let full = DAYS
+                    .iter()
+                    .find(|n| n.starts_with(code))
+                    .expect("a known day");
+                format!("https://schema.org/{full}")
+            })
+            .collect();
+        assert_eq!(spec["dayOfWeek"], json!(days), "{}", page.rel);
+        assert_eq!(spec["opens"], h["opens"], "{}", page.rel);
+        assert_eq!(spec["closes"], h["closes"], "{}", page.rel);
+    }
+    assert_eq!(
+        clinic["telephone"].as_str(),
+        fm_str(fm, "phone").map(e164).as_deref(),
+        "{}: clinic telephone",
+        page.rel
+    );
+    assert_eq!(
+        clinic["faxNumber"].as_str(),
+        fm_str(fm, "fax").map(e164).as_deref(),
+        "{}: clinic faxNumber",
+        page.rel
+    );
+    assert_eq!(
+        clinic["parentOrganization"]["@id"],
+        built.org_id().as_str(),
+        "{}",
+        page.rel
+    );
+    let here: Vec<&str> = facts
+        .services
+        .iter()
+        .filter(|(_, s)| {
+            s["locations"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|x| x == slug))
+        })
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(
+        str_set(as_list(&clinic["medicalSpecialty"])),
+        facts.specialties_of(&here),
+        "{}: medicalSpecialty of the services offered at {slug} ({here:?})",
+        page.rel
+    );
+    assert_eq!(node["about"]["@id"], clinic["@id"], "{}", page.rel);
+}
+
+/// A physician: specialties of their services, addresses of their locations.
+fn expect_physician(
+    facts: &ExampleFacts,
+    built: &Built,
+    page: &PageOut,
+    doc: &Value,
+    node: &Value,
+) {
+    let url = built.url(&page.path);
+    let slug = slug_after(&page.path, "/physicians/");
+    let fm = &facts.physicians[slug];
+    let doctor = one_of_type(page, doc, "Physician");
+    assert_eq!(doctor["url"], url.as_str(), "{}", page.rel);
+    let services: Vec<&str> = fm["services"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        str_set(as_list(&doctor["medicalSpecialty"])),
+        facts.specialties_of(&services),
+        "{}: medicalSpecialty",
+        page.rel
+    );
+    let locations: Vec<&str> = fm["locations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let addresses = as_list(&doctor["address"]);
+    assert_eq!(addresses.len(), locations.len(), "{}: address", page.rel);
+    for (addr, loc) in addresses.iter().zip(&locations) {
+        expect_address(page, addr, &facts.locations[*loc]["address"]);
+    }
+    assert_eq!(
+        doctor["isAcceptingNewPatients"], fm["accepting_new_patients"],
+        "{}: isAcceptingNewPatients",
+        page.rel
+    );
+    assert_eq!(node["about"]["@id"], doctor["@id"], "{}", page.rel);
+}
+
+/// A referral reason: a medical page of its service, an FAQ exactly when it
+/// has questions.
+fn expect_referral(facts: &ExampleFacts, page: &PageOut, org: &Value, node: &Value) {
+    let slug = slug_after(&page.path, "/referrals/");
+    let fm = &facts.referrals[slug];
+    let service = fm["service"]
+        .as_str()
+        .expect("a referral names its service");
+    let audience: &[&str] = match fm["audience"].as_str().unwrap_or("both") {
+        "clinician" => &["Clinician"],
+        "patient" => &["Patient"],
+        _ => &["Clinician", "Patient"],
+    };
+    expect_medical_web_page(facts, page, node, service, audience);
+    expect_contact_point(facts, page, org, service);
+    let faq = fm["faq"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        has_type(node, "FAQPage"),
+        !faq.is_empty(),
+        "{}: FAQPage exactly when the reason has an faq",
+        page.rel
+    );
+    let questions = as_list(&node["mainEntity"]);
+    assert_eq!(questions.len(), faq.len(), "{}: mainEntity", page.rel);
+    for (q, f) in questions.iter().zip(&faq) {
+        assert_eq!(q["@type"], "Question", "{}", page.rel);
+        assert_eq!(q["name"], f["q"], "{}", page.rel);
+        assert_eq!(q["acceptedAnswer"]["@type"], "Answer", "{}", page.rel);
+        // What the text holds (the Markdown source, or its HTML)
+        // is the business of `faq_answers_in_json_ld_are_not_raw_markdown`.
+        assert!(
+            q["acceptedAnswer"]["text"].is_string(),
+            "{}: an answer without text",
+            page.rel
         );
     }
 }
