@@ -837,36 +837,7 @@ fn ctrl_c_stops_with_a_browser_tab_open() {
     assert_eq!(status.code(), Some(0), "{}", server.context());
 }
 
-// ---------------------------------------------------------------- 7. latency
-
-#[test]
-fn measure_edit_to_reload_latency() {
-    let site = SiteTest::example();
-    let server = Server::start(&site, &[]);
-    let mut events = server.events();
-    let text = site.read(SERVICE_MD);
-    let mut samples = Vec::new();
-    for i in 0..5 {
-        let t = Instant::now();
-        site.write(
-            SERVICE_MD,
-            &text.replace("Closing the loop", &format!("LATENCY-{i} loop")),
-        );
-        events.expect("reload", &server, "a body edit");
-        samples.push(t.elapsed());
-        // Let the debouncer settle so samples do not merge.
-        std::thread::sleep(Duration::from_millis(200));
-        events.collect_for(Duration::from_millis(50));
-    }
-    samples.sort();
-    eprintln!(
-        "serve: edit-to-reload latency over {} body edits: min {:?}, median {:?}, max {:?}",
-        samples.len(),
-        samples[0],
-        samples[samples.len() / 2],
-        samples[samples.len() - 1]
-    );
-}
+// ---------------------------------------------------------------- 7. folders created while serving
 
 #[test]
 fn a_templates_folder_created_while_serving_is_watched() {
