@@ -379,3 +379,40 @@ pub fn copy_tree(src: &Path, dst: &Path, order: CopyOrder) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "left behind")]
+    fn a_staging_folder_is_a_leftover() {
+        let site = SiteTest::empty();
+        fs::create_dir(site.path("public.tmp-4242")).unwrap();
+        site.expect_no_staging_left(&site.public());
+    }
+
+    #[test]
+    #[should_panic(expected = "left behind")]
+    fn a_set_aside_previous_build_is_a_leftover() {
+        let site = SiteTest::empty();
+        fs::create_dir(site.path("public.old-4242")).unwrap();
+        site.expect_no_staging_left(&site.public());
+    }
+
+    #[test]
+    #[should_panic(expected = "cannot list")]
+    fn a_folder_that_cannot_be_listed_proves_nothing() {
+        let site = SiteTest::empty();
+        site.expect_no_staging_left(&site.path("no-such-folder/public"));
+    }
+
+    #[test]
+    fn the_output_folder_itself_and_other_names_are_fine() {
+        let site = SiteTest::empty();
+        for name in ["public", "public.bak", "publication.tmp-1"] {
+            fs::create_dir(site.path(name)).unwrap();
+        }
+        site.expect_no_staging_left(&site.public());
+    }
+}
