@@ -912,6 +912,49 @@ fn without_first(text: &[u8], tag: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Builds `site` afresh and asserts that `server` serves every file of that
+/// build byte for byte (the live-reload tag and the content hash in asset
+/// names aside); returns how many files were compared.
+fn expect_served_as_built(server: &Server, site: &SiteTest) -> usize {
+    site.build(&["--quiet"]).expect_success();
+    let built = crate::support::snapshot_of_dir(&site.public());
+    let mut checked = 0;
+    for (rel, entry) in &built.entries {
+        let crate::support::Entry::File(want) = entry else {
+            continue;
+        };
+        if rel == ".handoff-output" {
+            continue;
+        }
+        // serve names stylesheets and scripts without their content hash
+        // (so a CSS edit re-renders no page); a build hashes them.
+        let rel = &unhashed(rel);
+        let resp = server.get(&format!("/{rel}"));
+        assert_eq!(resp.status, 200, "GET /{rel}\n{}", server.context());
+        // Text files name assets; anything else is compared as it is.
+        let want = match std::str::from_utf8(want) {
+            Ok(text) => unhashed(text).into_bytes(),
+            Err(_) => want.clone(),
+        };
+        let got = if rel.ends_with(".html") {
+            without_first(&resp.bytes, RELOAD_TAG.as_bytes())
+        } else {
+            resp.bytes.clone()
+        };
+        assert!(
+            got == want,
+            "GET /{rel} differs from a fresh build (first difference at byte {})\n{}",
+            got.iter()
+                .zip(&want)
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.len().min(want.len())),
+            server.context()
+        );
+        checked += 1;
+    }
+    checked
+}
+
 /// Issue #9: a file edited while `serve` is rebuilding ends in a correct
 /// site. The example site grows 300 referral reasons that all show the
 /// heart-failure checklist, and a referral template made slow on purpose (a
@@ -1016,42 +1059,7 @@ fn edits_during_a_rebuild_end_in_the_final_site() {
     );
 
     // 4. The served site is the site a fresh build of the final files makes.
-    site.build(&["--quiet"]).expect_success();
-    let built = crate::support::snapshot_of_dir(&site.public());
-    let mut checked = 0;
-    for (rel, entry) in &built.entries {
-        let crate::support::Entry::File(want) = entry else {
-            continue;
-        };
-        if rel == ".handoff-output" {
-            continue;
-        }
-        // serve names stylesheets and scripts without their content hash
-        // (so a CSS edit re-renders no page); a build hashes them.
-        let rel = &unhashed(rel);
-        let resp = server.get(&format!("/{rel}"));
-        assert_eq!(resp.status, 200, "GET /{rel}\n{}", server.context());
-        // Text files name assets; anything else is compared as it is.
-        let want = match std::str::from_utf8(want) {
-            Ok(text) => unhashed(text).into_bytes(),
-            Err(_) => want.clone(),
-        };
-        let got = if rel.ends_with(".html") {
-            without_first(&resp.bytes, RELOAD_TAG.as_bytes())
-        } else {
-            resp.bytes.clone()
-        };
-        assert!(
-            got == want,
-            "GET /{rel} differs from a fresh build (first difference at byte {})\n{}",
-            got.iter()
-                .zip(&want)
-                .position(|(a, b)| a != b)
-                .unwrap_or(got.len().min(want.len())),
-            server.context()
-        );
-        checked += 1;
-    }
+    let checked = expect_served_as_built(&server, &site);
     assert!(checked > 300, "only {checked} files compared");
     for path in [
         "/services/heart-failure/refer/",

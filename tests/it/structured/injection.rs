@@ -32,29 +32,48 @@ fn in_faq_answer(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// What the xss fixture's writers typed, from its files.
+struct Typed {
+    about: Value,
+    reason: Value,
+    service: Value,
+}
+
+/// The text of a front-matter value that is a string.
+fn s(v: &Value) -> String {
+    v.as_str().expect("a string").to_owned()
+}
+
 #[test]
 fn hostile_text_stays_text_in_json_ld_and_attributes() {
     let built = Built::new(SiteTest::fixture("structured/xss"), &[]);
-    let about = front_matter(&built.site, "about.md");
-    let reason = front_matter(&built.site, "referrals/palpitations.md");
-    let service = front_matter(&built.site, "services/cardiology.md");
+    let typed = Typed {
+        about: front_matter(&built.site, "about.md"),
+        reason: front_matter(&built.site, "referrals/palpitations.md"),
+        service: front_matter(&built.site, "services/cardiology.md"),
+    };
     for text in [
-        &about["title"],
-        &about["description"],
-        &reason["title"],
-        &reason["faq"][0]["q"],
-        &reason["faq"][0]["a"],
-        &service["referring"]["urgent"],
+        &typed.about["title"],
+        &typed.about["description"],
+        &typed.reason["title"],
+        &typed.reason["faq"][0]["q"],
+        &typed.reason["faq"][0]["a"],
+        &typed.service["referring"]["urgent"],
     ] {
         let text = text.as_str().expect("a string");
         for h in HOSTILE {
             assert!(text.contains(h), "the fixture lost {h:?}: {text}");
         }
     }
-    let s = |v: &Value| v.as_str().expect("a string").to_owned();
+    expect_json_ld_escaped(&built);
+    expect_json_ld_reads_as_typed(&built, &typed);
+    expect_no_writer_script(&built);
+    expect_html_reads_as_typed(&built, &typed);
+}
 
-    // JSON-LD: one block per page, parses, carries the raw strings, and has
-    // no `<`, `>` or `&` except as \u003c, \u003e, \u0026.
+/// JSON-LD: one block per page, parses, carries the raw strings, and has
+/// no `<`, `>` or `&` except as \u003c, \u003e, \u0026.
+fn expect_json_ld_escaped(built: &Built) {
     for page in built.content_pages() {
         let blocks = jsonld_blocks(page);
         assert_eq!(blocks.len(), 1, "{}: one JSON-LD block", page.rel);
@@ -83,6 +102,11 @@ fn hostile_text_stays_text_in_json_ld_and_attributes() {
             page.rel
         );
     }
+}
+
+/// The JSON-LD's strings read back as typed, with the escapes in its bytes.
+fn expect_json_ld_reads_as_typed(built: &Built, typed: &Typed) {
+    let (about, reason) = (&typed.about, &typed.reason);
     let about_doc = jsonld(built.page("/about/"));
     let about_node = page_node(built.page("/about/"), &about_doc);
     assert_eq!(about_node["name"], s(&about["title"]).as_str());
@@ -116,9 +140,11 @@ fn hostile_text_stays_text_in_json_ld_and_attributes() {
         answer.contains("alert(1)"),
         "FAQ answer in JSON-LD: {answer}"
     );
+}
 
-    // HTML, as a browser parses it: no writer's script or event handler
-    // anywhere but inside the trusted FAQ answer.
+/// HTML, as a browser parses it: no writer's script or event handler
+/// anywhere but inside the trusted FAQ answer.
+fn expect_no_writer_script(built: &Built) {
     for page in &built.pages {
         let doc = page.doc();
         for script in doc.select(&sel("script")) {
@@ -142,8 +168,12 @@ fn hostile_text_stays_text_in_json_ld_and_attributes() {
             );
         }
     }
+}
 
-    // Attributes and text: escaped, so they read back as typed.
+/// Attributes and text: escaped, so they read back as typed.
+fn expect_html_reads_as_typed(built: &Built, typed: &Typed) {
+    let (about, reason, service) = (&typed.about, &typed.reason, &typed.service);
+    let reason_page = built.page("/referrals/palpitations/");
     let about_page = built.page("/about/").doc();
     let title = s(&about["title"]);
     let description = s(&about["description"]);
