@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Edit-to-reload latency of `handoff serve` on a generated corpus (SPEC §12).
 
-    python3 bench/serve-latency.py N [EDITS]      (default EDITS=15)
+    python3 bench/serve-latency.py N [EDITS]        (default EDITS=15)
+    python3 bench/serve-latency.py example [EDITS]  the example site instead
 
 Uses the corpus of bench/compare.sh (target/bench/N/handoff; generated here
-with bench/gen-corpus.py when missing) on a copy, starts the release binary
+with bench/gen-corpus.py when missing), or the example site at the
+repository root (about 70 pages: the everyday case of one practice), on a
+copy, starts the release binary
 `handoff serve`, listens to its Server-Sent Events, and for each kind of edit
 writes one file EDITS times, timing from the write to the `reload` event
 (the browser's view: includes the 30 ms debounce of editor saves) and
@@ -72,16 +75,23 @@ class Events:
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    n = int(sys.argv[1])
+    n = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     binary = os.path.join(REPO, "target/release/handoff")
-    corpus = os.path.join(REPO, f"target/bench/{n}")
-    if not os.path.isdir(os.path.join(corpus, "handoff")):
-        subprocess.run([sys.executable, os.path.join(REPO, "bench/gen-corpus.py"), str(n), corpus], check=True)
     site = os.path.join(REPO, f"target/bench/serve-{n}")
     shutil.rmtree(site, ignore_errors=True)
-    shutil.copytree(os.path.join(corpus, "handoff"), site)
+    if n == "example":
+        os.makedirs(site)
+        shutil.copy(os.path.join(REPO, "site.toml"), site)
+        for folder in ["content", "static", "themes", "templates"]:
+            if os.path.isdir(os.path.join(REPO, folder)):
+                shutil.copytree(os.path.join(REPO, folder), os.path.join(site, folder))
+    else:
+        corpus = os.path.join(REPO, f"target/bench/{int(n)}")
+        if not os.path.isdir(os.path.join(corpus, "handoff")):
+            subprocess.run([sys.executable, os.path.join(REPO, "bench/gen-corpus.py"), str(int(n)), corpus], check=True)
+        shutil.copytree(os.path.join(corpus, "handoff"), site)
 
     port = free_port()
     started = time.monotonic()
@@ -120,11 +130,12 @@ def main():
     def title_edit(path, i):
         return re.sub(r"(?m)^title: (.*?)( \(rev \d+\))?$", lambda m: f"title: {m.group(1)} (rev {i})", open(path).read(), count=1)
 
+    # The corpus quotes descriptions and labels; the example site does not.
     def description_edit(path, i):
-        return re.sub(r'(?m)^description: "(Rev \d+\. )?', f'description: "Rev {i}. ', open(path).read(), count=1)
+        return re.sub(r'(?m)^description: ("?)(Rev \d+\. )?', lambda m: f'description: {m.group(1)}Rev {i}. ', open(path).read(), count=1)
 
     def label_edit(path, i):
-        return re.sub(r'(?m)^    label: "(Rev \d+ )?', f'    label: "Rev {i} ', open(path).read(), count=1)
+        return re.sub(r'(?m)^    label: ("?)(Rev \d+ )?', lambda m: f'    label: {m.group(1)}Rev {i} ', open(path).read(), count=1)
 
     kinds = [
         ("reason page, Markdown body", reason, body_edit),
@@ -158,7 +169,8 @@ def main():
     proc.terminate()
     proc.wait(timeout=10)
     cpu = os.cpu_count()
-    print(f"machine: {cpu} cores; corpus: N={n} ({site}); serve startup (first build in memory): {startup:.1f} s")
+    corpus = "the example site" if n == "example" else f"N={n}"
+    print(f"machine: {cpu} cores; corpus: {corpus} ({site}); serve startup (first build in memory): {startup:.1f} s")
     print(f"{runs} edits per kind, medians:")
     print(f"{'edit':42} {'write→reload (ms)':>18} {'rebuild (ms)':>13} {'pages rendered':>15}")
     for label, c, s, r in results:

@@ -157,36 +157,29 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
             .and_then(|t| crate::config::parse(&t).ok())
             .map_or(1111, |c| c.serve.port)
     });
-    let (reload, _) = broadcast::channel(64);
-    let hosts = allowed_hosts(opts.bind, port);
-    let app = Arc::new(App {
-        served: RwLock::new(Arc::new(Served::default())),
-        reload,
-        intake: intake::Sink::new(&opts.build.root),
-        hosts,
-        quiet: opts.quiet,
-    });
-    let mut session = match first {
+    let (mut session, served) = match first {
         Ok(s) => {
             if !s.warnings().is_empty() && !opts.quiet {
                 eprint!("{}", diag::render_human(s.warnings(), opts.color));
             }
-            app.swap(snapshot(&s));
-            app.say(&format!(
-                "Built {} files in {:.2} s",
-                s.files().len(),
-                started.elapsed().as_secs_f64()
-            ));
-            Some(s)
+            if !opts.quiet {
+                eprintln!(
+                    "Built {} files in {:.2} s",
+                    s.files().len(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            let served = snapshot(&s);
+            (Some(s), served)
         }
         Err(f) => {
             let text = overlay_text(&f);
             eprint!("{text}");
-            app.swap(Served {
+            let served = Served {
                 error: Some(text),
                 ..Served::default()
-            });
-            None
+            };
+            (None, served)
         }
     };
 
@@ -194,14 +187,27 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         .enable_all()
         .build()
         .map_err(|e| ServeError::Io(e.into()))?;
-    let addr = SocketAddr::new(opts.bind, port);
+    let asked = SocketAddr::new(opts.bind, port);
     let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(addr))
+        .block_on(tokio::net::TcpListener::bind(asked))
         .map_err(|e| {
             ServeError::Usage(format!(
-                "cannot listen on {addr}: {e}; is another server using the port? try `--port`"
+                "cannot listen on {asked}: {e}; is another server using the port? try `--port`"
             ))
         })?;
+    // `--port 0` lets the system pick a free port; the address printed and
+    // the `Host` values answered are the port actually bound.
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Io(e.into()))?;
+    let (reload, _) = broadcast::channel(64);
+    let app = Arc::new(App {
+        served: RwLock::new(Arc::new(served)),
+        reload,
+        intake: intake::Sink::new(&opts.build.root),
+        hosts: allowed_hosts(opts.bind, addr.port()),
+        quiet: opts.quiet,
+    });
     let url = format!("http://{}/", display_addr(addr));
     if !opts.bind.is_loopback() {
         eprintln!(

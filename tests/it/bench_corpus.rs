@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::support::{SiteTest, parse_diagnostics, repo_root, run_handoff};
+use crate::support::{SiteTest, repo_root, run_handoff};
 
 /// Runs `python3 bench/gen-corpus.py <n> <out>`.
 fn generate(n: usize, out: &Path) {
@@ -73,14 +73,11 @@ fn generated_corpus_of_200_pages_builds_and_checks_clean() {
     let limit = Duration::from_secs(600);
     let check = run_handoff(
         work.work_dir(),
-        &["--root", &root_arg, "check", "--strict"],
+        &["--root", &root_arg, "check", "--strict", "--format", "json"],
         limit,
     );
     check.expect_success();
-    let findings: Vec<_> = parse_diagnostics(&check.stdout)
-        .into_iter()
-        .chain(parse_diagnostics(&check.stderr))
-        .collect();
+    let findings = check.diagnostics();
     assert!(
         findings.is_empty(),
         "check found {findings:?}\n{}",

@@ -3,9 +3,11 @@
 //! One tiny site per backend under `tests/fixtures/forms/<case>/`: the same
 //! content (one service with a three-item checklist, one referral reason for
 //! both audiences, one location, a privacy page) and a different `[intake]`.
-//! Each backend gets the same suite of tests (the `backend_suite!` macro
-//! below), run against the markup parsed with `scraper` and against the
-//! JSON Schemas the build writes, validated with `jsonschema`:
+//! Each backend's fixture is built once and goes through the same suite of
+//! checks (`SUITE`, one test per backend from the `backend_suite!` macro
+//! below; a failing check names itself and does not hide the others), run
+//! against the markup parsed with `scraper` and against the JSON Schemas the
+//! build writes, validated with `jsonschema`:
 //!
 //! - the form's `action`, `method`, transport and backend attributes;
 //! - field names (canonical, or renamed by `[intake.field_names]` or the
@@ -21,10 +23,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::{Map, Value, json};
 
-use crate::support::{Outcome, SiteTest};
+use crate::support::{Outcome, SiteTest, sel};
 
 // ---- what each backend fixture must produce ---------------------------------
 
@@ -271,10 +273,6 @@ pub fn built(case: &str) -> SiteTest {
 /// `public/<path>index.html` for a page path like `/refer/`.
 pub fn page_file(path: &str) -> String {
     format!("public{path}index.html")
-}
-
-pub fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css:?}: {e}"))
 }
 
 /// A built page, parsed.
@@ -718,10 +716,9 @@ const CORE_PLACEMENTS: [(&str, Kind); 3] = [
     (APPOINTMENT_PAGE, Kind::Appointment),
 ];
 
-fn action_and_method(b: &Backend) {
-    let site = b.build();
+fn action_and_method(b: &Backend, site: &SiteTest) {
     for (path, kind) in CORE_PLACEMENTS {
-        let page = Page::read(&site, path);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         let d = form.describe();
         assert_eq!(form.attr("method"), Some("post"), "{d}: method");
@@ -743,9 +740,8 @@ fn action_and_method(b: &Backend) {
     }
 }
 
-fn referral_form_fields(b: &Backend) {
-    let site = b.build();
-    let page = Page::read(&site, REFER_PAGE);
+fn referral_form_fields(b: &Backend, site: &SiteTest) {
+    let page = Page::read(site, REFER_PAGE);
     let form = page.form(Kind::Referral);
     assert_eq!(
         form.control_names(b.honeypot),
@@ -754,7 +750,7 @@ fn referral_form_fields(b: &Backend) {
         form.describe()
     );
     // On the hub the service is unknown: a select instead of the checklist.
-    let hub = Page::read(&site, HUB_PAGE);
+    let hub = Page::read(site, HUB_PAGE);
     let form = hub.form(Kind::Referral);
     let mut expected = referral_fields(b, false);
     expected.insert("service".to_owned());
@@ -773,9 +769,8 @@ fn referral_form_fields(b: &Backend) {
     assert!(service.values.contains(&SERVICE.to_owned()), "{service:?}");
 }
 
-fn checklist_radios(b: &Backend) {
-    let site = b.build();
-    let page = Page::read(&site, REFER_PAGE);
+fn checklist_radios(b: &Backend, site: &SiteTest) {
+    let page = Page::read(site, REFER_PAGE);
     let form = page.form(Kind::Referral);
     let controls = form.controls(b.honeypot);
     let checklist: Vec<&Control> = controls
@@ -817,9 +812,8 @@ fn checklist_radios(b: &Backend) {
     }
 }
 
-fn appointment_form_fields(b: &Backend) {
-    let site = b.build();
-    let page = Page::read(&site, APPOINTMENT_PAGE);
+fn appointment_form_fields(b: &Backend, site: &SiteTest) {
+    let page = Page::read(site, APPOINTMENT_PAGE);
     let form = page.form(Kind::Appointment);
     let names = form.control_names(b.honeypot);
     assert_eq!(names, appointment_fields(b), "{}: fields", form.describe());
@@ -869,15 +863,14 @@ fn expected_hidden(
     out
 }
 
-fn hidden_fields(b: &Backend) {
-    let site = b.build();
+fn hidden_fields(b: &Backend, site: &SiteTest) {
     let cases = [
         (REFER_PAGE, Kind::Referral, Some(SERVICE)),
         (HUB_PAGE, Kind::Referral, None),
         (APPOINTMENT_PAGE, Kind::Appointment, None),
     ];
     for (path, kind, service) in cases {
-        let page = Page::read(&site, path);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         assert_eq!(
             form.hidden(),
@@ -905,9 +898,8 @@ fn hidden_fields(b: &Backend) {
 /// SPEC §7.1: a reason page whose audience includes clinicians carries the
 /// referral form, one whose audience includes patients the appointment form;
 /// both know the service and the reason.
-fn reason_page_has_both_forms_with_the_reason(b: &Backend) {
-    let site = b.build();
-    let page = Page::read(&site, REASON_PAGE);
+fn reason_page_has_both_forms_with_the_reason(b: &Backend, site: &SiteTest) {
+    let page = Page::read(site, REASON_PAGE);
     let referral = page.form(Kind::Referral);
     assert_eq!(
         referral.hidden(),
@@ -940,17 +932,16 @@ fn reason_page_has_both_forms_with_the_reason(b: &Backend) {
             Kind::Appointment
         };
         expect_valid(
-            &read_schema(&site, kind),
+            &read_schema(site, kind),
             &form.payload(b.honeypot),
             &form.describe(),
         );
     }
 }
 
-fn honeypot(b: &Backend) {
-    let site = b.build();
+fn honeypot(b: &Backend, site: &SiteTest) {
     for (path, kind) in CORE_PLACEMENTS {
-        let page = Page::read(&site, path);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         let d = form.describe();
         let traps = form.inputs_named(b.honeypot);
@@ -1001,10 +992,9 @@ fn honeypot(b: &Backend) {
 
 /// Every visible control has a label: `<label for=id>` or an enclosing
 /// `<label>`; radio groups also have a `<legend>`.
-fn labels(b: &Backend) {
-    let site = b.build();
+fn labels(_: &Backend, site: &SiteTest) {
     for (path, kind) in CORE_PLACEMENTS {
-        let page = Page::read(&site, path);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         for el in form.visible_inputs() {
             let v = el.value();
@@ -1053,9 +1043,8 @@ fn labels(b: &Backend) {
     }
 }
 
-fn autocomplete(b: &Backend) {
-    let site = b.build();
-    let page = Page::read(&site, REFER_PAGE);
+fn autocomplete(b: &Backend, site: &SiteTest) {
+    let page = Page::read(site, REFER_PAGE);
     let form = page.form(Kind::Referral);
     let mut expected = vec![
         ("clinician_name", "name"),
@@ -1079,7 +1068,7 @@ fn autocomplete(b: &Backend) {
             form.describe()
         );
     }
-    let page = Page::read(&site, APPOINTMENT_PAGE);
+    let page = Page::read(site, APPOINTMENT_PAGE);
     let form = page.form(Kind::Appointment);
     for (canonical, token) in [("name", "name"), ("phone", "tel"), ("email", "email")] {
         let c = form.control(b.honeypot, b.name(canonical));
@@ -1094,12 +1083,11 @@ fn autocomplete(b: &Backend) {
 
 /// `required`, `maxlength`, `pattern` and the choices of every control equal
 /// what the form's JSON Schema says about the same name (SPEC §7.2).
-fn constraints_match_schema(b: &Backend) {
-    let site = b.build();
+fn constraints_match_schema(b: &Backend, site: &SiteTest) {
     for (path, kind) in CORE_PLACEMENTS {
-        let schema = read_schema(&site, kind);
+        let schema = read_schema(site, kind);
         let required = schema_required(&schema);
-        let page = Page::read(&site, path);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         let d = form.describe();
         for c in form.controls(b.honeypot) {
@@ -1174,10 +1162,9 @@ fn constraints_match_schema(b: &Backend) {
     }
 }
 
-fn schemas_are_valid(b: &Backend) {
-    let site = b.build();
+fn schemas_are_valid(_: &Backend, site: &SiteTest) {
     for kind in [Kind::Referral, Kind::Appointment] {
-        let schema = read_schema(&site, kind);
+        let schema = read_schema(site, kind);
         assert_eq!(
             schema["$schema"],
             json!("https://json-schema.org/draft/2020-12/schema"),
@@ -1200,11 +1187,10 @@ fn schemas_are_valid(b: &Backend) {
     }
 }
 
-fn payloads_are_accepted(b: &Backend) {
-    let site = b.build();
+fn payloads_are_accepted(b: &Backend, site: &SiteTest) {
     for (path, kind) in CORE_PLACEMENTS {
-        let schema = read_schema(&site, kind);
-        let page = Page::read(&site, path);
+        let schema = read_schema(site, kind);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         let full = form.payload(b.honeypot);
         expect_valid(
@@ -1217,11 +1203,10 @@ fn payloads_are_accepted(b: &Backend) {
 
 /// What a browser sends when the optional text fields are left blank: the
 /// names with empty values.
-fn blank_optional_fields_are_accepted(b: &Backend) {
-    let site = b.build();
+fn blank_optional_fields_are_accepted(b: &Backend, site: &SiteTest) {
     for (path, kind) in CORE_PLACEMENTS {
-        let schema = read_schema(&site, kind);
-        let page = Page::read(&site, path);
+        let schema = read_schema(site, kind);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         let mut minimal = form.payload(b.honeypot);
         for c in form.controls(b.honeypot) {
@@ -1237,11 +1222,10 @@ fn blank_optional_fields_are_accepted(b: &Backend) {
     }
 }
 
-fn bad_payloads_are_refused(b: &Backend) {
-    let site = b.build();
+fn bad_payloads_are_refused(b: &Backend, site: &SiteTest) {
     for (path, kind) in CORE_PLACEMENTS {
-        let schema = read_schema(&site, kind);
-        let page = Page::read(&site, path);
+        let schema = read_schema(site, kind);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         let full = form.payload(b.honeypot);
         let d = form.describe();
@@ -1275,8 +1259,8 @@ fn bad_payloads_are_refused(b: &Backend) {
         expect_invalid(&schema, &bot, &format!("{d} with the honeypot filled"));
     }
     if b.phi_ok {
-        let schema = read_schema(&site, Kind::Referral);
-        let page = Page::read(&site, REFER_PAGE);
+        let schema = read_schema(site, Kind::Referral);
+        let page = Page::read(site, REFER_PAGE);
         let form = page.form(Kind::Referral);
         let mut odd = form.payload(b.honeypot);
         odd.insert("checklist__ekg".into(), json!("maybe"));
@@ -1289,10 +1273,9 @@ fn bad_payloads_are_refused(b: &Backend) {
 }
 
 /// The NPI: 10 digits. The schema cannot check the check digit (the script does).
-fn npi_pattern(b: &Backend) {
-    let site = b.build();
-    let schema = read_schema(&site, Kind::Referral);
-    let page = Page::read(&site, REFER_PAGE);
+fn npi_pattern(b: &Backend, site: &SiteTest) {
+    let schema = read_schema(site, Kind::Referral);
+    let page = Page::read(site, REFER_PAGE);
     let form = page.form(Kind::Referral);
     let npi = form.control(b.honeypot, "clinician_npi");
     assert!(
@@ -1331,10 +1314,9 @@ fn npi_pattern(b: &Backend) {
 
 /// SPEC §7.2 "no patient data in a URL": every form on every page posts,
 /// and no action's address carries a field of the form.
-fn no_patient_data_in_urls(b: &Backend) {
-    let site = b.build();
+fn no_patient_data_in_urls(b: &Backend, site: &SiteTest) {
     let mut forms = 0;
-    for rel in html_pages(&site) {
+    for rel in html_pages(site) {
         let source = site.read(&format!("public/{rel}"));
         let html = Html::parse_document(&source);
         for form in html.select(&sel("form")) {
@@ -1387,15 +1369,14 @@ fn csp_source(action: &str) -> String {
 /// SPEC §8: the Content-Security-Policy (in `_headers`, and as a `<meta>` on
 /// pages with a form) lets the form reach its backend: `form-action`, and
 /// `connect-src` when the script sends it.
-fn csp_allows_the_backend(b: &Backend) {
-    let site = b.build();
+fn csp_allows_the_backend(b: &Backend, site: &SiteTest) {
     let headers = site.expect_file("public/_headers");
     let header_policy = headers
         .lines()
         .find_map(|l| l.trim().strip_prefix("Content-Security-Policy:"))
         .unwrap_or_else(|| panic!("_headers has no Content-Security-Policy:\n{headers}"));
     for (path, kind) in CORE_PLACEMENTS {
-        let page = Page::read(&site, path);
+        let page = Page::read(site, path);
         let form = page.form(kind);
         let source = csp_source(b.action(kind));
         let meta = page
@@ -1435,45 +1416,73 @@ fn csp_allows_the_backend(b: &Backend) {
     }
 }
 
-macro_rules! backend_suite {
-    ($($module:ident => $backend:ident),* $(,)?) => {$(
-        mod $module {
-            use super::*;
+/// One check of a backend's build.
+type Check = fn(&Backend, &SiteTest);
 
-            #[test]
-            fn action_and_method() { super::action_and_method(&$backend) }
-            #[test]
-            fn referral_form_fields() { super::referral_form_fields(&$backend) }
-            #[test]
-            fn checklist_radios() { super::checklist_radios(&$backend) }
-            #[test]
-            fn appointment_form_fields() { super::appointment_form_fields(&$backend) }
-            #[test]
-            fn hidden_fields() { super::hidden_fields(&$backend) }
-            #[test]
-            fn reason_page_has_both_forms_with_the_reason() { super::reason_page_has_both_forms_with_the_reason(&$backend) }
-            #[test]
-            fn honeypot() { super::honeypot(&$backend) }
-            #[test]
-            fn labels() { super::labels(&$backend) }
-            #[test]
-            fn autocomplete() { super::autocomplete(&$backend) }
-            #[test]
-            fn constraints_match_schema() { super::constraints_match_schema(&$backend) }
-            #[test]
-            fn schemas_are_valid() { super::schemas_are_valid(&$backend) }
-            #[test]
-            fn payloads_are_accepted() { super::payloads_are_accepted(&$backend) }
-            #[test]
-            fn blank_optional_fields_are_accepted() { super::blank_optional_fields_are_accepted(&$backend) }
-            #[test]
-            fn bad_payloads_are_refused() { super::bad_payloads_are_refused(&$backend) }
-            #[test]
-            fn npi_pattern() { super::npi_pattern(&$backend) }
-            #[test]
-            fn csp_allows_the_backend() { super::csp_allows_the_backend(&$backend) }
-            #[test]
-            fn no_patient_data_in_urls() { super::no_patient_data_in_urls(&$backend) }
+/// The checks every backend's build must pass, by name.
+const SUITE: [(&str, Check); 17] = [
+    ("action_and_method", action_and_method),
+    ("referral_form_fields", referral_form_fields),
+    ("checklist_radios", checklist_radios),
+    ("appointment_form_fields", appointment_form_fields),
+    ("hidden_fields", hidden_fields),
+    (
+        "reason_page_has_both_forms_with_the_reason",
+        reason_page_has_both_forms_with_the_reason,
+    ),
+    ("honeypot", honeypot),
+    ("labels", labels),
+    ("autocomplete", autocomplete),
+    ("constraints_match_schema", constraints_match_schema),
+    ("schemas_are_valid", schemas_are_valid),
+    ("payloads_are_accepted", payloads_are_accepted),
+    (
+        "blank_optional_fields_are_accepted",
+        blank_optional_fields_are_accepted,
+    ),
+    ("bad_payloads_are_refused", bad_payloads_are_refused),
+    ("npi_pattern", npi_pattern),
+    ("csp_allows_the_backend", csp_allows_the_backend),
+    ("no_patient_data_in_urls", no_patient_data_in_urls),
+];
+
+/// The panic message of a failed check.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "(a panic without a message)".to_owned())
+}
+
+/// Builds the backend's fixture once and runs every check of [`SUITE`] on
+/// that build. A failing check does not hide the others: the test fails
+/// with each failing check's name and message.
+fn run_suite(b: &Backend) {
+    let site = b.build();
+    let failed: Vec<String> = SUITE
+        .iter()
+        .filter_map(|(name, check)| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(b, &site)))
+                .err()
+                .map(|payload| format!("--- {name}\n{}", panic_text(payload.as_ref())))
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "forms/{}: {} of {} checks failed\n{}",
+        b.case,
+        failed.len(),
+        SUITE.len(),
+        failed.join("\n")
+    );
+}
+
+macro_rules! backend_suite {
+    ($($name:ident => $backend:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            run_suite(&$backend)
         }
     )*};
 }

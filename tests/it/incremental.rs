@@ -116,6 +116,13 @@ fn edits_for(text: &str) -> Vec<Edit> {
     edits
 }
 
+/// Whether a Markdown file's front matter says `draft: true`.
+fn is_draft(text: &str) -> bool {
+    text.strip_prefix("---\n")
+        .and_then(|rest| rest.split("\n---").next())
+        .is_some_and(|fm| fm.lines().any(|l| l.trim() == "draft: true"))
+}
+
 #[test]
 fn every_content_edit_matches_a_full_build() {
     let site = SiteTest::example();
@@ -133,7 +140,7 @@ fn every_content_edit_matches_a_full_build() {
         .map(|e| e.into_path())
         .collect();
     files.sort();
-    let (mut edits, mut rendered, mut partial) = (0, 0, 0);
+    let (mut edits, mut rendered, mut partial, mut body_edits) = (0, 0, 0, 0);
     for path in &files {
         let before = std::fs::read_to_string(path).unwrap();
         for (what, edit) in edits_for(&before) {
@@ -153,6 +160,18 @@ fn every_content_edit_matches_a_full_build() {
                         diff.is_empty(),
                         "{label}: the incremental rebuild differs from a full build in {diff:?}"
                     );
+                    // A body is shown on its own page only: the fast
+                    // path renders that page and nothing else (nothing
+                    // for a draft, which a build leaves out).
+                    if what == "body" {
+                        let own = usize::from(!is_draft(&after));
+                        assert_eq!(
+                            change.rendered, own,
+                            "{label}: a body edit rendered {} pages ({:?})",
+                            change.rendered, change.files
+                        );
+                        body_edits += 1;
+                    }
                     edits += 1;
                     rendered += change.rendered;
                     if change.rendered < total_pages {
@@ -179,13 +198,14 @@ fn every_content_edit_matches_a_full_build() {
         }
     }
     assert!(edits >= 40, "only {edits} edits were tried");
+    assert!(body_edits >= 20, "only {body_edits} body edits were tried");
     // Most edits touch a few pages, not the whole site.
     assert!(
         partial * 10 >= edits * 7,
         "{partial} of {edits} edits rendered fewer than all {total_pages} pages"
     );
     eprintln!(
-        "{edits} edits, {rendered} pages rendered in all (a full build renders {total_pages})"
+        "{edits} edits ({body_edits} of a body, one page each), {rendered} pages rendered in all (a full build renders {total_pages})"
     );
 }
 

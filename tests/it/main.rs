@@ -1,18 +1,26 @@
 //! handoff's one integration-test binary (`[[test]] name = "it"`).
 //!
 //! Every test drives the real `handoff` binary against a tiny site copied
-//! into a temporary folder (see `support`). One module per area:
+//! into a temporary folder (see `support`: the site, running the binary,
+//! findings read from `check --format json`, folder snapshots, a running
+//! `serve`). One module per area:
 //!
 //! - `build`: the happy path, the output folder contract, `new`, global flags;
 //! - `determinism`: same input, same bytes;
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
+//! - `check`: every audit of `handoff check`, in its three output formats;
 //! - `escaping`: hostile text in every field, checked in every output context;
+//! - `structured`: JSON-LD, NAP, sitemap, robots, headers and CSP, link previews;
+//! - `snapshots_pages`: what users see of each page kind, as snapshots;
+//! - `serve`: the live preview, its safety, live edits and the intake sink;
+//! - `incremental`: `serve`'s incremental rebuild equals a full build;
 //! - `fuzz_regressions`: the fuzz targets' findings, replayed (tests/fixtures/fuzz-regressions);
 //! - `vnu`: the built HTML passes the Nu HTML Checker;
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
 //! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver;
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
-//!   kind in Chromium at three widths (screenshots, axe-core, print).
+//!   kind in Chromium at three widths (screenshots, axe-core, print);
+//! - `bench_corpus`: the benchmark's corpus generator makes a site that builds.
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 

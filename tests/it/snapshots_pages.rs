@@ -2,7 +2,7 @@
 //! small fixture, the checklist block, and one whole minified page. A change
 //! to templates, views or Markdown rendering shows up here for review.
 
-use crate::support::SiteTest;
+use crate::support::{SiteTest, sel};
 
 /// One tag per line, so a snapshot diff points at the element that changed.
 fn readable(html: &str) -> String {
@@ -42,10 +42,40 @@ fn page_kinds_render_their_content() {
     }
 }
 
+/// The fixture's checklist interleaves optional and required items (an
+/// optional one first), so a page that kept the file's order fails here.
 #[test]
 fn checklist_block_lists_required_items_first() {
     let site = built();
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&site.read("content/checklists/cardiology.yaml")).unwrap();
+    let items = yaml["items"].as_sequence().unwrap();
+    let required = |item: &serde_yaml::Value| item["required"].as_bool().unwrap_or(false);
+    let label = |item: &serde_yaml::Value| item["label"].as_str().unwrap().to_owned();
+    assert!(
+        items
+            .windows(2)
+            .any(|w| !required(&w[0]) && required(&w[1])),
+        "the fixture lists its required items first already: the test would prove nothing"
+    );
+    let mut expected: Vec<String> = items.iter().filter(|i| required(i)).map(label).collect();
+    expected.extend(items.iter().filter(|i| !required(i)).map(label));
+
     let html = site.read("public/services/cardiology/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let shown: Vec<String> = doc
+        .select(&sel(".checklist-item .checklist-label"))
+        .map(|p| {
+            p.text()
+                .collect::<String>()
+                .replace("Required: our team needs this to review the referral", "")
+        })
+        .map(|t| t.trim().to_owned())
+        .collect();
+    assert_eq!(
+        shown, expected,
+        "required items first, each group in the file's order"
+    );
     let checklist = between(&html, "<div class=checklist>", "</ul>");
     insta::assert_snapshot!("checklist", readable(checklist));
 }

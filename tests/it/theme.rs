@@ -13,11 +13,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use scraper::{Html, Selector};
+use scraper::Html;
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, SiteServer, bind_loopback, exclusive, port_of};
-use crate::support::{Outcome, SiteTest, repo_root};
+use crate::support::{Outcome, SiteTest, repo_root, sel};
 
 /// SPEC §12: the home page over the wire, HTML + CSS + JS, uncompressed.
 const HOME_BUDGET: usize = 30_000;
@@ -48,10 +48,6 @@ const KINDS: [&str; 16] = [
     "thanks",
     "not_found",
 ];
-
-fn sel(css: &str) -> Selector {
-    Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css:?}: {e}"))
-}
 
 fn html_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
