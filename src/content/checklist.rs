@@ -182,4 +182,68 @@ mod tests {
                 .any(|d| d.hint.as_deref() == Some("did you mean `label`?"))
         );
     }
+
+    /// Unknown keys of a checklist and of its items, with their hints.
+    #[test]
+    fn unknown_keys_of_checklists_and_items() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "titel: T\nextend: x\nitems:\n  - id: a\n    lable: A\n    requird: true\n    id2: x\n",
+                &[
+                    "UnknownKey 1:1 `titel` is not a key handoff knows here | did you mean `title`?",
+                    "UnknownKey 2:1 `extend` is not a key handoff knows here | did you mean `extends`?",
+                    "MissingField 4:9 item `a` has no `label` | add `label:` with what the referring office should send",
+                    "UnknownKey 5:5 `items[0].lable` is not a key handoff knows here | did you mean `label`?",
+                    "UnknownKey 6:5 `items[0].requird` is not a key handoff knows here | did you mean `required`?",
+                    "UnknownKey 7:5 `items[0].id2` is not a key handoff knows here | did you mean `id`?",
+                ],
+            ),
+            (
+                "items: [{id: a, label: A, zzzzzz: 1}]\nzzzzzz: 1\n",
+                &[
+                    "UnknownKey 1:27 `items[0].zzzzzz` is not a key handoff knows here | expected one of `id`, `label`, `required`, `detail`",
+                    "UnknownKey 2:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `extends`, `items`",
+                ],
+            ),
+            (
+                "- a\n",
+                &[
+                    "YamlSyntax 1:1 the YAML here does not parse: invalid type: sequence, expected `key: value` lines | check indentation, and quote values that contain `: ` or start with a special character",
+                ],
+            ),
+            (
+                "title: T\ntitle: U\n",
+                &[
+                    "YamlSyntax 1:1 the YAML here does not parse: duplicate field `title` | check indentation, and quote values that contain `: ` or start with a special character",
+                ],
+            ),
+            (
+                "items:\n  - id: a\n    label: A\n    detail: {x: 1}\n",
+                &[
+                    "YamlSyntax 4:13 the YAML here does not parse: items[0].detail: invalid type: map, expected a string | check indentation, and quote values that contain `: ` or start with a special character",
+                ],
+            ),
+        ];
+        for (text, expected) in cases {
+            let found: Vec<String> = match parse(0, &file(text)) {
+                Ok(_) => Vec::new(),
+                Err(mut diags) => {
+                    diags.sort();
+                    diags
+                        .iter()
+                        .map(|d| {
+                            let (line, col) = d.span.map_or((0, 0), |s| (s.line, s.col));
+                            format!(
+                                "{:?} {line}:{col} {} | {}",
+                                d.code,
+                                d.message,
+                                d.hint.as_deref().unwrap_or("")
+                            )
+                        })
+                        .collect()
+                }
+            };
+            assert_eq!(found, *expected, "{text}");
+        }
+    }
 }
