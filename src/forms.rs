@@ -13,34 +13,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::config::{Backend, Encoding, Intake};
+pub use crate::model::FormKind;
 use crate::model::Site;
-
-/// The two pathways of SPEC §7.1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FormKind {
-    Referral,
-    Appointment,
-}
-
-impl FormKind {
-    pub const ALL: [FormKind; 2] = [FormKind::Referral, FormKind::Appointment];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FormKind::Referral => "referral",
-            FormKind::Appointment => "appointment",
-        }
-    }
-
-    /// The page a submission lands on.
-    pub fn thanks_path(self) -> &'static str {
-        match self {
-            FormKind::Referral => "/refer/thanks/",
-            FormKind::Appointment => "/request-appointment/thanks/",
-        }
-    }
-}
 
 /// How an input looks and what it accepts.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -13,6 +13,51 @@ use crate::phone::{self, Phone};
 use crate::source::SourceFile;
 use crate::values::{self, Fault, UrlRule};
 
+/// schema.org `MedicalSpecialty` members (https://schema.org/MedicalSpecialty).
+pub const SPECIALTIES: [&str; 41] = [
+    "Anesthesia",
+    "Cardiovascular",
+    "CommunityHealth",
+    "Dentistry",
+    "Dermatology",
+    "DietNutrition",
+    "Emergency",
+    "Endocrine",
+    "Gastroenterologic",
+    "Genetic",
+    "Geriatric",
+    "Gynecologic",
+    "Hematologic",
+    "Infectious",
+    "LaboratoryScience",
+    "Midwifery",
+    "Musculoskeletal",
+    "Neurologic",
+    "Nursing",
+    "Obstetric",
+    "Oncologic",
+    "Optometric",
+    "Otolaryngologic",
+    "Pathology",
+    "Pediatric",
+    "PharmacySpecialty",
+    "Physiotherapy",
+    "PlasticSurgery",
+    "Podiatric",
+    "PrimaryCare",
+    "Psychiatric",
+    "PublicHealth",
+    "Pulmonary",
+    "Radiography",
+    "Renal",
+    "RespiratoryTherapy",
+    "Rheumatologic",
+    "SpeechPathology",
+    "Surgical",
+    "Toxicologic",
+    "Urologic",
+];
+
 /// Which content model a page follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -746,14 +791,14 @@ fn ids(cx: &FileCx<'_>, name: &str, list: Option<Vec<String>>) -> Vec<Located<St
 
 fn service(cx: &mut FileCx<'_>, raw: RawFrontMatter, page: PageDoc) -> ServiceDoc {
     let specialty = raw.specialty.map(|s| {
-        if !crate::model::SPECIALTIES.contains(&s.as_str()) {
+        if !SPECIALTIES.contains(&s.as_str()) {
             let d = cx
                 .finding(
                     Code::InvalidValue,
                     &key("specialty"),
                     format!("`specialty: {s}` is not a schema.org medical specialty"),
                 )
-                .with_hint(did_you_mean(&s, &crate::model::SPECIALTIES));
+                .with_hint(did_you_mean(&s, &SPECIALTIES));
             cx.push(d);
         }
         cx.located(&key("specialty"), s)
