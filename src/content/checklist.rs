@@ -6,7 +6,8 @@
 
 use serde::Deserialize;
 
-use super::front_matter::FileCx;
+use super::findings::FileCx;
+use super::keys::keys_of;
 use super::yaml::{self, Seg};
 use super::{Located, file_stem, is_slug};
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -46,19 +47,20 @@ pub struct ItemDoc {
     pub detail: Option<String>,
 }
 
-const KEYS: [&str; 3] = ["title", "extends", "items"];
-const ITEM_KEYS: [&str; 4] = ["id", "label", "required", "detail"];
+/// The keys of a block inside a checklist, by the key that holds it.
+fn block_keys(parent: &str) -> &'static [&'static str] {
+    match parent {
+        "items" => keys_of::<RawItem>(),
+        _ => &[],
+    }
+}
 
 pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostics> {
     let text: &str = &file.text;
     let mut cx = FileCx::new(file, 0, text);
     let parsed =
         yaml::parse::<RawChecklist>(text).map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
-    // Item keys are nested under `items`; give hints from the item's keys.
-    for path in &parsed.unknown_keys {
-        let allowed: &[&str] = if path.len() > 1 { &ITEM_KEYS } else { &KEYS };
-        cx.unknown_keys(std::slice::from_ref(path), allowed);
-    }
+    cx.unknown_keys(&parsed.unknown_keys, keys_of::<RawChecklist>(), block_keys);
     let raw = parsed.value;
     let id = file_stem(&file.rel).to_owned();
     if !is_slug(&id) {

@@ -7,7 +7,9 @@
 //! resolve references across files: that is `model`'s job.
 
 pub mod checklist;
+mod findings;
 pub mod front_matter;
+mod keys;
 pub mod yaml;
 
 use rayon::prelude::*;

@@ -6,7 +6,9 @@
 //! with a byte offset into the snippet. Also finds where a key or value sits
 //! in the text, because serde gives no positions for valid values.
 
-use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 /// One step of a path into a YAML document: `referring.contacts[0].name`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +53,24 @@ pub struct Parsed<T> {
 /// Parses `text` as `T`, collecting unknown keys instead of failing on them,
 /// so a writer sees all of them in one run.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<Parsed<T>, YamlError> {
+    parse_seed(text, PhantomData::<T>)
+}
+
+/// [`parse`] with a seed: a value whose reading depends on more than its
+/// type (front matter depends on the kind of page).
+pub fn parse_seed<'de, S: DeserializeSeed<'de>>(
+    text: &'de str,
+    seed: S,
+) -> Result<Parsed<S::Value>, YamlError> {
     check_depth(text)?;
     check_expansion(text)?;
     // An empty document means "no keys", not null.
     let text = if text.trim().is_empty() { "{}" } else { text };
     let mut unknown_keys = Vec::new();
+    let mut ignored = |path: serde_ignored::Path<'_>| unknown_keys.push(segments(&path));
     let de = serde_yaml::Deserializer::from_str(text);
-    let value = serde_ignored::deserialize(de, |path| unknown_keys.push(segments(&path)))
+    let value = seed
+        .deserialize(serde_ignored::Deserializer::new(de, &mut ignored))
         .map_err(|e| yaml_error(&e))?;
     Ok(Parsed {
         value,
