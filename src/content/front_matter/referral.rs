@@ -39,6 +39,8 @@ pub enum Urgency {
 }
 
 impl Urgency {
+    pub const ALL: [Urgency; 3] = [Urgency::Routine, Urgency::Priority, Urgency::Urgent];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Urgency::Routine => "routine",
@@ -63,6 +65,8 @@ pub enum Audience {
 }
 
 impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::Clinician, Audience::Patient, Audience::Both];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Audience::Clinician => "clinician",
@@ -110,38 +114,22 @@ pub(super) fn referral(
     };
     let service = cx.located(&key("service"), service);
     let checklist = raw.checklist.map(|c| cx.located(&key("checklist"), c));
-    let urgency = match raw.urgency.as_deref() {
-        None | Some("routine") => Urgency::Routine,
-        Some("priority") => Urgency::Priority,
-        Some("urgent") => Urgency::Urgent,
-        Some(other) => {
-            let d = cx
-                .finding(
-                    Code::InvalidValue,
-                    &key("urgency"),
-                    format!("`urgency: {other}` is not an urgency level"),
-                )
-                .with_hint(did_you_mean(other, &["routine", "priority", "urgent"]));
-            cx.push(d);
-            Urgency::Routine
-        }
-    };
-    let audience = match raw.audience.as_deref() {
-        None | Some("both") => Audience::Both,
-        Some("clinician") => Audience::Clinician,
-        Some("patient") => Audience::Patient,
-        Some(other) => {
-            let d = cx
-                .finding(
-                    Code::InvalidValue,
-                    &key("audience"),
-                    format!("`audience: {other}` is not an audience"),
-                )
-                .with_hint(did_you_mean(other, &["clinician", "patient", "both"]));
-            cx.push(d);
-            Audience::Both
-        }
-    };
+    let urgency = choice(
+        cx,
+        ("urgency", "an urgency level"),
+        raw.urgency,
+        &Urgency::ALL,
+        Urgency::as_str,
+    )
+    .unwrap_or(Urgency::Routine);
+    let audience = choice(
+        cx,
+        ("audience", "an audience"),
+        raw.audience,
+        &Audience::ALL,
+        Audience::as_str,
+    )
+    .unwrap_or(Audience::Both);
     let faq = raw
         .faq
         .unwrap_or_default()
@@ -172,4 +160,29 @@ pub(super) fn referral(
         exclusions: raw.exclusions.unwrap_or_default(),
         faq,
     })
+}
+
+/// The choice `name:` names, or a finding that it is not `what` (such as
+/// "an audience") with the closest choice.
+fn choice<T: Copy>(
+    cx: &mut FileCx<'_>,
+    (name, what): (&str, &str),
+    value: Option<String>,
+    choices: &[T],
+    as_str: fn(T) -> &'static str,
+) -> Option<T> {
+    let value = value?;
+    if let Some(&c) = choices.iter().find(|&&c| as_str(c) == value) {
+        return Some(c);
+    }
+    let names: Vec<&str> = choices.iter().map(|&c| as_str(c)).collect();
+    let d = cx
+        .finding(
+            Code::InvalidValue,
+            &key(name),
+            format!("`{name}: {value}` is not {what}"),
+        )
+        .with_hint(did_you_mean(&value, &names));
+    cx.push(d);
+    None
 }

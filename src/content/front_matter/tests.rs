@@ -344,3 +344,24 @@ fn aliases_are_site_paths() {
     assert!(!is_alias_path("/../etc/"));
     assert!(!is_alias_path("oncology"));
 }
+
+#[test]
+fn urgency_and_audience_are_one_of_their_choices() {
+    assert_eq!(
+        findings(
+            Kind::Referral,
+            "---\ntitle: A\nservice: s\nurgency: urgnet\naudience: everyone\n---\n"
+        ),
+        [
+            "InvalidValue 4:10 `urgency: urgnet` is not an urgency level | did you mean `urgent`?",
+            "InvalidValue 5:11 `audience: everyone` is not an audience | expected one of `clinician`, `patient`, `both`",
+        ]
+    );
+    assert_eq!(
+        findings(
+            Kind::Referral,
+            "---\ntitle: A\nservice: s\naudience: patient\n---\n"
+        ),
+        Vec::<String>::new()
+    );
+}
