@@ -4,6 +4,8 @@
 //! as a located reference: flattening the chain and finding cycles needs
 //! every checklist and happens in `model`.
 
+use std::collections::HashSet;
+
 use serde::Deserialize;
 
 use super::findings::FileCx;
@@ -77,6 +79,8 @@ pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostic
         .extends
         .map(|e| cx.located(&[Seg::Key("extends".into())], e));
     let mut items: Vec<ItemDoc> = Vec::new();
+    // The ids of `items`, so a repeated id is found without a scan per item.
+    let mut ids: HashSet<String> = HashSet::new();
     for (i, item) in raw.items.unwrap_or_default().into_iter().enumerate() {
         let path = |k: &str| vec![Seg::Key("items".into()), Seg::Index(i), Seg::Key(k.into())];
         let Some(item_id) = item.id else {
@@ -100,7 +104,7 @@ pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostic
                 .with_hint("ids become form field names: e.g. `pathology-report`");
             cx.push(d);
         }
-        if items.iter().any(|it| it.id == item_id) {
+        if ids.contains(&item_id) {
             let d = cx
                 .finding(
                     Code::ChecklistItem,
@@ -123,6 +127,7 @@ pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostic
             cx.push(d);
             continue;
         };
+        ids.insert(item_id.clone());
         items.push(ItemDoc {
             id: item_id,
             label,
