@@ -346,7 +346,7 @@ fn physician(site: &Site, p: &Physician) -> Value {
     let mut node = Map::new();
     node.insert("@type".into(), json!("Physician"));
     node.insert("@id".into(), json!(format!("{url}#physician")));
-    node.insert("name".into(), json!(crate::view::full_name(p)));
+    node.insert("name".into(), json!(crate::model::full_name(p)));
     node.insert("url".into(), json!(url));
     if let Some(photo) = &p.photo {
         node.insert("image".into(), json!(absolute(site, photo)));

@@ -11,6 +11,7 @@ use crate::content::{Address, Hours};
 use crate::markdown;
 use crate::model::{
     self, Checklist, Location, NAV_SERVICES, Page, PageKind, Physician, Referral, Service, Site,
+    full_name,
 };
 use crate::phone::Phone;
 
@@ -603,19 +604,6 @@ pub fn location<'a>(site: &'a Site, l: &'a Location) -> LocationView<'a> {
             .map(|&p| link_physician(&site.physicians[p]))
             .collect(),
     }
-}
-
-/// "Dr. Ana Ruiz, MD, PhD"
-pub fn full_name(p: &Physician) -> String {
-    let mut name = match &p.honorific {
-        Some(h) => format!("{h} {}", p.title),
-        None => p.title.clone(),
-    };
-    if let Some(c) = &p.credentials {
-        name.push_str(", ");
-        name.push_str(c);
-    }
-    name
 }
 
 /// Image sizes by URL path, from `Assets::image_sizes`.

@@ -4,9 +4,12 @@
 //! as a located reference: flattening the chain and finding cycles needs
 //! every checklist and happens in `model`.
 
+use std::collections::HashSet;
+
 use serde::Deserialize;
 
-use super::front_matter::FileCx;
+use super::findings::FileCx;
+use super::keys::keys_of;
 use super::yaml::{self, Seg};
 use super::{Located, file_stem, is_slug};
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -46,19 +49,20 @@ pub struct ItemDoc {
     pub detail: Option<String>,
 }
 
-const KEYS: [&str; 3] = ["title", "extends", "items"];
-const ITEM_KEYS: [&str; 4] = ["id", "label", "required", "detail"];
+/// The keys of a block inside a checklist, by the key that holds it.
+fn block_keys(parent: &str) -> &'static [&'static str] {
+    match parent {
+        "items" => keys_of::<RawItem>(),
+        _ => &[],
+    }
+}
 
 pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostics> {
     let text: &str = &file.text;
     let mut cx = FileCx::new(file, 0, text);
     let parsed =
         yaml::parse::<RawChecklist>(text).map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
-    // Item keys are nested under `items`; give hints from the item's keys.
-    for path in &parsed.unknown_keys {
-        let allowed: &[&str] = if path.len() > 1 { &ITEM_KEYS } else { &KEYS };
-        cx.unknown_keys(std::slice::from_ref(path), allowed);
-    }
+    cx.unknown_keys(&parsed.unknown_keys, keys_of::<RawChecklist>(), block_keys);
     let raw = parsed.value;
     let id = file_stem(&file.rel).to_owned();
     if !is_slug(&id) {
@@ -75,6 +79,8 @@ pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostic
         .extends
         .map(|e| cx.located(&[Seg::Key("extends".into())], e));
     let mut items: Vec<ItemDoc> = Vec::new();
+    // The ids of `items`, so a repeated id is found without a scan per item.
+    let mut ids: HashSet<String> = HashSet::new();
     for (i, item) in raw.items.unwrap_or_default().into_iter().enumerate() {
         let path = |k: &str| vec![Seg::Key("items".into()), Seg::Index(i), Seg::Key(k.into())];
         let Some(item_id) = item.id else {
@@ -98,7 +104,7 @@ pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostic
                 .with_hint("ids become form field names: e.g. `pathology-report`");
             cx.push(d);
         }
-        if items.iter().any(|it| it.id == item_id) {
+        if ids.contains(&item_id) {
             let d = cx
                 .finding(
                     Code::ChecklistItem,
@@ -121,6 +127,7 @@ pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostic
             cx.push(d);
             continue;
         };
+        ids.insert(item_id.clone());
         items.push(ItemDoc {
             id: item_id,
             label,
@@ -181,5 +188,69 @@ mod tests {
             e.iter()
                 .any(|d| d.hint.as_deref() == Some("did you mean `label`?"))
         );
+    }
+
+    /// Unknown keys of a checklist and of its items, with their hints.
+    #[test]
+    fn unknown_keys_of_checklists_and_items() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "titel: T\nextend: x\nitems:\n  - id: a\n    lable: A\n    requird: true\n    id2: x\n",
+                &[
+                    "UnknownKey 1:1 `titel` is not a key handoff knows here | did you mean `title`?",
+                    "UnknownKey 2:1 `extend` is not a key handoff knows here | did you mean `extends`?",
+                    "MissingField 4:9 item `a` has no `label` | add `label:` with what the referring office should send",
+                    "UnknownKey 5:5 `items[0].lable` is not a key handoff knows here | did you mean `label`?",
+                    "UnknownKey 6:5 `items[0].requird` is not a key handoff knows here | did you mean `required`?",
+                    "UnknownKey 7:5 `items[0].id2` is not a key handoff knows here | did you mean `id`?",
+                ],
+            ),
+            (
+                "items: [{id: a, label: A, zzzzzz: 1}]\nzzzzzz: 1\n",
+                &[
+                    "UnknownKey 1:27 `items[0].zzzzzz` is not a key handoff knows here | expected one of `id`, `label`, `required`, `detail`",
+                    "UnknownKey 2:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `extends`, `items`",
+                ],
+            ),
+            (
+                "- a\n",
+                &[
+                    "YamlSyntax 1:1 the YAML here does not parse: invalid type: sequence, expected `key: value` lines | check indentation, and quote values that contain `: ` or start with a special character",
+                ],
+            ),
+            (
+                "title: T\ntitle: U\n",
+                &[
+                    "YamlSyntax 1:1 the YAML here does not parse: duplicate field `title` | check indentation, and quote values that contain `: ` or start with a special character",
+                ],
+            ),
+            (
+                "items:\n  - id: a\n    label: A\n    detail: {x: 1}\n",
+                &[
+                    "YamlSyntax 4:13 the YAML here does not parse: items[0].detail: invalid type: map, expected a string | check indentation, and quote values that contain `: ` or start with a special character",
+                ],
+            ),
+        ];
+        for (text, expected) in cases {
+            let found: Vec<String> = match parse(0, &file(text)) {
+                Ok(_) => Vec::new(),
+                Err(mut diags) => {
+                    diags.sort();
+                    diags
+                        .iter()
+                        .map(|d| {
+                            let (line, col) = d.span.map_or((0, 0), |s| (s.line, s.col));
+                            format!(
+                                "{:?} {line}:{col} {} | {}",
+                                d.code,
+                                d.message,
+                                d.hint.as_deref().unwrap_or("")
+                            )
+                        })
+                        .collect()
+                }
+            };
+            assert_eq!(found, *expected, "{text}");
+        }
     }
 }

@@ -7,7 +7,9 @@
 //! resolve references across files: that is `model`'s job.
 
 pub mod checklist;
+mod findings;
 pub mod front_matter;
+mod keys;
 pub mod yaml;
 
 use rayon::prelude::*;
@@ -18,7 +20,7 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
     Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, PageDoc, PhysicianDoc,
-    ReferralDoc, Referring, ServiceDoc, Urgency,
+    ReferralDoc, Referring, SPECIALTIES, ServiceDoc, Urgency,
 };
 
 /// A value from a file, with where it was written (byte offset and length

@@ -20,26 +20,8 @@ use self::backend::{Accepts, Backend, Fill, Transport};
 pub use self::fields::{CHECKLIST_PREFIX, CHECKLIST_STATES, NPI_PATTERN, TRACKING, npi_is_valid};
 pub use self::schema::schema;
 use crate::config::{Config, Encoding, Intake};
-use crate::model::{Site, thanks_path};
-
-/// The two pathways of SPEC §7.1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FormKind {
-    Referral,
-    Appointment,
-}
-
-impl FormKind {
-    pub const ALL: [FormKind; 2] = [FormKind::Referral, FormKind::Appointment];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FormKind::Referral => "referral",
-            FormKind::Appointment => "appointment",
-        }
-    }
-}
+pub use crate::model::FormKind;
+use crate::model::Site;
 
 /// How an input looks and what it accepts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -197,7 +179,7 @@ pub(crate) fn action(config: &Config, kind: FormKind) -> Option<String> {
 
 /// What a backend profile's templates are filled with for a `kind` form.
 fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind) -> Fill<'a> {
-    let thanks = thanks_path(kind);
+    let thanks = kind.thanks_path();
     Fill {
         account: &intake.account,
         form: kind.as_str(),

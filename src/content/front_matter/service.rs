@@ -1,0 +1,200 @@
+//! Service lines (`content/services/*.md`, SPEC §4): specialty, checklist,
+//! locations and how referring offices reach the service line.
+
+use serde::Deserialize;
+
+use super::page::PageDoc;
+use crate::content::Located;
+use crate::content::findings::{FileCx, key};
+use crate::content::keys::keys;
+use crate::content::yaml::Seg;
+use crate::diag::{Code, did_you_mean};
+use crate::phone::Phone;
+use crate::values::{self, UrlRule};
+
+/// schema.org `MedicalSpecialty` members (https://schema.org/MedicalSpecialty).
+pub const SPECIALTIES: [&str; 41] = [
+    "Anesthesia",
+    "Cardiovascular",
+    "CommunityHealth",
+    "Dentistry",
+    "Dermatology",
+    "DietNutrition",
+    "Emergency",
+    "Endocrine",
+    "Gastroenterologic",
+    "Genetic",
+    "Geriatric",
+    "Gynecologic",
+    "Hematologic",
+    "Infectious",
+    "LaboratoryScience",
+    "Midwifery",
+    "Musculoskeletal",
+    "Neurologic",
+    "Nursing",
+    "Obstetric",
+    "Oncologic",
+    "Optometric",
+    "Otolaryngologic",
+    "Pathology",
+    "Pediatric",
+    "PharmacySpecialty",
+    "Physiotherapy",
+    "PlasticSurgery",
+    "Podiatric",
+    "PrimaryCare",
+    "Psychiatric",
+    "PublicHealth",
+    "Pulmonary",
+    "Radiography",
+    "Renal",
+    "RespiratoryTherapy",
+    "Rheumatologic",
+    "SpeechPathology",
+    "Surgical",
+    "Toxicologic",
+    "Urologic",
+];
+
+keys! {
+    /// The keys of a service line besides those of every page.
+    pub(crate) struct ServiceKeys {
+        specialty: String,
+        checklist: String,
+        locations: Vec<String>,
+        referring: RawReferring,
+    }
+}
+
+/// The `referring:` block.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct RawReferring {
+    appropriate_for: Option<Vec<String>>,
+    phone: Option<String>,
+    fax: Option<String>,
+    email: Option<String>,
+    portal: Option<String>,
+    response_time: Option<String>,
+    urgent: Option<String>,
+    results: Option<String>,
+    contacts: Option<Vec<RawContact>>,
+}
+
+/// One entry of `referring.contacts`.
+#[derive(Debug, Deserialize)]
+pub(super) struct RawContact {
+    role: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceDoc {
+    pub page: PageDoc,
+    pub specialty: Option<Located<String>>,
+    pub checklist: Option<Located<String>>,
+    pub locations: Vec<Located<String>>,
+    pub referring: Referring,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Referring {
+    pub appropriate_for: Vec<String>,
+    pub phone: Option<Phone>,
+    pub fax: Option<Phone>,
+    pub email: Option<String>,
+    pub portal: Option<String>,
+    pub response_time: Option<String>,
+    pub urgent: Option<String>,
+    pub results: Option<String>,
+    pub contacts: Vec<Contact>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    pub role: String,
+    pub name: String,
+    pub phone: Option<Phone>,
+    pub email: Option<String>,
+}
+
+pub(super) fn service(cx: &mut FileCx<'_>, raw: ServiceKeys, page: PageDoc) -> ServiceDoc {
+    let specialty = raw.specialty.map(|s| {
+        if !SPECIALTIES.contains(&s.as_str()) {
+            let d = cx
+                .finding(
+                    Code::InvalidValue,
+                    &key("specialty"),
+                    format!("`specialty: {s}` is not a schema.org medical specialty"),
+                )
+                .with_hint(did_you_mean(&s, &SPECIALTIES));
+            cx.push(d);
+        }
+        cx.located(&key("specialty"), s)
+    });
+    let checklist = raw.checklist.map(|c| cx.located(&key("checklist"), c));
+    let locations = cx.ids("locations", raw.locations);
+    let referring = referring(cx, raw.referring.unwrap_or_default());
+    ServiceDoc {
+        page,
+        specialty,
+        checklist,
+        locations,
+        referring,
+    }
+}
+
+fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
+    let RawReferring {
+        appropriate_for,
+        phone,
+        fax,
+        email,
+        portal,
+        response_time,
+        urgent,
+        results,
+        contacts,
+    } = raw;
+    let at = |k: &str| vec![Seg::Key("referring".into()), Seg::Key(k.into())];
+    let portal = portal.filter(|p| match values::url(p, UrlRule::LINK) {
+        Ok(_) => true,
+        Err(fault) => {
+            cx.refused(
+                &at("portal"),
+                &fault,
+                "link the referral portal's `https://` address",
+            );
+            false
+        }
+    });
+    let contacts = contacts
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let path = |k: &str| vec![Seg::Key("referring".into()), Seg::Key("contacts".into()), Seg::Index(i), Seg::Key(k.into())];
+            let (Some(role), Some(name)) = (c.role, c.name) else {
+                let d = cx
+                    .finding(Code::MissingField, &path("name")[..3], format!("contact {} needs a `role` and a `name`", i + 1))
+                    .with_hint("e.g. `{ role: Referral coordinator, name: Dana Ortiz, phone: \"+1-555-010-0142\" }`");
+                cx.push(d);
+                return None;
+            };
+            Some(Contact { role, name, phone: cx.phone(&path("phone"), c.phone), email: cx.email(&path("email"), c.email) })
+        })
+        .collect();
+    Referring {
+        appropriate_for: appropriate_for.unwrap_or_default(),
+        phone: cx.phone(&at("phone"), phone),
+        fax: cx.phone(&at("fax"), fax),
+        email: cx.email(&at("email"), email),
+        portal,
+        response_time,
+        urgent,
+        results,
+        contacts,
+    }
+}

@@ -1,0 +1,85 @@
+//! The parsed documents of a run sorted by kind: the input of every step
+//! of [`super::resolve`].
+
+use std::collections::BTreeMap;
+
+use super::ResolveOptions;
+use crate::content::{
+    ChecklistDoc, Document, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, ServiceDoc,
+};
+use crate::source::Section;
+
+/// Documents by kind. Drafts are left out unless the run asks for them;
+/// service lines, referral reasons, locations and physicians are in the
+/// order the site lists them (weight, then title, then slug), which is the
+/// order of their indices in the model.
+pub(super) struct Docs {
+    pub home: Option<PageDoc>,
+    pub sections: BTreeMap<Section, PageDoc>,
+    pub plain: Vec<PageDoc>,
+    pub services: Vec<ServiceDoc>,
+    pub referrals: Vec<ReferralDoc>,
+    pub locations: Vec<LocationDoc>,
+    pub physicians: Vec<PhysicianDoc>,
+    pub checklists: Vec<ChecklistDoc>,
+}
+
+impl Docs {
+    pub fn sort(docs: Vec<Document>, opts: ResolveOptions) -> Docs {
+        let keep = |p: &PageDoc| opts.drafts || !p.common.draft;
+        let mut sorted = Docs {
+            home: None,
+            sections: BTreeMap::new(),
+            plain: Vec::new(),
+            services: Vec::new(),
+            referrals: Vec::new(),
+            locations: Vec::new(),
+            physicians: Vec::new(),
+            checklists: Vec::new(),
+        };
+        for doc in docs {
+            match doc {
+                Document::Home(p) => sorted.home = Some(p),
+                Document::Section(s, p) => {
+                    sorted.sections.insert(s, p);
+                }
+                Document::Page(p) if keep(&p) => sorted.plain.push(p),
+                Document::Service(d) if keep(&d.page) => sorted.services.push(d),
+                Document::Referral(d) if keep(&d.page) => sorted.referrals.push(d),
+                Document::Location(d) if keep(&d.page) => sorted.locations.push(d),
+                Document::Physician(d) if keep(&d.page) => sorted.physicians.push(d),
+                Document::Checklist(c) => sorted.checklists.push(c),
+                Document::Page(_)
+                | Document::Service(_)
+                | Document::Referral(_)
+                | Document::Location(_)
+                | Document::Physician(_) => {}
+            }
+        }
+        sorted.services.sort_by(|a, b| by_order(&a.page, &b.page));
+        sorted.referrals.sort_by(|a, b| by_order(&a.page, &b.page));
+        sorted.locations.sort_by(|a, b| by_order(&a.page, &b.page));
+        sorted.physicians.sort_by(|a, b| by_order(&a.page, &b.page));
+        sorted
+    }
+
+    /// Every page document that may list `aliases:`: the home page, plain
+    /// pages and entities (section indexes do not).
+    pub fn aliased(&self) -> impl Iterator<Item = &PageDoc> {
+        self.home
+            .iter()
+            .chain(self.plain.iter())
+            .chain(self.services.iter().map(|d| &d.page))
+            .chain(self.referrals.iter().map(|d| &d.page))
+            .chain(self.locations.iter().map(|d| &d.page))
+            .chain(self.physicians.iter().map(|d| &d.page))
+    }
+}
+
+fn by_order(a: &PageDoc, b: &PageDoc) -> std::cmp::Ordering {
+    (a.common.weight, &a.common.title, &a.common.slug.value).cmp(&(
+        b.common.weight,
+        &b.common.title,
+        &b.common.slug.value,
+    ))
+}

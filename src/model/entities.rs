@@ -1,0 +1,156 @@
+//! Service lines, referral reasons, locations and physicians, with the
+//! references between them resolved and the links back filled in: a
+//! service line knows its referral reasons and physicians, a location its
+//! service lines and physicians.
+
+use super::docs::Docs;
+use super::resolver::{Resolver, Target};
+use super::types::{Location, Physician, Referral, Service};
+use crate::config::Config;
+use crate::content::{Located, ReferralDoc, ServiceDoc};
+
+/// The entities pages show; indices follow the sorted documents.
+pub(super) struct Entities {
+    pub services: Vec<Service>,
+    pub referrals: Vec<Referral>,
+    pub locations: Vec<Location>,
+    pub physicians: Vec<Physician>,
+}
+
+/// Resolves every entity's references and links them both ways.
+pub(super) fn resolve(docs: &Docs, config: &Config, r: &mut Resolver<'_>) -> Entities {
+    let mut services: Vec<Service> = docs
+        .services
+        .iter()
+        .map(|d| service(d, config, r))
+        .collect();
+    let referrals: Vec<Referral> = docs
+        .referrals
+        .iter()
+        .filter_map(|d| referral(d, &services, r))
+        .collect();
+    for (i, referral) in referrals.iter().enumerate() {
+        services[referral.service].reasons.push(i);
+    }
+    let mut locations: Vec<Location> = docs
+        .locations
+        .iter()
+        .map(|d| {
+            let slug = d.page.common.slug.value.clone();
+            Location {
+                path: format!("/locations/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                address: d.address.clone(),
+                phone: d.phone.clone(),
+                fax: d.fax.clone(),
+                geo: d.geo,
+                hours: d.hours.clone(),
+                services: Vec::new(),
+                physicians: Vec::new(),
+            }
+        })
+        .collect();
+    for (i, service) in services.iter().enumerate() {
+        for &l in &service.locations {
+            locations[l].services.push(i);
+        }
+    }
+    let physicians: Vec<Physician> = docs
+        .physicians
+        .iter()
+        .map(|d| {
+            let file = d.page.file;
+            let slug = d.page.common.slug.value.clone();
+            Physician {
+                path: format!("/physicians/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                honorific: d.honorific.clone(),
+                credentials: d.credentials.clone(),
+                services: find_all(r, Target::Service, file, "services", &d.services),
+                locations: find_all(r, Target::Location, file, "locations", &d.locations),
+                accepting_new_patients: d.accepting_new_patients,
+                photo: d.photo.clone(),
+            }
+        })
+        .collect();
+    for (i, physician) in physicians.iter().enumerate() {
+        for &s in &physician.services {
+            services[s].physicians.push(i);
+        }
+        for &l in &physician.locations {
+            locations[l].physicians.push(i);
+        }
+    }
+    Entities {
+        services,
+        referrals,
+        locations,
+        physicians,
+    }
+}
+
+/// The indices of a list of ids (`locations: [a, b]`); each that dangles is
+/// a finding and is left out.
+fn find_all(
+    r: &mut Resolver<'_>,
+    target: Target,
+    file: usize,
+    key: &str,
+    ids: &[Located<String>],
+) -> Vec<usize> {
+    ids.iter()
+        .filter_map(|id| r.find(target, file, key, id))
+        .collect()
+}
+
+fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
+    let file = d.page.file;
+    let locations = find_all(r, Target::Location, file, "locations", &d.locations);
+    // A service line without its own numbers is reached at the practice's.
+    let org = &config.organization;
+    let mut referring = d.referring.clone();
+    referring.phone = referring.phone.or_else(|| org.phone.clone());
+    referring.fax = referring.fax.or_else(|| org.fax.clone());
+    let slug = d.page.common.slug.value.clone();
+    Service {
+        path: format!("/services/{slug}/"),
+        slug,
+        title: d.page.common.title.clone(),
+        description: d.page.common.description.clone(),
+        specialty: d.specialty.as_ref().map(|s| s.value.clone()),
+        checklist: r.checklist(file, &d.checklist),
+        locations,
+        referring,
+        reasons: Vec::new(),
+        physicians: Vec::new(),
+        weight: d.page.common.weight,
+    }
+}
+
+/// A referral reason, or `None` when its service line does not exist.
+fn referral(d: &ReferralDoc, services: &[Service], r: &mut Resolver<'_>) -> Option<Referral> {
+    let file = d.page.file;
+    let service = r.find(Target::Service, file, "service", &d.service);
+    let own = r.checklist(file, &d.checklist);
+    let service = service?;
+    let slug = d.page.common.slug.value.clone();
+    Some(Referral {
+        path: format!("/referrals/{slug}/"),
+        slug,
+        title: d.page.common.title.clone(),
+        description: d.page.common.description.clone(),
+        service,
+        checklist: own.or_else(|| services[service].checklist.clone()),
+        urgency: d.urgency,
+        audience: d.audience,
+        criteria: d.criteria.clone(),
+        exclusions: d.exclusions.clone(),
+        faq: d.faq.clone(),
+        weight: d.page.common.weight,
+        file,
+    })
+}

@@ -1,0 +1,71 @@
+//! Stage 4: [`Document`]s + [`Config`] → [`Site`], the frozen site model.
+//!
+//! Assigns every page its URL, resolves references between files (service,
+//! checklist, locations, physicians) with a closest-id hint when one
+//! dangles, flattens checklists along `extends` (naming a cycle in full), and
+//! refuses two files that claim one URL. Pure: no I/O, no HTML.
+//!
+//! [`resolve`] runs the steps in order, each in its own module: `docs`
+//! sorts the documents by kind, `checklists` flattens `extends`, `entities`
+//! resolves service lines, referral reasons, locations and physicians
+//! (through the look-ups of `resolver`), `pages` makes the pages, and
+//! `urls` checks their addresses and adds the aliases. `types` holds what
+//! the stage returns.
+
+mod checklists;
+mod docs;
+mod entities;
+mod pages;
+mod resolver;
+mod types;
+mod urls;
+
+pub use types::{
+    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind,
+    Physician, Referral, Service, Site, full_name,
+};
+
+use crate::config::Config;
+use crate::content::Document;
+use crate::diag::Diagnostics;
+use crate::source::SourceSet;
+
+/// Options of a run that change what the model holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResolveOptions {
+    pub drafts: bool,
+}
+
+/// Builds the site model, reporting every dangling reference and collision.
+pub fn resolve(
+    docs: Vec<Document>,
+    config: &Config,
+    sources: &SourceSet,
+    opts: ResolveOptions,
+) -> Result<Site, Diagnostics> {
+    let docs = docs::Docs::sort(docs, opts);
+    let mut r = resolver::Resolver::new(sources, &docs);
+    let checklists = checklists::flatten(&docs.checklists, &mut r);
+    let entities = entities::resolve(&docs, config, &mut r);
+    let (written, trail) = pages::written(&docs, &entities, &mut r);
+    let made = pages::generated(&entities.services, config, &trail);
+    let mut pages = urls::claim(written, made, &mut r);
+    let aliases = urls::aliases(&mut pages, &docs);
+    r.finish()?;
+    let entities::Entities {
+        services,
+        referrals,
+        locations,
+        physicians,
+    } = entities;
+    Ok(Site {
+        config: config.clone(),
+        pages,
+        services,
+        referrals,
+        locations,
+        physicians,
+        checklists,
+        aliases,
+    })
+}

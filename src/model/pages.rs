@@ -1,0 +1,340 @@
+//! The pages of the site: one per content file (home, section indexes,
+//! entities, plain pages), each with its address and breadcrumbs, and the
+//! pages handoff makes itself (SPEC §6, §7: the referral hub, the
+//! appointment page, thanks pages, each service line's referral section
+//! and packet, and the 404 page).
+
+use std::collections::BTreeMap;
+
+use super::docs::Docs;
+use super::entities::Entities;
+use super::resolver::Resolver;
+use super::types::{Crumb, FormKind, Page, PageKind, Service};
+use crate::config::Config;
+use crate::content::PageDoc;
+use crate::diag::{Code, Diagnostic};
+use crate::source::Section;
+
+/// The breadcrumbs above a page: Home, then its section's index.
+pub(super) struct Trail {
+    home: Crumb,
+    sections: BTreeMap<Section, Crumb>,
+}
+
+impl Trail {
+    /// The trail of a page right under Home.
+    fn home(&self) -> Vec<Crumb> {
+        vec![self.home.clone()]
+    }
+
+    /// The trail of a page in `section`.
+    fn section(&self, section: Section) -> Vec<Crumb> {
+        let mut c = self.home();
+        c.extend(self.sections.get(&section).cloned());
+        c
+    }
+}
+
+/// The page a content file makes, at `path`.
+fn page_of(doc: &PageDoc, path: String, kind: PageKind, crumbs: Vec<Crumb>) -> Page {
+    Page {
+        path,
+        kind,
+        title: doc.common.title.clone(),
+        description: doc.common.description.clone(),
+        body: Some((doc.file, doc.body_start)),
+        noindex: doc.common.noindex,
+        updated: doc.common.updated.clone(),
+        breadcrumbs: crumbs,
+    }
+}
+
+/// Every page a content file makes (unsorted), and the breadcrumb trail
+/// the pages handoff makes share.
+pub(super) fn written(
+    docs: &Docs,
+    entities: &Entities,
+    r: &mut Resolver<'_>,
+) -> (Vec<Page>, Trail) {
+    let mut pages = Vec::new();
+    let mut trail = Trail {
+        home: Crumb {
+            title: "Home".to_owned(),
+            path: "/".to_owned(),
+        },
+        sections: BTreeMap::new(),
+    };
+    match &docs.home {
+        Some(doc) => pages.push(page_of(doc, "/".into(), PageKind::Home, Vec::new())),
+        None => r.push(
+            Diagnostic::new(Code::MissingField, "the site has no home page")
+                .with_hint("create `content/_index.md` with `title:` in its front matter"),
+        ),
+    }
+    for section in Section::ALL {
+        if let Some(page) = section_index(section, docs, entities, &trail) {
+            trail.sections.insert(
+                section,
+                Crumb {
+                    title: page.title.clone(),
+                    path: page.path.clone(),
+                },
+            );
+            pages.push(page);
+        }
+    }
+    entity_pages(docs, entities, &trail, &mut pages);
+    for d in &docs.plain {
+        let file = &r.sources.files[d.file];
+        match plain_path(&file.rel, &d.common.slug.value) {
+            Ok(path) => pages.push(page_of(d, path, PageKind::Plain, trail.home())),
+            Err(msg) => {
+                let finding = Diagnostic::new(Code::InvalidValue, msg)
+                    .in_file(file.rel.clone())
+                    .with_hint("folder and file names become the page address: use lower-case letters, digits and `-`");
+                r.push(finding);
+            }
+        }
+    }
+    (pages, trail)
+}
+
+/// A section's index page: from its `_index.md` if it has one, else made
+/// with the section's name. A section with nothing to list has none.
+fn section_index(
+    section: Section,
+    docs: &Docs,
+    entities: &Entities,
+    trail: &Trail,
+) -> Option<Page> {
+    let listed = match section {
+        Section::Services => true,
+        Section::Referrals => {
+            !entities.referrals.is_empty() || docs.sections.contains_key(&Section::Referrals)
+        }
+        Section::Locations => {
+            !entities.locations.is_empty() || docs.sections.contains_key(&Section::Locations)
+        }
+        Section::Physicians => !entities.physicians.is_empty(),
+    };
+    if !listed {
+        return None;
+    }
+    let path = format!("/{}/", section.dir());
+    let kind = PageKind::SectionIndex(section);
+    Some(match docs.sections.get(&section) {
+        Some(doc) => page_of(doc, path, kind, trail.home()),
+        None => Page {
+            path,
+            kind,
+            title: match section {
+                Section::Services => "Service lines",
+                Section::Referrals => "Reasons for referral",
+                Section::Locations => "Locations",
+                Section::Physicians => "Physicians",
+            }
+            .to_owned(),
+            description: None,
+            body: None,
+            noindex: false,
+            updated: None,
+            breadcrumbs: trail.home(),
+        },
+    })
+}
+
+/// The page of each service line, referral reason, location and physician.
+fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec<Page>) {
+    for (i, d) in docs.services.iter().enumerate() {
+        let path = entities.services[i].path.clone();
+        let crumbs = trail.section(Section::Services);
+        pages.push(page_of(&d.page, path, PageKind::Service(i), crumbs));
+    }
+    // A referral reason whose service line does not exist has no entity:
+    // its document is found by file, not by position.
+    let referral_docs: BTreeMap<usize, &PageDoc> = docs
+        .referrals
+        .iter()
+        .map(|d| (d.page.file, &d.page))
+        .collect();
+    for (i, referral) in entities.referrals.iter().enumerate() {
+        let Some(doc) = referral_docs.get(&referral.file) else {
+            continue;
+        };
+        let mut crumbs = trail.section(Section::Referrals);
+        let service = &entities.services[referral.service];
+        crumbs.push(Crumb {
+            title: service.title.clone(),
+            path: service.path.clone(),
+        });
+        let kind = PageKind::Referral(i);
+        pages.push(page_of(doc, referral.path.clone(), kind, crumbs));
+    }
+    for (i, d) in docs.locations.iter().enumerate() {
+        let path = entities.locations[i].path.clone();
+        let crumbs = trail.section(Section::Locations);
+        pages.push(page_of(&d.page, path, PageKind::Location(i), crumbs));
+    }
+    for (i, d) in docs.physicians.iter().enumerate() {
+        let path = entities.physicians[i].path.clone();
+        let crumbs = trail.section(Section::Physicians);
+        pages.push(page_of(&d.page, path, PageKind::Physician(i), crumbs));
+    }
+}
+
+/// The URL of a plain page from its path under `content/`.
+fn plain_path(rel: &str, slug: &str) -> Result<String, String> {
+    let rel = rel.strip_prefix("content/").unwrap_or(rel);
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    for dir in &parts {
+        if !crate::content::is_slug(dir) {
+            return Err(format!(
+                "the folder name `{dir}` is not a valid page address"
+            ));
+        }
+    }
+    let stem = crate::content::file_stem(rel);
+    if stem != "_index" {
+        parts.push(slug);
+    }
+    Ok(if parts.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{}/", parts.join("/"))
+    })
+}
+
+/// A page handoff makes, with no Markdown body of a writer's.
+fn made(
+    path: String,
+    kind: PageKind,
+    title: String,
+    description: Option<String>,
+    crumbs: Vec<Crumb>,
+) -> Page {
+    Page {
+        path,
+        kind,
+        title,
+        description,
+        body: None,
+        noindex: matches!(
+            kind,
+            PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound
+        ),
+        updated: None,
+        breadcrumbs: crumbs,
+    }
+}
+
+/// The pages handoff makes itself (SPEC §6, §7).
+pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) -> Vec<Page> {
+    let site = &config.title;
+    let hub = Crumb {
+        title: "Refer a patient".to_owned(),
+        path: "/refer/".to_owned(),
+    };
+    let appointment = Crumb {
+        title: "Request an appointment".to_owned(),
+        path: "/request-appointment/".to_owned(),
+    };
+    let mut pages = vec![
+        made(
+            hub.path.clone(),
+            PageKind::ReferHub,
+            hub.title.clone(),
+            Some(format!(
+                "How to refer a patient to {site}: what to send, how to send it, and how fast we answer, for every service line."
+            )),
+            trail.home(),
+        ),
+        made(
+            appointment.path.clone(),
+            PageKind::Appointment,
+            appointment.title.clone(),
+            Some(format!(
+                "Ask for an appointment at {site}. Our team calls you back to find a time and answer your questions."
+            )),
+            trail.home(),
+        ),
+        thanks(
+            FormKind::Referral,
+            "Thank you: we have your referral",
+            hub,
+            trail,
+        ),
+        thanks(
+            FormKind::Appointment,
+            "Thank you: we have your request",
+            appointment,
+            trail,
+        ),
+        made(
+            "/404.html".into(),
+            PageKind::NotFound,
+            "Page not found".into(),
+            None,
+            trail.home(),
+        ),
+    ];
+    for (i, s) in services.iter().enumerate() {
+        let mut crumbs = trail.section(Section::Services);
+        crumbs.push(Crumb {
+            title: s.title.clone(),
+            path: s.path.clone(),
+        });
+        let refer = format!("{}refer/", s.path);
+        pages.push(made(
+            refer.clone(),
+            PageKind::Refer(i),
+            format!("Refer a patient to {}", s.title),
+            Some(format!("Referring to {} at {site}: who to refer, what to send, how to send it and how fast we respond.", s.title)),
+            crumbs.clone(),
+        ));
+        crumbs.push(Crumb {
+            title: "Refer a patient".into(),
+            path: refer,
+        });
+        pages.push(made(
+            format!("{}refer/packet/", s.path),
+            PageKind::Packet(i),
+            format!("{} referral packet", s.title),
+            None,
+            crumbs,
+        ));
+    }
+    pages
+}
+
+/// The page a form's submission lands on, under the form's page.
+fn thanks(kind: FormKind, title: &str, form: Crumb, trail: &Trail) -> Page {
+    let mut crumbs = trail.home();
+    crumbs.push(form);
+    made(
+        kind.thanks_path().to_owned(),
+        PageKind::Thanks(kind),
+        title.to_owned(),
+        None,
+        crumbs,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_page_paths_follow_folders() {
+        assert_eq!(plain_path("content/about.md", "about").unwrap(), "/about/");
+        assert_eq!(
+            plain_path("content/team/nurses.md", "nurses").unwrap(),
+            "/team/nurses/"
+        );
+        assert_eq!(
+            plain_path("content/team/_index.md", "_index").unwrap(),
+            "/team/"
+        );
+        assert!(plain_path("content/Team Pages/x.md", "x").is_err());
+    }
+}

@@ -1,0 +1,111 @@
+//! Addresses: no two files may claim one URL, no file the URL of a page
+//! handoff makes; and `aliases:` become redirect pages to the page that
+//! lists them.
+
+use std::collections::BTreeMap;
+
+use super::docs::Docs;
+use super::resolver::Resolver;
+use super::types::{AliasEntry, Page, PageKind};
+use crate::diag::{Code, Diagnostic};
+
+/// Every page sorted by path, each address claimed once. Two files may not
+/// claim one URL, nor a file the URL of a page handoff makes (compared
+/// case-insensitively: many hosts and every macOS/Windows checkout fold
+/// case).
+pub(super) fn claim(written: Vec<Page>, made: Vec<Page>, r: &mut Resolver<'_>) -> Vec<Page> {
+    let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
+    for page in &written {
+        let Some((file, _)) = page.body else { continue };
+        if let Some(first) = claimed.insert(page.path.to_lowercase(), file)
+            && first != file
+        {
+            let (a, b) = (&r.sources.files[first].rel, &r.sources.files[file].rel);
+            let d = Diagnostic::new(
+                Code::Duplicate,
+                format!("`{a}` and `{b}` both make the page `{}`", page.path),
+            )
+            .in_file(b.clone())
+            .at_offset(&r.sources.files[file].text, slug_key(r, file), 4)
+            .with_hint("rename one file or give it a different `slug:`");
+            r.push(d);
+        }
+    }
+    for page in &made {
+        if let Some(&file) = claimed.get(&page.path.to_lowercase()) {
+            let d = Diagnostic::new(
+                Code::Duplicate,
+                format!(
+                    "`{}` is the address of a page handoff makes (`{}`)",
+                    page.path, page.title
+                ),
+            )
+            .in_file(r.sources.files[file].rel.clone())
+            .at_offset(&r.sources.files[file].text, slug_key(r, file), 4)
+            .with_hint("rename the file or give it another `slug:`");
+            r.push(d);
+        }
+    }
+    let mut pages = written;
+    pages.extend(made);
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    pages
+}
+
+/// Where a page's `slug:` key is, for findings about its address; the start
+/// of the file when the address comes from the file name.
+fn slug_key(r: &Resolver<'_>, file: usize) -> usize {
+    crate::content::front_matter_key(&r.sources.files[file].text, "slug").unwrap_or(0)
+}
+
+/// Appends a redirect page for every `aliases:` entry, after the sorted
+/// pages, and returns the entry of each by page index. Whether an alias's
+/// address is free is decided with every other file the build writes
+/// (`render::collisions`), not here.
+pub(super) fn aliases(pages: &mut Vec<Page>, docs: &Docs) -> BTreeMap<usize, AliasEntry> {
+    let mut entries: Vec<(String, AliasEntry)> = docs
+        .aliased()
+        .flat_map(|doc| {
+            doc.common.aliases.iter().map(|alias| {
+                let path = if alias.value.ends_with('/') || alias.value.ends_with(".html") {
+                    alias.value.clone()
+                } else {
+                    format!("{}/", alias.value)
+                };
+                let entry = AliasEntry {
+                    file: doc.file,
+                    at: alias.clone(),
+                };
+                (path, entry)
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| (&a.0, a.1.file).cmp(&(&b.0, b.1.file)));
+    // The page each file's body makes (the first, in path order).
+    let mut page_of_file: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Some((file, _)) = page.body {
+            page_of_file.entry(file).or_insert(i);
+        }
+    }
+    let mut aliases = BTreeMap::new();
+    for (path, entry) in entries {
+        // A file without a page (a referral reason whose service line is
+        // missing) redirects nowhere.
+        let Some(&target) = page_of_file.get(&entry.file) else {
+            continue;
+        };
+        aliases.insert(pages.len(), entry);
+        pages.push(Page {
+            title: pages[target].title.clone(),
+            path,
+            kind: PageKind::Alias { target },
+            description: None,
+            body: None,
+            noindex: true,
+            updated: None,
+            breadcrumbs: Vec::new(),
+        });
+    }
+    aliases
+}
