@@ -21,8 +21,9 @@ use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use handoff::output::{MemorySink, OutputSink, StagingDir};
-use handoff::view::RenderOptions;
-use handoff::{BuildOptions, markdown, minify, prepare, render};
+use handoff::render::RenderOptions;
+use handoff::render::markdown;
+use handoff::{BuildOptions, minify, prepare, render};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

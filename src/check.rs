@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 use crate::content::yaml::{Node, Positions, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
-use crate::markdown::{self, RawHtmlKind};
+use crate::render::markdown::{self, RawHtmlKind};
 use crate::model::{PageKind, Site};
 use crate::output::OutputSink;
 use crate::phone::Phone;
@@ -189,7 +189,7 @@ pub fn audit(
 
 /// What a raw HTML tag carries and why it matters (W012): it bypasses the
 /// checks handoff makes of forms and links, and the site's
-/// Content-Security-Policy (`src/site_files.rs`) may stop it from working.
+/// Content-Security-Policy (`src/render/site_files.rs`) may stop it from working.
 fn raw_html_finding(kind: &RawHtmlKind) -> (String, &'static str) {
     match kind {
         RawHtmlKind::Element("form") => (

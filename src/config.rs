@@ -611,7 +611,7 @@ fn validate_organization(
     let mut link = |value: Option<Spanned<String>>, key: &str| {
         value.and_then(|v| {
             let hint = "use a path on the site (`/privacy/`) or an `https://` address";
-            if crate::markdown::is_unsafe_target(v.get_ref()) {
+            if crate::render::markdown::is_unsafe_target(v.get_ref()) {
                 diags.push(invalid(
                     text,
                     v.span(),

@@ -38,7 +38,8 @@ use include_dir::Dir;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{Section, SourceFile, SourceKind, SourceSet};
-use crate::{config, content, forms, markdown, model, source, view};
+use crate::render::{markdown, view};
+use crate::{config, content, forms, model, source};
 
 /// The site.toml that the content targets resolve against: valid, with
 /// forms on, so checklists reach the referral form's JSON Schema.
@@ -685,7 +686,7 @@ fn resolve_alone(
         }
     }
     for page in &site.pages {
-        let graph = crate::jsonld::page_graph(&site, page);
+        let graph = crate::render::jsonld::page_graph(&site, page);
         let lower = graph.to_ascii_lowercase();
         if lower.contains("</script") || lower.contains("<!--") {
             return Err(format!(

@@ -26,20 +26,16 @@ pub mod content;
 pub mod diag;
 pub mod forms;
 pub mod fuzzing;
-pub mod jsonld;
-pub mod markdown;
 pub mod minify;
 pub mod model;
 pub mod output;
 pub mod phone;
 pub mod render;
 pub mod serve;
-pub mod site_files;
 pub mod source;
 pub mod templates;
 pub mod theme;
 pub mod values;
-pub mod view;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -104,7 +100,7 @@ impl Prepared {
         local_intake: bool,
         sink: &dyn output::OutputSink,
     ) -> anyhow::Result<(usize, Diagnostics)> {
-        let opts = view::RenderOptions {
+        let opts = render::RenderOptions {
             preview: self.preview,
             local_intake,
         };
@@ -223,7 +219,7 @@ pub fn prepare(
     lap("theme", timings);
     if let (Some(site), Ok(assets)) = (&site, &assets) {
         let plan =
-            render::plan(site, assets, view::RenderOptions::default()).map_err(BuildError::Io)?;
+            render::plan(site, assets, render::RenderOptions::default()).map_err(BuildError::Io)?;
         diags.extend(render::collisions(root, site, &sources, &plan));
     }
     match (site, assets, templates) {

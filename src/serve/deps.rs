@@ -24,7 +24,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::{PageKind, Site};
-use crate::view;
+use crate::render::view;
 
 /// Indices into `new.pages` to render again, or `None` for all of them.
 /// `changed_files` are the source files whose text changed.

@@ -32,7 +32,7 @@ use tokio::sync::broadcast;
 use crate::BuildOptions;
 use crate::diag::{self, Diagnostics};
 use crate::forms::FormKind;
-use crate::view::RenderOptions;
+use crate::render::RenderOptions;
 use session::{Failure, Files, Session};
 
 /// What the person asked `serve` to do.

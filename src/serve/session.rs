@@ -20,7 +20,7 @@ use crate::diag::Diagnostics;
 use crate::forms::FormKind;
 use crate::model::Page;
 use crate::output::MemorySink;
-use crate::view::RenderOptions;
+use crate::render::RenderOptions;
 use crate::{BuildError, BuildOptions, Prepared, prepare, render, source};
 
 /// Files of the served site by output path (`services/x/index.html`).

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use handoff::BuildOptions;
 use handoff::serve::session::{Failure, Files, Session};
-use handoff::view::RenderOptions;
+use handoff::render::RenderOptions;
 
 use crate::support::SiteTest;
 

@@ -8,11 +8,12 @@
 use serde::Serialize;
 
 use crate::content::{Address, Hours};
-use crate::markdown;
+use crate::render::markdown;
 use crate::model::{
     self, Checklist, Location, NAV_SERVICES, Page, PageKind, Physician, Referral, Service, Site,
 };
 use crate::phone::Phone;
+use crate::render::RenderOptions;
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -276,15 +277,6 @@ pub fn site(site: &Site) -> SiteView<'_> {
     }
 }
 
-/// Options of a render that change every page.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
-    /// A preview build (another `--base-url`): noindex everywhere.
-    pub preview: bool,
-    /// Forms post to `serve`'s local intake sink.
-    pub local_intake: bool,
-}
-
 pub fn page<'a>(
     site: &'a Site,
     page: &'a Page,
@@ -316,8 +308,8 @@ pub fn page<'a>(
             .collect(),
         noindex: page.noindex || opts.preview,
         updated: page.updated.as_deref(),
-        jsonld: crate::jsonld::page_graph(site, page),
-        csp: has_form.then(|| crate::site_files::csp(&site.config, true)),
+        jsonld: crate::render::jsonld::page_graph(site, page),
+        csp: has_form.then(|| crate::render::site_files::csp(&site.config, true)),
         image,
     }
 }

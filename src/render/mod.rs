@@ -12,20 +12,31 @@ use std::path::Path;
 use rayon::prelude::*;
 use tera::Context;
 
+pub mod jsonld;
+pub mod markdown;
+pub mod site_files;
+pub mod view;
+
 use crate::assets::Assets;
 use crate::content::Audience;
 use crate::diag::{Code, Diagnostic, Diagnostics, display_path};
 use crate::forms::{self, FormKind, Placement};
-use crate::markdown;
 use crate::model::{Page, PageKind, Site};
-use crate::output::OutputSink;
-use crate::site_files;
+use crate::output::{OutputSink, output_file};
 use crate::source::{Section, SourceSet};
 use crate::templates::Templates;
-use crate::view::{self, RenderOptions};
 
 /// Descriptions longer than this are cut off in search results.
 pub const DESCRIPTION_MAX: usize = 160;
+
+/// Options of a render that change every page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// A preview build (another `--base-url`): noindex everywhere.
+    pub preview: bool,
+    /// Forms post to `serve`'s local intake sink.
+    pub local_intake: bool,
+}
 
 /// What a render produced besides files.
 #[derive(Debug, Default)]
@@ -409,18 +420,6 @@ fn template_name(kind: PageKind) -> &'static str {
     }
 }
 
-/// The output file of a page path: `/about/` → `about/index.html`.
-pub fn output_file(path: &str) -> String {
-    let trimmed = path.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".to_owned()
-    } else if trimmed.ends_with(".html") {
-        trimmed.to_owned()
-    } else {
-        format!("{}/index.html", trimmed.trim_end_matches('/'))
-    }
-}
-
 /// What every page render reads; shared by the rayon workers.
 struct PageJob<'a> {
     site: &'a Site,
@@ -701,17 +700,4 @@ pub fn check_inline_markdown(
         }
     }
     diags
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_paths_map_to_index_files() {
-        assert_eq!(output_file("/"), "index.html");
-        assert_eq!(output_file("/about/"), "about/index.html");
-        assert_eq!(output_file("/services/x/"), "services/x/index.html");
-        assert_eq!(output_file("/old.html"), "old.html");
-    }
 }

@@ -104,7 +104,7 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
             let questions: Vec<Value> = r
                 .faq
                 .iter()
-                .map(|f| json!({ "@type": "Question", "name": f.q, "acceptedAnswer": { "@type": "Answer", "text": crate::markdown::render_inline(&f.a).html } }))
+                .map(|f| json!({ "@type": "Question", "name": f.q, "acceptedAnswer": { "@type": "Answer", "text": crate::render::markdown::render_inline(&f.a).html } }))
                 .collect();
             node.insert("mainEntity".into(), json!(questions));
         }
@@ -346,7 +346,7 @@ fn physician(site: &Site, p: &Physician) -> Value {
     let mut node = Map::new();
     node.insert("@type".into(), json!("Physician"));
     node.insert("@id".into(), json!(format!("{url}#physician")));
-    node.insert("name".into(), json!(crate::view::full_name(p)));
+    node.insert("name".into(), json!(crate::render::view::full_name(p)));
     node.insert("url".into(), json!(url));
     if let Some(photo) = &p.photo {
         node.insert("image".into(), json!(absolute(site, photo)));
