@@ -37,8 +37,8 @@ use std::path::{Component, Path, PathBuf};
 use include_dir::Dir;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 use crate::render::{markdown, view};
+use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 use crate::{config, content, forms, model, source};
 
 /// The site.toml that the content targets resolve against: valid, with

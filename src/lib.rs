@@ -24,6 +24,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod escape;
 pub mod forms;
 pub mod fuzzing;
 pub mod minify;

@@ -8,12 +8,12 @@
 use serde::Serialize;
 
 use crate::content::{Address, Hours};
-use crate::render::markdown;
 use crate::model::{
     self, Checklist, Location, NAV_SERVICES, Page, PageKind, Physician, Referral, Service, Site,
 };
 use crate::phone::Phone;
 use crate::render::RenderOptions;
+use crate::render::markdown;
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {

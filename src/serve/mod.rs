@@ -430,7 +430,9 @@ pub fn request_key(raw_path: &str) -> Result<String, StatusCode> {
     if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
         return Err(StatusCode::BAD_REQUEST);
     }
-    let decoded = percent_decode(raw_path).ok_or(StatusCode::BAD_REQUEST)?;
+    let decoded = crate::escape::percent_decode(raw_path)
+        .strict()
+        .ok_or(StatusCode::BAD_REQUEST)?;
     if decoded.contains(['\\', '\0']) || decoded.split('/').any(|s| s == ".." || s == ".") {
         return Err(StatusCode::BAD_REQUEST);
     }
@@ -440,23 +442,6 @@ pub fn request_key(raw_path: &str) -> Result<String, StatusCode> {
     } else {
         key.to_owned()
     })
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
@@ -532,10 +517,7 @@ fn inject_reload(html: &[u8]) -> Vec<u8> {
 }
 
 fn error_page(error: &str) -> Response {
-    let escaped = error
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let escaped = crate::escape::html(error);
     let html = format!(
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>handoff: the site does not build</title></head>\
          <body><h1>The site does not build yet</h1><p>Fix the findings below and save; this page reloads by itself.</p><pre>{escaped}</pre>{RELOAD_TAG}</body></html>"
@@ -706,7 +688,7 @@ fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
         (false, false) => {
             let list: String = errors
                 .iter()
-                .map(|e| format!("<li>{}</li>", e.replace('&', "&amp;").replace('<', "&lt;")))
+                .map(|e| format!("<li>{}</li>", crate::escape::html(e)))
                 .collect();
             let html = format!(
                 "<!doctype html><html lang=en><head><meta charset=utf-8><title>Submission rejected</title></head><body>\
