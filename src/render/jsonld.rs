@@ -6,23 +6,405 @@
 //! Name, address and phone come only from the model (site.toml and location
 //! files), already in one canonical form. Values that are absent are left
 //! out. Only schema.org types and properties that exist are used.
+//!
+//! Each node is a struct whose fields are in the byte order of their
+//! names (`@id` before `@type` before `about`): the order in which the graph
+//! has always been written, so a node's JSON is the same whatever JSON
+//! library features are on.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
-use crate::content::Audience;
+use crate::content::{Address, Audience};
 use crate::model::{Location, Page, PageKind, Physician, Service, Site};
-use crate::phone::Phone;
+use crate::render::markdown;
 
 /// The JSON-LD of one page, escaped for a `<script>` element.
 pub fn page_graph(site: &Site, page: &Page) -> String {
-    let base = site.config.base_url.as_str();
     let url = site.config.base_url.join(&page.path);
-    let mut graph = vec![organization(site, page)];
-    let page_id = format!("{url}#webpage");
-    let mut node = Map::new();
-    let (types, specialty, audience): (Vec<&str>, Option<&str>, Vec<&str>) = match page.kind {
+    let about = about(site, page.kind);
+    let mut graph = vec![Node::Organization(organization(site, page.kind))];
+    let web_page = web_page(site, page, &url, about.as_ref().map(Node::id));
+    graph.extend(about);
+    graph.push(Node::WebPage(web_page));
+    graph.push(Node::Breadcrumbs(breadcrumbs(site, page, &url)));
+    let doc = Document {
+        context: "https://schema.org",
+        graph,
+    };
+    // Structs of strings, numbers and lists: serializing cannot fail.
+    escape_for_script(&serde_json::to_string(&doc).unwrap_or_default())
+}
+
+/// `<`, `>` and `&` as `\u003c` etc., so no content can close the script
+/// element or start a comment inside it. Still valid JSON.
+pub fn escape_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Document {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node>,
+}
+
+/// One node of the graph.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node {
+    Organization(Organization),
+    Location(Clinic),
+    Physician(PhysicianNode),
+    Service(ServiceNode),
+    WebPage(WebPage),
+    Breadcrumbs(BreadcrumbList),
+}
+
+impl Node {
+    /// The `@id` of a node that a page is about.
+    fn id(&self) -> IdRef {
+        let id = match self {
+            Node::Organization(n) => &n.id,
+            Node::Location(n) => &n.id,
+            Node::Physician(n) => &n.id,
+            Node::Service(n) => &n.id,
+            Node::WebPage(n) => &n.id,
+            Node::Breadcrumbs(n) => &n.id,
+        };
+        IdRef { id: id.clone() }
+    }
+}
+
+/// A reference to a node by its `@id`.
+#[derive(Serialize)]
+struct IdRef {
+    #[serde(rename = "@id")]
+    id: String,
+}
+
+/// A value schema.org takes as one or as a list.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// `None` for no values, one value alone, else the list.
+    fn of(mut values: Vec<T>) -> Option<Self> {
+        match values.len() {
+            0 => None,
+            1 => values.pop().map(OneOrMany::One),
+            _ => Some(OneOrMany::Many(values)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Organization {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contactPoint", skip_serializing_if = "Vec::is_empty")]
+    contact_point: Vec<ContactPoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
+    fax_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<String>,
+    name: String,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ContactPoint {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contactType")]
+    contact_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
+    fax_number: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WebPage {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: OneOrMany<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    about: Option<IdRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    audience: Vec<MedicalAudience>,
+    breadcrumb: IdRef,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(rename = "inLanguage")]
+    in_language: String,
+    #[serde(rename = "mainEntity", skip_serializing_if = "Vec::is_empty")]
+    main_entity: Vec<Question>,
+    name: String,
+    publisher: IdRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    specialty: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct MedicalAudience {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "audienceType")]
+    audience_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Question {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "acceptedAnswer")]
+    accepted_answer: Answer,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct Answer {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ServiceNode {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    name: String,
+    provider: IdRef,
+    #[serde(rename = "serviceType")]
+    service_type: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PostalAddress {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "addressCountry", skip_serializing_if = "Option::is_none")]
+    address_country: Option<String>,
+    #[serde(rename = "addressLocality", skip_serializing_if = "Option::is_none")]
+    address_locality: Option<String>,
+    #[serde(rename = "addressRegion", skip_serializing_if = "Option::is_none")]
+    address_region: Option<String>,
+    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    postal_code: Option<String>,
+    #[serde(rename = "streetAddress", skip_serializing_if = "Option::is_none")]
+    street_address: Option<String>,
+}
+
+/// A location as a schema.org `MedicalClinic`.
+#[derive(Serialize)]
+struct Clinic {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address: PostalAddress,
+    #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
+    fax_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geo: Option<GeoCoordinates>,
+    #[serde(rename = "medicalSpecialty", skip_serializing_if = "Vec::is_empty")]
+    medical_specialty: Vec<String>,
+    name: String,
+    #[serde(
+        rename = "openingHoursSpecification",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    opening_hours: Vec<OpeningHours>,
+    #[serde(rename = "parentOrganization")]
+    parent_organization: IdRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct GeoCoordinates {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    latitude: f64,
+    longitude: f64,
+}
+
+#[derive(Serialize)]
+struct OpeningHours {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    closes: String,
+    #[serde(rename = "dayOfWeek")]
+    day_of_week: Vec<String>,
+    opens: String,
+}
+
+#[derive(Serialize)]
+struct PhysicianNode {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<OneOrMany<PostalAddress>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(
+        rename = "isAcceptingNewPatients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    is_accepting_new_patients: Option<bool>,
+    #[serde(rename = "medicalSpecialty", skip_serializing_if = "Vec::is_empty")]
+    medical_specialty: Vec<String>,
+    name: String,
+    #[serde(rename = "parentOrganization")]
+    parent_organization: IdRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct BreadcrumbList {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    item_list_element: Vec<ListItem>,
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: String,
+    position: usize,
+}
+
+/// The organization's node, which every other node points to.
+fn organization_ref(site: &Site) -> IdRef {
+    IdRef {
+        id: format!("{}/#organization", site.config.base_url.as_str()),
+    }
+}
+
+/// The organization. Its referral lines are listed for the services this
+/// page is about (all of them on the hub), so a page's size never grows
+/// with the number of service lines.
+fn organization(site: &Site, kind: PageKind) -> Organization {
+    let o = &site.config.organization;
+    let services: Vec<&Service> = match kind {
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => vec![&site.services[i]],
+        PageKind::Referral(i) => vec![&site.services[site.referrals[i].service]],
+        PageKind::ReferHub => site.services.iter().collect(),
+        _ => Vec::new(),
+    };
+    Organization {
+        id: organization_ref(site).id,
+        kind: o.kind.as_str(),
+        contact_point: services
+            .into_iter()
+            .filter(|s| s.referring.phone.is_some() || s.referring.email.is_some())
+            .map(|s| contact_point(site, s))
+            .collect(),
+        email: o.email.clone(),
+        fax_number: o.fax.as_ref().map(|p| p.e164.clone()),
+        logo: o.logo.as_deref().map(|logo| absolute(site, logo)),
+        name: o.name.clone(),
+        same_as: o.same_as.clone(),
+        telephone: o.phone.as_ref().map(|p| p.e164.clone()),
+        url: format!("{}/", site.config.base_url.as_str()),
+    }
+}
+
+/// A service's referral line as a schema.org `ContactPoint`.
+fn contact_point(site: &Site, s: &Service) -> ContactPoint {
+    ContactPoint {
+        id: format!("{}#referral-line", site.config.base_url.join(&s.path)),
+        kind: "ContactPoint",
+        contact_type: "physician referrals",
+        email: s.referring.email.clone(),
+        fax_number: s.referring.fax.as_ref().map(|p| p.e164.clone()),
+        name: format!("{} referrals", s.title),
+        telephone: s.referring.phone.as_ref().map(|p| p.e164.clone()),
+    }
+}
+
+/// The page's own node: `WebPage`, or `MedicalWebPage` (and `FAQPage`)
+/// for the pages about a service line.
+fn web_page(site: &Site, page: &Page, url: &str, about: Option<IdRef>) -> WebPage {
+    let (types, specialty, audience) = page_type(site, page.kind);
+    WebPage {
+        id: format!("{url}#webpage"),
+        kind: OneOrMany::of(types).unwrap_or(OneOrMany::One("WebPage")),
+        about,
+        audience: audience
+            .iter()
+            .map(|&t| MedicalAudience {
+                kind: "MedicalAudience",
+                audience_type: t,
+            })
+            .collect(),
+        breadcrumb: IdRef {
+            id: format!("{url}#breadcrumb"),
+        },
+        date_modified: page.updated.clone(),
+        description: page.description.clone(),
+        in_language: site.config.language.clone(),
+        main_entity: faq(site, page.kind),
+        name: page.title.clone(),
+        publisher: organization_ref(site),
+        specialty: specialty.map(|s| format!("https://schema.org/{s}")),
+        url: url.to_owned(),
+    }
+}
+
+/// The page's schema.org types, its specialty and its audiences.
+fn page_type(site: &Site, kind: PageKind) -> (Vec<&'static str>, Option<&str>, Vec<&'static str>) {
+    match kind {
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
-            let audience = if matches!(page.kind, PageKind::Service(_)) {
+            let audience = if matches!(kind, PageKind::Service(_)) {
                 vec!["Clinician", "Patient"]
             } else {
                 vec!["Clinician"]
@@ -61,75 +443,40 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::NotFound => (vec!["WebPage"], None, Vec::new()),
+    }
+}
+
+/// A referral reason's questions and answers (`FAQPage`).
+fn faq(site: &Site, kind: PageKind) -> Vec<Question> {
+    let PageKind::Referral(i) = kind else {
+        return Vec::new();
     };
-    node.insert(
-        "@type".into(),
-        if types.len() == 1 {
-            json!(types[0])
-        } else {
-            json!(types)
-        },
-    );
-    node.insert("@id".into(), json!(page_id));
-    node.insert("url".into(), json!(url));
-    node.insert("name".into(), json!(page.title));
-    if let Some(d) = &page.description {
-        node.insert("description".into(), json!(d));
-    }
-    node.insert("inLanguage".into(), json!(site.config.language));
-    node.insert(
-        "publisher".into(),
-        json!({ "@id": format!("{base}/#organization") }),
-    );
-    node.insert(
-        "breadcrumb".into(),
-        json!({ "@id": format!("{url}#breadcrumb") }),
-    );
-    if let Some(u) = &page.updated {
-        node.insert("dateModified".into(), json!(u));
-    }
-    if let Some(s) = specialty {
-        node.insert("specialty".into(), json!(format!("https://schema.org/{s}")));
-    }
-    if !audience.is_empty() {
-        let a: Vec<Value> = audience
-            .iter()
-            .map(|t| json!({ "@type": "MedicalAudience", "audienceType": t }))
-            .collect();
-        node.insert("audience".into(), json!(a));
-    }
-    if let PageKind::Referral(i) = page.kind {
-        let r = &site.referrals[i];
-        if !r.faq.is_empty() {
-            let questions: Vec<Value> = r
-                .faq
-                .iter()
-                .map(|f| json!({ "@type": "Question", "name": f.q, "acceptedAnswer": { "@type": "Answer", "text": crate::render::markdown::render_inline(&f.a).html } }))
-                .collect();
-            node.insert("mainEntity".into(), json!(questions));
-        }
-    }
-    match page.kind {
-        PageKind::Location(i) => {
-            let loc = location(site, &site.locations[i]);
-            node.insert("about".into(), json!({ "@id": loc["@id"] }));
-            graph.push(loc);
-        }
-        PageKind::Physician(i) => {
-            let doc = physician(site, &site.physicians[i]);
-            node.insert("about".into(), json!({ "@id": doc["@id"] }));
-            graph.push(doc);
-        }
+    site.referrals[i]
+        .faq
+        .iter()
+        .map(|f| Question {
+            kind: "Question",
+            accepted_answer: Answer {
+                kind: "Answer",
+                text: markdown::render_inline(&f.a).html,
+            },
+            name: f.q.clone(),
+        })
+        .collect()
+}
+
+/// The node a page is about: its location, physician or service line.
+fn about(site: &Site, kind: PageKind) -> Option<Node> {
+    match kind {
+        PageKind::Location(i) => Some(Node::Location(location(site, &site.locations[i]))),
+        PageKind::Physician(i) => Some(Node::Physician(physician(site, &site.physicians[i]))),
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
-            let svc = service_node(site, &site.services[i]);
-            node.insert("about".into(), json!({ "@id": svc["@id"] }));
-            graph.push(svc);
+            Some(Node::Service(service(site, &site.services[i])))
         }
-        PageKind::Referral(i) => {
-            let svc = service_node(site, &site.services[site.referrals[i].service]);
-            node.insert("about".into(), json!({ "@id": svc["@id"] }));
-            graph.push(svc);
-        }
+        PageKind::Referral(i) => Some(Node::Service(service(
+            site,
+            &site.services[site.referrals[i].service],
+        ))),
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -137,96 +484,8 @@ pub fn page_graph(site: &Site, page: &Page) -> String {
         | PageKind::ReferHub
         | PageKind::Appointment
         | PageKind::Thanks(_)
-        | PageKind::NotFound => {}
+        | PageKind::NotFound => None,
     }
-    graph.push(Value::Object(node));
-    graph.push(breadcrumbs(site, page, &url));
-    let doc = json!({ "@context": "https://schema.org", "@graph": graph });
-    escape_for_script(&doc.to_string())
-}
-
-/// `<`, `>` and `&` as `\u003c` etc., so no content can close the script
-/// element or start a comment inside it. Still valid JSON.
-pub fn escape_for_script(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn insert_phone(node: &mut Map<String, Value>, key: &str, phone: Option<&Phone>) {
-    if let Some(p) = phone {
-        node.insert(key.into(), json!(p.e164));
-    }
-}
-
-/// A service's referral line as a schema.org `ContactPoint`.
-fn contact_point(site: &Site, s: &Service) -> Value {
-    let mut cp = Map::new();
-    cp.insert("@type".into(), json!("ContactPoint"));
-    cp.insert(
-        "@id".into(),
-        json!(format!(
-            "{}#referral-line",
-            site.config.base_url.join(&s.path)
-        )),
-    );
-    cp.insert("contactType".into(), json!("physician referrals"));
-    cp.insert("name".into(), json!(format!("{} referrals", s.title)));
-    insert_phone(&mut cp, "telephone", s.referring.phone.as_ref());
-    insert_phone(&mut cp, "faxNumber", s.referring.fax.as_ref());
-    if let Some(e) = &s.referring.email {
-        cp.insert("email".into(), json!(e));
-    }
-    Value::Object(cp)
-}
-
-/// The organization. Its referral lines are listed for the services this
-/// page is about (all of them on the hub), so a page's size never grows
-/// with the number of service lines.
-fn organization(site: &Site, page: &Page) -> Value {
-    let c = &site.config;
-    let o = &c.organization;
-    let base = c.base_url.as_str();
-    let mut org = Map::new();
-    org.insert("@type".into(), json!(o.kind.as_str()));
-    org.insert("@id".into(), json!(format!("{base}/#organization")));
-    org.insert("name".into(), json!(o.name));
-    org.insert("url".into(), json!(format!("{base}/")));
-    if let Some(logo) = &o.logo {
-        org.insert("logo".into(), json!(absolute(site, logo)));
-    }
-    insert_phone(&mut org, "telephone", o.phone.as_ref());
-    insert_phone(&mut org, "faxNumber", o.fax.as_ref());
-    if let Some(e) = &o.email {
-        org.insert("email".into(), json!(e));
-    }
-    if !o.same_as.is_empty() {
-        org.insert("sameAs".into(), json!(o.same_as));
-    }
-    let services: Vec<&Service> = match page.kind {
-        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => vec![&site.services[i]],
-        PageKind::Referral(i) => vec![&site.services[site.referrals[i].service]],
-        PageKind::ReferHub => site.services.iter().collect(),
-        _ => Vec::new(),
-    };
-    let points: Vec<Value> = services
-        .into_iter()
-        .filter(|s| s.referring.phone.is_some() || s.referring.email.is_some())
-        .map(|s| contact_point(site, s))
-        .collect();
-    if !points.is_empty() {
-        org.insert("contactPoint".into(), json!(points));
-    }
-    Value::Object(org)
 }
 
 /// A site path or absolute URL as an absolute URL.
@@ -239,42 +498,28 @@ fn absolute(site: &Site, path: &str) -> String {
 }
 
 /// A service line as a schema.org `Service` the organization provides.
-fn service_node(site: &Site, s: &Service) -> Value {
-    let mut node = Map::new();
-    node.insert("@type".into(), json!("Service"));
-    node.insert(
-        "@id".into(),
-        json!(format!("{}#service", site.config.base_url.join(&s.path))),
-    );
-    node.insert("name".into(), json!(s.title));
-    node.insert("serviceType".into(), json!(s.title));
-    if let Some(d) = &s.description {
-        node.insert("description".into(), json!(d));
+fn service(site: &Site, s: &Service) -> ServiceNode {
+    let url = site.config.base_url.join(&s.path);
+    ServiceNode {
+        id: format!("{url}#service"),
+        kind: "Service",
+        description: s.description.clone(),
+        name: s.title.clone(),
+        provider: organization_ref(site),
+        service_type: s.title.clone(),
+        url,
     }
-    node.insert("url".into(), json!(site.config.base_url.join(&s.path)));
-    node.insert(
-        "provider".into(),
-        json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }),
-    );
-    Value::Object(node)
 }
 
-fn postal_address(a: &crate::content::Address) -> Value {
-    let mut addr = Map::new();
-    addr.insert("@type".into(), json!("PostalAddress"));
-    let fields = [
-        ("streetAddress", &a.street),
-        ("addressLocality", &a.city),
-        ("addressRegion", &a.region),
-        ("postalCode", &a.postal_code),
-        ("addressCountry", &a.country),
-    ];
-    for (k, v) in fields {
-        if let Some(v) = v {
-            addr.insert(k.into(), json!(v));
-        }
+fn postal_address(a: &Address) -> PostalAddress {
+    PostalAddress {
+        kind: "PostalAddress",
+        address_country: a.country.clone(),
+        address_locality: a.city.clone(),
+        address_region: a.region.clone(),
+        postal_code: a.postal_code.clone(),
+        street_address: a.street.clone(),
     }
-    Value::Object(addr)
 }
 
 const DAY_NAMES: [(&str, &str); 7] = [
@@ -287,48 +532,44 @@ const DAY_NAMES: [(&str, &str); 7] = [
     ("Su", "Sunday"),
 ];
 
-fn location(site: &Site, l: &Location) -> Value {
+fn location(site: &Site, l: &Location) -> Clinic {
     let url = site.config.base_url.join(&l.path);
-    let mut node = Map::new();
-    node.insert("@type".into(), json!("MedicalClinic"));
-    node.insert("@id".into(), json!(format!("{url}#location")));
-    node.insert("name".into(), json!(l.title));
-    node.insert("url".into(), json!(url));
-    node.insert("address".into(), postal_address(&l.address));
-    if let Some(g) = l.geo {
-        node.insert(
-            "geo".into(),
-            json!({ "@type": "GeoCoordinates", "latitude": g.lat, "longitude": g.lng }),
-        );
-    }
-    if !l.hours.is_empty() {
-        let specs: Vec<Value> = l
+    Clinic {
+        id: format!("{url}#location"),
+        kind: "MedicalClinic",
+        address: postal_address(&l.address),
+        fax_number: l.fax.as_ref().map(|p| p.e164.clone()),
+        geo: l.geo.map(|g| GeoCoordinates {
+            kind: "GeoCoordinates",
+            latitude: g.lat,
+            longitude: g.lng,
+        }),
+        medical_specialty: specialties(site, &l.services),
+        name: l.title.clone(),
+        opening_hours: l
             .hours
             .iter()
-            .map(|h| {
-                let days: Vec<String> = h
+            .map(|h| OpeningHours {
+                kind: "OpeningHoursSpecification",
+                closes: h.closes.clone(),
+                day_of_week: h
                     .days
                     .iter()
-                    .filter_map(|d| DAY_NAMES.iter().find(|(c, _)| c == d).map(|(_, n)| format!("https://schema.org/{n}")))
-                    .collect();
-                json!({ "@type": "OpeningHoursSpecification", "dayOfWeek": days, "opens": h.opens, "closes": h.closes })
+                    .filter_map(|d| DAY_NAMES.iter().find(|(c, _)| c == d))
+                    .map(|(_, n)| format!("https://schema.org/{n}"))
+                    .collect(),
+                opens: h.opens.clone(),
             })
-            .collect();
-        node.insert("openingHoursSpecification".into(), json!(specs));
+            .collect(),
+        parent_organization: organization_ref(site),
+        telephone: l.phone.as_ref().map(|p| p.e164.clone()),
+        url,
     }
-    insert_phone(&mut node, "telephone", l.phone.as_ref());
-    insert_phone(&mut node, "faxNumber", l.fax.as_ref());
-    node.insert(
-        "parentOrganization".into(),
-        json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }),
-    );
-    insert_specialties(&mut node, site, &l.services);
-    Value::Object(node)
 }
 
 /// `medicalSpecialty`: the schema.org specialties of the given services,
 /// sorted and without repeats; left out when there are none.
-fn insert_specialties(node: &mut Map<String, Value>, site: &Site, services: &[usize]) {
+fn specialties(site: &Site, services: &[usize]) -> Vec<String> {
     let mut specialties: Vec<String> = services
         .iter()
         .filter_map(|&s| site.services[s].specialty.as_ref())
@@ -336,66 +577,64 @@ fn insert_specialties(node: &mut Map<String, Value>, site: &Site, services: &[us
         .collect();
     specialties.sort();
     specialties.dedup();
-    if !specialties.is_empty() {
-        node.insert("medicalSpecialty".into(), json!(specialties));
-    }
+    specialties
 }
 
-fn physician(site: &Site, p: &Physician) -> Value {
+fn physician(site: &Site, p: &Physician) -> PhysicianNode {
     let url = site.config.base_url.join(&p.path);
-    let mut node = Map::new();
-    node.insert("@type".into(), json!("Physician"));
-    node.insert("@id".into(), json!(format!("{url}#physician")));
-    node.insert("name".into(), json!(crate::render::view::full_name(p)));
-    node.insert("url".into(), json!(url));
-    if let Some(photo) = &p.photo {
-        node.insert("image".into(), json!(absolute(site, photo)));
+    PhysicianNode {
+        id: format!("{url}#physician"),
+        kind: "Physician",
+        address: OneOrMany::of(
+            p.locations
+                .iter()
+                .map(|&l| postal_address(&site.locations[l].address))
+                .collect(),
+        ),
+        image: p.photo.as_deref().map(|photo| absolute(site, photo)),
+        is_accepting_new_patients: p.accepting_new_patients,
+        medical_specialty: specialties(site, &p.services),
+        name: crate::render::view::full_name(p),
+        parent_organization: organization_ref(site),
+        telephone: p
+            .locations
+            .first()
+            .and_then(|&l| site.locations[l].phone.as_ref())
+            .map(|p| p.e164.clone()),
+        url,
     }
-    insert_specialties(&mut node, site, &p.services);
-    let addresses: Vec<Value> = p
-        .locations
-        .iter()
-        .map(|&l| postal_address(&site.locations[l].address))
-        .collect();
-    match addresses.len() {
-        0 => {}
-        1 => {
-            node.insert(
-                "address".into(),
-                addresses.into_iter().next().unwrap_or(Value::Null),
-            );
-        }
-        _ => {
-            node.insert("address".into(), json!(addresses));
-        }
-    }
-    if let Some(&l) = p.locations.first() {
-        insert_phone(&mut node, "telephone", site.locations[l].phone.as_ref());
-    }
-    if let Some(a) = p.accepting_new_patients {
-        node.insert("isAcceptingNewPatients".into(), json!(a));
-    }
-    node.insert(
-        "parentOrganization".into(),
-        json!({ "@id": format!("{}/#organization", site.config.base_url.as_str()) }),
-    );
-    Value::Object(node)
 }
 
-fn breadcrumbs(site: &Site, page: &Page, url: &str) -> Value {
-    let mut items: Vec<Value> = page
+/// The trail from the home page down to this page, the page included.
+fn breadcrumbs(site: &Site, page: &Page, url: &str) -> BreadcrumbList {
+    let mut items: Vec<ListItem> = page
         .breadcrumbs
         .iter()
         .enumerate()
-        .map(|(i, c)| json!({ "@type": "ListItem", "position": i + 1, "name": c.title, "item": site.config.base_url.join(&c.path) }))
+        .map(|(i, c)| ListItem {
+            kind: "ListItem",
+            item: site.config.base_url.join(&c.path),
+            name: c.title.clone(),
+            position: i + 1,
+        })
         .collect();
-    items.push(json!({ "@type": "ListItem", "position": items.len() + 1, "name": page.title, "item": url }));
-    json!({ "@type": "BreadcrumbList", "@id": format!("{url}#breadcrumb"), "itemListElement": items })
+    items.push(ListItem {
+        kind: "ListItem",
+        item: url.to_owned(),
+        name: page.title.clone(),
+        position: items.len() + 1,
+    });
+    BreadcrumbList {
+        id: format!("{url}#breadcrumb"),
+        kind: "BreadcrumbList",
+        item_list_element: items,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn script_breaking_characters_are_escaped() {
