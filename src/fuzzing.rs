@@ -37,6 +37,7 @@ use std::path::{Component, Path, PathBuf};
 use include_dir::Dir;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::render::reads::Reader;
 use crate::render::{markdown, view};
 use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 use crate::{config, content, forms, model, source};
@@ -669,7 +670,7 @@ fn resolve_alone(
         }
     };
     for id in site.checklists.keys() {
-        view::checklist(&site, Some(id));
+        view::checklist(&mut Reader::new(&site), Some(id));
     }
     for (i, _) in site.services.iter().enumerate() {
         let at = forms::Placement {

@@ -94,18 +94,18 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Renders every page and file into `sink`. Returns the number of pages
-    /// and every finding of the run (the preparation's warnings included).
+    /// Renders every page and file into `sink`. Its findings are every
+    /// finding of the run (the preparation's warnings included).
     pub fn render_into(
         &self,
         local_intake: bool,
         sink: &dyn output::OutputSink,
-    ) -> anyhow::Result<(usize, Diagnostics)> {
+    ) -> anyhow::Result<render::Rendered> {
         let opts = render::RenderOptions {
             preview: self.preview,
             local_intake,
         };
-        let rendered = render::render_all(
+        let mut rendered = render::render_all(
             &self.site,
             &self.sources,
             &self.templates,
@@ -115,7 +115,8 @@ impl Prepared {
         )?;
         let mut all = self.warnings.clone();
         all.extend(rendered.diagnostics);
-        Ok((rendered.pages, all))
+        rendered.diagnostics = all;
+        Ok(rendered)
     }
 }
 
@@ -268,7 +269,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     let t = Instant::now();
     let staging = target.stage().map_err(BuildError::Io)?;
     let (pages, all) = match prepared.render_into(false, &staging) {
-        Ok(r) => r,
+        Ok(r) => (r.pages, r.diagnostics),
         Err(e) => {
             staging.discard();
             return Err(BuildError::Io(e));
@@ -295,7 +296,10 @@ pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, BuildError> {
     let mut timings = Vec::new();
     let prepared = prepare(opts, &mut timings)?;
     let sink = check::AuditSink::default();
-    let (_, mut all) = prepared.render_into(false, &sink).map_err(BuildError::Io)?;
+    let mut all = prepared
+        .render_into(false, &sink)
+        .map_err(BuildError::Io)?
+        .diagnostics;
     all.extend(check::audit(
         &prepared.site,
         &prepared.sources,

@@ -14,19 +14,27 @@
 
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::content::{Address, Audience};
-use crate::model::{Location, Page, PageKind, Physician, Service, Site};
+use crate::model::{Page, PageKind, Service, Site};
 use crate::render::markdown;
+use crate::render::reads::Reader;
 
 /// The JSON-LD of one page, escaped for a `<script>` element.
 pub fn page_graph(site: &Site, page: &Page) -> String {
-    let url = site.config.base_url.join(&page.path);
-    let about = about(site, page.kind);
-    let mut graph = vec![Node::Organization(organization(site, page.kind))];
-    let web_page = web_page(site, page, &url, about.as_ref().map(Node::id));
+    graph(&mut Reader::new(site), page)
+}
+
+/// [`page_graph`], reading the site through `r`.
+pub fn graph(r: &mut Reader<'_>, page: &Page) -> String {
+    let config = r.config();
+    let url = config.base_url.join(&page.path);
+    let about = about(r, page.kind);
+    let mut graph = vec![Node::Organization(organization(r, page.kind))];
+    let web_page = web_page(r, page, &url, about.as_ref().map(Node::id));
     graph.extend(about);
     graph.push(Node::WebPage(web_page));
-    graph.push(Node::Breadcrumbs(breadcrumbs(site, page, &url)));
+    graph.push(Node::Breadcrumbs(breadcrumbs(config, page, &url)));
     let doc = Document {
         context: "https://schema.org",
         graph,
@@ -323,45 +331,57 @@ struct ListItem {
 }
 
 /// The organization's node, which every other node points to.
-fn organization_ref(site: &Site) -> IdRef {
+fn organization_ref(config: &Config) -> IdRef {
     IdRef {
-        id: format!("{}/#organization", site.config.base_url.as_str()),
+        id: format!("{}/#organization", config.base_url.as_str()),
     }
 }
 
 /// The organization. Its referral lines are listed for the services this
 /// page is about (all of them on the hub), so a page's size never grows
 /// with the number of service lines.
-fn organization(site: &Site, kind: PageKind) -> Organization {
-    let o = &site.config.organization;
+fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
+    let config = r.config();
+    let o = &config.organization;
     let services: Vec<&Service> = match kind {
-        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => vec![&site.services[i]],
-        PageKind::Referral(i) => vec![&site.services[site.referrals[i].service]],
-        PageKind::ReferHub => site.services.iter().collect(),
-        _ => Vec::new(),
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => vec![r.service(i)],
+        PageKind::Referral(i) => {
+            let service = r.referral(i).service;
+            vec![r.service(service)]
+        }
+        PageKind::ReferHub => r.services().iter().collect(),
+        PageKind::Home
+        | PageKind::Plain
+        | PageKind::SectionIndex(_)
+        | PageKind::Location(_)
+        | PageKind::Physician(_)
+        | PageKind::Alias { .. }
+        | PageKind::Appointment
+        | PageKind::Thanks(_)
+        | PageKind::NotFound => Vec::new(),
     };
     Organization {
-        id: organization_ref(site).id,
+        id: organization_ref(config).id,
         kind: o.kind.as_str(),
         contact_point: services
             .into_iter()
             .filter(|s| s.referring.phone.is_some() || s.referring.email.is_some())
-            .map(|s| contact_point(site, s))
+            .map(|s| contact_point(config, s))
             .collect(),
         email: o.email.clone(),
         fax_number: o.fax.as_ref().map(|p| p.e164.clone()),
-        logo: o.logo.as_deref().map(|logo| absolute(site, logo)),
+        logo: o.logo.as_deref().map(|logo| absolute(config, logo)),
         name: o.name.clone(),
         same_as: o.same_as.clone(),
         telephone: o.phone.as_ref().map(|p| p.e164.clone()),
-        url: format!("{}/", site.config.base_url.as_str()),
+        url: format!("{}/", config.base_url.as_str()),
     }
 }
 
 /// A service's referral line as a schema.org `ContactPoint`.
-fn contact_point(site: &Site, s: &Service) -> ContactPoint {
+fn contact_point(config: &Config, s: &Service) -> ContactPoint {
     ContactPoint {
-        id: format!("{}#referral-line", site.config.base_url.join(&s.path)),
+        id: format!("{}#referral-line", config.base_url.join(&s.path)),
         kind: "ContactPoint",
         contact_type: "physician referrals",
         email: s.referring.email.clone(),
@@ -373,8 +393,9 @@ fn contact_point(site: &Site, s: &Service) -> ContactPoint {
 
 /// The page's own node: `WebPage`, or `MedicalWebPage` (and `FAQPage`)
 /// for the pages about a service line.
-fn web_page(site: &Site, page: &Page, url: &str, about: Option<IdRef>) -> WebPage {
-    let (types, specialty, audience) = page_type(site, page.kind);
+fn web_page(r: &mut Reader<'_>, page: &Page, url: &str, about: Option<IdRef>) -> WebPage {
+    let config = r.config();
+    let (types, specialty, audience) = page_type(r, page.kind);
     WebPage {
         id: format!("{url}#webpage"),
         kind: OneOrMany::of(types).unwrap_or(OneOrMany::One("WebPage")),
@@ -391,17 +412,20 @@ fn web_page(site: &Site, page: &Page, url: &str, about: Option<IdRef>) -> WebPag
         },
         date_modified: page.updated.clone(),
         description: page.description.clone(),
-        in_language: site.config.language.clone(),
-        main_entity: faq(site, page.kind),
+        in_language: config.language.clone(),
+        main_entity: faq(r, page.kind),
         name: page.title.clone(),
-        publisher: organization_ref(site),
+        publisher: organization_ref(config),
         specialty: specialty.map(|s| format!("https://schema.org/{s}")),
         url: url.to_owned(),
     }
 }
 
 /// The page's schema.org types, its specialty and its audiences.
-fn page_type(site: &Site, kind: PageKind) -> (Vec<&'static str>, Option<&str>, Vec<&'static str>) {
+fn page_type<'a>(
+    r: &mut Reader<'a>,
+    kind: PageKind,
+) -> (Vec<&'static str>, Option<&'a str>, Vec<&'static str>) {
     match kind {
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
             let audience = if matches!(kind, PageKind::Service(_)) {
@@ -411,25 +435,25 @@ fn page_type(site: &Site, kind: PageKind) -> (Vec<&'static str>, Option<&str>, V
             };
             (
                 vec!["MedicalWebPage"],
-                site.services[i].specialty.as_deref(),
+                r.service(i).specialty.as_deref(),
                 audience,
             )
         }
         PageKind::Referral(i) => {
-            let r = &site.referrals[i];
-            let audience = match r.audience {
+            let reason = r.referral(i);
+            let audience = match reason.audience {
                 Audience::Clinician => vec!["Clinician"],
                 Audience::Patient => vec!["Patient"],
                 Audience::Both => vec!["Clinician", "Patient"],
             };
-            let types = if r.faq.is_empty() {
+            let types = if reason.faq.is_empty() {
                 vec!["MedicalWebPage"]
             } else {
                 vec!["MedicalWebPage", "FAQPage"]
             };
             (
                 types,
-                site.services[r.service].specialty.as_deref(),
+                r.service(reason.service).specialty.as_deref(),
                 audience,
             )
         }
@@ -447,11 +471,11 @@ fn page_type(site: &Site, kind: PageKind) -> (Vec<&'static str>, Option<&str>, V
 }
 
 /// A referral reason's questions and answers (`FAQPage`).
-fn faq(site: &Site, kind: PageKind) -> Vec<Question> {
+fn faq(r: &mut Reader<'_>, kind: PageKind) -> Vec<Question> {
     let PageKind::Referral(i) = kind else {
         return Vec::new();
     };
-    site.referrals[i]
+    r.referral(i)
         .faq
         .iter()
         .map(|f| Question {
@@ -466,17 +490,17 @@ fn faq(site: &Site, kind: PageKind) -> Vec<Question> {
 }
 
 /// The node a page is about: its location, physician or service line.
-fn about(site: &Site, kind: PageKind) -> Option<Node> {
+fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
     match kind {
-        PageKind::Location(i) => Some(Node::Location(location(site, &site.locations[i]))),
-        PageKind::Physician(i) => Some(Node::Physician(physician(site, &site.physicians[i]))),
+        PageKind::Location(i) => Some(Node::Location(location(r, i))),
+        PageKind::Physician(i) => Some(Node::Physician(physician(r, i))),
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
-            Some(Node::Service(service(site, &site.services[i])))
+            Some(Node::Service(service(r.config(), r.service(i))))
         }
-        PageKind::Referral(i) => Some(Node::Service(service(
-            site,
-            &site.services[site.referrals[i].service],
-        ))),
+        PageKind::Referral(i) => {
+            let s = r.referral(i).service;
+            Some(Node::Service(service(r.config(), r.service(s))))
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -489,23 +513,23 @@ fn about(site: &Site, kind: PageKind) -> Option<Node> {
 }
 
 /// A site path or absolute URL as an absolute URL.
-fn absolute(site: &Site, path: &str) -> String {
+fn absolute(config: &Config, path: &str) -> String {
     if path.starts_with("https://") || path.starts_with("http://") {
         path.to_owned()
     } else {
-        site.config.base_url.join(path)
+        config.base_url.join(path)
     }
 }
 
 /// A service line as a schema.org `Service` the organization provides.
-fn service(site: &Site, s: &Service) -> ServiceNode {
-    let url = site.config.base_url.join(&s.path);
+fn service(config: &Config, s: &Service) -> ServiceNode {
+    let url = config.base_url.join(&s.path);
     ServiceNode {
         id: format!("{url}#service"),
         kind: "Service",
         description: s.description.clone(),
         name: s.title.clone(),
-        provider: organization_ref(site),
+        provider: organization_ref(config),
         service_type: s.title.clone(),
         url,
     }
@@ -532,8 +556,10 @@ const DAY_NAMES: [(&str, &str); 7] = [
     ("Su", "Sunday"),
 ];
 
-fn location(site: &Site, l: &Location) -> Clinic {
-    let url = site.config.base_url.join(&l.path);
+fn location(r: &mut Reader<'_>, i: usize) -> Clinic {
+    let config = r.config();
+    let l = r.location(i);
+    let url = config.base_url.join(&l.path);
     Clinic {
         id: format!("{url}#location"),
         kind: "MedicalClinic",
@@ -544,7 +570,7 @@ fn location(site: &Site, l: &Location) -> Clinic {
             latitude: g.lat,
             longitude: g.lng,
         }),
-        medical_specialty: specialties(site, &l.services),
+        medical_specialty: specialties(r, &l.services),
         name: l.title.clone(),
         opening_hours: l
             .hours
@@ -561,7 +587,7 @@ fn location(site: &Site, l: &Location) -> Clinic {
                 opens: h.opens.clone(),
             })
             .collect(),
-        parent_organization: organization_ref(site),
+        parent_organization: organization_ref(config),
         telephone: l.phone.as_ref().map(|p| p.e164.clone()),
         url,
     }
@@ -569,10 +595,10 @@ fn location(site: &Site, l: &Location) -> Clinic {
 
 /// `medicalSpecialty`: the schema.org specialties of the given services,
 /// sorted and without repeats; left out when there are none.
-fn specialties(site: &Site, services: &[usize]) -> Vec<String> {
+fn specialties(r: &mut Reader<'_>, services: &[usize]) -> Vec<String> {
     let mut specialties: Vec<String> = services
         .iter()
-        .filter_map(|&s| site.services[s].specialty.as_ref())
+        .filter_map(|&s| r.service(s).specialty.as_ref())
         .map(|s| format!("https://schema.org/{s}"))
         .collect();
     specialties.sort();
@@ -580,40 +606,42 @@ fn specialties(site: &Site, services: &[usize]) -> Vec<String> {
     specialties
 }
 
-fn physician(site: &Site, p: &Physician) -> PhysicianNode {
-    let url = site.config.base_url.join(&p.path);
+fn physician(r: &mut Reader<'_>, i: usize) -> PhysicianNode {
+    let config = r.config();
+    let p = r.physician(i);
+    let url = config.base_url.join(&p.path);
     PhysicianNode {
         id: format!("{url}#physician"),
         kind: "Physician",
         address: OneOrMany::of(
             p.locations
                 .iter()
-                .map(|&l| postal_address(&site.locations[l].address))
+                .map(|&l| postal_address(&r.location(l).address))
                 .collect(),
         ),
-        image: p.photo.as_deref().map(|photo| absolute(site, photo)),
+        image: p.photo.as_deref().map(|photo| absolute(config, photo)),
         is_accepting_new_patients: p.accepting_new_patients,
-        medical_specialty: specialties(site, &p.services),
+        medical_specialty: specialties(r, &p.services),
         name: crate::render::view::full_name(p),
-        parent_organization: organization_ref(site),
+        parent_organization: organization_ref(config),
         telephone: p
             .locations
             .first()
-            .and_then(|&l| site.locations[l].phone.as_ref())
+            .and_then(|&l| r.location(l).phone.as_ref())
             .map(|p| p.e164.clone()),
         url,
     }
 }
 
 /// The trail from the home page down to this page, the page included.
-fn breadcrumbs(site: &Site, page: &Page, url: &str) -> BreadcrumbList {
+fn breadcrumbs(config: &Config, page: &Page, url: &str) -> BreadcrumbList {
     let mut items: Vec<ListItem> = page
         .breadcrumbs
         .iter()
         .enumerate()
         .map(|(i, c)| ListItem {
             kind: "ListItem",
-            item: site.config.base_url.join(&c.path),
+            item: config.base_url.join(&c.path),
             name: c.title.clone(),
             position: i + 1,
         })

@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostics;
 use crate::forms::FormKind;
-use crate::model::Page;
 use crate::output::MemorySink;
 use crate::render::RenderOptions;
+use crate::render::reads::Reads;
 use crate::{BuildError, BuildOptions, Prepared, prepare, render, source};
 
 /// Files of the served site by output path (`services/x/index.html`).
@@ -42,6 +42,9 @@ pub struct Session {
     render: RenderOptions,
     prepared: Prepared,
     files: Files,
+    /// What each page of the site read when it was last rendered, by page
+    /// index: an edit renders again the pages that read what it changed.
+    reads: Vec<Reads>,
     /// The forms' JSON Schemas, for the local intake sink; computed when
     /// the site model changes, not on every edit.
     schemas: Vec<(FormKind, Arc<serde_json::Value>)>,
@@ -70,34 +73,50 @@ impl From<BuildError> for Failure {
     }
 }
 
-fn build(opts: &BuildOptions, render_opts: RenderOptions) -> Result<(Prepared, Files), Failure> {
+/// A whole build, in memory.
+struct Build {
+    prepared: Prepared,
+    files: Files,
+    reads: Vec<Reads>,
+}
+
+fn build(opts: &BuildOptions, render_opts: RenderOptions) -> Result<Build, Failure> {
     let mut timings = Vec::new();
     let prepared = prepare(opts, &mut timings)?;
     let sink = MemorySink::default();
-    let (_, all) = prepared
+    let rendered = prepared
         .render_into(render_opts.local_intake, &sink)
         .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-    if all.has_errors() {
-        return Err(Failure::Findings(all));
+    if rendered.diagnostics.has_errors() {
+        return Err(Failure::Findings(rendered.diagnostics));
     }
     let files = sink
         .into_files()
         .into_iter()
         .map(|(k, v)| (k, Arc::new(v)))
         .collect();
-    Ok((prepared, files))
+    Ok(Build {
+        prepared,
+        files,
+        reads: rendered.reads,
+    })
 }
 
 impl Session {
     /// The first build.
     pub fn start(opts: BuildOptions, render: RenderOptions) -> Result<Session, Failure> {
-        let (prepared, files) = build(&opts, render)?;
+        let Build {
+            prepared,
+            files,
+            reads,
+        } = build(&opts, render)?;
         Ok(Session {
             opts,
             render,
             schemas: schemas(&prepared.site),
             prepared,
             files,
+            reads,
         })
     }
 
@@ -133,11 +152,12 @@ impl Session {
         if let Some(change) = self.try_theme_assets(changed)? {
             return Ok(change);
         }
-        let (prepared, files) = build(&self.opts, self.render)?;
-        let change = diff(&self.files, &files, prepared.site.pages.len());
-        self.schemas = schemas(&prepared.site);
-        self.prepared = prepared;
-        self.files = files;
+        let next = build(&self.opts, self.render)?;
+        let change = diff(&self.files, &next.files, next.prepared.site.pages.len());
+        self.schemas = schemas(&next.prepared.site);
+        self.prepared = next.prepared;
+        self.files = next.files;
+        self.reads = next.reads;
         Ok(change)
     }
 
@@ -194,12 +214,10 @@ impl Session {
             previous.push((*index, old));
         }
         let p = &self.prepared;
-        let pages: Vec<&Page> = p
-            .site
-            .pages
-            .iter()
-            .filter(|page| {
-                page.body
+        let pages: Vec<usize> = (0..p.site.pages.len())
+            .filter(|&k| {
+                p.site.pages[k]
+                    .body
                     .is_some_and(|(f, _)| updates.iter().any(|(i, _)| *i == f))
             })
             .collect();
@@ -215,15 +233,21 @@ impl Session {
         );
         let rendered = pages.len();
         let failed = match result {
-            Ok(diags) if diags.has_errors() => Some(Failure::Findings(diags)),
-            Ok(_) => None,
-            Err(e) => Some(Failure::Fatal(format!("{e:#}"))),
+            Ok(r) if r.diagnostics.has_errors() => Err(Failure::Findings(r.diagnostics)),
+            Ok(r) => Ok(r.reads),
+            Err(e) => Err(Failure::Fatal(format!("{e:#}"))),
         };
-        if let Some(f) = failed {
-            for (index, old) in previous {
-                self.prepared.sources.files[index].text = old;
+        let reads = match failed {
+            Ok(reads) => reads,
+            Err(f) => {
+                for (index, old) in previous {
+                    self.prepared.sources.files[index].text = old;
+                }
+                return Err(f);
             }
-            return Err(f);
+        };
+        for (k, r) in pages.into_iter().zip(reads) {
+            self.reads[k] = r;
         }
         let mut files = Vec::new();
         for (rel, bytes) in sink.into_files() {
@@ -293,12 +317,11 @@ impl Session {
         let changed_files: BTreeSet<usize> = edits.iter().map(|(i, _)| *i).collect();
         // The shape of the site changed (a page moved, the navigation):
         // the full rebuild also drops the files of pages that are gone.
-        let Some(list) = super::deps::affected(&p.site, &site, &changed_files) else {
+        let Some(pages) = super::deps::affected(&p.site, &site, &changed_files, &self.reads) else {
             return Ok(None);
         };
-        let pages: Vec<&Page> = list.iter().map(|&k| &site.pages[k]).collect();
         let sink = MemorySink::default();
-        let mut diags = render::render_pages(
+        let rendered = render::render_pages(
             &site,
             &sources,
             &p.templates,
@@ -308,6 +331,7 @@ impl Session {
             &sink,
         )
         .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
+        let mut diags = rendered.diagnostics;
         diags.extend(render::check_inline_markdown(
             &site,
             &sources,
@@ -318,13 +342,15 @@ impl Session {
         }
         render::write_site_files(&site, self.render_options(), &sink)
             .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-        let rendered = pages.len();
         let mut new_files = self.files.clone();
         for (rel, bytes) in sink.into_files() {
             new_files.insert(rel, Arc::new(bytes));
         }
         // The same pages as before: nothing to remove.
-        let change = diff(&self.files, &new_files, rendered);
+        let change = diff(&self.files, &new_files, pages.len());
+        for (k, r) in pages.into_iter().zip(rendered.reads) {
+            self.reads[k] = r;
+        }
         self.files = new_files;
         self.schemas = schemas(&site);
         self.prepared.site = site;
