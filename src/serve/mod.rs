@@ -14,6 +14,8 @@ pub mod watch;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -33,7 +35,7 @@ use crate::BuildOptions;
 use crate::diag::{self, Diagnostics};
 use crate::forms::FormKind;
 use crate::render::RenderOptions;
-use session::{Failure, Files, Session};
+use session::{Change, Failure, Files, Session};
 
 /// What the person asked `serve` to do.
 #[derive(Debug, Clone)]
@@ -135,16 +137,7 @@ fn overlay_text(failure: &Failure) -> String {
 
 /// Runs until Ctrl-C.
 pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
-    // Watch events carry absolute paths; compare them with an absolute root.
-    if let Ok(root) = std::fs::canonicalize(&opts.build.root) {
-        opts.build.root = root;
-    }
-    if !opts.build.root.join(crate::config::FILE).is_file() {
-        return Err(ServeError::Usage(format!(
-            "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or create a site with `handoff new DIR`",
-            opts.build.root.display()
-        )));
-    }
+    opts.build.root = site_root(&opts.build.root)?;
     let render = RenderOptions {
         preview: false,
         local_intake: !opts.real_intake,
@@ -166,7 +159,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         hosts,
         quiet: opts.quiet,
     });
-    let mut session = match first {
+    let session = match first {
         Ok(s) => {
             if !s.warnings().is_empty() && !opts.quiet {
                 eprint!("{}", diag::render_human(s.warnings(), opts.color));
@@ -215,95 +208,44 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
 
     let (watcher, changes) = watch::start(&opts.build.root, Duration::from_millis(30))
         .map_err(|e| ServeError::Io(e.into()))?;
-    let watcher_app = Arc::clone(&app);
-    let build_opts = opts.build.clone();
-    let color = opts.color;
-    std::thread::spawn(move || {
-        let mut watcher = watcher;
-        while let Ok(mut paths) = changes.recv() {
-            while let Ok(more) = changes.try_recv() {
-                paths.extend(more);
-            }
-            paths.sort();
-            paths.dedup();
-            // A watched folder created while serving (`templates/`, say).
-            for p in &paths {
-                if p.is_dir() && p.parent() == Some(build_opts.root.as_path()) {
-                    let _ = watch::watch_folder(&mut watcher, p);
-                }
-            }
-            let t = Instant::now();
-            let result = match session.as_mut() {
-                Some(s) => s.apply(&paths).map(Some),
-                None => Session::start(build_opts.clone(), render).map(|s| {
-                    session = Some(s);
-                    None
-                }),
-            };
-            match (result, session.as_ref()) {
-                (Ok(change), Some(s)) => {
-                    let was_error = watcher_app.current().error.is_some();
-                    watcher_app.swap(snapshot(s));
-                    let message = match &change {
-                        Some(c) if c.files.is_empty() => None,
-                        Some(c) if c.css_only => Some(Reload::Css),
-                        _ => Some(Reload::Page),
-                    };
-                    let rendered = change.as_ref().map_or(s.files().len(), |c| c.rendered);
-                    if was_error {
-                        let _ = watcher_app.reload.send(Reload::Ok);
-                    }
-                    if let Some(m) = message {
-                        let _ = watcher_app.reload.send(m.clone());
-                        watcher_app.say(&format!(
-                            "Rebuilt in {:.1} ms ({} page{} rendered, {} file{} changed){}",
-                            t.elapsed().as_secs_f64() * 1000.0,
-                            rendered,
-                            if rendered == 1 { "" } else { "s" },
-                            change.as_ref().map_or(0, |c| c.files.len()),
-                            if change.as_ref().is_some_and(|c| c.files.len() == 1) {
-                                ""
-                            } else {
-                                "s"
-                            },
-                            if matches!(m, Reload::Css) {
-                                ", styles swapped"
-                            } else {
-                                ""
-                            }
-                        ));
-                    } else if was_error {
-                        watcher_app.say("Fixed: the site builds again");
-                    }
-                }
-                (Ok(_), None) => {}
-                (Err(f), _) => {
-                    let text = overlay_text(&f);
-                    eprint!(
-                        "{}",
-                        if color {
-                            overlay_colored(&f)
-                        } else {
-                            text.clone()
-                        }
-                    );
-                    let current = watcher_app.current();
-                    watcher_app.swap(Served {
-                        files: current.files.clone(),
-                        error: Some(text.clone()),
-                        schemas: current.schemas.clone(),
-                    });
-                    let _ = watcher_app.reload.send(Reload::Error(text));
-                }
-            }
-        }
-    });
+    let rebuilder = Rebuilder {
+        app: Arc::clone(&app),
+        build: opts.build.clone(),
+        render,
+        color: opts.color,
+        session,
+    };
+    std::thread::spawn(move || rebuilder.run(watcher, &changes));
 
     if opts.open {
         let _ = opener::open(&url);
     }
-    let router = router(Arc::clone(&app));
-    let shutdown_app = Arc::clone(&app);
+    serve_until_stopped(&runtime, listener, &app)?;
+    app.say("Stopped.");
+    Ok(())
+}
+
+/// The site's folder as an absolute path: watch events carry absolute
+/// paths, compared with it.
+fn site_root(root: &Path) -> Result<PathBuf, ServeError> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if !root.join(crate::config::FILE).is_file() {
+        return Err(ServeError::Usage(format!(
+            "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or create a site with `handoff new DIR`",
+            root.display()
+        )));
+    }
+    Ok(root)
+}
+
+/// Answers requests until Ctrl-C, then ends every event stream.
+fn serve_until_stopped(
+    runtime: &tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    app: &Arc<App>,
+) -> Result<(), ServeError> {
+    let router = router(Arc::clone(app));
+    let shutdown_app = Arc::clone(app);
     runtime
         .block_on(async move {
             axum::serve(listener, router)
@@ -313,9 +255,116 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
                 })
                 .await
         })
-        .map_err(|e| ServeError::Io(e.into()))?;
-    app.say("Stopped.");
-    Ok(())
+        .map_err(|e| ServeError::Io(e.into()))
+}
+
+/// The watcher thread: each batch of changed paths becomes a rebuild, the
+/// served site swapped whole, and a message to every open page.
+struct Rebuilder {
+    app: Arc<App>,
+    build: BuildOptions,
+    render: RenderOptions,
+    color: bool,
+    /// The last good build; none until the site first builds.
+    session: Option<Session>,
+}
+
+impl Rebuilder {
+    fn run(mut self, mut watcher: watch::Watcher, changes: &mpsc::Receiver<Vec<PathBuf>>) {
+        while let Ok(first) = changes.recv() {
+            let paths = batch(first, changes);
+            // A watched folder created while serving (`templates/`, say).
+            for p in &paths {
+                if p.is_dir() && p.parent() == Some(self.build.root.as_path()) {
+                    let _ = watch::watch_folder(&mut watcher, p);
+                }
+            }
+            let started = Instant::now();
+            match self.rebuild(&paths) {
+                Ok(change) => self.built(change.as_ref(), started),
+                Err(f) => self.failed(&f),
+            }
+        }
+    }
+
+    /// The change an edit made, or `None` for the first good build.
+    fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Option<Change>, Failure> {
+        match &mut self.session {
+            Some(s) => s.apply(paths).map(Some),
+            None => {
+                self.session = Some(Session::start(self.build.clone(), self.render)?);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Serves the new build and tells the open pages and the terminal.
+    fn built(&self, change: Option<&Change>, started: Instant) {
+        let Some(s) = &self.session else {
+            return;
+        };
+        let app = &self.app;
+        let was_error = app.current().error.is_some();
+        app.swap(snapshot(s));
+        if was_error {
+            let _ = app.reload.send(Reload::Ok);
+        }
+        let message = match change {
+            Some(c) if c.files.is_empty() => None,
+            Some(c) if c.css_only => Some(Reload::Css),
+            _ => Some(Reload::Page),
+        };
+        let Some(message) = message else {
+            if was_error {
+                app.say("Fixed: the site builds again");
+            }
+            return;
+        };
+        let _ = app.reload.send(message.clone());
+        let rendered = change.map_or(s.files().len(), |c| c.rendered);
+        let files = change.map_or(0, |c| c.files.len());
+        app.say(&format!(
+            "Rebuilt in {:.1} ms ({rendered} page{} rendered, {files} file{} changed){}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            if rendered == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" },
+            if matches!(message, Reload::Css) {
+                ", styles swapped"
+            } else {
+                ""
+            }
+        ));
+    }
+
+    /// Keeps the last good site, with the findings as its overlay.
+    fn failed(&self, f: &Failure) {
+        let text = overlay_text(f);
+        eprint!(
+            "{}",
+            if self.color {
+                overlay_colored(f)
+            } else {
+                text.clone()
+            }
+        );
+        let current = self.app.current();
+        self.app.swap(Served {
+            files: current.files.clone(),
+            error: Some(text.clone()),
+            schemas: current.schemas.clone(),
+        });
+        let _ = self.app.reload.send(Reload::Error(text));
+    }
+}
+
+/// A batch of changed paths with every batch already waiting, sorted, once each.
+fn batch(mut paths: Vec<PathBuf>, changes: &mpsc::Receiver<Vec<PathBuf>>) -> Vec<PathBuf> {
+    while let Ok(more) = changes.try_recv() {
+        paths.extend(more);
+    }
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 fn overlay_colored(f: &Failure) -> String {
