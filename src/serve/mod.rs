@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, FromRequest, Path as UrlPath, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -405,7 +405,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/_handoff/events", get(events))
         .route(
             "/_intake/{form}",
-            post(intake_post).layer(DefaultBodyLimit::max(intake::MAX_BODY)),
+            post(intake::post).layer(DefaultBodyLimit::max(intake::MAX_BODY)),
         )
         .fallback(get(file))
         .layer(middleware::from_fn_with_state(Arc::clone(&app), check_host))
@@ -579,181 +579,6 @@ fn error_page(error: &str) -> Response {
         .into_response()
 }
 
-/// Whether a post comes from one of this server's own pages, or from a
-/// client that is not a browser; anything else must not write into the
-/// sink (a page elsewhere, open in the same browser, could otherwise fill
-/// the log or probe the forms).
-///
-/// Browsers send `Origin` with every cross-origin POST, fetch or form
-/// submission alike (Chromium, Firefox and Safari all do), and Chromium also
-/// with same-origin form posts, so a page elsewhere always names itself:
-/// `Origin` must then be `http://` and a `Host` this server answers.
-/// `Origin: null` (a sandboxed frame, a `file:` page, a post redirected
-/// across origins) hides where it comes from and is refused, like every
-/// other value. A post without `Origin` comes from curl or a script on this
-/// machine, which could append to the file directly anyway; it is refused
-/// only when `Sec-Fetch-Site` (sent by browsers) says another site or
-/// another local server (`same-site`: another port) sent it.
-fn from_own_origin(headers: &HeaderMap, hosts: &[String]) -> bool {
-    let mut origins = headers.get_all(header::ORIGIN).iter();
-    match (origins.next(), origins.next()) {
-        (Some(origin), None) => origin.to_str().is_ok_and(|o| {
-            o.strip_prefix("http://")
-                .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
-        }),
-        (Some(_), Some(_)) => false,
-        (None, _) => headers
-            .get("sec-fetch-site")
-            .is_none_or(|site| matches!(site.to_str(), Ok("same-origin" | "none"))),
-    }
-}
-
-/// A form post: origin, claimed size and content type are checked before
-/// the body is read, then the body is validated, logged and answered.
-async fn intake_post(
-    State(app): State<Arc<App>>,
-    UrlPath(form): UrlPath<String>,
-    request: Request,
-) -> Response {
-    let Some(kind) = FormKind::ALL.into_iter().find(|k| k.as_str() == form) else {
-        return (StatusCode::NOT_FOUND, "no such form\n").into_response();
-    };
-    let headers = request.headers();
-    if !from_own_origin(headers, &app.hosts) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the local intake sink takes posts only from the pages handoff serves\n",
-        )
-            .into_response();
-    }
-    // A claimed size over the limit is refused before a byte is read.
-    let claimed = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if claimed.is_some_and(|n| n > intake::MAX_BODY as u64) {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "a form post may carry at most {} KiB\n",
-                intake::MAX_BODY / 1024
-            ),
-        )
-            .into_response();
-    }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let Some(body_type) = intake::body_type(content_type) else {
-        return (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "the local intake sink reads application/json, application/x-www-form-urlencoded or multipart/form-data bodies\n",
-        )
-            .into_response();
-    };
-    let wants_json = body_type == intake::BodyType::Json
-        || headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("application/json"));
-    // A body without a length (chunked) is cut off at the limit: 413.
-    let body = match Bytes::from_request(request, &()).await {
-        Ok(b) => b,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let payload = match intake::payload(&body_type, &body) {
-        Ok(p) => p,
-        Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
-    };
-    let served = app.current();
-    let errors = match served.schemas.get(kind.as_str()) {
-        Some(schema) => intake::validate(schema, &payload),
-        None => vec!["the site has no [intake] section, so it has no forms".to_owned()],
-    };
-    let form_name = kind.as_str();
-    let logged = {
-        let (app, errors, payload) = (Arc::clone(&app), errors.clone(), payload.clone());
-        tokio::task::spawn_blocking(move || app.intake.append(form_name, &errors, &payload)).await
-    };
-    // `page` is printed only when it is a site path: a submitted value
-    // (a patient's name, a terminal escape) never reaches the terminal.
-    let page = payload
-        .get("page")
-        .and_then(Value::as_str)
-        .filter(|p| {
-            p.starts_with('/')
-                && p.len() < 200
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_-.".contains(&b))
-        })
-        .unwrap_or("?");
-    // The terminal line names the form and page, never a submitted value.
-    app.say(&format!(
-        "intake: {form_name} form from {page}: {} ({} fields) -> .handoff/intake.jsonl",
-        if errors.is_empty() {
-            "valid".to_owned()
-        } else {
-            format!("{} schema error(s)", errors.len())
-        },
-        payload.len()
-    ));
-    // A submission that was not kept must not look received: the browser
-    // shows its error message with the number to call instead.
-    let failure = match logged {
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(e.to_string()),
-        Err(e) => Some(e.to_string()),
-    };
-    if let Some(why) = failure {
-        eprintln!(
-            "error: could not append to .handoff/intake.jsonl: {}",
-            diag::shown(&why)
-        );
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the submission could not be stored in .handoff/intake.jsonl",
-        )
-            .into_response();
-    }
-    answer(kind, wants_json, &errors)
-}
-
-/// What a backend answers: the thanks page or `{ ok }`, or 422 with the
-/// schema errors (fields and rules, never values).
-fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
-    match (wants_json, errors.is_empty()) {
-        (true, true) => (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({ "ok": true })),
-        )
-            .into_response(),
-        (true, false) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Json(serde_json::json!({ "ok": false, "errors": errors })),
-        )
-            .into_response(),
-        (false, true) => Redirect::to(kind.thanks_path()).into_response(),
-        (false, false) => {
-            let list: String = errors
-                .iter()
-                .map(|e| format!("<li>{}</li>", crate::escape::html(e)))
-                .collect();
-            let html = format!(
-                "<!doctype html><html lang=en><head><meta charset=utf-8><title>Submission rejected</title></head><body>\
-                 <h1>The local intake sink rejected this submission</h1><p>It does not match the form's JSON Schema:</p><ul>{list}</ul>\
-                 <p><a href=\"javascript:history.back()\">Back to the form</a></p></body></html>"
-            );
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                html,
-            )
-                .into_response()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -797,50 +622,6 @@ mod tests {
         ] {
             let uri: axum::http::Uri = from.parse().unwrap();
             assert_eq!(slash_redirect(&uri), to, "{from}");
-        }
-    }
-
-    fn headers(list: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in list {
-            h.append(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
-
-    #[test]
-    fn posts_come_from_this_server_or_no_browser() {
-        let hosts = allowed_hosts("127.0.0.1".parse().unwrap(), 1111);
-        for ok in [
-            headers(&[("origin", "http://127.0.0.1:1111")]),
-            headers(&[("origin", "http://localhost:1111")]),
-            headers(&[("origin", "http://LOCALHOST:1111")]),
-            headers(&[
-                ("origin", "http://localhost:1111"),
-                ("sec-fetch-site", "cross-site"),
-            ]),
-            headers(&[]),
-            headers(&[("sec-fetch-site", "same-origin")]),
-            headers(&[("sec-fetch-site", "none")]),
-        ] {
-            assert!(from_own_origin(&ok, &hosts), "{ok:?}");
-        }
-        for bad in [
-            headers(&[("origin", "null")]),
-            headers(&[("origin", "http://evil.example")]),
-            headers(&[("origin", "http://127.0.0.1:1112")]),
-            headers(&[("origin", "https://127.0.0.1:1111")]),
-            headers(&[("origin", "http://127.0.0.1:1111.evil.example")]),
-            headers(&[("origin", "http://localhost:1111/")]),
-            headers(&[("origin", "")]),
-            headers(&[
-                ("origin", "http://localhost:1111"),
-                ("origin", "http://evil.example"),
-            ]),
-            headers(&[("sec-fetch-site", "cross-site")]),
-            headers(&[("sec-fetch-site", "same-site")]),
-        ] {
-            assert!(!from_own_origin(&bad, &hosts), "{bad:?}");
         }
     }
 
