@@ -362,35 +362,9 @@ pub(super) async fn post(
         return (StatusCode::NOT_FOUND, "no such form\n").into_response();
     };
     let headers = request.headers();
-    if !from_own_origin(headers, &app.hosts) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the local intake sink takes posts only from the pages handoff serves\n",
-        )
-            .into_response();
-    }
-    // A claimed size over the limit is refused before a byte is read.
-    let claimed = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if claimed.is_some_and(|n| n > MAX_BODY as u64) {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("a form post may carry at most {} KiB\n", MAX_BODY / 1024),
-        )
-            .into_response();
-    }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let Some(body_type) = body_type(content_type) else {
-        return (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "the local intake sink reads application/json, application/x-www-form-urlencoded or multipart/form-data bodies\n",
-        )
-            .into_response();
+    let body_type = match admit(headers, &app.hosts) {
+        Ok(t) => t,
+        Err(refusal) => return refusal,
     };
     let wants_json = body_type == BodyType::Json
         || headers
@@ -416,18 +390,7 @@ pub(super) async fn post(
         let (app, errors, payload) = (Arc::clone(&app), errors.clone(), payload.clone());
         tokio::task::spawn_blocking(move || app.intake.append(form_name, &errors, &payload)).await
     };
-    // `page` is printed only when it is a site path: a submitted value
-    // (a patient's name, a terminal escape) never reaches the terminal.
-    let page = payload
-        .get("page")
-        .and_then(Value::as_str)
-        .filter(|p| {
-            p.starts_with('/')
-                && p.len() < 200
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_-.".contains(&b))
-        })
-        .unwrap_or("?");
+    let page = shown_page(&payload);
     // The terminal line names the form and page, never a submitted value.
     app.say(&format!(
         "intake: {form_name} form from {page}: {} ({} fields) -> .handoff/intake.jsonl",
@@ -457,6 +420,56 @@ pub(super) async fn post(
             .into_response();
     }
     answer(kind, wants_json, &errors)
+}
+
+/// The checks made before a byte of the body is read: where the post comes
+/// from, its claimed size, its content type. The body's type, or the
+/// refusal.
+fn admit(headers: &HeaderMap, hosts: &[String]) -> Result<BodyType, Response> {
+    if !from_own_origin(headers, hosts) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "the local intake sink takes posts only from the pages handoff serves\n",
+        )
+            .into_response());
+    }
+    let claimed = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if claimed.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("a form post may carry at most {} KiB\n", MAX_BODY / 1024),
+        )
+            .into_response());
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    body_type(content_type).ok_or_else(|| {
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the local intake sink reads application/json, application/x-www-form-urlencoded or multipart/form-data bodies\n",
+        )
+            .into_response()
+    })
+}
+
+/// The `page` field, printed only when it is a site path: a submitted
+/// value (a patient's name, a terminal escape) never reaches the terminal.
+fn shown_page(payload: &Map<String, Value>) -> &str {
+    payload
+        .get("page")
+        .and_then(Value::as_str)
+        .filter(|p| {
+            p.starts_with('/')
+                && p.len() < 200
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_-.".contains(&b))
+        })
+        .unwrap_or("?")
 }
 
 /// What a backend answers: the thanks page or `{ ok }`, or 422 with the

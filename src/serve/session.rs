@@ -161,48 +161,43 @@ impl Session {
         Ok(change)
     }
 
-    /// The fast path: only Markdown bodies changed. `None` when it does not apply.
-    fn try_body_only(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
+    /// The new texts of the changed files, by source index, when every
+    /// change is to the Markdown body of a known page; `None` otherwise.
+    fn body_edits(&self, changed: &[PathBuf]) -> Option<Vec<(usize, String)>> {
+        let files = &self.prepared.sources.files;
         let mut updates: Vec<(usize, String)> = Vec::new();
         for path in changed {
             let rel = crate::diag::display_path(&self.opts.root, path);
-            let known = self
-                .prepared
-                .sources
-                .files
-                .iter()
-                .position(|f| f.rel == rel);
+            let known = files.iter().position(|f| f.rel == rel);
             // An editor's temporary file, already renamed over the real one.
             if known.is_none() && !path.exists() {
                 continue;
             }
-            let Some(index) = known else { return Ok(None) };
-            let old = &self.prepared.sources.files[index];
+            let index = known?;
+            let old = &files[index];
             if !rel.ends_with(".md") || !path.is_file() {
-                return Ok(None);
+                return None;
             }
-            let text = match source::read_site_text(&self.opts.root, path) {
-                Ok(t) => t,
-                Err(_) => return Ok(None),
-            };
+            let text = source::read_site_text(&self.opts.root, path).ok()?;
             // The content path reports it, as a build would.
             if crate::content::too_much_markup(&rel, &text).is_some() {
-                return Ok(None);
+                return None;
             }
-            let (Ok(old_split), Ok(new_split)) = (
-                crate::content::split_front_matter(&old.text),
-                crate::content::split_front_matter(&text),
-            ) else {
-                return Ok(None);
-            };
+            let old_split = crate::content::split_front_matter(&old.text).ok()?;
+            let new_split = crate::content::split_front_matter(&text).ok()?;
             if old.text[..old_split.body_start] != text[..new_split.body_start] {
-                return Ok(None);
+                return None;
             }
             updates.push((index, text));
         }
-        if updates.is_empty() {
+        (!updates.is_empty()).then_some(updates)
+    }
+
+    /// The fast path: only Markdown bodies changed. `None` when it does not apply.
+    fn try_body_only(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
+        let Some(updates) = self.body_edits(changed) else {
             return Ok(None);
-        }
+        };
         // The new texts go into the source set in place (no copy of a
         // 10,000-file set per keystroke) and back out if the render fails.
         let mut previous = Vec::with_capacity(updates.len());
