@@ -9,6 +9,7 @@
 //! Documents + Config ─ model::resolve ─► Site (frozen)
 //! theme ─ assets::build ─► Assets;  templates::load ─► Templates
 //! Site + Templates + Assets ─ render::render_all ─► OutputSink (output::StagingDir)
+//!     (render::plan: every file; render::pages: each page kind's template and context)
 //! ```
 //!
 //! Findings are collected along the way; the pipeline stops between
