@@ -7,10 +7,10 @@
 //! pages are independent, so the order of work never changes the bytes
 //! written.
 //!
-//! The stage's parts: [`plan`] (every file a build writes), [`pages`] (the
+//! The stage's parts: [`mod@plan`] (every file a build writes), [`pages`] (the
 //! page kinds: template and context of each), [`view`] (what templates see
 //! of the site), [`reads`] (what a page read, for `serve`), [`jsonld`],
-//! [`site_files`] (sitemap, robots.txt, `_headers`, `_redirects`) and
+//! [`mod@site_files`] (sitemap, robots.txt, `_headers`, `_redirects`) and
 //! [`markdown`].
 
 pub mod jsonld;
@@ -94,7 +94,7 @@ pub fn render_all(
     })
 }
 
-/// Writes [`site_files`] (a `serve` edit).
+/// Writes [`site_files()`] (a `serve` edit).
 pub fn write_site_files(
     site: &Site,
     opts: RenderOptions,

@@ -36,7 +36,7 @@ pub struct Planned<'a> {
     pub writer: Writer<'a>,
 }
 
-/// Every file a build writes, in the order [`render_all`] writes them: the
+/// Every file a build writes, in the order [`super::render_all`] writes them: the
 /// one list that both writing and [`collisions`] read.
 pub fn plan<'a>(
     site: &Site,

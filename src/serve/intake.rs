@@ -1,5 +1,5 @@
 //! The local intake sink of `serve` (SPEC §11): what a form posts to
-//! `/_intake/<form>` is checked for where it comes from ([`post`]),
+//! `/_intake/<form>` is checked for where it comes from (`post`),
 //! validated against that form's JSON Schema, appended to
 //! `.handoff/intake.jsonl` and answered like a backend would. Nothing
 //! leaves the machine.
