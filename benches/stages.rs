@@ -21,9 +21,10 @@ use std::path::PathBuf;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use handoff::output::{MemorySink, OutputSink, StagingDir};
+use handoff::render::RenderOptions;
+use handoff::render::markdown;
 use handoff::theme::minify;
-use handoff::view::RenderOptions;
-use handoff::{BuildOptions, markdown, prepare, render};
+use handoff::{BuildOptions, prepare, render};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -84,12 +85,13 @@ fn stages(c: &mut Criterion) {
     g.bench_function("prepare", |b| {
         b.iter(|| prepare(&opts, &mut Vec::new()).is_ok());
     });
-    let page = prepared
+    let index = prepared
         .site
         .pages
         .iter()
-        .find(|p| p.path.starts_with("/referrals/") && p.path.len() > "/referrals/".len())
-        .unwrap_or(&prepared.site.pages[0]);
+        .position(|p| p.path.starts_with("/referrals/") && p.path.len() > "/referrals/".len())
+        .unwrap_or(0);
+    let page = &prepared.site.pages[index];
     g.bench_function(BenchmarkId::new("render_page", &page.path), |b| {
         b.iter(|| {
             let sink = MemorySink::default();
@@ -99,7 +101,7 @@ fn stages(c: &mut Criterion) {
                 &prepared.templates,
                 &prepared.assets,
                 RenderOptions::default(),
-                &[page],
+                &[index],
                 &sink,
             )
             .is_ok()

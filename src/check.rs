@@ -14,10 +14,10 @@ use std::sync::Mutex;
 
 use crate::content::yaml::{Node, Positions, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
-use crate::markdown::{self, RawHtmlKind};
 use crate::model::{PageKind, Site};
 use crate::output::OutputSink;
 use crate::phone::Phone;
+use crate::render::markdown::{self, RawHtmlKind};
 use crate::source::SourceSet;
 
 /// Records what a build would write: every path, and the ids in each HTML file.
@@ -189,7 +189,7 @@ pub fn audit(
 
 /// What a raw HTML tag carries and why it matters (W012): it bypasses the
 /// checks handoff makes of forms and links, and the site's
-/// Content-Security-Policy (`src/site_files.rs`) may stop it from working.
+/// Content-Security-Policy (`src/render/site_files.rs`) may stop it from working.
 fn raw_html_finding(kind: &RawHtmlKind) -> (String, &'static str) {
     match kind {
         RawHtmlKind::Element("form") => (
@@ -393,30 +393,14 @@ fn target_file(target: &str, written: &BTreeMap<String, BTreeSet<String>>) -> Op
     } else {
         vec![rel.to_owned(), format!("{rel}/index.html")]
     };
-    let decoded: Vec<String> = candidates.iter().map(|c| percent_decode(c)).collect();
+    let decoded: Vec<String> = candidates
+        .iter()
+        .map(|c| crate::escape::percent_decode(c).lossy())
+        .collect();
     candidates
         .into_iter()
         .chain(decoded)
         .find(|c| written.contains_key(c))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The practice's known numbers and addresses (NAP), for drift checks.

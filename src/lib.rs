@@ -10,6 +10,7 @@
 //! themes/<t>/, static/, templates/ ─ source::asset_files, template_files
 //!           ─► theme::assets::build ─► Assets;  theme::templates::load ─► Templates
 //! Site + Templates + Assets ─ render::render_all ─► OutputSink (output::StagingDir)
+//!     (render::plan: every file; render::pages: each page kind's template and context)
 //! ```
 //!
 //! Findings are collected along the way; the pipeline stops between
@@ -24,19 +25,16 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod escape;
 pub mod forms;
-pub mod jsonld;
-pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod phone;
 pub mod render;
 pub mod serve;
-pub mod site_files;
 pub mod source;
 pub mod theme;
 pub mod values;
-pub mod view;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -95,18 +93,18 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Renders every page and file into `sink`. Returns the number of pages
-    /// and every finding of the run (the preparation's warnings included).
+    /// Renders every page and file into `sink`. Its findings are every
+    /// finding of the run (the preparation's warnings included).
     pub fn render_into(
         &self,
         local_intake: bool,
         sink: &dyn output::OutputSink,
-    ) -> anyhow::Result<(usize, Diagnostics)> {
-        let opts = view::RenderOptions {
+    ) -> anyhow::Result<render::Rendered> {
+        let opts = render::RenderOptions {
             preview: self.preview,
             local_intake,
         };
-        let rendered = render::render_all(
+        let mut rendered = render::render_all(
             &self.site,
             &self.sources,
             &self.templates,
@@ -116,7 +114,8 @@ impl Prepared {
         )?;
         let mut all = self.warnings.clone();
         all.extend(rendered.diagnostics);
-        Ok((rendered.pages, all))
+        rendered.diagnostics = all;
+        Ok(rendered)
     }
 }
 
@@ -221,7 +220,7 @@ pub fn prepare(
     lap("theme", timings);
     if let (Some(site), Ok(assets)) = (&site, &assets) {
         let plan =
-            render::plan(site, assets, view::RenderOptions::default()).map_err(BuildError::Io)?;
+            render::plan(site, assets, render::RenderOptions::default()).map_err(BuildError::Io)?;
         diags.extend(render::collisions(root, site, &sources, &plan));
     }
     match (site, assets, templates) {
@@ -269,7 +268,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     let t = Instant::now();
     let staging = target.stage().map_err(BuildError::Io)?;
     let (pages, all) = match prepared.render_into(false, &staging) {
-        Ok(r) => r,
+        Ok(r) => (r.pages, r.diagnostics),
         Err(e) => {
             staging.discard();
             return Err(BuildError::Io(e));
@@ -296,7 +295,10 @@ pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, BuildError> {
     let mut timings = Vec::new();
     let prepared = prepare(opts, &mut timings)?;
     let sink = check::AuditSink::default();
-    let (_, mut all) = prepared.render_into(false, &sink).map_err(BuildError::Io)?;
+    let mut all = prepared
+        .render_into(false, &sink)
+        .map_err(BuildError::Io)?
+        .diagnostics;
     all.extend(check::audit(
         &prepared.site,
         &prepared.sources,

@@ -61,6 +61,18 @@ pub trait OutputSink: Sync {
     fn copy(&self, rel: &str, from: &Path) -> Result<()>;
 }
 
+/// The output file of a page path: `/about/` → `about/index.html`.
+pub fn output_file(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".to_owned()
+    } else if trimmed.ends_with(".html") {
+        trimmed.to_owned()
+    } else {
+        format!("{}/index.html", trimmed.trim_end_matches('/'))
+    }
+}
+
 /// The output folder of a build: its real path, checked to be handoff's to
 /// replace, and locked against other builds until dropped.
 pub struct Output {
@@ -591,6 +603,14 @@ impl OutputSink for MemorySink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_paths_map_to_index_files() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/about/"), "about/index.html");
+        assert_eq!(output_file("/services/x/"), "services/x/index.html");
+        assert_eq!(output_file("/old.html"), "old.html");
+    }
 
     /// A folder with a previous build in it: the marker and one page.
     fn previous_build(dir: &Path) {

@@ -47,9 +47,11 @@
 use std::path::Path;
 
 use handoff::diag::Diagnostics;
+use handoff::render::reads::Reader;
+use handoff::render::{markdown, view};
 use handoff::source::{self, Section, SourceFile, SourceKind, SourceSet};
 use handoff::theme::embedded;
-use handoff::{config, content, forms, markdown, model, view};
+use handoff::{config, content, forms, model};
 
 mod checks;
 mod tree;
@@ -417,7 +419,7 @@ fn resolve_alone(
         }
     };
     for id in site.checklists.keys() {
-        view::checklist(&site, Some(id));
+        view::checklist(&mut Reader::new(&site), Some(id));
     }
     for (i, _) in site.services.iter().enumerate() {
         let at = forms::Placement {
@@ -434,7 +436,7 @@ fn resolve_alone(
         }
     }
     for page in &site.pages {
-        let graph = handoff::jsonld::page_graph(&site, page);
+        let graph = handoff::render::jsonld::page_graph(&site, page);
         let lower = graph.to_ascii_lowercase();
         if lower.contains("</script") || lower.contains("<!--") {
             return Err(format!(

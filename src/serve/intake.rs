@@ -1,6 +1,7 @@
 //! The local intake sink of `serve` (SPEC §11): what a form posts to
-//! `/_intake/<form>` is validated against that form's JSON Schema, appended
-//! to `.handoff/intake.jsonl` and answered like a backend would. Nothing
+//! `/_intake/<form>` is checked for where it comes from (`post`),
+//! validated against that form's JSON Schema, appended to
+//! `.handoff/intake.jsonl` and answered like a backend would. Nothing
 //! leaves the machine.
 //!
 //! What comes back (a 422 body, the terminal line) names fields and the
@@ -9,10 +10,18 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Path as UrlPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value, json};
+
+use super::App;
+use crate::diag;
+use crate::forms::FormKind;
 
 /// The largest body the sink reads (a referral form is a few KB).
 pub const MAX_BODY: usize = 64 * 1024;
@@ -313,9 +322,240 @@ fn refuse_link(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Whether a post comes from one of this server's own pages, or from a
+/// client that is not a browser; anything else must not write into the
+/// sink (a page elsewhere, open in the same browser, could otherwise fill
+/// the log or probe the forms).
+///
+/// Browsers send `Origin` with every cross-origin POST, fetch or form
+/// submission alike (Chromium, Firefox and Safari all do), and Chromium also
+/// with same-origin form posts, so a page elsewhere always names itself:
+/// `Origin` must then be `http://` and a `Host` this server answers.
+/// `Origin: null` (a sandboxed frame, a `file:` page, a post redirected
+/// across origins) hides where it comes from and is refused, like every
+/// other value. A post without `Origin` comes from curl or a script on this
+/// machine, which could append to the file directly anyway; it is refused
+/// only when `Sec-Fetch-Site` (sent by browsers) says another site or
+/// another local server (`same-site`: another port) sent it.
+fn from_own_origin(headers: &HeaderMap, hosts: &[String]) -> bool {
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    match (origins.next(), origins.next()) {
+        (Some(origin), None) => origin.to_str().is_ok_and(|o| {
+            o.strip_prefix("http://")
+                .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+        }),
+        (Some(_), Some(_)) => false,
+        (None, _) => headers
+            .get("sec-fetch-site")
+            .is_none_or(|site| matches!(site.to_str(), Ok("same-origin" | "none"))),
+    }
+}
+
+/// A form post: origin, claimed size and content type are checked before
+/// the body is read, then the body is validated, logged and answered.
+pub(super) async fn post(
+    State(app): State<Arc<App>>,
+    UrlPath(form): UrlPath<String>,
+    request: Request,
+) -> Response {
+    let Some(kind) = FormKind::ALL.into_iter().find(|k| k.as_str() == form) else {
+        return (StatusCode::NOT_FOUND, "no such form\n").into_response();
+    };
+    let headers = request.headers();
+    let body_type = match admit(headers, &app.hosts) {
+        Ok(t) => t,
+        Err(refusal) => return refusal,
+    };
+    let wants_json = body_type == BodyType::Json
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json"));
+    // A body without a length (chunked) is cut off at the limit: 413.
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(b) => b,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let payload = match payload(&body_type, &body) {
+        Ok(p) => p,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
+    };
+    let served = app.current();
+    let errors = match served.schemas.get(kind.as_str()) {
+        Some(schema) => validate(schema, &payload),
+        None => vec!["the site has no [intake] section, so it has no forms".to_owned()],
+    };
+    let form_name = kind.as_str();
+    let logged = {
+        let (app, errors, payload) = (Arc::clone(&app), errors.clone(), payload.clone());
+        tokio::task::spawn_blocking(move || app.intake.append(form_name, &errors, &payload)).await
+    };
+    let page = shown_page(&payload);
+    // The terminal line names the form and page, never a submitted value.
+    app.say(&format!(
+        "intake: {form_name} form from {page}: {} ({} fields) -> .handoff/intake.jsonl",
+        if errors.is_empty() {
+            "valid".to_owned()
+        } else {
+            format!("{} schema error(s)", errors.len())
+        },
+        payload.len()
+    ));
+    // A submission that was not kept must not look received: the browser
+    // shows its error message with the number to call instead.
+    let failure = match logged {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(why) = failure {
+        eprintln!(
+            "error: could not append to .handoff/intake.jsonl: {}",
+            diag::shown(&why)
+        );
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the submission could not be stored in .handoff/intake.jsonl",
+        )
+            .into_response();
+    }
+    answer(kind, wants_json, &errors)
+}
+
+/// The checks made before a byte of the body is read: where the post comes
+/// from, its claimed size, its content type. The body's type, or the
+/// refusal.
+fn admit(headers: &HeaderMap, hosts: &[String]) -> Result<BodyType, Response> {
+    if !from_own_origin(headers, hosts) {
+        return Err((
+            StatusCode::FORBIDDEN,
+            "the local intake sink takes posts only from the pages handoff serves\n",
+        )
+            .into_response());
+    }
+    let claimed = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if claimed.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("a form post may carry at most {} KiB\n", MAX_BODY / 1024),
+        )
+            .into_response());
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    body_type(content_type).ok_or_else(|| {
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the local intake sink reads application/json, application/x-www-form-urlencoded or multipart/form-data bodies\n",
+        )
+            .into_response()
+    })
+}
+
+/// The `page` field, printed only when it is a site path: a submitted
+/// value (a patient's name, a terminal escape) never reaches the terminal.
+fn shown_page(payload: &Map<String, Value>) -> &str {
+    payload
+        .get("page")
+        .and_then(Value::as_str)
+        .filter(|p| {
+            p.starts_with('/')
+                && p.len() < 200
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_-.".contains(&b))
+        })
+        .unwrap_or("?")
+}
+
+/// What a backend answers: the thanks page or `{ ok }`, or 422 with the
+/// schema errors (fields and rules, never values).
+fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
+    match (wants_json, errors.is_empty()) {
+        (true, true) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "ok": true })),
+        )
+            .into_response(),
+        (true, false) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(serde_json::json!({ "ok": false, "errors": errors })),
+        )
+            .into_response(),
+        (false, true) => Redirect::to(kind.thanks_path()).into_response(),
+        (false, false) => {
+            let list: String = errors
+                .iter()
+                .map(|e| format!("<li>{}</li>", crate::escape::html(e)))
+                .collect();
+            let html = format!(
+                "<!doctype html><html lang=en><head><meta charset=utf-8><title>Submission rejected</title></head><body>\
+                 <h1>The local intake sink rejected this submission</h1><p>It does not match the form's JSON Schema:</p><ul>{list}</ul>\
+                 <p><a href=\"javascript:history.back()\">Back to the form</a></p></body></html>"
+            );
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                html,
+            )
+                .into_response()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
+
+    fn headers(list: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in list {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn posts_come_from_this_server_or_no_browser() {
+        let hosts = crate::serve::allowed_hosts("127.0.0.1".parse().unwrap(), 1111);
+        for ok in [
+            headers(&[("origin", "http://127.0.0.1:1111")]),
+            headers(&[("origin", "http://localhost:1111")]),
+            headers(&[("origin", "http://LOCALHOST:1111")]),
+            headers(&[
+                ("origin", "http://localhost:1111"),
+                ("sec-fetch-site", "cross-site"),
+            ]),
+            headers(&[]),
+            headers(&[("sec-fetch-site", "same-origin")]),
+            headers(&[("sec-fetch-site", "none")]),
+        ] {
+            assert!(from_own_origin(&ok, &hosts), "{ok:?}");
+        }
+        for bad in [
+            headers(&[("origin", "null")]),
+            headers(&[("origin", "http://evil.example")]),
+            headers(&[("origin", "http://127.0.0.1:1112")]),
+            headers(&[("origin", "https://127.0.0.1:1111")]),
+            headers(&[("origin", "http://127.0.0.1:1111.evil.example")]),
+            headers(&[("origin", "http://localhost:1111/")]),
+            headers(&[("origin", "")]),
+            headers(&[
+                ("origin", "http://localhost:1111"),
+                ("origin", "http://evil.example"),
+            ]),
+            headers(&[("sec-fetch-site", "cross-site")]),
+            headers(&[("sec-fetch-site", "same-site")]),
+        ] {
+            assert!(!from_own_origin(&bad, &hosts), "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_linked_log_or_folder_is_never_written_through() {

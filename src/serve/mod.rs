@@ -14,12 +14,14 @@ pub mod watch;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, FromRequest, Path as UrlPath, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -32,8 +34,8 @@ use tokio::sync::broadcast;
 use crate::BuildOptions;
 use crate::diag::{self, Diagnostics};
 use crate::forms::FormKind;
-use crate::view::RenderOptions;
-use session::{Failure, Files, Session};
+use crate::render::RenderOptions;
+use session::{Change, Failure, Files, Session};
 
 /// What the person asked `serve` to do.
 #[derive(Debug, Clone)]
@@ -135,16 +137,7 @@ fn overlay_text(failure: &Failure) -> String {
 
 /// Runs until Ctrl-C.
 pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
-    // Watch events carry absolute paths; compare them with an absolute root.
-    if let Ok(root) = std::fs::canonicalize(&opts.build.root) {
-        opts.build.root = root;
-    }
-    if !opts.build.root.join(crate::config::FILE).is_file() {
-        return Err(ServeError::Usage(format!(
-            "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or create a site with `handoff new DIR`",
-            opts.build.root.display()
-        )));
-    }
+    opts.build.root = site_root(&opts.build.root)?;
     let render = RenderOptions {
         preview: false,
         local_intake: !opts.real_intake,
@@ -157,7 +150,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
             .and_then(|t| crate::config::parse(&t).ok())
             .map_or(1111, |c| c.serve.port)
     });
-    let (mut session, served) = match first {
+    let (session, served) = match first {
         Ok(s) => {
             if !s.warnings().is_empty() && !opts.quiet {
                 eprint!("{}", diag::render_human(s.warnings(), opts.color));
@@ -221,95 +214,44 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
 
     let (watcher, changes) = watch::start(&opts.build.root, Duration::from_millis(30))
         .map_err(|e| ServeError::Io(e.into()))?;
-    let watcher_app = Arc::clone(&app);
-    let build_opts = opts.build.clone();
-    let color = opts.color;
-    std::thread::spawn(move || {
-        let mut watcher = watcher;
-        while let Ok(mut paths) = changes.recv() {
-            while let Ok(more) = changes.try_recv() {
-                paths.extend(more);
-            }
-            paths.sort();
-            paths.dedup();
-            // A watched folder created while serving (`templates/`, say).
-            for p in &paths {
-                if p.is_dir() && p.parent() == Some(build_opts.root.as_path()) {
-                    let _ = watch::watch_folder(&mut watcher, p);
-                }
-            }
-            let t = Instant::now();
-            let result = match session.as_mut() {
-                Some(s) => s.apply(&paths).map(Some),
-                None => Session::start(build_opts.clone(), render).map(|s| {
-                    session = Some(s);
-                    None
-                }),
-            };
-            match (result, session.as_ref()) {
-                (Ok(change), Some(s)) => {
-                    let was_error = watcher_app.current().error.is_some();
-                    watcher_app.swap(snapshot(s));
-                    let message = match &change {
-                        Some(c) if c.files.is_empty() => None,
-                        Some(c) if c.css_only => Some(Reload::Css),
-                        _ => Some(Reload::Page),
-                    };
-                    let rendered = change.as_ref().map_or(s.files().len(), |c| c.rendered);
-                    if was_error {
-                        let _ = watcher_app.reload.send(Reload::Ok);
-                    }
-                    if let Some(m) = message {
-                        let _ = watcher_app.reload.send(m.clone());
-                        watcher_app.say(&format!(
-                            "Rebuilt in {:.1} ms ({} page{} rendered, {} file{} changed){}",
-                            t.elapsed().as_secs_f64() * 1000.0,
-                            rendered,
-                            if rendered == 1 { "" } else { "s" },
-                            change.as_ref().map_or(0, |c| c.files.len()),
-                            if change.as_ref().is_some_and(|c| c.files.len() == 1) {
-                                ""
-                            } else {
-                                "s"
-                            },
-                            if matches!(m, Reload::Css) {
-                                ", styles swapped"
-                            } else {
-                                ""
-                            }
-                        ));
-                    } else if was_error {
-                        watcher_app.say("Fixed: the site builds again");
-                    }
-                }
-                (Ok(_), None) => {}
-                (Err(f), _) => {
-                    let text = overlay_text(&f);
-                    eprint!(
-                        "{}",
-                        if color {
-                            overlay_colored(&f)
-                        } else {
-                            text.clone()
-                        }
-                    );
-                    let current = watcher_app.current();
-                    watcher_app.swap(Served {
-                        files: current.files.clone(),
-                        error: Some(text.clone()),
-                        schemas: current.schemas.clone(),
-                    });
-                    let _ = watcher_app.reload.send(Reload::Error(text));
-                }
-            }
-        }
-    });
+    let rebuilder = Rebuilder {
+        app: Arc::clone(&app),
+        build: opts.build.clone(),
+        render,
+        color: opts.color,
+        session,
+    };
+    std::thread::spawn(move || rebuilder.run(watcher, &changes));
 
     if opts.open {
         let _ = opener::open(&url);
     }
-    let router = router(Arc::clone(&app));
-    let shutdown_app = Arc::clone(&app);
+    serve_until_stopped(&runtime, listener, &app)?;
+    app.say("Stopped.");
+    Ok(())
+}
+
+/// The site's folder as an absolute path: watch events carry absolute
+/// paths, compared with it.
+fn site_root(root: &Path) -> Result<PathBuf, ServeError> {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if !root.join(crate::config::FILE).is_file() {
+        return Err(ServeError::Usage(format!(
+            "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or create a site with `handoff new DIR`",
+            root.display()
+        )));
+    }
+    Ok(root)
+}
+
+/// Answers requests until Ctrl-C, then ends every event stream.
+fn serve_until_stopped(
+    runtime: &tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    app: &Arc<App>,
+) -> Result<(), ServeError> {
+    let router = router(Arc::clone(app));
+    let shutdown_app = Arc::clone(app);
     runtime
         .block_on(async move {
             axum::serve(listener, router)
@@ -319,9 +261,116 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
                 })
                 .await
         })
-        .map_err(|e| ServeError::Io(e.into()))?;
-    app.say("Stopped.");
-    Ok(())
+        .map_err(|e| ServeError::Io(e.into()))
+}
+
+/// The watcher thread: each batch of changed paths becomes a rebuild, the
+/// served site swapped whole, and a message to every open page.
+struct Rebuilder {
+    app: Arc<App>,
+    build: BuildOptions,
+    render: RenderOptions,
+    color: bool,
+    /// The last good build; none until the site first builds.
+    session: Option<Session>,
+}
+
+impl Rebuilder {
+    fn run(mut self, mut watcher: watch::Watcher, changes: &mpsc::Receiver<Vec<PathBuf>>) {
+        while let Ok(first) = changes.recv() {
+            let paths = batch(first, changes);
+            // A watched folder created while serving (`templates/`, say).
+            for p in &paths {
+                if p.is_dir() && p.parent() == Some(self.build.root.as_path()) {
+                    let _ = watch::watch_folder(&mut watcher, p);
+                }
+            }
+            let started = Instant::now();
+            match self.rebuild(&paths) {
+                Ok(change) => self.built(change.as_ref(), started),
+                Err(f) => self.failed(&f),
+            }
+        }
+    }
+
+    /// The change an edit made, or `None` for the first good build.
+    fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Option<Change>, Failure> {
+        match &mut self.session {
+            Some(s) => s.apply(paths).map(Some),
+            None => {
+                self.session = Some(Session::start(self.build.clone(), self.render)?);
+                Ok(None)
+            }
+        }
+    }
+
+    /// Serves the new build and tells the open pages and the terminal.
+    fn built(&self, change: Option<&Change>, started: Instant) {
+        let Some(s) = &self.session else {
+            return;
+        };
+        let app = &self.app;
+        let was_error = app.current().error.is_some();
+        app.swap(snapshot(s));
+        if was_error {
+            let _ = app.reload.send(Reload::Ok);
+        }
+        let message = match change {
+            Some(c) if c.files.is_empty() => None,
+            Some(c) if c.css_only => Some(Reload::Css),
+            _ => Some(Reload::Page),
+        };
+        let Some(message) = message else {
+            if was_error {
+                app.say("Fixed: the site builds again");
+            }
+            return;
+        };
+        let _ = app.reload.send(message.clone());
+        let rendered = change.map_or(s.files().len(), |c| c.rendered);
+        let files = change.map_or(0, |c| c.files.len());
+        app.say(&format!(
+            "Rebuilt in {:.1} ms ({rendered} page{} rendered, {files} file{} changed){}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            if rendered == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" },
+            if matches!(message, Reload::Css) {
+                ", styles swapped"
+            } else {
+                ""
+            }
+        ));
+    }
+
+    /// Keeps the last good site, with the findings as its overlay.
+    fn failed(&self, f: &Failure) {
+        let text = overlay_text(f);
+        eprint!(
+            "{}",
+            if self.color {
+                overlay_colored(f)
+            } else {
+                text.clone()
+            }
+        );
+        let current = self.app.current();
+        self.app.swap(Served {
+            files: current.files.clone(),
+            error: Some(text.clone()),
+            schemas: current.schemas.clone(),
+        });
+        let _ = self.app.reload.send(Reload::Error(text));
+    }
+}
+
+/// A batch of changed paths with every batch already waiting, sorted, once each.
+fn batch(mut paths: Vec<PathBuf>, changes: &mpsc::Receiver<Vec<PathBuf>>) -> Vec<PathBuf> {
+    while let Ok(more) = changes.try_recv() {
+        paths.extend(more);
+    }
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 fn overlay_colored(f: &Failure) -> String {
@@ -362,7 +411,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/_handoff/events", get(events))
         .route(
             "/_intake/{form}",
-            post(intake_post).layer(DefaultBodyLimit::max(intake::MAX_BODY)),
+            post(intake::post).layer(DefaultBodyLimit::max(intake::MAX_BODY)),
         )
         .fallback(get(file))
         .layer(middleware::from_fn_with_state(Arc::clone(&app), check_host))
@@ -436,7 +485,9 @@ pub fn request_key(raw_path: &str) -> Result<String, StatusCode> {
     if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
         return Err(StatusCode::BAD_REQUEST);
     }
-    let decoded = percent_decode(raw_path).ok_or(StatusCode::BAD_REQUEST)?;
+    let decoded = crate::escape::percent_decode(raw_path)
+        .strict()
+        .ok_or(StatusCode::BAD_REQUEST)?;
     if decoded.contains(['\\', '\0']) || decoded.split('/').any(|s| s == ".." || s == ".") {
         return Err(StatusCode::BAD_REQUEST);
     }
@@ -446,23 +497,6 @@ pub fn request_key(raw_path: &str) -> Result<String, StatusCode> {
     } else {
         key.to_owned()
     })
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
@@ -538,10 +572,7 @@ fn inject_reload(html: &[u8]) -> Vec<u8> {
 }
 
 fn error_page(error: &str) -> Response {
-    let escaped = error
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    let escaped = crate::escape::html(error);
     let html = format!(
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>handoff: the site does not build</title></head>\
          <body><h1>The site does not build yet</h1><p>Fix the findings below and save; this page reloads by itself.</p><pre>{escaped}</pre>{RELOAD_TAG}</body></html>"
@@ -552,181 +583,6 @@ fn error_page(error: &str) -> Response {
         html,
     )
         .into_response()
-}
-
-/// Whether a post comes from one of this server's own pages, or from a
-/// client that is not a browser; anything else must not write into the
-/// sink (a page elsewhere, open in the same browser, could otherwise fill
-/// the log or probe the forms).
-///
-/// Browsers send `Origin` with every cross-origin POST, fetch or form
-/// submission alike (Chromium, Firefox and Safari all do), and Chromium also
-/// with same-origin form posts, so a page elsewhere always names itself:
-/// `Origin` must then be `http://` and a `Host` this server answers.
-/// `Origin: null` (a sandboxed frame, a `file:` page, a post redirected
-/// across origins) hides where it comes from and is refused, like every
-/// other value. A post without `Origin` comes from curl or a script on this
-/// machine, which could append to the file directly anyway; it is refused
-/// only when `Sec-Fetch-Site` (sent by browsers) says another site or
-/// another local server (`same-site`: another port) sent it.
-fn from_own_origin(headers: &HeaderMap, hosts: &[String]) -> bool {
-    let mut origins = headers.get_all(header::ORIGIN).iter();
-    match (origins.next(), origins.next()) {
-        (Some(origin), None) => origin.to_str().is_ok_and(|o| {
-            o.strip_prefix("http://")
-                .is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
-        }),
-        (Some(_), Some(_)) => false,
-        (None, _) => headers
-            .get("sec-fetch-site")
-            .is_none_or(|site| matches!(site.to_str(), Ok("same-origin" | "none"))),
-    }
-}
-
-/// A form post: origin, claimed size and content type are checked before
-/// the body is read, then the body is validated, logged and answered.
-async fn intake_post(
-    State(app): State<Arc<App>>,
-    UrlPath(form): UrlPath<String>,
-    request: Request,
-) -> Response {
-    let Some(kind) = FormKind::ALL.into_iter().find(|k| k.as_str() == form) else {
-        return (StatusCode::NOT_FOUND, "no such form\n").into_response();
-    };
-    let headers = request.headers();
-    if !from_own_origin(headers, &app.hosts) {
-        return (
-            StatusCode::FORBIDDEN,
-            "the local intake sink takes posts only from the pages handoff serves\n",
-        )
-            .into_response();
-    }
-    // A claimed size over the limit is refused before a byte is read.
-    let claimed = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if claimed.is_some_and(|n| n > intake::MAX_BODY as u64) {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "a form post may carry at most {} KiB\n",
-                intake::MAX_BODY / 1024
-            ),
-        )
-            .into_response();
-    }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let Some(body_type) = intake::body_type(content_type) else {
-        return (
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "the local intake sink reads application/json, application/x-www-form-urlencoded or multipart/form-data bodies\n",
-        )
-            .into_response();
-    };
-    let wants_json = body_type == intake::BodyType::Json
-        || headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("application/json"));
-    // A body without a length (chunked) is cut off at the limit: 413.
-    let body = match Bytes::from_request(request, &()).await {
-        Ok(b) => b,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let payload = match intake::payload(&body_type, &body) {
-        Ok(p) => p,
-        Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
-    };
-    let served = app.current();
-    let errors = match served.schemas.get(kind.as_str()) {
-        Some(schema) => intake::validate(schema, &payload),
-        None => vec!["the site has no [intake] section, so it has no forms".to_owned()],
-    };
-    let form_name = kind.as_str();
-    let logged = {
-        let (app, errors, payload) = (Arc::clone(&app), errors.clone(), payload.clone());
-        tokio::task::spawn_blocking(move || app.intake.append(form_name, &errors, &payload)).await
-    };
-    // `page` is printed only when it is a site path: a submitted value
-    // (a patient's name, a terminal escape) never reaches the terminal.
-    let page = payload
-        .get("page")
-        .and_then(Value::as_str)
-        .filter(|p| {
-            p.starts_with('/')
-                && p.len() < 200
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/_-.".contains(&b))
-        })
-        .unwrap_or("?");
-    // The terminal line names the form and page, never a submitted value.
-    app.say(&format!(
-        "intake: {form_name} form from {page}: {} ({} fields) -> .handoff/intake.jsonl",
-        if errors.is_empty() {
-            "valid".to_owned()
-        } else {
-            format!("{} schema error(s)", errors.len())
-        },
-        payload.len()
-    ));
-    // A submission that was not kept must not look received: the browser
-    // shows its error message with the number to call instead.
-    let failure = match logged {
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(e.to_string()),
-        Err(e) => Some(e.to_string()),
-    };
-    if let Some(why) = failure {
-        eprintln!(
-            "error: could not append to .handoff/intake.jsonl: {}",
-            diag::shown(&why)
-        );
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the submission could not be stored in .handoff/intake.jsonl",
-        )
-            .into_response();
-    }
-    answer(kind, wants_json, &errors)
-}
-
-/// What a backend answers: the thanks page or `{ ok }`, or 422 with the
-/// schema errors (fields and rules, never values).
-fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
-    match (wants_json, errors.is_empty()) {
-        (true, true) => (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({ "ok": true })),
-        )
-            .into_response(),
-        (true, false) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            axum::Json(serde_json::json!({ "ok": false, "errors": errors })),
-        )
-            .into_response(),
-        (false, true) => Redirect::to(kind.thanks_path()).into_response(),
-        (false, false) => {
-            let list: String = errors
-                .iter()
-                .map(|e| format!("<li>{}</li>", e.replace('&', "&amp;").replace('<', "&lt;")))
-                .collect();
-            let html = format!(
-                "<!doctype html><html lang=en><head><meta charset=utf-8><title>Submission rejected</title></head><body>\
-                 <h1>The local intake sink rejected this submission</h1><p>It does not match the form's JSON Schema:</p><ul>{list}</ul>\
-                 <p><a href=\"javascript:history.back()\">Back to the form</a></p></body></html>"
-            );
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                html,
-            )
-                .into_response()
-        }
-    }
 }
 
 #[cfg(test)]
@@ -772,50 +628,6 @@ mod tests {
         ] {
             let uri: axum::http::Uri = from.parse().unwrap();
             assert_eq!(slash_redirect(&uri), to, "{from}");
-        }
-    }
-
-    fn headers(list: &[(&'static str, &'static str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in list {
-            h.append(*k, HeaderValue::from_static(v));
-        }
-        h
-    }
-
-    #[test]
-    fn posts_come_from_this_server_or_no_browser() {
-        let hosts = allowed_hosts("127.0.0.1".parse().unwrap(), 1111);
-        for ok in [
-            headers(&[("origin", "http://127.0.0.1:1111")]),
-            headers(&[("origin", "http://localhost:1111")]),
-            headers(&[("origin", "http://LOCALHOST:1111")]),
-            headers(&[
-                ("origin", "http://localhost:1111"),
-                ("sec-fetch-site", "cross-site"),
-            ]),
-            headers(&[]),
-            headers(&[("sec-fetch-site", "same-origin")]),
-            headers(&[("sec-fetch-site", "none")]),
-        ] {
-            assert!(from_own_origin(&ok, &hosts), "{ok:?}");
-        }
-        for bad in [
-            headers(&[("origin", "null")]),
-            headers(&[("origin", "http://evil.example")]),
-            headers(&[("origin", "http://127.0.0.1:1112")]),
-            headers(&[("origin", "https://127.0.0.1:1111")]),
-            headers(&[("origin", "http://127.0.0.1:1111.evil.example")]),
-            headers(&[("origin", "http://localhost:1111/")]),
-            headers(&[("origin", "")]),
-            headers(&[
-                ("origin", "http://localhost:1111"),
-                ("origin", "http://evil.example"),
-            ]),
-            headers(&[("sec-fetch-site", "cross-site")]),
-            headers(&[("sec-fetch-site", "same-site")]),
-        ] {
-            assert!(!from_own_origin(&bad, &hosts), "{bad:?}");
         }
     }
 

@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use crate::diag::Diagnostics;
 use crate::forms::FormKind;
-use crate::model::Page;
 use crate::output::MemorySink;
-use crate::view::RenderOptions;
+use crate::render::RenderOptions;
+use crate::render::reads::Reads;
 use crate::{BuildError, BuildOptions, Prepared, prepare, render, source};
 
 /// Files of the served site by output path (`services/x/index.html`).
@@ -42,6 +42,9 @@ pub struct Session {
     render: RenderOptions,
     prepared: Prepared,
     files: Files,
+    /// What each page of the site read when it was last rendered, by page
+    /// index: an edit renders again the pages that read what it changed.
+    reads: Vec<Reads>,
     /// The forms' JSON Schemas, for the local intake sink; computed when
     /// the site model changes, not on every edit.
     schemas: Vec<(FormKind, Arc<serde_json::Value>)>,
@@ -70,34 +73,50 @@ impl From<BuildError> for Failure {
     }
 }
 
-fn build(opts: &BuildOptions, render_opts: RenderOptions) -> Result<(Prepared, Files), Failure> {
+/// A whole build, in memory.
+struct Build {
+    prepared: Prepared,
+    files: Files,
+    reads: Vec<Reads>,
+}
+
+fn build(opts: &BuildOptions, render_opts: RenderOptions) -> Result<Build, Failure> {
     let mut timings = Vec::new();
     let prepared = prepare(opts, &mut timings)?;
     let sink = MemorySink::default();
-    let (_, all) = prepared
+    let rendered = prepared
         .render_into(render_opts.local_intake, &sink)
         .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-    if all.has_errors() {
-        return Err(Failure::Findings(all));
+    if rendered.diagnostics.has_errors() {
+        return Err(Failure::Findings(rendered.diagnostics));
     }
     let files = sink
         .into_files()
         .into_iter()
         .map(|(k, v)| (k, Arc::new(v)))
         .collect();
-    Ok((prepared, files))
+    Ok(Build {
+        prepared,
+        files,
+        reads: rendered.reads,
+    })
 }
 
 impl Session {
     /// The first build.
     pub fn start(opts: BuildOptions, render: RenderOptions) -> Result<Session, Failure> {
-        let (prepared, files) = build(&opts, render)?;
+        let Build {
+            prepared,
+            files,
+            reads,
+        } = build(&opts, render)?;
         Ok(Session {
             opts,
             render,
             schemas: schemas(&prepared.site),
             prepared,
             files,
+            reads,
         })
     }
 
@@ -133,56 +152,52 @@ impl Session {
         if let Some(change) = self.try_theme_assets(changed)? {
             return Ok(change);
         }
-        let (prepared, files) = build(&self.opts, self.render)?;
-        let change = diff(&self.files, &files, prepared.site.pages.len());
-        self.schemas = schemas(&prepared.site);
-        self.prepared = prepared;
-        self.files = files;
+        let next = build(&self.opts, self.render)?;
+        let change = diff(&self.files, &next.files, next.prepared.site.pages.len());
+        self.schemas = schemas(&next.prepared.site);
+        self.prepared = next.prepared;
+        self.files = next.files;
+        self.reads = next.reads;
         Ok(change)
     }
 
-    /// The fast path: only Markdown bodies changed. `None` when it does not apply.
-    fn try_body_only(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
+    /// The new texts of the changed files, by source index, when every
+    /// change is to the Markdown body of a known page; `None` otherwise.
+    fn body_edits(&self, changed: &[PathBuf]) -> Option<Vec<(usize, String)>> {
+        let files = &self.prepared.sources.files;
         let mut updates: Vec<(usize, String)> = Vec::new();
         for path in changed {
             let rel = crate::diag::display_path(&self.opts.root, path);
-            let known = self
-                .prepared
-                .sources
-                .files
-                .iter()
-                .position(|f| f.rel == rel);
+            let known = files.iter().position(|f| f.rel == rel);
             // An editor's temporary file, already renamed over the real one.
             if known.is_none() && !path.exists() {
                 continue;
             }
-            let Some(index) = known else { return Ok(None) };
-            let old = &self.prepared.sources.files[index];
+            let index = known?;
+            let old = &files[index];
             if !rel.ends_with(".md") || !path.is_file() {
-                return Ok(None);
+                return None;
             }
-            let text = match source::read_site_text(&self.opts.root, path) {
-                Ok(t) => t,
-                Err(_) => return Ok(None),
-            };
+            let text = source::read_site_text(&self.opts.root, path).ok()?;
             // The content path reports it, as a build would.
             if crate::content::too_much_markup(&rel, &text).is_some() {
-                return Ok(None);
+                return None;
             }
-            let (Ok(old_split), Ok(new_split)) = (
-                crate::content::split_front_matter(&old.text),
-                crate::content::split_front_matter(&text),
-            ) else {
-                return Ok(None);
-            };
+            let old_split = crate::content::split_front_matter(&old.text).ok()?;
+            let new_split = crate::content::split_front_matter(&text).ok()?;
             if old.text[..old_split.body_start] != text[..new_split.body_start] {
-                return Ok(None);
+                return None;
             }
             updates.push((index, text));
         }
-        if updates.is_empty() {
+        (!updates.is_empty()).then_some(updates)
+    }
+
+    /// The fast path: only Markdown bodies changed. `None` when it does not apply.
+    fn try_body_only(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
+        let Some(updates) = self.body_edits(changed) else {
             return Ok(None);
-        }
+        };
         // The new texts go into the source set in place (no copy of a
         // 10,000-file set per keystroke) and back out if the render fails.
         let mut previous = Vec::with_capacity(updates.len());
@@ -194,12 +209,10 @@ impl Session {
             previous.push((*index, old));
         }
         let p = &self.prepared;
-        let pages: Vec<&Page> = p
-            .site
-            .pages
-            .iter()
-            .filter(|page| {
-                page.body
+        let pages: Vec<usize> = (0..p.site.pages.len())
+            .filter(|&k| {
+                p.site.pages[k]
+                    .body
                     .is_some_and(|(f, _)| updates.iter().any(|(i, _)| *i == f))
             })
             .collect();
@@ -215,15 +228,21 @@ impl Session {
         );
         let rendered = pages.len();
         let failed = match result {
-            Ok(diags) if diags.has_errors() => Some(Failure::Findings(diags)),
-            Ok(_) => None,
-            Err(e) => Some(Failure::Fatal(format!("{e:#}"))),
+            Ok(r) if r.diagnostics.has_errors() => Err(Failure::Findings(r.diagnostics)),
+            Ok(r) => Ok(r.reads),
+            Err(e) => Err(Failure::Fatal(format!("{e:#}"))),
         };
-        if let Some(f) = failed {
-            for (index, old) in previous {
-                self.prepared.sources.files[index].text = old;
+        let reads = match failed {
+            Ok(reads) => reads,
+            Err(f) => {
+                for (index, old) in previous {
+                    self.prepared.sources.files[index].text = old;
+                }
+                return Err(f);
             }
-            return Err(f);
+        };
+        for (k, r) in pages.into_iter().zip(reads) {
+            self.reads[k] = r;
         }
         let mut files = Vec::new();
         for (rel, bytes) in sink.into_files() {
@@ -293,12 +312,11 @@ impl Session {
         let changed_files: BTreeSet<usize> = edits.iter().map(|(i, _)| *i).collect();
         // The shape of the site changed (a page moved, the navigation):
         // the full rebuild also drops the files of pages that are gone.
-        let Some(list) = super::deps::affected(&p.site, &site, &changed_files) else {
+        let Some(pages) = super::deps::affected(&p.site, &site, &changed_files, &self.reads) else {
             return Ok(None);
         };
-        let pages: Vec<&Page> = list.iter().map(|&k| &site.pages[k]).collect();
         let sink = MemorySink::default();
-        let mut diags = render::render_pages(
+        let rendered = render::render_pages(
             &site,
             &sources,
             &p.templates,
@@ -308,6 +326,7 @@ impl Session {
             &sink,
         )
         .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
+        let mut diags = rendered.diagnostics;
         diags.extend(render::check_inline_markdown(
             &site,
             &sources,
@@ -318,13 +337,15 @@ impl Session {
         }
         render::write_site_files(&site, self.render_options(), &sink)
             .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-        let rendered = pages.len();
         let mut new_files = self.files.clone();
         for (rel, bytes) in sink.into_files() {
             new_files.insert(rel, Arc::new(bytes));
         }
         // The same pages as before: nothing to remove.
-        let change = diff(&self.files, &new_files, rendered);
+        let change = diff(&self.files, &new_files, pages.len());
+        for (k, r) in pages.into_iter().zip(rendered.reads) {
+            self.reads[k] = r;
+        }
         self.files = new_files;
         self.schemas = schemas(&site);
         self.prepared.site = site;

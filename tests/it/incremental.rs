@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use handoff::BuildOptions;
+use handoff::render::RenderOptions;
 use handoff::serve::session::{Failure, Files, Session};
-use handoff::view::RenderOptions;
 
 use crate::support::SiteTest;
 

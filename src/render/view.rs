@@ -3,17 +3,22 @@
 //!
 //! Views borrow from the model and hold display-ready values, so a renamed
 //! model field never breaks a theme silently. Inline Markdown inside YAML
-//! (checklist details, FAQ answers) is rendered here. No I/O.
+//! (checklist details, FAQ answers) is rendered here. A page's views reach
+//! the site's entities through a [`Reader`], which notes what the page
+//! read; which views a page kind gets is [`pages`]' table. No I/O.
 
 use serde::Serialize;
 
-use crate::content::{Address, Hours};
-use crate::markdown;
+mod format;
+use format::specialty_label;
+pub use format::{address, hours};
+
 use crate::model::{
-    self, Checklist, Location, NAV_SERVICES, Page, PageKind, Physician, Referral, Service, Site,
-    full_name,
+    self, Checklist, Location, NAV_SERVICES, Page, Referral, Service, Site, full_name,
 };
 use crate::phone::Phone;
+use crate::render::reads::Reader;
+use crate::render::{RenderOptions, jsonld, markdown, pages, site_files};
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -242,6 +247,35 @@ pub struct ReferralGroup<'a> {
     pub reasons: Vec<ReasonSummary<'a>>,
 }
 
+#[derive(Serialize)]
+pub struct PhysicianSummary<'a> {
+    pub title: &'a str,
+    pub path: &'a str,
+    pub full_name: String,
+    pub credentials: Option<&'a str>,
+    pub services: Vec<Link<'a>>,
+    pub accepting_new_patients: Option<bool>,
+}
+
+/// One service line as the `/refer/` hub and thanks pages compare them.
+#[derive(Serialize)]
+pub struct ReferSummary<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub refer_path: String,
+    pub packet_path: String,
+    pub response_time: Option<&'a str>,
+    pub phone: Option<&'a Phone>,
+    pub fax: Option<&'a Phone>,
+    pub email: Option<&'a str>,
+    pub portal: Option<&'a str>,
+    pub urgent: Option<&'a str>,
+    /// Labels of the required checklist items.
+    pub required_items: Vec<&'a str>,
+    pub items_count: usize,
+}
+
 pub fn site(site: &Site) -> SiteView<'_> {
     let c = &site.config;
     let o = &c.organization;
@@ -261,15 +295,7 @@ pub fn site(site: &Site) -> SiteView<'_> {
             privacy_policy: o.privacy_policy.as_deref(),
         },
         nav: NavView {
-            services: site
-                .services
-                .iter()
-                .take(NAV_SERVICES)
-                .map(|s| Link {
-                    title: &s.title,
-                    path: &s.path,
-                })
-                .collect(),
+            services: nav_services(&site.services),
             more_services: site.services.len() > NAV_SERVICES,
             has_physicians: !site.physicians.is_empty(),
         },
@@ -277,35 +303,36 @@ pub fn site(site: &Site) -> SiteView<'_> {
     }
 }
 
-/// Options of a render that change every page.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
-    /// A preview build (another `--base-url`): noindex everywhere.
-    pub preview: bool,
-    /// Forms post to `serve`'s local intake sink.
-    pub local_intake: bool,
+/// The service lines the navigation shows.
+pub fn nav_services(services: &[Service]) -> Vec<Link<'_>> {
+    services
+        .iter()
+        .take(NAV_SERVICES)
+        .map(link_service)
+        .collect()
 }
 
 pub fn page<'a>(
-    site: &'a Site,
+    r: &mut Reader<'a>,
     page: &'a Page,
     content: &'a str,
     opts: RenderOptions,
     has_form: bool,
 ) -> PageView<'a> {
-    let image = site.config.organization.logo.as_deref().map(|l| {
+    let config = r.config();
+    let image = config.organization.logo.as_deref().map(|l| {
         if l.starts_with("https://") {
             l.to_owned()
         } else {
-            site.config.base_url.join(l)
+            config.base_url.join(l)
         }
     });
     PageView {
-        kind: kind_name(page.kind),
+        kind: pages::kind(page.kind).name,
         title: &page.title,
         description: page.description.as_deref(),
         path: &page.path,
-        permalink: site.config.base_url.join(&page.path),
+        permalink: config.base_url.join(&page.path),
         content,
         breadcrumbs: page
             .breadcrumbs
@@ -317,104 +344,10 @@ pub fn page<'a>(
             .collect(),
         noindex: page.noindex || opts.preview,
         updated: page.updated.as_deref(),
-        jsonld: crate::jsonld::page_graph(site, page),
-        csp: has_form.then(|| crate::site_files::csp(&site.config, true)),
+        jsonld: jsonld::graph(r, page),
+        csp: has_form.then(|| site_files::csp(config, true)),
         image,
     }
-}
-
-pub fn kind_name(kind: PageKind) -> &'static str {
-    match kind {
-        PageKind::Home => "home",
-        PageKind::Plain => "page",
-        PageKind::SectionIndex(s) => match s {
-            crate::source::Section::Services => "services",
-            crate::source::Section::Referrals => "referrals",
-            crate::source::Section::Locations => "locations",
-            crate::source::Section::Physicians => "physicians",
-        },
-        PageKind::Service(_) => "service",
-        PageKind::Referral(_) => "referral",
-        PageKind::Location(_) => "location",
-        PageKind::Physician(_) => "physician",
-        PageKind::Alias { .. } => "alias",
-        PageKind::Refer(_) => "refer",
-        PageKind::Packet(_) => "packet",
-        PageKind::ReferHub => "refer_hub",
-        PageKind::Appointment => "appointment",
-        PageKind::Thanks(_) => "thanks",
-        PageKind::NotFound => "not_found",
-    }
-}
-
-pub fn address(a: &Address) -> AddressView<'_> {
-    let region_line = [a.region.as_deref(), a.postal_code.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let parts: Vec<&str> = [
-        a.street.as_deref(),
-        a.city.as_deref(),
-        Some(region_line.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.is_empty())
-    .collect();
-    AddressView {
-        street: a.street.as_deref(),
-        city: a.city.as_deref(),
-        region: a.region.as_deref(),
-        postal_code: a.postal_code.as_deref(),
-        country: a.country.as_deref(),
-        one_line: parts.join(", "),
-    }
-}
-
-/// "Mon–Fri", "Sat", "Mon, Wed, Fri": consecutive days shown as a range.
-pub fn hours(h: &Hours) -> HoursView {
-    const NAMES: [(&str, &str); 7] = [
-        ("Mo", "Mon"),
-        ("Tu", "Tue"),
-        ("We", "Wed"),
-        ("Th", "Thu"),
-        ("Fr", "Fri"),
-        ("Sa", "Sat"),
-        ("Su", "Sun"),
-    ];
-    let idx: Vec<usize> = h
-        .days
-        .iter()
-        .filter_map(|d| NAMES.iter().position(|(code, _)| code == d))
-        .collect();
-    let consecutive = idx.len() > 2 && idx.windows(2).all(|w| w[1] == w[0] + 1);
-    let days = match (consecutive, idx.first(), idx.last()) {
-        (true, Some(&a), Some(&b)) => format!("{}–{}", NAMES[a].1, NAMES[b].1),
-        _ => idx
-            .iter()
-            .map(|&i| NAMES[i].1)
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
-    HoursView {
-        days,
-        opens: clock(&h.opens),
-        closes: clock(&h.closes),
-    }
-}
-
-/// `17:30` → `5:30 PM`.
-fn clock(hhmm: &str) -> String {
-    let (h, m) = hhmm.split_once(':').unwrap_or((hhmm, "00"));
-    let h: u32 = h.parse().unwrap_or(0);
-    let (h12, ampm) = match h {
-        0 => (12, "AM"),
-        1..=11 => (h, "AM"),
-        12 => (12, "PM"),
-        _ => (h - 12, "PM"),
-    };
-    format!("{h12}:{m} {ampm}")
 }
 
 pub fn location_summary(l: &Location) -> LocationSummary<'_> {
@@ -428,8 +361,15 @@ pub fn location_summary(l: &Location) -> LocationSummary<'_> {
     }
 }
 
-pub fn checklist<'a>(site: &'a Site, id: Option<&str>) -> Option<ChecklistView<'a>> {
-    let c: &Checklist = site.checklists.get(id?)?;
+fn location_summaries<'a>(r: &Reader<'a>, locations: &[usize]) -> Vec<LocationSummary<'a>> {
+    locations
+        .iter()
+        .map(|&l| location_summary(r.location(l)))
+        .collect()
+}
+
+pub fn checklist<'a>(r: &mut Reader<'a>, id: Option<&str>) -> Option<ChecklistView<'a>> {
+    let c: &'a Checklist = r.checklist(id?)?;
     let item = |i: &'a model::ChecklistItem| ItemView {
         id: &i.id,
         label: &i.label,
@@ -486,7 +426,14 @@ pub fn reason_summary(r: &Referral) -> ReasonSummary<'_> {
     }
 }
 
-pub fn service_summary<'a>(_site: &'a Site, s: &'a Service) -> ServiceSummary<'a> {
+fn reason_summaries<'a>(r: &mut Reader<'a>, reasons: &[usize]) -> Vec<ReasonSummary<'a>> {
+    reasons
+        .iter()
+        .map(|&i| reason_summary(r.referral(i)))
+        .collect()
+}
+
+pub fn service_summary(s: &Service) -> ServiceSummary<'_> {
     ServiceSummary {
         slug: &s.slug,
         title: &s.title,
@@ -504,28 +451,28 @@ fn link_service(s: &Service) -> Link<'_> {
     }
 }
 
-fn link_physician(p: &Physician) -> Link<'_> {
-    Link {
-        title: &p.title,
-        path: &p.path,
-    }
+fn service_links<'a>(r: &mut Reader<'a>, services: &[usize]) -> Vec<Link<'a>> {
+    services
+        .iter()
+        .map(|&s| link_service(r.service(s)))
+        .collect()
 }
 
-/// "Oncologic" → "Oncologic"; "PrimaryCare" → "Primary care".
-fn specialty_label(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+fn physician_links<'a>(r: &mut Reader<'a>, physicians: &[usize]) -> Vec<Link<'a>> {
+    physicians
+        .iter()
+        .map(|&p| {
+            let p = r.physician(p);
+            Link {
+                title: &p.title,
+                path: &p.path,
+            }
+        })
+        .collect()
 }
 
-pub fn service<'a>(site: &'a Site, s: &'a Service) -> ServiceView<'a> {
+pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
+    let s = r.service(i);
     ServiceView {
         slug: &s.slug,
         title: &s.title,
@@ -533,41 +480,34 @@ pub fn service<'a>(site: &'a Site, s: &'a Service) -> ServiceView<'a> {
         description: s.description.as_deref(),
         specialty: s.specialty.as_deref(),
         specialty_label: s.specialty.as_deref().map(specialty_label),
-        checklist: checklist(site, s.checklist.as_deref()),
-        locations: s
-            .locations
-            .iter()
-            .map(|&l| location_summary(&site.locations[l]))
-            .collect(),
+        checklist: checklist(r, s.checklist.as_deref()),
+        locations: location_summaries(r, &s.locations),
         referring: referring(s),
-        reasons: s
-            .reasons
-            .iter()
-            .map(|&r| reason_summary(&site.referrals[r]))
-            .collect(),
-        physicians: s
-            .physicians
-            .iter()
-            .map(|&p| link_physician(&site.physicians[p]))
-            .collect(),
+        reasons: reason_summaries(r, &s.reasons),
+        physicians: physician_links(r, &s.physicians),
     }
 }
 
-pub fn referral<'a>(site: &'a Site, r: &'a Referral) -> ReferralView<'a> {
-    let s = &site.services[r.service];
+pub fn services_summaries<'a>(r: &mut Reader<'a>) -> Vec<ServiceSummary<'a>> {
+    r.services().iter().map(service_summary).collect()
+}
+
+pub fn referral<'a>(r: &mut Reader<'a>, i: usize) -> ReferralView<'a> {
+    let reason = r.referral(i);
+    let s = r.service(reason.service);
     ReferralView {
-        slug: &r.slug,
-        title: &r.title,
-        path: &r.path,
-        description: r.description.as_deref(),
-        service: service_summary(site, s),
-        checklist: checklist(site, r.checklist.as_deref()),
-        urgency: r.urgency.as_str(),
-        urgency_label: r.urgency.label(),
-        audience: r.audience.as_str(),
-        criteria: &r.criteria,
-        exclusions: &r.exclusions,
-        faq: r
+        slug: &reason.slug,
+        title: &reason.title,
+        path: &reason.path,
+        description: reason.description.as_deref(),
+        service: service_summary(s),
+        checklist: checklist(r, reason.checklist.as_deref()),
+        urgency: reason.urgency.as_str(),
+        urgency_label: reason.urgency.label(),
+        audience: reason.audience.as_str(),
+        criteria: &reason.criteria,
+        exclusions: &reason.exclusions,
+        faq: reason
             .faq
             .iter()
             .map(|f| FaqView {
@@ -579,7 +519,8 @@ pub fn referral<'a>(site: &'a Site, r: &'a Referral) -> ReferralView<'a> {
     }
 }
 
-pub fn location<'a>(site: &'a Site, l: &'a Location) -> LocationView<'a> {
+pub fn location<'a>(r: &mut Reader<'a>, i: usize) -> LocationView<'a> {
+    let l = r.location(i);
     LocationView {
         slug: &l.slug,
         title: &l.title,
@@ -593,23 +534,16 @@ pub fn location<'a>(site: &'a Site, l: &'a Location) -> LocationView<'a> {
             lng: g.lng,
         }),
         hours: l.hours.iter().map(hours).collect(),
-        services: l
-            .services
-            .iter()
-            .map(|&s| link_service(&site.services[s]))
-            .collect(),
-        physicians: l
-            .physicians
-            .iter()
-            .map(|&p| link_physician(&site.physicians[p]))
-            .collect(),
+        services: service_links(r, &l.services),
+        physicians: physician_links(r, &l.physicians),
     }
 }
 
 /// Image sizes by URL path, from `Assets::image_sizes`.
 pub type ImageSizes = std::collections::BTreeMap<String, (u32, u32)>;
 
-pub fn physician<'a>(site: &'a Site, p: &'a Physician, sizes: &ImageSizes) -> PhysicianView<'a> {
+pub fn physician<'a>(r: &mut Reader<'a>, i: usize, sizes: &ImageSizes) -> PhysicianView<'a> {
+    let p = r.physician(i);
     PhysicianView {
         slug: &p.slug,
         title: &p.title,
@@ -618,16 +552,8 @@ pub fn physician<'a>(site: &'a Site, p: &'a Physician, sizes: &ImageSizes) -> Ph
         honorific: p.honorific.as_deref(),
         credentials: p.credentials.as_deref(),
         full_name: full_name(p),
-        services: p
-            .services
-            .iter()
-            .map(|&s| link_service(&site.services[s]))
-            .collect(),
-        locations: p
-            .locations
-            .iter()
-            .map(|&l| location_summary(&site.locations[l]))
-            .collect(),
+        services: service_links(r, &p.services),
+        locations: location_summaries(r, &p.locations),
         accepting_new_patients: p.accepting_new_patients,
         // Without a known size (a remote or missing file) the photo has no
         // width/height rather than wrong ones.
@@ -643,73 +569,39 @@ pub fn physician<'a>(site: &'a Site, p: &'a Physician, sizes: &ImageSizes) -> Ph
     }
 }
 
-#[derive(Serialize)]
-pub struct PhysicianSummary<'a> {
-    pub title: &'a str,
-    pub path: &'a str,
-    pub full_name: String,
-    pub credentials: Option<&'a str>,
-    pub services: Vec<Link<'a>>,
-    pub accepting_new_patients: Option<bool>,
-}
-
-pub fn physician_summaries(site: &Site) -> Vec<PhysicianSummary<'_>> {
-    site.physicians
+pub fn physician_summaries<'a>(r: &mut Reader<'a>) -> Vec<PhysicianSummary<'a>> {
+    r.physicians()
         .iter()
         .map(|p| PhysicianSummary {
             title: &p.title,
             path: &p.path,
             full_name: full_name(p),
             credentials: p.credentials.as_deref(),
-            services: p
-                .services
-                .iter()
-                .map(|&s| link_service(&site.services[s]))
-                .collect(),
+            services: service_links(r, &p.services),
             accepting_new_patients: p.accepting_new_patients,
         })
         .collect()
 }
 
-pub fn referral_groups(site: &Site) -> Vec<ReferralGroup<'_>> {
-    site.services
+pub fn referral_groups<'a>(r: &mut Reader<'a>) -> Vec<ReferralGroup<'a>> {
+    r.services()
         .iter()
         .filter(|s| !s.reasons.is_empty())
         .map(|s| ReferralGroup {
-            service: service_summary(site, s),
-            reasons: s
-                .reasons
-                .iter()
-                .map(|&r| reason_summary(&site.referrals[r]))
-                .collect(),
+            service: service_summary(s),
+            reasons: reason_summaries(r, &s.reasons),
         })
         .collect()
 }
 
-/// One service line as the `/refer/` hub and thanks pages compare them.
-#[derive(Serialize)]
-pub struct ReferSummary<'a> {
-    pub slug: &'a str,
-    pub title: &'a str,
-    pub path: &'a str,
-    pub refer_path: String,
-    pub packet_path: String,
-    pub response_time: Option<&'a str>,
-    pub phone: Option<&'a Phone>,
-    pub fax: Option<&'a Phone>,
-    pub email: Option<&'a str>,
-    pub portal: Option<&'a str>,
-    pub urgent: Option<&'a str>,
-    /// Labels of the required checklist items.
-    pub required_items: Vec<&'a str>,
-    pub items_count: usize,
+/// Every service line as the `/refer/` hub, the appointment and the
+/// thanks pages compare them.
+pub fn refer_summaries<'a>(r: &mut Reader<'a>) -> Vec<ReferSummary<'a>> {
+    r.services().iter().map(|s| refer_summary(r, s)).collect()
 }
 
-pub fn refer_summary<'a>(site: &'a Site, s: &'a Service) -> ReferSummary<'a> {
-    let checklist = s
-        .checklist
-        .as_deref()
-        .and_then(|id| site.checklists.get(id));
+fn refer_summary<'a>(r: &mut Reader<'a>, s: &'a Service) -> ReferSummary<'a> {
+    let checklist = s.checklist.as_deref().and_then(|id| r.checklist(id));
     ReferSummary {
         slug: &s.slug,
         title: &s.title,
@@ -732,39 +624,5 @@ pub fn refer_summary<'a>(site: &'a Site, s: &'a Service) -> ReferSummary<'a> {
             })
             .unwrap_or_default(),
         items_count: checklist.map_or(0, |c| c.items.len()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hours_read_like_a_clinic_sign() {
-        let h = Hours {
-            days: vec!["Mo", "Tu", "We", "Th", "Fr"],
-            opens: "08:00".into(),
-            closes: "17:30".into(),
-        };
-        let v = hours(&h);
-        assert_eq!(
-            (v.days.as_str(), v.opens.as_str(), v.closes.as_str()),
-            ("Mon–Fri", "8:00 AM", "5:30 PM")
-        );
-        let sat = hours(&Hours {
-            days: vec!["Sa"],
-            opens: "00:00".into(),
-            closes: "12:00".into(),
-        });
-        assert_eq!(
-            (sat.days.as_str(), sat.opens.as_str(), sat.closes.as_str()),
-            ("Sat", "12:00 AM", "12:00 PM")
-        );
-    }
-
-    #[test]
-    fn specialty_labels_split_words() {
-        assert_eq!(specialty_label("PrimaryCare"), "Primary care");
-        assert_eq!(specialty_label("Oncologic"), "Oncologic");
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
+use crate::escape;
 use crate::forms::{self, FormKind};
 use crate::model::{PageKind, Site};
 
@@ -25,25 +26,17 @@ pub fn sitemap(site: &Site) -> String {
     );
     for page in site.pages.iter().filter(|p| indexable(p.kind, p.noindex)) {
         out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&site.config.base_url.join(&page.path)));
+        out.push_str(&escape::html(&site.config.base_url.join(&page.path)));
         out.push_str("</loc>");
         if let Some(u) = &page.updated {
             out.push_str("<lastmod>");
-            out.push_str(&xml_escape(u));
+            out.push_str(&escape::html(u));
             out.push_str("</lastmod>");
         }
         out.push_str("</url>\n");
     }
     out.push_str("</urlset>\n");
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 /// `robots.txt`: the sitemap for the live site; everything closed for a preview.

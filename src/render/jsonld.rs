@@ -1,0 +1,675 @@
+//! schema.org JSON-LD (SPEC §8): one `@graph` per page.
+//!
+//! Every page carries the organization (`<base>/#organization`), the page
+//! itself (`WebPage`, or `MedicalWebPage` with specialty and audience) and a
+//! `BreadcrumbList`; location, physician and FAQ pages add their own nodes.
+//! Name, address and phone come only from the model (site.toml and location
+//! files), already in one canonical form. Values that are absent are left
+//! out. Only schema.org types and properties that exist are used.
+//!
+//! Each node is a struct whose fields are in the byte order of their
+//! names (`@id` before `@type` before `about`): the order in which the graph
+//! has always been written, so a node's JSON is the same whatever JSON
+//! library features are on.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Address, Audience};
+use crate::model::{Page, PageKind, Service, Site};
+use crate::render::markdown;
+use crate::render::reads::Reader;
+
+/// The JSON-LD of one page, escaped for a `<script>` element.
+pub fn page_graph(site: &Site, page: &Page) -> String {
+    graph(&mut Reader::new(site), page)
+}
+
+/// [`page_graph`], reading the site through `r`.
+pub fn graph(r: &mut Reader<'_>, page: &Page) -> String {
+    let config = r.config();
+    let url = config.base_url.join(&page.path);
+    let about = about(r, page.kind);
+    let mut graph = vec![Node::Organization(organization(r, page.kind))];
+    let web_page = web_page(r, page, &url, about.as_ref().map(Node::id));
+    graph.extend(about);
+    graph.push(Node::WebPage(web_page));
+    graph.push(Node::Breadcrumbs(breadcrumbs(config, page, &url)));
+    let doc = Document {
+        context: "https://schema.org",
+        graph,
+    };
+    // Structs of strings, numbers and lists: serializing cannot fail.
+    escape_for_script(&serde_json::to_string(&doc).unwrap_or_default())
+}
+
+/// `<`, `>` and `&` as `\u003c` etc., so no content can close the script
+/// element or start a comment inside it. Still valid JSON.
+pub fn escape_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Document {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node>,
+}
+
+/// One node of the graph.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node {
+    Organization(Organization),
+    Location(Clinic),
+    Physician(PhysicianNode),
+    Service(ServiceNode),
+    WebPage(WebPage),
+    Breadcrumbs(BreadcrumbList),
+}
+
+impl Node {
+    /// The `@id` of a node that a page is about.
+    fn id(&self) -> IdRef {
+        let id = match self {
+            Node::Organization(n) => &n.id,
+            Node::Location(n) => &n.id,
+            Node::Physician(n) => &n.id,
+            Node::Service(n) => &n.id,
+            Node::WebPage(n) => &n.id,
+            Node::Breadcrumbs(n) => &n.id,
+        };
+        IdRef { id: id.clone() }
+    }
+}
+
+/// A reference to a node by its `@id`.
+#[derive(Serialize)]
+struct IdRef {
+    #[serde(rename = "@id")]
+    id: String,
+}
+
+/// A value schema.org takes as one or as a list.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// `None` for no values, one value alone, else the list.
+    fn of(mut values: Vec<T>) -> Option<Self> {
+        match values.len() {
+            0 => None,
+            1 => values.pop().map(OneOrMany::One),
+            _ => Some(OneOrMany::Many(values)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Organization {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contactPoint", skip_serializing_if = "Vec::is_empty")]
+    contact_point: Vec<ContactPoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
+    fax_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo: Option<String>,
+    name: String,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ContactPoint {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contactType")]
+    contact_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
+    fax_number: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WebPage {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: OneOrMany<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    about: Option<IdRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    audience: Vec<MedicalAudience>,
+    breadcrumb: IdRef,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(rename = "inLanguage")]
+    in_language: String,
+    #[serde(rename = "mainEntity", skip_serializing_if = "Vec::is_empty")]
+    main_entity: Vec<Question>,
+    name: String,
+    publisher: IdRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    specialty: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct MedicalAudience {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "audienceType")]
+    audience_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Question {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "acceptedAnswer")]
+    accepted_answer: Answer,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct Answer {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ServiceNode {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    name: String,
+    provider: IdRef,
+    #[serde(rename = "serviceType")]
+    service_type: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PostalAddress {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "addressCountry", skip_serializing_if = "Option::is_none")]
+    address_country: Option<String>,
+    #[serde(rename = "addressLocality", skip_serializing_if = "Option::is_none")]
+    address_locality: Option<String>,
+    #[serde(rename = "addressRegion", skip_serializing_if = "Option::is_none")]
+    address_region: Option<String>,
+    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    postal_code: Option<String>,
+    #[serde(rename = "streetAddress", skip_serializing_if = "Option::is_none")]
+    street_address: Option<String>,
+}
+
+/// A location as a schema.org `MedicalClinic`.
+#[derive(Serialize)]
+struct Clinic {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address: PostalAddress,
+    #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
+    fax_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geo: Option<GeoCoordinates>,
+    #[serde(rename = "medicalSpecialty", skip_serializing_if = "Vec::is_empty")]
+    medical_specialty: Vec<String>,
+    name: String,
+    #[serde(
+        rename = "openingHoursSpecification",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    opening_hours: Vec<OpeningHours>,
+    #[serde(rename = "parentOrganization")]
+    parent_organization: IdRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct GeoCoordinates {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    latitude: f64,
+    longitude: f64,
+}
+
+#[derive(Serialize)]
+struct OpeningHours {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    closes: String,
+    #[serde(rename = "dayOfWeek")]
+    day_of_week: Vec<String>,
+    opens: String,
+}
+
+#[derive(Serialize)]
+struct PhysicianNode {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<OneOrMany<PostalAddress>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+    #[serde(
+        rename = "isAcceptingNewPatients",
+        skip_serializing_if = "Option::is_none"
+    )]
+    is_accepting_new_patients: Option<bool>,
+    #[serde(rename = "medicalSpecialty", skip_serializing_if = "Vec::is_empty")]
+    medical_specialty: Vec<String>,
+    name: String,
+    #[serde(rename = "parentOrganization")]
+    parent_organization: IdRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct BreadcrumbList {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    item_list_element: Vec<ListItem>,
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: String,
+    position: usize,
+}
+
+/// The organization's node, which every other node points to.
+fn organization_ref(config: &Config) -> IdRef {
+    IdRef {
+        id: format!("{}/#organization", config.base_url.as_str()),
+    }
+}
+
+/// The organization. Its referral lines are listed for the services this
+/// page is about (all of them on the hub), so a page's size never grows
+/// with the number of service lines.
+fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
+    let config = r.config();
+    let o = &config.organization;
+    let services: Vec<&Service> = match kind {
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => vec![r.service(i)],
+        PageKind::Referral(i) => {
+            let service = r.referral(i).service;
+            vec![r.service(service)]
+        }
+        PageKind::ReferHub => r.services().iter().collect(),
+        PageKind::Home
+        | PageKind::Plain
+        | PageKind::SectionIndex(_)
+        | PageKind::Location(_)
+        | PageKind::Physician(_)
+        | PageKind::Alias { .. }
+        | PageKind::Appointment
+        | PageKind::Thanks(_)
+        | PageKind::NotFound => Vec::new(),
+    };
+    Organization {
+        id: organization_ref(config).id,
+        kind: o.kind.as_str(),
+        contact_point: services
+            .into_iter()
+            .filter(|s| s.referring.phone.is_some() || s.referring.email.is_some())
+            .map(|s| contact_point(config, s))
+            .collect(),
+        email: o.email.clone(),
+        fax_number: o.fax.as_ref().map(|p| p.e164.clone()),
+        logo: o.logo.as_deref().map(|logo| absolute(config, logo)),
+        name: o.name.clone(),
+        same_as: o.same_as.clone(),
+        telephone: o.phone.as_ref().map(|p| p.e164.clone()),
+        url: format!("{}/", config.base_url.as_str()),
+    }
+}
+
+/// A service's referral line as a schema.org `ContactPoint`.
+fn contact_point(config: &Config, s: &Service) -> ContactPoint {
+    ContactPoint {
+        id: format!("{}#referral-line", config.base_url.join(&s.path)),
+        kind: "ContactPoint",
+        contact_type: "physician referrals",
+        email: s.referring.email.clone(),
+        fax_number: s.referring.fax.as_ref().map(|p| p.e164.clone()),
+        name: format!("{} referrals", s.title),
+        telephone: s.referring.phone.as_ref().map(|p| p.e164.clone()),
+    }
+}
+
+/// The page's own node: `WebPage`, or `MedicalWebPage` (and `FAQPage`)
+/// for the pages about a service line.
+fn web_page(r: &mut Reader<'_>, page: &Page, url: &str, about: Option<IdRef>) -> WebPage {
+    let config = r.config();
+    let (types, specialty, audience) = page_type(r, page.kind);
+    WebPage {
+        id: format!("{url}#webpage"),
+        kind: OneOrMany::of(types).unwrap_or(OneOrMany::One("WebPage")),
+        about,
+        audience: audience
+            .iter()
+            .map(|&t| MedicalAudience {
+                kind: "MedicalAudience",
+                audience_type: t,
+            })
+            .collect(),
+        breadcrumb: IdRef {
+            id: format!("{url}#breadcrumb"),
+        },
+        date_modified: page.updated.clone(),
+        description: page.description.clone(),
+        in_language: config.language.clone(),
+        main_entity: faq(r, page.kind),
+        name: page.title.clone(),
+        publisher: organization_ref(config),
+        specialty: specialty.map(|s| format!("https://schema.org/{s}")),
+        url: url.to_owned(),
+    }
+}
+
+/// The page's schema.org types, its specialty and its audiences.
+fn page_type<'a>(
+    r: &mut Reader<'a>,
+    kind: PageKind,
+) -> (Vec<&'static str>, Option<&'a str>, Vec<&'static str>) {
+    match kind {
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
+            let audience = if matches!(kind, PageKind::Service(_)) {
+                vec!["Clinician", "Patient"]
+            } else {
+                vec!["Clinician"]
+            };
+            (
+                vec!["MedicalWebPage"],
+                r.service(i).specialty.as_deref(),
+                audience,
+            )
+        }
+        PageKind::Referral(i) => {
+            let reason = r.referral(i);
+            let audience = match reason.audience {
+                Audience::Clinician => vec!["Clinician"],
+                Audience::Patient => vec!["Patient"],
+                Audience::Both => vec!["Clinician", "Patient"],
+            };
+            let types = if reason.faq.is_empty() {
+                vec!["MedicalWebPage"]
+            } else {
+                vec!["MedicalWebPage", "FAQPage"]
+            };
+            (
+                types,
+                r.service(reason.service).specialty.as_deref(),
+                audience,
+            )
+        }
+        PageKind::ReferHub => (vec!["MedicalWebPage"], None, vec!["Clinician"]),
+        PageKind::Home
+        | PageKind::Plain
+        | PageKind::SectionIndex(_)
+        | PageKind::Location(_)
+        | PageKind::Physician(_)
+        | PageKind::Alias { .. }
+        | PageKind::Appointment
+        | PageKind::Thanks(_)
+        | PageKind::NotFound => (vec!["WebPage"], None, Vec::new()),
+    }
+}
+
+/// A referral reason's questions and answers (`FAQPage`).
+fn faq(r: &mut Reader<'_>, kind: PageKind) -> Vec<Question> {
+    let PageKind::Referral(i) = kind else {
+        return Vec::new();
+    };
+    r.referral(i)
+        .faq
+        .iter()
+        .map(|f| Question {
+            kind: "Question",
+            accepted_answer: Answer {
+                kind: "Answer",
+                text: markdown::render_inline(&f.a).html,
+            },
+            name: f.q.clone(),
+        })
+        .collect()
+}
+
+/// The node a page is about: its location, physician or service line.
+fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
+    match kind {
+        PageKind::Location(i) => Some(Node::Location(location(r, i))),
+        PageKind::Physician(i) => Some(Node::Physician(physician(r, i))),
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
+            Some(Node::Service(service(r.config(), r.service(i))))
+        }
+        PageKind::Referral(i) => {
+            let s = r.referral(i).service;
+            Some(Node::Service(service(r.config(), r.service(s))))
+        }
+        PageKind::Home
+        | PageKind::Plain
+        | PageKind::SectionIndex(_)
+        | PageKind::Alias { .. }
+        | PageKind::ReferHub
+        | PageKind::Appointment
+        | PageKind::Thanks(_)
+        | PageKind::NotFound => None,
+    }
+}
+
+/// A site path or absolute URL as an absolute URL.
+fn absolute(config: &Config, path: &str) -> String {
+    if path.starts_with("https://") || path.starts_with("http://") {
+        path.to_owned()
+    } else {
+        config.base_url.join(path)
+    }
+}
+
+/// A service line as a schema.org `Service` the organization provides.
+fn service(config: &Config, s: &Service) -> ServiceNode {
+    let url = config.base_url.join(&s.path);
+    ServiceNode {
+        id: format!("{url}#service"),
+        kind: "Service",
+        description: s.description.clone(),
+        name: s.title.clone(),
+        provider: organization_ref(config),
+        service_type: s.title.clone(),
+        url,
+    }
+}
+
+fn postal_address(a: &Address) -> PostalAddress {
+    PostalAddress {
+        kind: "PostalAddress",
+        address_country: a.country.clone(),
+        address_locality: a.city.clone(),
+        address_region: a.region.clone(),
+        postal_code: a.postal_code.clone(),
+        street_address: a.street.clone(),
+    }
+}
+
+const DAY_NAMES: [(&str, &str); 7] = [
+    ("Mo", "Monday"),
+    ("Tu", "Tuesday"),
+    ("We", "Wednesday"),
+    ("Th", "Thursday"),
+    ("Fr", "Friday"),
+    ("Sa", "Saturday"),
+    ("Su", "Sunday"),
+];
+
+fn location(r: &mut Reader<'_>, i: usize) -> Clinic {
+    let config = r.config();
+    let l = r.location(i);
+    let url = config.base_url.join(&l.path);
+    Clinic {
+        id: format!("{url}#location"),
+        kind: "MedicalClinic",
+        address: postal_address(&l.address),
+        fax_number: l.fax.as_ref().map(|p| p.e164.clone()),
+        geo: l.geo.map(|g| GeoCoordinates {
+            kind: "GeoCoordinates",
+            latitude: g.lat,
+            longitude: g.lng,
+        }),
+        medical_specialty: specialties(r, &l.services),
+        name: l.title.clone(),
+        opening_hours: l
+            .hours
+            .iter()
+            .map(|h| OpeningHours {
+                kind: "OpeningHoursSpecification",
+                closes: h.closes.clone(),
+                day_of_week: h
+                    .days
+                    .iter()
+                    .filter_map(|d| DAY_NAMES.iter().find(|(c, _)| c == d))
+                    .map(|(_, n)| format!("https://schema.org/{n}"))
+                    .collect(),
+                opens: h.opens.clone(),
+            })
+            .collect(),
+        parent_organization: organization_ref(config),
+        telephone: l.phone.as_ref().map(|p| p.e164.clone()),
+        url,
+    }
+}
+
+/// `medicalSpecialty`: the schema.org specialties of the given services,
+/// sorted and without repeats; left out when there are none.
+fn specialties(r: &mut Reader<'_>, services: &[usize]) -> Vec<String> {
+    let mut specialties: Vec<String> = services
+        .iter()
+        .filter_map(|&s| r.service(s).specialty.as_ref())
+        .map(|s| format!("https://schema.org/{s}"))
+        .collect();
+    specialties.sort();
+    specialties.dedup();
+    specialties
+}
+
+fn physician(r: &mut Reader<'_>, i: usize) -> PhysicianNode {
+    let config = r.config();
+    let p = r.physician(i);
+    let url = config.base_url.join(&p.path);
+    PhysicianNode {
+        id: format!("{url}#physician"),
+        kind: "Physician",
+        address: OneOrMany::of(
+            p.locations
+                .iter()
+                .map(|&l| postal_address(&r.location(l).address))
+                .collect(),
+        ),
+        image: p.photo.as_deref().map(|photo| absolute(config, photo)),
+        is_accepting_new_patients: p.accepting_new_patients,
+        medical_specialty: specialties(r, &p.services),
+        name: crate::model::full_name(p),
+        parent_organization: organization_ref(config),
+        telephone: p
+            .locations
+            .first()
+            .and_then(|&l| r.location(l).phone.as_ref())
+            .map(|p| p.e164.clone()),
+        url,
+    }
+}
+
+/// The trail from the home page down to this page, the page included.
+fn breadcrumbs(config: &Config, page: &Page, url: &str) -> BreadcrumbList {
+    let mut items: Vec<ListItem> = page
+        .breadcrumbs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ListItem {
+            kind: "ListItem",
+            item: config.base_url.join(&c.path),
+            name: c.title.clone(),
+            position: i + 1,
+        })
+        .collect();
+    items.push(ListItem {
+        kind: "ListItem",
+        item: url.to_owned(),
+        name: page.title.clone(),
+        position: items.len() + 1,
+    });
+    BreadcrumbList {
+        id: format!("{url}#breadcrumb"),
+        kind: "BreadcrumbList",
+        item_list_element: items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn script_breaking_characters_are_escaped() {
+        let doc = json!({ "name": "</script><script>alert(1)</script> & <!--" });
+        let escaped = escape_for_script(&doc.to_string());
+        assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('&'));
+        let back: Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, doc);
+    }
+}

@@ -1,0 +1,462 @@
+//! Page kinds, one table: for every kind of page handoff writes, the
+//! template that renders it, the `page.kind` its template sees, and its
+//! context, a struct per kind whose fields are the template's variables.
+//!
+//! Everything else follows from here: `render` renders a page with
+//! [`kind`] and [`context`]; the context reads the site through a
+//! [`Reader`], so `serve` knows which pages an edit touches without a list
+//! of its own; `themes/clinic/CONTEXT.md` documents each context, and a
+//! test below holds the two together.
+
+use serde::Serialize;
+
+use crate::content::Audience;
+use crate::forms::{self, FormKind, FormSpec, Placement};
+use crate::model::{Page, PageKind, Referral};
+use crate::render::RenderOptions;
+use crate::render::reads::Reader;
+use crate::render::view::{
+    self, ImageSizes, Link, LocationSummary, LocationView, PageView, PhysicianSummary,
+    PhysicianView, ReasonSummary, ReferSummary, ReferralGroup, ReferralView, ServiceSummary,
+    ServiceView,
+};
+use crate::source::Section;
+
+/// The reasons the home page lists, by weight.
+const HOME_REASONS: usize = 12;
+
+/// What a page kind is rendered with.
+pub struct Kind {
+    /// `page.kind` in templates, and the `kind-…` class of `<body>`.
+    pub name: &'static str,
+    /// The template, in the theme's `templates/` or the site's.
+    pub template: &'static str,
+}
+
+/// The table of page kinds.
+pub fn kind(kind: PageKind) -> Kind {
+    let (name, template) = match kind {
+        PageKind::Home => ("home", "index.html"),
+        PageKind::Plain => ("page", "page.html"),
+        PageKind::SectionIndex(Section::Services) => ("services", "services.html"),
+        PageKind::SectionIndex(Section::Referrals) => ("referrals", "referrals.html"),
+        PageKind::SectionIndex(Section::Locations) => ("locations", "locations.html"),
+        PageKind::SectionIndex(Section::Physicians) => ("physicians", "physicians.html"),
+        PageKind::Service(_) => ("service", "service.html"),
+        PageKind::Referral(_) => ("referral", "referral.html"),
+        PageKind::Location(_) => ("location", "location.html"),
+        PageKind::Physician(_) => ("physician", "physician.html"),
+        PageKind::Alias { .. } => ("alias", "alias.html"),
+        PageKind::Refer(_) => ("refer", "refer.html"),
+        PageKind::Packet(_) => ("packet", "packet.html"),
+        PageKind::ReferHub => ("refer_hub", "refer_hub.html"),
+        PageKind::Appointment => ("appointment", "appointment.html"),
+        PageKind::Thanks(_) => ("thanks", "thanks.html"),
+        PageKind::NotFound => ("not_found", "404.html"),
+    };
+    Kind { name, template }
+}
+
+/// What a page's template sees besides `site` and `theme`, which are the
+/// same on every page.
+#[derive(Serialize)]
+pub struct PageContext<'a> {
+    pub page: PageView<'a>,
+    /// The referral form, on pages that have one; none on every page of a
+    /// site without `[intake]`.
+    pub form: Option<FormSpec>,
+    /// The appointment form, likewise.
+    pub appointment_form: Option<FormSpec>,
+    #[serde(flatten)]
+    pub variables: Variables<'a>,
+}
+
+/// The variables of each kind's template.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Variables<'a> {
+    Home(Home<'a>),
+    /// Plain pages and the 404 page.
+    Plain(Plain),
+    Services(ServicesIndex<'a>),
+    Referrals(ReferralsIndex<'a>),
+    Locations(LocationsIndex<'a>),
+    Physicians(PhysiciansIndex<'a>),
+    /// Service, refer and packet pages.
+    Service(ServicePage<'a>),
+    Referral(ReferralPage<'a>),
+    Location(LocationPage<'a>),
+    Physician(PhysicianPage<'a>),
+    Alias(AliasPage<'a>),
+    /// The `/refer/` hub and the appointment page.
+    ReferHub(ReferHub<'a>),
+    Thanks(Thanks<'a>),
+}
+
+#[derive(Serialize)]
+pub struct Home<'a> {
+    /// The navigation's service lines.
+    pub services: Vec<Link<'a>>,
+    pub locations: Vec<LocationSummary<'a>>,
+    pub referral_reasons: Vec<ReasonSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Plain {}
+
+#[derive(Serialize)]
+pub struct ServicesIndex<'a> {
+    pub services: Vec<ServiceSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ReferralsIndex<'a> {
+    pub referral_groups: Vec<ReferralGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct LocationsIndex<'a> {
+    pub locations: Vec<LocationSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PhysiciansIndex<'a> {
+    pub physicians: Vec<PhysicianSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ServicePage<'a> {
+    pub service: ServiceView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct ReferralPage<'a> {
+    pub referral: ReferralView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct LocationPage<'a> {
+    pub location: LocationView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct PhysicianPage<'a> {
+    pub physician: PhysicianView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct AliasPage<'a> {
+    /// The path of the page the alias redirects to.
+    pub redirect_to: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ReferHub<'a> {
+    pub services: Vec<ReferSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Thanks<'a> {
+    /// `referral` or `appointment`.
+    pub form_kind: &'static str,
+    pub services: Vec<ReferSummary<'a>>,
+}
+
+/// The context of `page`, whose rendered Markdown body is `body`.
+pub fn context<'a>(
+    r: &mut Reader<'a>,
+    page: &'a Page,
+    body: &'a str,
+    opts: RenderOptions,
+    image_sizes: &ImageSizes,
+) -> PageContext<'a> {
+    let (form, appointment_form) = forms(r, page, opts.local_intake);
+    let has_form = form.is_some() || appointment_form.is_some();
+    PageContext {
+        page: view::page(r, page, body, opts, has_form),
+        form,
+        appointment_form,
+        variables: variables(r, page.kind, image_sizes),
+    }
+}
+
+/// The page's referral and appointment forms.
+fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Option<FormSpec>) {
+    let at = |service: Option<usize>, reason: Option<usize>| Placement {
+        page: &page.path,
+        service,
+        reason,
+        local,
+    };
+    match page.kind {
+        PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
+        PageKind::ReferHub => (form(r, FormKind::Referral, &at(None, None)), None),
+        PageKind::Appointment => (form(r, FormKind::Appointment, &at(None, None)), None),
+        PageKind::Referral(i) => {
+            let reason = r.referral(i);
+            let place = at(Some(reason.service), Some(i));
+            let clinicians = matches!(reason.audience, Audience::Clinician | Audience::Both);
+            let patients = matches!(reason.audience, Audience::Patient | Audience::Both);
+            (
+                if clinicians {
+                    form(r, FormKind::Referral, &place)
+                } else {
+                    None
+                },
+                if patients {
+                    form(r, FormKind::Appointment, &place)
+                } else {
+                    None
+                },
+            )
+        }
+        PageKind::Home
+        | PageKind::Plain
+        | PageKind::SectionIndex(_)
+        | PageKind::Service(_)
+        | PageKind::Location(_)
+        | PageKind::Physician(_)
+        | PageKind::Alias { .. }
+        | PageKind::Packet(_)
+        | PageKind::Thanks(_)
+        | PageKind::NotFound => (None, None),
+    }
+}
+
+fn form(r: &mut Reader<'_>, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
+    forms::spec(r.for_form(at), kind, at)
+}
+
+/// The variables of the page's template.
+fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -> Variables<'a> {
+    match kind {
+        PageKind::Home => Variables::Home(Home {
+            services: view::nav_services(r.services()),
+            locations: location_summaries(r),
+            referral_reasons: home_reasons(r),
+        }),
+        PageKind::Plain | PageKind::NotFound => Variables::Plain(Plain {}),
+        PageKind::SectionIndex(Section::Services) => Variables::Services(ServicesIndex {
+            services: view::services_summaries(r),
+        }),
+        PageKind::SectionIndex(Section::Referrals) => Variables::Referrals(ReferralsIndex {
+            referral_groups: view::referral_groups(r),
+        }),
+        PageKind::SectionIndex(Section::Locations) => Variables::Locations(LocationsIndex {
+            locations: location_summaries(r),
+        }),
+        PageKind::SectionIndex(Section::Physicians) => Variables::Physicians(PhysiciansIndex {
+            physicians: view::physician_summaries(r),
+        }),
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
+            Variables::Service(ServicePage {
+                service: view::service(r, i),
+            })
+        }
+        PageKind::Referral(i) => Variables::Referral(ReferralPage {
+            referral: view::referral(r, i),
+        }),
+        PageKind::Location(i) => Variables::Location(LocationPage {
+            location: view::location(r, i),
+        }),
+        PageKind::Physician(i) => Variables::Physician(PhysicianPage {
+            physician: view::physician(r, i, image_sizes),
+        }),
+        PageKind::Alias { target } => Variables::Alias(AliasPage {
+            redirect_to: &r.page(target).path,
+        }),
+        PageKind::ReferHub | PageKind::Appointment => Variables::ReferHub(ReferHub {
+            services: view::refer_summaries(r),
+        }),
+        PageKind::Thanks(form) => Variables::Thanks(Thanks {
+            form_kind: form.as_str(),
+            services: view::refer_summaries(r),
+        }),
+    }
+}
+
+fn location_summaries<'a>(r: &Reader<'a>) -> Vec<LocationSummary<'a>> {
+    r.locations().iter().map(view::location_summary).collect()
+}
+
+/// The first reasons by weight, then title.
+fn home_reasons<'a>(r: &mut Reader<'a>) -> Vec<ReasonSummary<'a>> {
+    let mut reasons: Vec<&Referral> = r.referrals().iter().collect();
+    reasons.sort_by(|a, b| (a.weight, &a.title).cmp(&(b.weight, &b.title)));
+    reasons
+        .into_iter()
+        .take(HOME_REASONS)
+        .map(view::reason_summary)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::model::Site;
+    use crate::render::{jsonld, reads};
+
+    const CONTEXT_MD: &str = include_str!("../../themes/clinic/CONTEXT.md");
+
+    /// The example site, resolved.
+    fn example() -> crate::Prepared {
+        let opts = crate::BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..crate::BuildOptions::default()
+        };
+        match crate::prepare(&opts, &mut Vec::new()) {
+            Ok(p) => p,
+            Err(_) => panic!("the example site does not build"),
+        }
+    }
+
+    /// The identifiers written in backticks in `text` (`form`, not
+    /// `"referral"` or `.hero`).
+    fn names(text: &str) -> BTreeSet<String> {
+        text.split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// One row of CONTEXT.md's table of templates.
+    struct Row {
+        kind: String,
+        variables: BTreeSet<String>,
+    }
+
+    /// What CONTEXT.md says every template sees, and its table by template.
+    fn documented() -> (BTreeSet<String>, BTreeMap<String, Row>) {
+        let section = CONTEXT_MD
+            .split("\n## ")
+            .find(|s| s.starts_with("Templates handoff renders"))
+            .unwrap();
+        let every = section
+            .split("\n\n")
+            .find(|p| p.starts_with("Every template sees"))
+            .unwrap();
+        let mut rows = BTreeMap::new();
+        let table = section
+            .lines()
+            .skip_while(|l| !l.starts_with("| template |"))
+            .take_while(|l| l.starts_with('|'));
+        for line in table.filter(|l| l.starts_with("| `")) {
+            // `\|` inside a cell is text, not a column.
+            let cells: Vec<String> = line
+                .replace("\\|", "/")
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect();
+            let [_, template, _, kind, variables, _] = &cells[..] else {
+                panic!("a row of the table has not 4 columns: {line}");
+            };
+            rows.insert(
+                template.trim_matches('`').to_owned(),
+                Row {
+                    kind: kind.trim_matches('`').to_owned(),
+                    variables: names(variables),
+                },
+            );
+        }
+        (names(every), rows)
+    }
+
+    #[test]
+    fn every_context_is_the_one_context_md_documents() {
+        let (every, rows) = documented();
+        assert!(
+            ["site", "theme", "page", "form", "appointment_form"]
+                .iter()
+                .all(|v| every.contains(*v)),
+            "{every:?}"
+        );
+        let prepared = example();
+        let site = &prepared.site;
+        let mut seen = BTreeSet::new();
+        for page in &site.pages {
+            let k = kind(page.kind);
+            let row = rows
+                .get(k.template)
+                .unwrap_or_else(|| panic!("CONTEXT.md has no row for `{}`", k.template));
+            assert_eq!(row.kind, k.name, "`page.kind` of `{}`", k.template);
+            let context = context(
+                &mut Reader::new(site),
+                page,
+                "",
+                RenderOptions::default(),
+                &prepared.assets.image_sizes,
+            );
+            let value = serde_json::to_value(&context).unwrap();
+            let mut keys: BTreeSet<String> = value.as_object().unwrap().keys().cloned().collect();
+            // The variables of every page that `render` adds once.
+            keys.extend(["site".to_owned(), "theme".to_owned()]);
+            let expected: BTreeSet<String> = every.union(&row.variables).cloned().collect();
+            assert_eq!(
+                keys, expected,
+                "the context of {} (`{}`)",
+                page.path, k.template
+            );
+            seen.insert(k.template);
+        }
+        let documented: BTreeSet<&str> = rows.keys().map(String::as_str).collect();
+        assert_eq!(
+            seen, documented,
+            "the example site has a page of every documented template"
+        );
+    }
+
+    #[test]
+    fn graphs_keep_their_keys_in_byte_order() {
+        let prepared = example();
+        for page in &prepared.site.pages {
+            let graph = jsonld::page_graph(&prepared.site, page);
+            // Without `preserve_order`, serde_json's maps sort their keys.
+            let sorted: serde_json::Value = serde_json::from_str(&graph).unwrap();
+            assert_eq!(
+                jsonld::escape_for_script(&sorted.to_string()),
+                graph,
+                "{}",
+                page.path
+            );
+        }
+    }
+
+    /// What a page of `kind` reads, from `Reader` while its context is built.
+    fn reads_of(site: &Site, kind: PageKind) -> reads::Reads {
+        let page = site.pages.iter().find(|p| p.kind == kind).unwrap();
+        let mut r = Reader::new(site);
+        context(
+            &mut r,
+            page,
+            "",
+            RenderOptions::default(),
+            &ImageSizes::new(),
+        );
+        r.into_reads()
+    }
+
+    #[test]
+    fn a_page_reads_what_its_context_shows() {
+        let prepared = example();
+        let old = &prepared.site;
+        let mut new = old.clone();
+        new.services[0].title.push_str(" (edited)");
+        let changed = reads::Changed::between(old, &new);
+        let other = old.services.len() - 1;
+        assert!(reads_of(old, PageKind::Service(0)).touches(&changed));
+        assert!(reads_of(old, PageKind::Packet(0)).touches(&changed));
+        assert!(!reads_of(old, PageKind::Service(other)).touches(&changed));
+        // Lists of every service line.
+        assert!(reads_of(old, PageKind::ReferHub).touches(&changed));
+        assert!(reads_of(old, PageKind::SectionIndex(Section::Services)).touches(&changed));
+        // Pages that show no service line.
+        assert!(!reads_of(old, PageKind::NotFound).touches(&changed));
+        assert!(!reads_of(old, PageKind::Plain).touches(&changed));
+        let reason = old.services[0].reasons[0];
+        assert!(reads_of(old, PageKind::Referral(reason)).touches(&changed));
+    }
+}

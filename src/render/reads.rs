@@ -1,0 +1,198 @@
+//! What a page read of the site while its context was built.
+//!
+//! A page's context reaches services, referral reasons, physicians and
+//! checklists only through a [`Reader`], which notes each one it hands out.
+//! The notes ([`Reads`]) are kept by `serve`: after an edit it renders a page
+//! again only when something the page read has changed ([`Changed`]), so the
+//! list of what each page kind depends on is never written by hand.
+//!
+//! Three things every page reads are not noted, because `serve` compares
+//! them whole and renders every page again when one differs: site.toml
+//! (`config`), the locations (every footer lists them) and the pages'
+//! addresses and kinds. `forms::spec` reads the site directly; what a form
+//! reads is noted by [`Reader::for_form`].
+
+use std::collections::BTreeSet;
+
+use crate::config::Config;
+use crate::forms::Placement;
+use crate::model::{Checklist, Location, Page, Physician, Referral, Service, Site};
+
+/// One thing of the site a page read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Entity {
+    Service(usize),
+    Referral(usize),
+    Physician(usize),
+    /// A checklist, by the source file that defines it.
+    Checklist(usize),
+    /// The whole list (an index page, the hub, a form's choices).
+    AllServices,
+    AllReferrals,
+    AllPhysicians,
+}
+
+/// The site as one page's context sees it: each entity it hands out is noted.
+pub struct Reader<'a> {
+    site: &'a Site,
+    read: Vec<Entity>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        Reader {
+            site,
+            read: Vec::new(),
+        }
+    }
+
+    /// site.toml's settings (compared whole, not noted).
+    pub fn config(&self) -> &'a Config {
+        &self.site.config
+    }
+
+    /// Every location (compared whole, not noted).
+    pub fn locations(&self) -> &'a [Location] {
+        &self.site.locations
+    }
+
+    pub fn location(&self, i: usize) -> &'a Location {
+        &self.site.locations[i]
+    }
+
+    /// A page, for its address (compared whole, not noted).
+    pub fn page(&self, k: usize) -> &'a Page {
+        &self.site.pages[k]
+    }
+
+    pub fn service(&mut self, i: usize) -> &'a Service {
+        self.read.push(Entity::Service(i));
+        &self.site.services[i]
+    }
+
+    pub fn services(&mut self) -> &'a [Service] {
+        self.read.push(Entity::AllServices);
+        &self.site.services
+    }
+
+    pub fn referral(&mut self, i: usize) -> &'a Referral {
+        self.read.push(Entity::Referral(i));
+        &self.site.referrals[i]
+    }
+
+    pub fn referrals(&mut self) -> &'a [Referral] {
+        self.read.push(Entity::AllReferrals);
+        &self.site.referrals
+    }
+
+    pub fn physician(&mut self, i: usize) -> &'a Physician {
+        self.read.push(Entity::Physician(i));
+        &self.site.physicians[i]
+    }
+
+    pub fn physicians(&mut self) -> &'a [Physician] {
+        self.read.push(Entity::AllPhysicians);
+        &self.site.physicians
+    }
+
+    /// The checklist with this id; a missing one is nothing to note, as
+    /// adding a checklist file rebuilds the whole site.
+    pub fn checklist(&mut self, id: &str) -> Option<&'a Checklist> {
+        let c = self.site.checklists.get(id)?;
+        self.read.push(Entity::Checklist(c.file));
+        Some(c)
+    }
+
+    /// The site for `forms::spec` at `at`, noting what a form reads there:
+    /// with a known service line, the line, its reasons (the reason
+    /// choices) and the checklist of the reason or the line; without one,
+    /// every line and every reason (the choices of both).
+    pub fn for_form(&mut self, at: &Placement<'_>) -> &'a Site {
+        match at.service {
+            Some(s) => {
+                let service = self.service(s);
+                for &r in &service.reasons {
+                    self.referral(r);
+                }
+                if let Some(id) = &service.checklist {
+                    self.checklist(id);
+                }
+            }
+            None => {
+                self.services();
+                self.referrals();
+            }
+        }
+        if let Some(r) = at.reason
+            && let Some(id) = &self.referral(r).checklist
+        {
+            self.checklist(id);
+        }
+        self.site
+    }
+
+    /// What was read, each thing once.
+    pub fn into_reads(mut self) -> Reads {
+        self.read.sort_unstable();
+        self.read.dedup();
+        self.read.shrink_to_fit();
+        Reads(self.read)
+    }
+}
+
+/// What one page read (see [`Reader`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads(Vec<Entity>);
+
+impl Reads {
+    /// Whether the page read something that changed.
+    pub fn touches(&self, changed: &Changed) -> bool {
+        self.0.iter().any(|e| match *e {
+            Entity::Service(i) => changed.services.contains(&i),
+            Entity::Referral(i) => changed.referrals.contains(&i),
+            Entity::Physician(i) => changed.physicians.contains(&i),
+            Entity::Checklist(file) => changed.checklists.contains(&file),
+            Entity::AllServices => !changed.services.is_empty(),
+            Entity::AllReferrals => !changed.referrals.is_empty(),
+            Entity::AllPhysicians => !changed.physicians.is_empty(),
+        })
+    }
+}
+
+/// The entities that differ between two resolutions of one site whose
+/// lists have the same lengths and whose checklists have the same ids.
+#[derive(Debug, Default)]
+pub struct Changed {
+    services: BTreeSet<usize>,
+    referrals: BTreeSet<usize>,
+    physicians: BTreeSet<usize>,
+    /// By the file that defines the checklist, in either site.
+    checklists: BTreeSet<usize>,
+}
+
+impl Changed {
+    pub fn between(old: &Site, new: &Site) -> Changed {
+        Changed {
+            services: differing(&old.services, &new.services),
+            referrals: differing(&old.referrals, &new.referrals),
+            physicians: differing(&old.physicians, &new.physicians),
+            checklists: old
+                .checklists
+                .iter()
+                .zip(&new.checklists)
+                .filter(|((_, a), (_, b))| a != b)
+                .flat_map(|((_, a), (_, b))| [a.file, b.file])
+                .collect(),
+        }
+    }
+}
+
+/// Indices whose entity differs (both lists have the same length).
+fn differing<T: PartialEq>(old: &[T], new: &[T]) -> BTreeSet<usize> {
+    old.iter()
+        .zip(new)
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(i, _)| i)
+        .collect()
+}

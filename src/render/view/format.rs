@@ -1,0 +1,123 @@
+//! How values read on a page: an address on one line, opening hours like
+//! a clinic's sign, a schema.org specialty in words.
+
+use crate::content::{Address, Hours};
+use crate::render::view::{AddressView, HoursView};
+
+pub fn address(a: &Address) -> AddressView<'_> {
+    let region_line = [a.region.as_deref(), a.postal_code.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let parts: Vec<&str> = [
+        a.street.as_deref(),
+        a.city.as_deref(),
+        Some(region_line.as_str()),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect();
+    AddressView {
+        street: a.street.as_deref(),
+        city: a.city.as_deref(),
+        region: a.region.as_deref(),
+        postal_code: a.postal_code.as_deref(),
+        country: a.country.as_deref(),
+        one_line: parts.join(", "),
+    }
+}
+
+/// "Mon–Fri", "Sat", "Mon, Wed, Fri": consecutive days shown as a range.
+pub fn hours(h: &Hours) -> HoursView {
+    const NAMES: [(&str, &str); 7] = [
+        ("Mo", "Mon"),
+        ("Tu", "Tue"),
+        ("We", "Wed"),
+        ("Th", "Thu"),
+        ("Fr", "Fri"),
+        ("Sa", "Sat"),
+        ("Su", "Sun"),
+    ];
+    let idx: Vec<usize> = h
+        .days
+        .iter()
+        .filter_map(|d| NAMES.iter().position(|(code, _)| code == d))
+        .collect();
+    let consecutive = idx.len() > 2 && idx.windows(2).all(|w| w[1] == w[0] + 1);
+    let days = match (consecutive, idx.first(), idx.last()) {
+        (true, Some(&a), Some(&b)) => format!("{}–{}", NAMES[a].1, NAMES[b].1),
+        _ => idx
+            .iter()
+            .map(|&i| NAMES[i].1)
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    HoursView {
+        days,
+        opens: clock(&h.opens),
+        closes: clock(&h.closes),
+    }
+}
+
+/// `17:30` → `5:30 PM`.
+fn clock(hhmm: &str) -> String {
+    let (h, m) = hhmm.split_once(':').unwrap_or((hhmm, "00"));
+    let h: u32 = h.parse().unwrap_or(0);
+    let (h12, ampm) = match h {
+        0 => (12, "AM"),
+        1..=11 => (h, "AM"),
+        12 => (12, "PM"),
+        _ => (h - 12, "PM"),
+    };
+    format!("{h12}:{m} {ampm}")
+}
+
+/// "Oncologic" → "Oncologic"; "PrimaryCare" → "Primary care".
+pub fn specialty_label(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_read_like_a_clinic_sign() {
+        let h = Hours {
+            days: vec!["Mo", "Tu", "We", "Th", "Fr"],
+            opens: "08:00".into(),
+            closes: "17:30".into(),
+        };
+        let v = hours(&h);
+        assert_eq!(
+            (v.days.as_str(), v.opens.as_str(), v.closes.as_str()),
+            ("Mon–Fri", "8:00 AM", "5:30 PM")
+        );
+        let sat = hours(&Hours {
+            days: vec!["Sa"],
+            opens: "00:00".into(),
+            closes: "12:00".into(),
+        });
+        assert_eq!(
+            (sat.days.as_str(), sat.opens.as_str(), sat.closes.as_str()),
+            ("Sat", "12:00 AM", "12:00 PM")
+        );
+    }
+
+    #[test]
+    fn specialty_labels_split_words() {
+        assert_eq!(specialty_label("PrimaryCare"), "Primary care");
+        assert_eq!(specialty_label("Oncologic"), "Oncologic");
+    }
+}
