@@ -119,11 +119,100 @@ impl Prepared {
     }
 }
 
-/// Reads and validates the whole site; nothing is written.
+/// Reads and validates the whole site; nothing is written. The stages run
+/// in pipeline order and stop between stages, never inside one, so a run
+/// reports every finding it can see.
 pub fn prepare(
     opts: &BuildOptions,
     timings: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<Prepared, BuildError> {
+    let mut laps = Laps::new(timings);
+    let (config, live_base_url, mut diags) = read_config(opts)?;
+    laps.lap("config");
+
+    let (sources, scan_diags) = source::scan(&opts.root);
+    diags.extend(scan_diags);
+    let (docs, parse_diags) = content::parse_all(&sources);
+    diags.extend(parse_diags);
+    let theme = source::theme_dir(&opts.root, &config.theme).map_err(|d| diags.push(d));
+    laps.lap("read content");
+    if diags.has_errors() {
+        return Err(BuildError::Findings(diags));
+    }
+
+    // Serve keeps the parsed documents to re-resolve after an edit.
+    let kept_docs = if opts.serving {
+        docs.clone()
+    } else {
+        Vec::new()
+    };
+    let resolve = model::ResolveOptions {
+        drafts: opts.drafts,
+    };
+    let site = model::resolve(docs, &config, &sources, resolve).map_err(|d| diags.extend(d));
+    laps.lap("resolve");
+    let Ok(theme) = theme else {
+        return Err(BuildError::Findings(diags));
+    };
+
+    let (assets, templates) = load_theme(opts, &theme, &config, &sources, &mut diags);
+    laps.lap("theme");
+    if let (Ok(site), Ok(assets)) = (&site, &assets) {
+        let plan =
+            render::plan(site, assets, render::RenderOptions::default()).map_err(BuildError::Io)?;
+        diags.extend(render::collisions(&opts.root, site, &sources, &plan));
+    }
+    match (site, assets, templates) {
+        (Ok(site), Ok(assets), Ok(Some(templates))) if !diags.has_errors() => {
+            let preview = site.config.base_url != live_base_url;
+            Ok(Prepared {
+                site,
+                sources,
+                templates,
+                assets,
+                warnings: diags,
+                preview,
+                docs: kept_docs,
+            })
+        }
+        (_, assets, templates) => {
+            if let Err(d) = assets {
+                diags.extend(d);
+            }
+            if let Err(d) = templates {
+                diags.extend(d);
+            }
+            Err(BuildError::Findings(diags))
+        }
+    }
+}
+
+/// Stage timings for `--verbose`-style progress, one lap per stage.
+struct Laps<'a> {
+    timings: &'a mut Vec<(&'static str, std::time::Duration)>,
+    started: Instant,
+}
+
+impl<'a> Laps<'a> {
+    fn new(timings: &'a mut Vec<(&'static str, std::time::Duration)>) -> Self {
+        Laps {
+            timings,
+            started: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        self.timings.push((stage, self.started.elapsed()));
+        self.started = Instant::now();
+    }
+}
+
+/// Stage 1: site.toml, with `--base-url` applied. Returns the config, the
+/// live base URL (a different one makes a preview build) and the findings
+/// that do not stop the next stage.
+fn read_config(
+    opts: &BuildOptions,
+) -> Result<(config::Config, config::BaseUrl, Diagnostics), BuildError> {
     let root = &opts.root;
     let config_path = root.join(config::FILE);
     if !config_path.is_file() {
@@ -132,11 +221,6 @@ pub fn prepare(
             root.display()
         )));
     }
-    let mut t = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<_>| {
-        timings.push((name, t.elapsed()));
-        t = Instant::now();
-    };
     let config_text = source::read_site_text(root, &config_path)
         .map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
     let mut config = config::parse(&config_text).map_err(BuildError::Findings)?;
@@ -160,48 +244,23 @@ pub fn prepare(
                 .with_hint("use the backend's `https://` address for a real build"),
         );
     }
-    lap("config", timings);
+    Ok((config, live_base_url, diags))
+}
 
-    let (sources, scan_diags) = source::scan(root);
-    diags.extend(scan_diags);
-    let (docs, parse_diags) = content::parse_all(&sources);
-    diags.extend(parse_diags);
-    let theme = match source::theme_dir(root, &config.theme) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    };
-    lap("read content", timings);
-    if diags.has_errors() {
-        return Err(BuildError::Findings(diags));
-    }
-    let kept_docs = if opts.serving {
-        docs.clone()
-    } else {
-        Vec::new()
-    };
-    let site = model::resolve(
-        docs,
-        &config,
-        &sources,
-        model::ResolveOptions {
-            drafts: opts.drafts,
-        },
-    );
-    let site = match site {
-        Ok(site) => Some(site),
-        Err(d) => {
-            diags.extend(d);
-            None
-        }
-    };
-    lap("resolve", timings);
-    let Some(theme) = theme else {
-        return Err(BuildError::Findings(diags));
-    };
-    let mut assets = assets::build(&source::asset_files(root, &theme), &config, &sources);
+/// The theme stage: stylesheets and scripts (hashed, or not under serve),
+/// then the templates, which need the asset names. Templates are loaded
+/// only when the assets built, as their findings would repeat the assets'.
+fn load_theme(
+    opts: &BuildOptions,
+    theme: &Path,
+    config: &config::Config,
+    sources: &source::SourceSet,
+    diags: &mut Diagnostics,
+) -> (
+    Result<assets::Assets, Diagnostics>,
+    Result<Option<templates::Templates>, Diagnostics>,
+) {
+    let mut assets = assets::build(&source::asset_files(&opts.root, theme), config, sources);
     if let Ok(a) = &mut assets {
         diags.extend(a.warnings.clone());
         if opts.serving {
@@ -210,42 +269,14 @@ pub fn prepare(
     }
     let templates = match &assets {
         Ok(a) => templates::load(
-            source::template_files(root, &theme),
+            source::template_files(&opts.root, theme),
             &a.manifest,
             config.build.minify,
         )
         .map(Some),
         Err(_) => Ok(None),
     };
-    lap("theme", timings);
-    if let (Some(site), Ok(assets)) = (&site, &assets) {
-        let plan =
-            render::plan(site, assets, render::RenderOptions::default()).map_err(BuildError::Io)?;
-        diags.extend(render::collisions(root, site, &sources, &plan));
-    }
-    match (site, assets, templates) {
-        (Some(site), Ok(assets), Ok(Some(templates))) if !diags.has_errors() => {
-            let preview = site.config.base_url != live_base_url;
-            Ok(Prepared {
-                site,
-                sources,
-                templates,
-                assets,
-                warnings: diags,
-                preview,
-                docs: kept_docs,
-            })
-        }
-        (_, assets, templates) => {
-            if let Err(d) = assets {
-                diags.extend(d);
-            }
-            if let Err(d) = templates {
-                diags.extend(d);
-            }
-            Err(BuildError::Findings(diags))
-        }
-    }
+    (assets, templates)
 }
 
 /// The output folder a run writes to.

@@ -841,7 +841,7 @@ fn example_site_is_clean() {
 // ---------------------------------------------------------------------------
 
 /// W030 messages read "has no a checklist", "has no a named contact":
-/// src/check.rs `completeness` formats "has no {what}" with `what` already
+/// src/check/mod.rs `completeness` formats "has no {what}" with `what` already
 /// carrying an article.
 #[test]
 fn w030_messages_read_as_english() {
@@ -942,13 +942,13 @@ fn is_code(s: &str) -> bool {
         && s[1..].chars().all(|c| c.is_ascii_digit())
 }
 
-/// The codes `Code::as_str` in src/diag.rs can return.
+/// The codes `Code::as_str` in src/diag/mod.rs can return.
 fn diag_codes() -> BTreeSet<String> {
-    let src = fs::read_to_string(repo_root().join("src/diag.rs")).expect("src/diag.rs");
+    let src = fs::read_to_string(repo_root().join("src/diag/mod.rs")).expect("src/diag/mod.rs");
     let start = src
         .find("pub fn as_str(self) -> &'static str")
         .and_then(|i| src[i..].find("Code::").map(|j| i + j))
-        .expect("src/diag.rs has `Code::as_str`");
+        .expect("src/diag/mod.rs has `Code::as_str`");
     let body = &src[start..];
     let end = body.find("\n    }\n").expect("the end of `Code::as_str`");
     body[..end]
@@ -966,7 +966,7 @@ fn readme_lists_every_finding_code() {
     let defined = diag_codes();
     assert!(
         defined.len() >= 30,
-        "parsed suspiciously few codes from src/diag.rs: {defined:?}"
+        "parsed suspiciously few codes from src/diag/mod.rs: {defined:?}"
     );
     // Codes these tests saw `check` emit.
     let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -996,7 +996,7 @@ fn readme_lists_every_finding_code() {
     let stale: Vec<&String> = readme.difference(&defined).collect();
     assert!(
         stale.is_empty(),
-        "the README lists codes src/diag.rs does not define: {stale:?}"
+        "the README lists codes src/diag/mod.rs does not define: {stale:?}"
     );
 }
 

@@ -14,11 +14,11 @@ use std::sync::Mutex;
 
 use crate::content::yaml::{Node, Positions, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
-use crate::model::{PageKind, Site};
+use crate::model::{Page, PageKind, Site};
 use crate::output::OutputSink;
 use crate::phone::Phone;
 use crate::render::markdown::{self, RawHtmlKind};
-use crate::source::SourceSet;
+use crate::source::{SourceFile, SourceSet};
 
 /// Records what a build would write: every path, and the ids in each HTML file.
 #[derive(Default)]
@@ -89,101 +89,114 @@ pub fn audit(
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let nap = Nap::of(site);
+    for page in &site.pages {
+        if let Some((file, start)) = page.body {
+            diags.extend(audit_body(page, &sources.files[file], start, &nap, written));
+        }
+    }
+    diags.extend(duplicate_titles(site, sources));
+    diags.extend(completeness(site, sources));
+    diags.extend(checklist_raw_html(site, sources));
+    diags
+}
+
+/// The audits of one page's Markdown body: links and anchors, images'
+/// alt text, raw HTML, and phone numbers or emails that are not the
+/// practice's (in text and in `tel:`/`mailto:` links).
+fn audit_body(
+    page: &Page,
+    f: &SourceFile,
+    start: usize,
+    nap: &Nap,
+    written: &BTreeMap<String, BTreeSet<String>>,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let scan = markdown::audit(&f.text[start..]);
+    let at = |offset: usize, len: usize, code: Code, message: String| {
+        Diagnostic::new(code, message)
+            .in_file(f.rel.clone())
+            .at_offset(&f.text, start + offset, len)
+    };
+    for link in scan.links.iter().chain(scan.images.iter().map(|(l, _)| l)) {
+        if let Some((code, message, hint)) =
+            check_link(&page.path, &link.dest, link.is_image, written)
+        {
+            diags.push(at(link.offset, link.len, code, message).with_hint_opt(hint));
+        }
+    }
+    for (image, alt) in &scan.images {
+        if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            diags.push(
+                at(image.offset, image.len, Code::ImageAlt, format!("the image `{}` has no alt text", image.dest))
+                    .with_hint("describe the image for people who cannot see it: `![Parking entrance on River St](…)`"),
+            );
+        }
+    }
+    for raw in &scan.raw_html {
+        let (message, hint) = raw_html_finding(&raw.kind);
+        diags.push(at(raw.offset, raw.len, Code::RawHtml, message).with_hint(hint));
+    }
+    let drift = |found: &str| format!("`{found}` matches no phone, fax or email of the practice");
+    for (offset, text) in &scan.text {
+        for (rel, len, found) in nap.drift(text) {
+            diags.push(
+                at(offset + rel, len, Code::NapDrift, drift(&found)).with_hint(nap.hint(&found)),
+            );
+        }
+    }
+    for link in &scan.links {
+        let found = link
+            .dest
+            .strip_prefix("tel:")
+            .or_else(|| link.dest.strip_prefix("mailto:"));
+        if let Some(found) = found
+            && nap.is_unknown(found)
+        {
+            diags.push(
+                at(link.offset, link.len, Code::NapDrift, drift(found)).with_hint(nap.hint(found)),
+            );
+        }
+    }
+    diags
+}
+
+/// W011: pages listed in search (not aliases, not `noindex`) that share a
+/// title, each reported at its own `title:`.
+fn duplicate_titles(site: &Site, sources: &SourceSet) -> Diagnostics {
     let mut titles: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
     for page in &site.pages {
-        let Some((file, start)) = page.body else {
-            continue;
-        };
-        let f = &sources.files[file];
-        if !matches!(page.kind, PageKind::Alias { .. }) && !page.noindex {
+        if let Some((file, _)) = page.body
+            && !matches!(page.kind, PageKind::Alias { .. })
+            && !page.noindex
+        {
             titles
                 .entry(page.title.as_str())
                 .or_default()
                 .push((file, page.path.as_str()));
         }
-        let body = &f.text[start..];
-        let scan = markdown::audit(body);
-        let at = |offset: usize, len: usize, code: Code, message: String| {
-            Diagnostic::new(code, message)
-                .in_file(f.rel.clone())
-                .at_offset(&f.text, start + offset, len)
-        };
-        for link in scan.links.iter().chain(scan.images.iter().map(|(l, _)| l)) {
-            if let Some(d) = check_link(&page.path, &link.dest, link.is_image, written) {
-                let (code, message, hint) = d;
-                diags.push(at(link.offset, link.len, code, message).with_hint_opt(hint));
-            }
-        }
-        for (image, alt) in &scan.images {
-            if alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                diags.push(
-                    at(image.offset, image.len, Code::ImageAlt, format!("the image `{}` has no alt text", image.dest))
-                        .with_hint("describe the image for people who cannot see it: `![Parking entrance on River St](…)`"),
-                );
-            }
-        }
-        for raw in &scan.raw_html {
-            let (message, hint) = raw_html_finding(&raw.kind);
-            diags.push(at(raw.offset, raw.len, Code::RawHtml, message).with_hint(hint));
-        }
-        for (offset, text) in &scan.text {
-            for (rel, len, found) in nap.drift(text) {
-                diags.push(
-                    at(
-                        offset + rel,
-                        len,
-                        Code::NapDrift,
-                        format!("`{found}` matches no phone, fax or email of the practice"),
-                    )
-                    .with_hint(nap.hint(&found)),
-                );
-            }
-        }
-        for link in &scan.links {
-            let found = link
-                .dest
-                .strip_prefix("tel:")
-                .or_else(|| link.dest.strip_prefix("mailto:"));
-            if let Some(found) = found
-                && nap.is_unknown(found)
-            {
-                diags.push(
-                    at(
-                        link.offset,
-                        link.len,
-                        Code::NapDrift,
-                        format!("`{found}` matches no phone, fax or email of the practice"),
-                    )
-                    .with_hint(nap.hint(found)),
-                );
-            }
-        }
     }
-    for (title, pages) in titles {
-        if pages.len() > 1 {
-            let paths: Vec<&str> = pages.iter().map(|(_, p)| *p).collect();
-            for (file, _) in &pages {
-                diags.push(at_front_matter_key(
-                    Diagnostic::new(
-                        Code::DuplicateTitle,
-                        format!(
-                            "the title `{title}` is used by {} pages: {}",
-                            pages.len(),
-                            paths.join(", ")
-                        ),
-                    )
-                    .with_hint(
-                        "give each page its own title, so search results and tabs tell them apart",
+    let mut diags = Diagnostics::new();
+    for (title, pages) in titles.into_iter().filter(|(_, p)| p.len() > 1) {
+        let paths: Vec<&str> = pages.iter().map(|(_, p)| *p).collect();
+        for (file, _) in &pages {
+            diags.push(at_front_matter_key(
+                Diagnostic::new(
+                    Code::DuplicateTitle,
+                    format!(
+                        "the title `{title}` is used by {} pages: {}",
+                        pages.len(),
+                        paths.join(", ")
                     ),
-                    sources,
-                    *file,
-                    &["title"],
-                ));
-            }
+                )
+                .with_hint(
+                    "give each page its own title, so search results and tabs tell them apart",
+                ),
+                sources,
+                *file,
+                &["title"],
+            ));
         }
     }
-    diags.extend(completeness(site, sources));
-    diags.extend(checklist_raw_html(site, sources));
     diags
 }
 
@@ -661,71 +674,4 @@ fn at_front_matter_key(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_resolve_like_a_browser() {
-        assert_eq!(resolve("/services/a/", "../b/"), "/services/b/");
-        assert_eq!(resolve("/services/a/", "/about/"), "/about/");
-        assert_eq!(resolve("/services/a/", "refer/"), "/services/a/refer/");
-        assert_eq!(resolve("/", "images/x.png"), "/images/x.png");
-    }
-
-    #[test]
-    fn ids_are_found_in_minified_html() {
-        let ids =
-            html_ids("<h2 id=what-to-send>x</h2><div id=\"a b\" data-id=x><p class=x id='c'>");
-        assert_eq!(
-            ids.into_iter().collect::<Vec<_>>(),
-            ["a b", "c", "what-to-send"]
-        );
-    }
-
-    #[test]
-    fn phone_and_email_candidates() {
-        let text = "Call (555) 010-0199 or +1 555 010 0100, fax 555.010.0101; page 2024-01-01; mail a.b@x.example.";
-        let phones: Vec<&str> = phone_candidates(text)
-            .into_iter()
-            .map(|(a, l)| &text[a..a + l])
-            .collect();
-        assert_eq!(
-            phones,
-            ["(555) 010-0199", "+1 555 010 0100", "555.010.0101"]
-        );
-        let emails: Vec<&str> = email_candidates(text)
-            .into_iter()
-            .map(|(a, l)| &text[a..a + l])
-            .collect();
-        assert_eq!(emails, ["a.b@x.example"]);
-    }
-
-    #[test]
-    fn broken_links_and_anchors() {
-        let mut written = BTreeMap::new();
-        written.insert(
-            "about/index.html".to_owned(),
-            BTreeSet::from(["team".to_owned()]),
-        );
-        written.insert("images/a.png".to_owned(), BTreeSet::new());
-        assert!(check_link("/", "/about/", false, &written).is_none());
-        assert!(check_link("/", "/about/#team", false, &written).is_none());
-        assert!(check_link("/", "https://example.org/x", false, &written).is_none());
-        assert!(check_link("/", "mailto:a@b.example", false, &written).is_none());
-        assert_eq!(
-            check_link("/", "/abut/", false, &written).unwrap().0,
-            Code::BrokenLink
-        );
-        assert_eq!(
-            check_link("/", "/about/#tem", false, &written)
-                .unwrap()
-                .2
-                .as_deref(),
-            Some("did you mean `#team`?")
-        );
-        assert_eq!(
-            check_link("/", "/images/b.png", true, &written).unwrap().0,
-            Code::MissingFile
-        );
-    }
-}
+mod tests;
