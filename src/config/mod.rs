@@ -35,7 +35,7 @@ pub struct Config {
     pub language: String,
     pub description: Option<String>,
     pub theme: String,
-    /// `[theme]` brand colours, fonts and logo (src/theme.rs).
+    /// `[theme]` brand colours, fonts and logo (src/theme/).
     pub theme_settings: crate::theme::Settings,
     pub organization: Organization,
     pub intake: Option<Intake>,

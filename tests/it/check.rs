@@ -862,7 +862,7 @@ fn w030_messages_read_as_english() {
 }
 
 /// W002 points at the first `description:` anywhere in the file
-/// (src/render.rs `description_findings`: `text.find("description:")`), so
+/// (src/render/mod.rs `description_findings`: `text.find("description:")`), so
 /// a title like "Job description: …" draws the marker on the title line.
 #[test]
 fn w002_points_at_the_description_key() {
@@ -890,7 +890,7 @@ fn w002_points_at_the_description_key() {
         .unwrap_or_else(|| panic!("expected W002\n{}", outcome.report()));
 }
 
-/// Numbers inside code are examples, not contact data: src/markdown.rs
+/// Numbers inside code are examples, not contact data: src/render/markdown.rs
 /// documents `Audit::text` as "code excluded", for code spans and fenced
 /// code blocks alike. The one number outside code is still drift, so the
 /// test fails both when code is scanned and when nothing is.

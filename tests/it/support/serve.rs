@@ -21,8 +21,11 @@ use super::SiteTest;
 
 /// How long a server may take to build the site and answer its first request.
 pub const START_LIMIT: Duration = Duration::from_secs(20);
-/// How long an edit may take to reach the browser (SPEC §11).
-pub const EVENT_LIMIT: Duration = Duration::from_secs(5);
+/// How long the tests wait for an edit to reach the browser before they call
+/// it lost: a hang guard, not a speed target (SPEC §11's latency is measured
+/// by `bench/serve-latency.py`). Generous because a CI machine runs many
+/// tests at once, and a deliberately slow rebuild can be followed by another.
+pub const EVENT_LIMIT: Duration = Duration::from_secs(20);
 
 /// What `serve` prints once it listens (src/serve/mod.rs), before the address.
 const SERVING: &str = "Serving the site at http://";
