@@ -273,6 +273,20 @@ pub fn date(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Schemes that run script or smuggle content when followed.
+const UNSAFE_SCHEMES: [&str; 3] = ["javascript:", "vbscript:", "data:"];
+
+/// Browsers ignore whitespace and control characters inside a scheme and
+/// compare it case-insensitively; so do we.
+pub fn is_unsafe_target(target: &str) -> bool {
+    let folded: String = target
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect();
+    UNSAFE_SCHEMES.iter().any(|s| folded.starts_with(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

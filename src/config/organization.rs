@@ -167,7 +167,7 @@ fn profile_link(u: Spanned<String>, text: &str, diags: &mut Diagnostics) -> Opti
 /// page (SPEC §4: no script-running link targets; a path stays on this site).
 fn site_link(v: Spanned<String>, key: &str, text: &str, diags: &mut Diagnostics) -> Option<String> {
     let hint = "use a path on the site (`/privacy/`) or an `https://` address";
-    if crate::render::markdown::is_unsafe_target(v.get_ref()) {
+    if crate::values::is_unsafe_target(v.get_ref()) {
         diags.push(invalid(
             text,
             v.span(),

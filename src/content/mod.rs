@@ -10,6 +10,7 @@ pub mod checklist;
 mod findings;
 pub mod front_matter;
 mod keys;
+pub mod markup;
 pub mod yaml;
 
 use rayon::prelude::*;
@@ -84,12 +85,12 @@ pub fn parse_file(index: usize, file: &SourceFile) -> Result<Document, Diagnosti
 }
 
 /// A content file with more Markdown markup than a page can be rendered
-/// from in bounded memory ([`crate::render::markdown::MAX_MARKUP`]): its body, its
+/// from in bounded memory ([`markup::MAX_MARKUP`]): its body, its
 /// front matter's FAQ answers or its checklist details. Like a file over
 /// the size limit, it is a finding about the whole file.
 pub fn too_much_markup(rel: &str, text: &str) -> Option<Diagnostic> {
-    let max = crate::render::markdown::MAX_MARKUP;
-    let weight = crate::render::markdown::markup_weight(text);
+    let max = markup::MAX_MARKUP;
+    let weight = markup::markup_weight(text);
     (weight > max).then(|| {
         Diagnostic::new(
             Code::FileTooLarge,

@@ -49,57 +49,13 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// The most markup one content file may carry (see [`markup_weight`]).
-///
-/// pulldown-cmark builds a tree node of some 64 bytes for about each unit
-/// of weight, two with the text between, before it writes a byte of HTML:
-/// 8 MiB of `[` (weight 8.4 M) took 535 MB in the parser alone, and a
-/// nested `> > > …` line writes 13 bytes of HTML per 2 of input. Two
-/// million keeps the worst page under 500 MB from reading to writing, and
-/// is some 20 times what a long real page holds (a 7 MiB page of one-word
-/// headings, the largest in the tests, weighs 0.7 M).
-pub const MAX_MARKUP: usize = 2_000_000;
-
-/// Bytes the parser may turn into a node of its own: what opens or closes
-/// an inline element or a container, and smart punctuation.
-const MARKUP_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let bytes = b"[]()!*_~`<>&\\|^\"'.-+";
-    let mut i = 0;
-    while i < bytes.len() {
-        table[bytes[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
-
-/// How much Markdown markup a text holds, as the parser will see it: each
-/// markup byte, each line that is not blank, and each `#` heading once more
-/// (a heading also keeps its text and a unique id: 1 M of them cost about
-/// 360 MB). An upper bound on the parser's work, found in one pass.
-pub fn markup_weight(text: &str) -> usize {
-    let mut weight = 0;
-    let mut blank = true;
-    for b in text.bytes() {
-        match b {
-            b'\n' => {
-                weight += usize::from(!blank);
-                blank = true;
-            }
-            b' ' | b'\t' | b'\r' => {}
-            _ => {
-                weight += usize::from(MARKUP_BYTES[usize::from(b)] || (blank && b == b'#'));
-                blank = false;
-            }
-        }
-    }
-    weight + usize::from(!blank)
-}
-
 /// Bodies with more markup than this render one at a time
 /// ([`crate::render`]): at [`MAX_MARKUP`] one page can take 360 MB, and
 /// four of them side by side on four cores would pass a gigabyte.
 pub const LARGE_MARKUP: usize = MAX_MARKUP / 8;
+
+pub use crate::content::markup::{MAX_MARKUP, markup_weight};
+pub use crate::values::is_unsafe_target;
 
 /// Renders a Markdown body.
 ///
@@ -584,20 +540,6 @@ impl UsedIds {
         self.used.insert(id.clone());
         id
     }
-}
-
-/// Schemes that run script or smuggle content when followed.
-const UNSAFE_SCHEMES: [&str; 3] = ["javascript:", "vbscript:", "data:"];
-
-/// Browsers ignore whitespace and control characters inside a scheme and
-/// compare it case-insensitively; so do we.
-pub fn is_unsafe_target(target: &str) -> bool {
-    let folded: String = target
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .flat_map(char::to_lowercase)
-        .collect();
-    UNSAFE_SCHEMES.iter().any(|s| folded.starts_with(s))
 }
 
 /// Finds an unsafe URL in an attribute of raw HTML.

@@ -161,7 +161,7 @@ pub(crate) fn validate(raw: RawTheme, file: &str, text: &str, diags: &mut Diagno
     settings.logo = logo.and_then(|l| {
         let value = l.get_ref().trim().to_owned();
         let origin = Origin::of(file, text, l.span());
-        let fault = if crate::render::markdown::is_unsafe_target(&value) {
+        let fault = if crate::values::is_unsafe_target(&value) {
             Some(Fault::Invalid(String::new()))
         } else {
             values::link(&value).err()

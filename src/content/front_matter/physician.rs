@@ -41,7 +41,7 @@ pub(super) fn physician(cx: &mut FileCx<'_>, raw: PhysicianKeys, page: PageDoc) 
         accepting_new_patients: raw.accepting_new_patients,
         photo: raw.photo.filter(|photo| {
             let hint = "use a path under `static/`, e.g. `/images/physicians/ana-ruiz.jpg`";
-            if crate::render::markdown::is_unsafe_target(photo) {
+            if crate::values::is_unsafe_target(photo) {
                 let d = cx
                     .finding(
                         Code::InvalidValue,
