@@ -20,21 +20,21 @@
 // only on the failure path; boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
-pub mod check;
+pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
-pub mod escape;
+pub(crate) mod escape;
 pub mod forms;
 pub mod model;
 pub mod output;
-pub mod phone;
+pub(crate) mod phone;
 pub mod render;
 pub mod serve;
 pub mod source;
 pub mod theme;
-pub mod values;
+pub(crate) mod values;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
