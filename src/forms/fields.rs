@@ -202,8 +202,8 @@ fn clinician() -> Fieldset {
 /// Routine unless the page is about a reason the practice sees with priority.
 fn urgency(site: &Site, at: &Placement<'_>) -> Field {
     let urgency = match at.reason.map(|r| site.referrals[r].urgency) {
-        Some(Urgency::Priority) => "priority",
-        _ => "routine",
+        Some(Urgency::Priority) => Urgency::Priority,
+        _ => Urgency::Routine,
     };
     field(
         "urgency",
@@ -211,10 +211,10 @@ fn urgency(site: &Site, at: &Placement<'_>) -> Field {
         Input::Radio {
             options: choices(
                 &[
-                    ("routine", "Routine"),
-                    ("priority", "Priority (within a few days)"),
+                    (Urgency::Routine.as_str(), "Routine"),
+                    (Urgency::Priority.as_str(), "Priority (within a few days)"),
                 ],
-                Some(urgency),
+                Some(urgency.as_str()),
             ),
         },
     )
