@@ -105,6 +105,9 @@ pub enum Code {
     StructuredDataIncomplete,
     /// A theme colour too close to the colour it is painted on or under.
     ThemeContrast,
+    /// An `[intake]` value that is still a placeholder (a reserved example
+    /// domain, an id of zeros): every submission would be lost.
+    IntakePlaceholder,
 }
 
 impl Code {
@@ -148,6 +151,7 @@ impl Code {
             Code::ReferralIncomplete => "W030",
             Code::StructuredDataIncomplete => "W031",
             Code::ThemeContrast => "W040",
+            Code::IntakePlaceholder => "W050",
         }
     }
 
@@ -162,7 +166,8 @@ impl Code {
             | Code::NapDrift
             | Code::ReferralIncomplete
             | Code::StructuredDataIncomplete
-            | Code::ThemeContrast => Severity::Warning,
+            | Code::ThemeContrast
+            | Code::IntakePlaceholder => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey

@@ -254,6 +254,81 @@ const SALESFORCE: Profile = Profile {
     patient_data: true,
 };
 
+/// HubSpot's default contact properties a form may fill. Since March 2022
+/// the Forms API v3 refuses a submission naming a field the HubSpot form
+/// does not declare (`FIELD_NOT_IN_FORM`); these exist on every portal, so
+/// the practice only adds them to its form. Any other name must be a custom
+/// property the practice creates first.
+/// <https://developers.hubspot.com/docs/api-reference/legacy/marketing/forms/v3-legacy/submit-data-unauthenticated>,
+/// <https://knowledge.hubspot.com/properties/hubspots-default-contact-properties>
+pub const HUBSPOT_CONTACT_PROPERTIES: [&str; 15] = [
+    "address",
+    "city",
+    "company",
+    "country",
+    "email",
+    "fax",
+    "firstname",
+    "jobtitle",
+    "lastname",
+    "message",
+    "mobilephone",
+    "phone",
+    "state",
+    "website",
+    "zip",
+];
+
+/// A HubSpot property's internal name: lowercase letters, digits and
+/// underscores, starting with a letter (HubSpot derives it from the label
+/// that way and the API refuses other names).
+pub fn is_hubspot_name(name: &str) -> bool {
+    name.len() <= 100
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The standard lead fields Web-to-Lead accepts; it silently drops every
+/// other name except custom fields, which it names by their 15-character
+/// `00N…` id. From the form Salesforce generates (Setup › Web-to-Lead).
+/// <https://help.salesforce.com/s/articleView?id=sf.setting_up_web-to-lead.htm>
+pub const SALESFORCE_LEAD_FIELDS: [&str; 24] = [
+    "city",
+    "company",
+    "country",
+    "description",
+    "doNotCall",
+    "email",
+    "emailOptOut",
+    "employees",
+    "fax",
+    "faxOptOut",
+    "first_name",
+    "industry",
+    "last_name",
+    "lead_source",
+    "mobile",
+    "phone",
+    "rating",
+    "revenue",
+    "salutation",
+    "state",
+    "street",
+    "title",
+    "url",
+    "zip",
+];
+
+/// A Salesforce custom field id as Web-to-Lead names it: `00N` and 12 more
+/// letters or digits (the 18-character form adds a 3-character suffix).
+pub fn is_salesforce_custom_field(name: &str) -> bool {
+    (name.len() == 15 || name.len() == 18)
+        && name.starts_with("00N")
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// The practice's account with its backend: the values of the profile's
 /// keys, checked (see `config::intake`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
