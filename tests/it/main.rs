@@ -17,6 +17,7 @@
 //! - `fuzz_regressions`: the fuzz targets' findings, replayed (tests/fixtures/fuzz-regressions);
 //! - `vnu`: the built HTML passes the Nu HTML Checker;
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
+//! - `intake`: `handoff intake`, the backend's setup sheet;
 //! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver;
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
 //!   kind in Chromium at three widths (screenshots, axe-core, print);
@@ -37,6 +38,7 @@ mod escaping;
 mod forms;
 mod fuzz_regressions;
 mod incremental;
+mod intake;
 mod serve;
 mod snapshots_pages;
 mod structured;
