@@ -336,17 +336,19 @@ fn digest_label(kind: FormKind) -> &'static str {
 /// The names one field arrives under (none for a digest line).
 fn receive(intake: &Intake, f: &Field) -> Vec<Received> {
     let profile = intake.profile();
-    // The backend's own hidden fields (`oid`, `retURL`) are not properties.
+    // The backend's own hidden fields (`oid`, `retURL`) are not properties,
+    // carry no value of the visitor's, and the backend needs them.
+    let own = is_own(profile, f);
     let standard = |name: &str| match profile.keeps {
-        Keeps::Own { standard, .. } if !is_own(profile, f) => Some(standard.contains(&name)),
+        Keeps::Own { standard, .. } if !own => Some(standard.contains(&name)),
         _ => None,
     };
     let one = |name: &str, label: &str| Received {
         name: name.to_owned(),
-        carries: vec![f.canonical.clone()],
+        carries: if own { Vec::new() } else { vec![f.canonical.clone()] },
         label: label.to_owned(),
         kind: kind_of(&f.input),
-        required: f.required,
+        required: f.required || own,
         standard: standard(name),
         digest: false,
         services: None,
