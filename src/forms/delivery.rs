@@ -345,7 +345,11 @@ fn receive(intake: &Intake, f: &Field) -> Vec<Received> {
     };
     let one = |name: &str, label: &str| Received {
         name: name.to_owned(),
-        carries: if own { Vec::new() } else { vec![f.canonical.clone()] },
+        carries: if own {
+            Vec::new()
+        } else {
+            vec![f.canonical.clone()]
+        },
         label: label.to_owned(),
         kind: kind_of(&f.input),
         required: f.required || own,

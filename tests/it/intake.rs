@@ -171,3 +171,51 @@ fn a_broken_site_toml_gives_its_findings() {
     out.expect_stderr_contains("E004");
     out.expect_stdout_empty();
 }
+
+/// The README's webhook contract lists the canonical field names of each
+/// form: exactly what the webhook sheet (and the JSON Schema) names.
+#[test]
+fn the_readme_lists_the_canonical_field_names() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let contract = readme
+        .split_once("*Canonical field names.*")
+        .and_then(|(_, rest)| rest.split_once("\n\n"))
+        .map(|(text, _)| text.to_owned())
+        .expect("the README's webhook contract lists the canonical field names");
+    let listed = |from: &str, to: &str| -> BTreeSet<String> {
+        let part = contract
+            .split_once(from)
+            .map(|(_, rest)| rest.split_once(to).map_or(rest, |(part, _)| part))
+            .unwrap_or_else(|| panic!("no `{from}` list in: {contract}"));
+        part.split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|name| !name.contains(' ') || name.starts_with("checklist__"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let sheet = sheet(&SiteTest::fixture("forms/webhook-form"));
+    for (kind, from, to) in [
+        ("referral", "Referral:", "Patient fields"),
+        ("appointment", "Appointment:", "A test"),
+    ] {
+        let sent: BTreeSet<String> = names(form(&sheet, kind))
+            .into_iter()
+            .filter(|n| n != "website")
+            .map(|n| {
+                if n.starts_with("checklist__") {
+                    "checklist__<item id>".to_owned()
+                } else {
+                    n
+                }
+            })
+            .collect();
+        let mut readme = listed(from, to);
+        // The checklist's answers and the setting named alongside.
+        readme.retain(|n| {
+            !["enclosed", "will_send", "not_available", "phi_ok = true"].contains(&n.as_str())
+        });
+        assert_eq!(readme, sent, "{kind}: the README's list");
+    }
+}
