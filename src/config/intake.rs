@@ -138,7 +138,14 @@ impl Need<'_> {
         Need { text, header }
     }
 
+    /// `key` is a key's name, or how to write a table of keys
+    /// (`form_guids = { … }`).
     fn push(&self, diags: &mut Diagnostics, key: &str, backend: &str) {
+        let written = if key.contains(" = ") {
+            key.to_owned()
+        } else {
+            format!("{key} = \"…\"")
+        };
         diags.push(
             at(
                 self.text,
@@ -146,7 +153,7 @@ impl Need<'_> {
                 self.header.clone(),
                 format!("the {backend} backend needs `{key}` in `[intake]`"),
             )
-            .with_hint(format!("add `{key} = \"…\"` from your {backend} account")),
+            .with_hint(format!("add `{written}` from your {backend} account")),
         );
     }
 }
@@ -171,6 +178,8 @@ fn read_account(
         }
     };
     let mut both_spellings = false;
+    // A shorthand's value stands for several keys: refused once.
+    let mut refused: Vec<Range<usize>> = Vec::new();
     for key in profile.keys {
         let (name, value) = match spelled(key, raw) {
             Spelled::Once(name, value) => (name, value),
@@ -193,7 +202,10 @@ fn read_account(
             Check::Endpoint => checked_endpoint(value, text, diags),
             check if check.fits(value_text) => Some(value_text.clone()),
             check => {
-                diags.push(misshapen(name, value, check, text));
+                if !refused.contains(&value.span()) {
+                    refused.push(value.span());
+                    diags.push(misshapen(name, value, check, text));
+                }
                 None
             }
         };
