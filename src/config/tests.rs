@@ -125,7 +125,9 @@ fn backend_account_keys() {
     assert_eq!(guids[0].0, "E003");
     assert_eq!(
         guids[0].2.as_deref(),
-        Some("add `form_guids = { referral = \"…\", appointment = \"…\" }` from your hubspot account")
+        Some(
+            "add `form_guids = { referral = \"…\", appointment = \"…\" }` from your hubspot account"
+        )
     );
     let c = parse(&with("backend = \"salesforce\"\noid = \"00D5e000000AbCd\"")).unwrap();
     let intake = c.intake.unwrap();
@@ -235,7 +237,13 @@ fn only_finding(text: &str) -> (&'static str, usize, usize, String) {
 
 /// The message of the first finding of `text`.
 fn message(text: &str) -> String {
-    parse(text).unwrap_err().iter().next().unwrap().message.clone()
+    parse(text)
+        .unwrap_err()
+        .iter()
+        .next()
+        .unwrap()
+        .message
+        .clone()
 }
 
 /// Line and column (1-based, characters) of `needle`, once in `text`.
@@ -250,8 +258,15 @@ fn position(text: &str, needle: &str) -> (usize, usize) {
 /// E004 at `needle` with a hint containing `hint`.
 fn refused_at(text: &str, needle: &str, hint: &str) {
     let (code, line, col, found_hint) = only_finding(text);
-    assert_eq!((code, line, col), ("E004", position(text, needle).0, position(text, needle).1), "{text}");
-    assert!(found_hint.contains(hint), "hint {found_hint:?} lacks {hint:?}");
+    assert_eq!(
+        (code, line, col),
+        ("E004", position(text, needle).0, position(text, needle).1),
+        "{text}"
+    );
+    assert!(
+        found_hint.contains(hint),
+        "hint {found_hint:?} lacks {hint:?}"
+    );
 }
 
 const GUIDS: &str = "form_guids = { referral = \"0a1b2c3d-1111-4222-8333-944455556666\", appointment = \"7e8f9a0b-2222-4333-8444-a55566667777\" }";
@@ -339,7 +354,10 @@ fn ids_of_the_wrong_shape_are_refused_at_the_value_with_where_to_copy_them() {
 #[test]
 fn an_encoding_the_backend_does_not_take_is_refused() {
     for (keys, hint) in [
-        ("backend = \"netlify\"\nencoding = \"json\"", "remove `encoding`"),
+        (
+            "backend = \"netlify\"\nencoding = \"json\"",
+            "remove `encoding`",
+        ),
         (
             "backend = \"salesforce\"\noid = \"00D5e000000AbCd\"\nencoding = \"json\"",
             "remove `encoding`",
@@ -347,10 +365,7 @@ fn an_encoding_the_backend_does_not_take_is_refused() {
     ] {
         let text = with_intake(keys);
         refused_at(&text, "\"json\"", hint);
-        assert!(
-            message(&text).contains("native form posts only"),
-            "{text}"
-        );
+        assert!(message(&text).contains("native form posts only"), "{text}");
     }
     let hubspot = with_intake(&format!(
         "backend = \"hubspot\"\nportal_id = \"4455667\"\n{GUIDS}\nencoding = \"form\""
@@ -390,7 +405,12 @@ fn field_names_are_names_the_backend_keeps() {
         "\"2fax\"",
         "the internal name `clinician_fax`",
     );
-    assert!(parse(&hubspot("urgency = \"referral_urgency\"\nclinician_email = \"email\"")).is_ok());
+    assert!(
+        parse(&hubspot(
+            "urgency = \"referral_urgency\"\nclinician_email = \"email\""
+        ))
+        .is_ok()
+    );
 
     let salesforce = |names: &str| {
         with_intake(&format!(
@@ -431,13 +451,19 @@ fn salesforce_lead_source_per_form_with_defaults() {
         .unwrap()
     };
     let defaults = intake("");
-    assert_eq!(defaults.account.get("lead_source.referral"), Some("Web referral"));
+    assert_eq!(
+        defaults.account.get("lead_source.referral"),
+        Some("Web referral")
+    );
     assert_eq!(
         defaults.account.get("lead_source.appointment"),
         Some("Web appointment request")
     );
     let set = intake("lead_source = { referral = \"Physician referral\" }");
-    assert_eq!(set.account.get("lead_source.referral"), Some("Physician referral"));
+    assert_eq!(
+        set.account.get("lead_source.referral"),
+        Some("Physician referral")
+    );
     assert_eq!(
         set.account.get("lead_source.appointment"),
         Some("Web appointment request")

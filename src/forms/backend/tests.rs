@@ -23,7 +23,11 @@ fn readme_row(p: &Profile) -> String {
         .collect();
     let mut shorthands: Vec<&str> = p.keys.iter().filter_map(|k| k.shorthand).collect();
     shorthands.dedup();
-    keys.extend(shorthands.iter().map(|s| format!("or {} for both", code(s))));
+    keys.extend(
+        shorthands
+            .iter()
+            .map(|s| format!("or {} for both", code(s))),
+    );
     let sends = match p.accepts {
         Accepts::Either => "a form POST, or JSON by `fetch` with `encoding = \"json\"`",
         Accepts::FormOnly => "a form POST",
@@ -162,7 +166,10 @@ fn templates_fill_the_form_and_the_account() {
     assert_eq!(filled, "https://formspree.io/f/{form}");
     // Each form posts to its own Formspree form.
     let formspree_to = |form| formspree.fill(formspree.action, &with(form));
-    assert_eq!(formspree_to("referral"), "https://formspree.io/f/<form_ids.referral>");
+    assert_eq!(
+        formspree_to("referral"),
+        "https://formspree.io/f/<form_ids.referral>"
+    );
     assert_eq!(
         formspree_to("appointment"),
         "https://formspree.io/f/<form_ids.appointment>"
@@ -183,7 +190,13 @@ fn id_shapes() {
         (
             Check::HubspotPortalId,
             &["4455667", "1"],
-            &["", "44-55667", "4455667 ", "portal", "123456789012345678901"],
+            &[
+                "",
+                "44-55667",
+                "4455667 ",
+                "portal",
+                "123456789012345678901",
+            ],
         ),
         (
             Check::HubspotFormGuid,
@@ -201,12 +214,23 @@ fn id_shapes() {
         (
             Check::SalesforceOrgId,
             &["00D5e000000AbCd", "00D5e000000AbCdEAA"],
-            &["00D", "00N5e000000AbCd", "00D5e000000AbC", "00D5e000000AbCdEA", "00D5e000000Ab-d"],
+            &[
+                "00D",
+                "00N5e000000AbCd",
+                "00D5e000000AbC",
+                "00D5e000000AbCdEA",
+                "00D5e000000Ab-d",
+            ],
         ),
         (
             Check::FormspreeFormId,
             &["xqkrvbza", "abc123", "abcdefghijklmnop"],
-            &["xqk", "abcdefghijklmnopq", "xqk-rvbza", "https://formspree.io/f/xqkrvbza"],
+            &[
+                "xqk",
+                "abcdefghijklmnopq",
+                "xqk-rvbza",
+                "https://formspree.io/f/xqkrvbza",
+            ],
         ),
     ];
     for (check, good, bad) in cases {
