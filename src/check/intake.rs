@@ -18,12 +18,17 @@ pub(super) fn placeholders(config: &Config) -> Diagnostics {
     let Some(intake) = &config.intake else {
         return diags;
     };
+    // A shorthand (`form_id`) is written once for two keys: one finding.
+    let mut reported = Vec::new();
     for key in intake.profile().keys {
         let (Some(value), Some(origin)) =
             (intake.account.get(key.name), intake.written.get(key.name))
         else {
             continue;
         };
+        if reported.contains(&origin.span) {
+            continue;
+        }
         let finding = match key.check {
             Check::Endpoint => reserved_name(value).map(|name| {
                 (
@@ -31,14 +36,21 @@ pub(super) fn placeholders(config: &Config) -> Diagnostics {
                     "write the address your intake service gives you; `check --strict` fails until then".to_owned(),
                 )
             }),
-            Check::Text => None,
-            id if is_placeholder_id(value) => Some((
-                format!("`{} = \"{value}\"` is a placeholder: every submission would be lost", key.name),
-                id.expects().1.to_owned(),
-            )),
-            _ => None,
+            id => id
+                .expects()
+                .filter(|_| is_placeholder_id(value))
+                .map(|(_, copy_from)| {
+                    (
+                        format!(
+                            "`{} = \"{value}\"` is a placeholder: every submission would be lost",
+                            key.name
+                        ),
+                        copy_from.to_owned(),
+                    )
+                }),
         };
         if let Some((message, hint)) = finding {
+            reported.push(origin.span);
             diags.push(
                 origin
                     .finding(Code::IntakePlaceholder, message)

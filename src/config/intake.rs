@@ -61,7 +61,7 @@ pub(super) fn validate(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> O
     let start = diags.error_count();
     let need = Need::of(text);
     let Some(name) = &raw.backend else {
-        need.push(diags, "backend", "intake");
+        need.push(diags, "backend", None, "intake");
         return None;
     };
     let backend = Backend::parse(name.get_ref());
@@ -139,13 +139,16 @@ impl Need<'_> {
     }
 
     /// `key` is a key's name, or how to write a table of keys
-    /// (`form_guids = { … }`).
-    fn push(&self, diags: &mut Diagnostics, key: &str, backend: &str) {
+    /// (`form_guids = { … }`); `shorthand` a key that sets it too.
+    fn push(&self, diags: &mut Diagnostics, key: &str, shorthand: Option<&str>, backend: &str) {
         let written = if key.contains(" = ") {
             key.to_owned()
         } else {
             format!("{key} = \"…\"")
         };
+        let or = shorthand
+            .map(|s| format!(", or `{s} = \"…\"` for one form that takes both"))
+            .unwrap_or_default();
         diags.push(
             at(
                 self.text,
@@ -153,7 +156,7 @@ impl Need<'_> {
                 self.header.clone(),
                 format!("the {backend} backend needs `{key}` in `[intake]`"),
             )
-            .with_hint(format!("add `{written}` from your {backend} account")),
+            .with_hint(format!("add `{written}` from your {backend} account{or}")),
         );
     }
 }
@@ -172,9 +175,9 @@ fn read_account(
     let mut account = Account::default();
     let mut written = BTreeMap::new();
     let mut asked = false;
-    let mut ask = |diags: &mut Diagnostics, what: &str| {
+    let mut ask = |diags: &mut Diagnostics, key: &Key| {
         if !std::mem::replace(&mut asked, true) {
-            need.push(diags, what, profile.name);
+            need.push(diags, key.ask, key.shorthand, profile.name);
         }
     };
     let mut both_spellings = false;
@@ -192,22 +195,22 @@ fn read_account(
             Spelled::Not => {
                 match key.default {
                     Some(default) => account.insert(key.name, default.to_owned()),
-                    None => ask(diags, key.ask),
+                    None => ask(diags, key),
                 }
                 continue;
             }
         };
         let value_text = value.get_ref();
-        let checked = match key.check {
-            Check::Endpoint => checked_endpoint(value, text, diags),
-            check if check.fits(value_text) => Some(value_text.clone()),
-            check => {
+        let checked = match (key.check, key.check.expects()) {
+            (Check::Endpoint, _) => checked_endpoint(value, text, diags),
+            (check, Some(expects)) if !check.fits(value_text) => {
                 if !refused.contains(&value.span()) {
                     refused.push(value.span());
-                    diags.push(misshapen(name, value, check, text));
+                    diags.push(misshapen(name, value, expects, text));
                 }
                 None
             }
+            _ => Some(value_text.clone()),
         };
         if let Some(v) = checked {
             written.insert(key.name, Origin::of(FILE, text, value.span()));
@@ -254,8 +257,12 @@ fn both_written(key: &str, shorthand: &str, value: &Spanned<String>, text: &str)
 
 /// E004 for an id that cannot be right: what it should look like, and
 /// where to copy it from.
-fn misshapen(key: &str, value: &Spanned<String>, check: Check, text: &str) -> Diagnostic {
-    let (shape, copy_from) = check.expects();
+fn misshapen(
+    key: &str,
+    value: &Spanned<String>,
+    (shape, copy_from): (&str, &str),
+    text: &str,
+) -> Diagnostic {
     invalid(
         text,
         value.span(),

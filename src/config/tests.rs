@@ -298,11 +298,18 @@ fn formspree_form_id_and_form_ids_together_are_one_finding() {
     refused_at(&text, "\"xqkrvbza\"\nform_ids", "`form_id` alone");
     let (_, _, _, hint) = only_finding(&text);
     assert!(hint.contains("form_ids = { referral"), "{hint}");
-    // One of the pair missing from `form_ids` is asked for, once.
+    // One of the pair missing from `form_ids` is asked for, once, with
+    // the shorthand as the other way to write it.
     let half = codes(&with_intake(
         "backend = \"formspree\"\nform_ids = { referral = \"xqkrvbza\" }",
     ));
     assert_eq!(half.iter().map(|f| f.0).collect::<Vec<_>>(), ["E003"]);
+    assert_eq!(
+        half[0].2.as_deref(),
+        Some(
+            "add `form_ids = { referral = \"…\", appointment = \"…\" }` from your formspree account, or `form_id = \"…\"` for one form that takes both"
+        )
+    );
 }
 
 #[test]

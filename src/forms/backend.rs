@@ -141,11 +141,11 @@ impl Check {
         }
     }
 
-    /// What a value that fits looks like, and where the practice copies it
-    /// from, for a finding about one that does not.
-    pub fn expects(self) -> (&'static str, &'static str) {
-        match self {
-            Check::Endpoint | Check::Text => ("", ""),
+    /// For an id: what one that fits looks like, and where the practice
+    /// copies it from, for a finding about one that does not.
+    pub fn expects(self) -> Option<(&'static str, &'static str)> {
+        let expects = match self {
+            Check::Endpoint | Check::Text => return None,
             Check::HubspotPortalId => (
                 "a HubSpot account id is digits only",
                 "copy the Hub ID from HubSpot: click your account name in the upper right; it is also the number after `/forms/` in the form editor's address",
@@ -162,7 +162,8 @@ impl Check {
                 "a Formspree form id is 6 to 16 letters and digits",
                 "copy it from the form's endpoint in Formspree: the part after `/f/` in `https://formspree.io/f/xqkrvbza`",
             ),
-        }
+        };
+        Some(expects)
     }
 }
 
@@ -258,12 +259,12 @@ const FORMSPREE: Profile = Profile {
     name: "formspree",
     keys: &[
         Key {
-            ask: "form_id",
+            ask: FORM_IDS,
             shorthand: Some("form_id"),
             ..Key::new("form_ids.referral", Check::FormspreeFormId)
         },
         Key {
-            ask: "form_id",
+            ask: FORM_IDS,
             shorthand: Some("form_id"),
             ..Key::new("form_ids.appointment", Check::FormspreeFormId)
         },
@@ -276,6 +277,8 @@ const FORMSPREE: Profile = Profile {
     renames: &[],
     patient_data: false,
 };
+
+const FORM_IDS: &str = "form_ids = { referral = \"…\", appointment = \"…\" }";
 
 /// Netlify takes the POST on the site itself and shows the action page.
 const NETLIFY: Profile = Profile {

@@ -884,7 +884,8 @@ fn real_looking_intake_values_are_not_placeholders() {
     }
 }
 
-/// An id of zeros or `x`s is a placeholder too, at its value.
+/// An id of zeros or `x`s is a placeholder too, at its value; once where
+/// one value (`form_id`) stands for both forms.
 #[test]
 fn placeholder_ids_are_flagged_at_their_value() {
     let site = SiteTest::fixture("forms/formspree");
@@ -912,6 +913,19 @@ fn placeholder_ids_are_flagged_at_their_value() {
         w050[0].1.as_deref().is_some_and(|h| h.contains("/f/")),
         "{w050:?}"
     );
+    let one_for_both = site.read("site.toml").replace(
+        "form_ids = { referral = \"xqkrvbza\", appointment = \"xxxxxxxx\" }",
+        "form_id = \"00000000\"",
+    );
+    site.write("site.toml", &one_for_both);
+    let outcome = site.check(&["--format", "json"]);
+    let (line, column) = position_in_text(&one_for_both, "\"00000000\"");
+    let w050: Vec<_> = parse_json(&outcome)
+        .into_iter()
+        .filter(|(f, _)| f.code == "W050")
+        .map(|(f, _)| (f.line, f.column))
+        .collect();
+    assert_eq!(w050, [(Some(line), Some(column))], "{}", outcome.report());
 }
 
 // ---------------------------------------------------------------------------

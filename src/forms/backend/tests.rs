@@ -240,7 +240,7 @@ fn id_shapes() {
         for v in bad {
             assert!(!check.fits(v), "{check:?} takes {v:?}");
         }
-        let (shape, copy_from) = check.expects();
+        let (shape, copy_from) = check.expects().unwrap();
         assert!(!shape.is_empty() && !copy_from.is_empty(), "{check:?}");
     }
     assert!(is_salesforce_custom_field("00N5e00000AbCdE"));
