@@ -113,7 +113,8 @@ pub struct Placement<'a> {
 pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
     let intake = site.config.intake.as_ref()?;
     let profile = intake.profile();
-    let fill = fill(&site.config, intake, kind);
+    let thanks = kind.thanks_path(at.service.map(|i| &site.services[i]));
+    let fill = fill(&site.config, intake, kind, &thanks);
     let action = if at.local {
         format!("/_intake/{}", kind.as_str())
     } else {
@@ -174,12 +175,13 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
 pub(crate) fn action(config: &Config, kind: FormKind) -> Option<String> {
     let intake = config.intake.as_ref()?;
     let profile = intake.profile();
-    Some(profile.fill(profile.action, &fill(config, intake, kind)))
+    let thanks = kind.generic_thanks_path();
+    Some(profile.fill(profile.action, &fill(config, intake, kind, thanks)))
 }
 
-/// What a backend profile's templates are filled with for a `kind` form.
-fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind) -> Fill<'a> {
-    let thanks = kind.thanks_path();
+/// What a backend profile's templates are filled with for a `kind` form
+/// that lands on `thanks`.
+fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind, thanks: &'a str) -> Fill<'a> {
     Fill {
         account: &intake.account,
         form: kind.as_str(),

@@ -486,7 +486,7 @@ fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
             axum::Json(serde_json::json!({ "ok": false, "errors": errors })),
         )
             .into_response(),
-        (false, true) => Redirect::to(kind.thanks_path()).into_response(),
+        (false, true) => Redirect::to(kind.generic_thanks_path()).into_response(),
         (false, false) => {
             let list: String = errors
                 .iter()
