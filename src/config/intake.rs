@@ -26,6 +26,9 @@ pub struct Intake {
     pub phi_ok: bool,
     /// Renames of canonical field names, sorted by canonical name.
     pub field_names: BTreeMap<String, String>,
+    /// When a patient who asked for an appointment is called ("within one
+    /// business day"), for the appointment's thanks page.
+    pub patient_callback: Option<String>,
 }
 
 impl Intake {
@@ -79,6 +82,7 @@ pub(super) fn validate(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> O
         encoding,
         phi_ok,
         field_names,
+        patient_callback,
         // The account's keys, read above by the backend's profile.
         endpoint: _,
         form_id: _,
@@ -99,6 +103,7 @@ pub(super) fn validate(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> O
         encoding,
         phi_ok: phi_ok.is_some_and(|p| *p.get_ref()),
         field_names: field_names.unwrap_or_default(),
+        patient_callback: patient_callback.filter(|c| !c.trim().is_empty()),
     })
 }
 

@@ -46,6 +46,7 @@ pub(super) struct RawOrganization {
     pub logo: Option<Spanned<String>>,
     pub same_as: Option<Vec<Spanned<String>>>,
     pub privacy_policy: Option<Spanned<String>>,
+    pub fax_notice: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +60,7 @@ pub(super) struct RawIntake {
     pub form_guids: Option<RawFormGuids>,
     pub oid: Option<Spanned<String>>,
     pub field_names: Option<BTreeMap<String, String>>,
+    pub patient_callback: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
