@@ -257,11 +257,9 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         PageKind::Service(i)
         | PageKind::Refer(i)
         | PageKind::Packet(i)
-        | PageKind::ReferThanks(i) => {
-            Variables::Service(ServicePage {
-                service: view::service(r, i),
-            })
-        }
+        | PageKind::ReferThanks(i) => Variables::Service(ServicePage {
+            service: view::service(r, i),
+        }),
         PageKind::Referral(i) => Variables::Referral(ReferralPage {
             referral: view::referral(r, i),
         }),
