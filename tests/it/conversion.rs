@@ -167,11 +167,11 @@ fn a_page_for_both_opens_with_a_chooser() {
         [
             (
                 "I'm a clinician referring a patient".to_owned(),
-                "#for-clinicians".to_owned()
+                "#audience-clinician".to_owned()
             ),
             (
                 "I'm a patient or family member".to_owned(),
-                "#for-patients".to_owned()
+                "#audience-patient".to_owned()
             ),
         ]
     );
@@ -184,13 +184,13 @@ fn a_page_for_both_opens_with_a_chooser() {
             .unwrap_or_else(|| panic!("{BOTH}: no #{id}"))
     };
     assert!(
-        part("for-clinicians")
+        part("audience-clinician")
             .select(&sel("#referral-form"))
             .next()
             .is_some()
     );
     assert!(
-        part("for-patients")
+        part("audience-patient")
             .select(&sel("#appointment-form"))
             .next()
             .is_some()
