@@ -482,3 +482,55 @@ fn the_fax_cover_sheet_prints_on_one_page_and_fits_a_phone() {
         "{PACKET} scrolls sideways at 390 px by {overflow}"
     );
 }
+
+/// axe-core finds nothing on the pages this fixture makes, at a phone's
+/// width and a desktop's: each audience's reason page, the urgent one, the
+/// thanks pages and the fax cover sheet.
+#[test]
+fn axe_finds_no_violations_on_the_conversion_pages() {
+    let axe_path = crate::support::repo_root().join("node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}): run `npm ci` at the repository root (scripts/test does)",
+            axe_path.display()
+        )
+    });
+    let _one = exclusive();
+    let site = built(CASE);
+    let listener = bind_loopback();
+    let origin = format!("http://127.0.0.1:{}", port_of(&listener));
+    let _server = SiteServer::start(listener, site.public());
+    let browser = Browser::start(true);
+    let mut problems = Vec::new();
+    for (width, height, touch) in [(390, 844, true), (1280, 900, false)] {
+        browser.viewport(width, height, touch);
+        for path in [
+            BOTH,
+            PATIENT,
+            URGENT,
+            REFER,
+            THANKS,
+            HF_THANKS,
+            PACKET,
+            "/refer/thanks/",
+            "/request-appointment/thanks/",
+        ] {
+            browser.goto(&format!("{origin}{path}"));
+            browser.execute(&format!("{axe}\nreturn true;"), json!([]));
+            let result = browser.execute(
+                "return axe.run(document, { resultTypes: ['violations'] }).then(r => ({ \
+                   rules: r.passes.length + r.violations.length + r.incomplete.length, \
+                   violations: r.violations.map(v => v.id + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', ')) }));",
+                json!([]),
+            );
+            assert!(
+                result["rules"].as_u64().unwrap_or(0) > 20,
+                "axe did not run on {path}: {result}"
+            );
+            for v in result["violations"].as_array().into_iter().flatten() {
+                problems.push(format!("{path} at {width}px: {v}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "axe-core:\n{}", problems.join("\n"));
+}
