@@ -534,3 +534,24 @@ fn axe_finds_no_violations_on_the_conversion_pages() {
     }
     assert!(problems.is_empty(), "axe-core:\n{}", problems.join("\n"));
 }
+
+#[test]
+fn a_follow_up_step_needs_its_step() {
+    let site = SiteTest::fixture(CASE);
+    site.write(
+        "content/services/cardiology.md",
+        &site
+            .read("content/services/cardiology.md")
+            .replace("    - step: Patient seen\n", "    - stpe: Patient seen\n"),
+    );
+    let outcome = site.check(&["--format", "json"]);
+    outcome
+        .diagnostic("E013")
+        .in_file("content/services/cardiology.md")
+        .mentions("step 3 of `referring.updates` needs a `step`");
+    // The misspelt key itself, with the closest.
+    outcome
+        .diagnostic("E012")
+        .in_file("content/services/cardiology.md")
+        .mentions("did you mean `step`?");
+}
