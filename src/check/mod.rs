@@ -14,6 +14,7 @@ mod intake;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use crate::content::Urgency;
 use crate::content::yaml::{Node, Positions, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
 use crate::model::{Page, PageKind, Site};
@@ -581,16 +582,16 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
     };
     for s in &site.services {
         let r = &s.referring;
-        let mut missing = Vec::new();
+        let mut missing: Vec<(String, &str)> = Vec::new();
         if s.checklist.is_none() {
             missing.push((
-                "checklist",
+                "checklist".into(),
                 "add `checklist: <id>` naming a file in `content/checklists/`",
             ));
         }
         if r.response_time.is_none() {
             missing.push((
-                "response-time promise",
+                "response-time promise".into(),
                 "add `referring.response_time`, e.g. \"We confirm receipt the same business day.\"",
             ));
         }
@@ -600,18 +601,43 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
             && r.portal.is_none()
             && site.config.intake.is_none()
         {
-            missing.push(("way to refer", "add `referring.phone`, `fax`, `email` or `portal`, or configure `[intake]` for the online form"));
+            missing.push(("way to refer".into(), "add `referring.phone`, `fax`, `email` or `portal`, or configure `[intake]` for the online form"));
         }
         if r.contacts.is_empty() {
             missing.push((
-                "named contact",
+                "named contact".into(),
                 "add `referring.contacts` with the referral coordinator or physician liaison",
             ));
         }
+        // A reason marked urgent sends the office to the phone: the
+        // service must say whom to call.
+        let urgent_reasons: Vec<&str> = s
+            .reasons
+            .iter()
+            .map(|&i| &site.referrals[i])
+            .filter(|reason| reason.urgency == Urgency::Urgent)
+            .map(|reason| reason.title.as_str())
+            .collect();
         if r.urgent.is_none() {
+            missing.push(if urgent_reasons.is_empty() {
+                (
+                    "urgent escalation".to_owned(),
+                    "add `referring.urgent`: whom to call, and when, for urgent cases",
+                )
+            } else {
+                (
+                    format!(
+                        "urgent escalation, yet its urgent referral reasons ({}) send offices to the phone",
+                        urgent_reasons.join(", ")
+                    ),
+                    "add `referring.urgent`: whom to call, and what to say, for an urgent referral",
+                )
+            });
+        }
+        if r.updates.is_empty() && r.results.is_none() {
             missing.push((
-                "urgent escalation",
-                "add `referring.urgent`: whom to call, and when, for urgent cases",
+                "word on how the referring office hears back".to_owned(),
+                "add `referring.updates` (each step with its timing, e.g. `- step: Referral received` and `timing: same business day`) or `referring.results`",
             ));
         }
         for (what, hint) in missing {

@@ -33,6 +33,9 @@ pub struct Intake {
     pub phi_ok: bool,
     /// Renames of canonical field names, sorted by canonical name.
     pub field_names: BTreeMap<String, String>,
+    /// When a patient who asked for an appointment is called ("within one
+    /// business day"), for the appointment's thanks page.
+    pub patient_callback: Option<String>,
 }
 
 impl Intake {
@@ -86,6 +89,7 @@ pub(super) fn validate(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> O
         encoding,
         phi_ok,
         field_names,
+        patient_callback,
         // The account's keys, read above by the backend's profile. A key
         // another backend reads is not one of this account's: it is left
         // unread, as it would be after a change of backend.
@@ -123,6 +127,7 @@ pub(super) fn validate(raw: RawIntake, text: &str, diags: &mut Diagnostics) -> O
             .into_iter()
             .map(|(canonical, name)| (canonical, name.into_inner()))
             .collect(),
+        patient_callback: patient_callback.filter(|c| !c.trim().is_empty()),
     })
 }
 

@@ -58,7 +58,13 @@ pub struct Organization {
     pub logo: Option<String>,
     pub same_as: Vec<String>,
     pub privacy_policy: Option<String>,
+    /// The confidentiality notice printed on the fax cover sheet.
+    pub fax_notice: String,
 }
+
+/// The fax cover's notice when `fax_notice` is not set: what referral
+/// offices expect on any fax that may carry health information.
+pub const DEFAULT_FAX_NOTICE: &str = "Confidential: this fax may contain protected health information. It is meant only for the recipient named above. If you received it in error, please call us at once and destroy all pages; do not read, copy or share them.";
 
 /// `[organization]`, or its defaults (the name is the site's `title`).
 pub(super) fn validate(
@@ -76,6 +82,7 @@ pub(super) fn validate(
         logo,
         same_as,
         privacy_policy,
+        fax_notice,
     } = raw.unwrap_or_default();
     let kind = kind.map_or(OrganizationType::MedicalOrganization, |k| {
         organization_type(&k, text, diags)
@@ -105,6 +112,9 @@ pub(super) fn validate(
         logo,
         same_as,
         privacy_policy,
+        fax_notice: fax_notice
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_FAX_NOTICE.to_owned()),
     }
 }
 

@@ -46,6 +46,7 @@ pub(super) struct RawOrganization {
     pub logo: Option<Spanned<String>>,
     pub same_as: Option<Vec<Spanned<String>>>,
     pub privacy_policy: Option<Spanned<String>>,
+    pub fax_notice: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +62,7 @@ pub(super) struct RawIntake {
     pub oid: Option<Spanned<String>>,
     pub lead_source: Option<RawPerForm>,
     pub field_names: Option<BTreeMap<String, Spanned<String>>>,
+    pub patient_callback: Option<String>,
 }
 
 /// An inline table with a value per form: `{ referral = "…", appointment = "…" }`.

@@ -531,7 +531,7 @@ pub struct Fill<'a> {
     /// `referral` or `appointment`.
     pub form: &'static str,
     /// The form's thanks page, root-relative.
-    pub thanks: &'static str,
+    pub thanks: &'a str,
     pub thanks_url: String,
 }
 

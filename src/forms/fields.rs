@@ -5,7 +5,7 @@
 //! form changes nothing here; renames come later ([`super::spec`]).
 
 use super::{Choice, Field, Fieldset, Input, Placement};
-use crate::content::Urgency;
+use crate::content::{Urgency, VisitType};
 use crate::model::Site;
 
 const NAME_MAX: usize = 100;
@@ -418,22 +418,24 @@ fn you() -> Fieldset {
 }
 
 fn visit(site: &Site, at: &Placement<'_>) -> Vec<Field> {
+    // A reason's page knows the visit (a second opinion's page presets it).
+    let preset = at
+        .reason
+        .and_then(|r| site.referrals[r].visit_type)
+        .unwrap_or(VisitType::NewConsult);
     let mut visit = vec![
         service_field(site, at, true),
         field(
             "visit_type",
             "What kind of visit?",
             Input::Radio {
-                options: choices(
-                    &[
-                        ("new_consult", "New consultation"),
-                        ("second_opinion", "Second opinion"),
-                        ("follow_up", "Follow-up visit"),
-                        ("clinical_trial", "A question about clinical trials"),
-                        ("not_sure", "Not sure"),
-                    ],
-                    Some("new_consult"),
-                ),
+                options: VisitType::ALL
+                    .iter()
+                    .map(|&v| Choice {
+                        selected: v == preset,
+                        ..choice(v.as_str(), v.label())
+                    })
+                    .collect(),
             },
         )
         .short("Visit type")

@@ -137,7 +137,8 @@ pub struct Placement<'a> {
 pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
     let intake = site.config.intake.as_ref()?;
     let profile = intake.profile();
-    let fill = fill(&site.config, intake, kind, subject(site, kind, at));
+    let thanks = kind.thanks_path(at.service.map(|i| &site.services[i]));
+    let fill = fill(&site.config, intake, kind, &thanks, subject(site, kind, at));
     let action = if at.local {
         format!("/_intake/{}", kind.as_str())
     } else {
@@ -227,12 +228,22 @@ fn subject(site: &Site, kind: FormKind, at: &Placement<'_>) -> String {
 pub(crate) fn action(config: &Config, kind: FormKind) -> Option<String> {
     let intake = config.intake.as_ref()?;
     let profile = intake.profile();
-    Some(profile.fill(profile.action, &fill(config, intake, kind, String::new())))
+    let thanks = kind.generic_thanks_path();
+    Some(profile.fill(
+        profile.action,
+        &fill(config, intake, kind, thanks, String::new()),
+    ))
 }
 
-/// What a backend profile's templates are filled with for a `kind` form.
-fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind, subject: String) -> Fill<'a> {
-    let thanks = kind.thanks_path();
+/// What a backend profile's templates are filled with for a `kind` form
+/// that lands on `thanks`.
+fn fill<'a>(
+    config: &Config,
+    intake: &'a Intake,
+    kind: FormKind,
+    thanks: &'a str,
+    subject: String,
+) -> Fill<'a> {
     Fill {
         account: &intake.account,
         origin: origin(intake.profile()),

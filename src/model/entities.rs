@@ -147,6 +147,7 @@ fn referral(d: &ReferralDoc, services: &[Service], r: &mut Resolver<'_>) -> Opti
         checklist: own.or_else(|| services[service].checklist.clone()),
         urgency: d.urgency,
         audience: d.audience,
+        visit_type: d.visit_type,
         criteria: d.criteria.clone(),
         exclusions: d.exclusions.clone(),
         faq: d.faq.clone(),

@@ -221,7 +221,10 @@ fn made(
         body: None,
         noindex: matches!(
             kind,
-            PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound
+            PageKind::Thanks(_)
+                | PageKind::ReferThanks(_)
+                | PageKind::Packet(_)
+                | PageKind::NotFound
         ),
         updated: None,
         breadcrumbs: crumbs,
@@ -284,7 +287,7 @@ pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) ->
             title: s.title.clone(),
             path: s.path.clone(),
         });
-        let refer = format!("{}refer/", s.path);
+        let refer = s.refer_path();
         pages.push(made(
             refer.clone(),
             PageKind::Refer(i),
@@ -301,6 +304,13 @@ pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) ->
             PageKind::Packet(i),
             format!("{} referral packet", s.title),
             None,
+            crumbs.clone(),
+        ));
+        pages.push(made(
+            s.thanks_path(),
+            PageKind::ReferThanks(i),
+            format!("Thank you: we have your referral to {}", s.title),
+            None,
             crumbs,
         ));
     }
@@ -312,7 +322,7 @@ fn thanks(kind: FormKind, title: &str, form: Crumb, trail: &Trail) -> Page {
     let mut crumbs = trail.home();
     crumbs.push(form);
     made(
-        kind.thanks_path().to_owned(),
+        kind.generic_thanks_path().to_owned(),
         PageKind::Thanks(kind),
         title.to_owned(),
         None,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Address, Audience, Faq, Geo, Hours, Located, Referring, Urgency};
+use crate::content::{Address, Audience, Faq, Geo, Hours, Located, Referring, Urgency, VisitType};
 use crate::phone::Phone;
 use crate::source::Section;
 
@@ -87,6 +87,9 @@ pub enum PageKind {
     Appointment,
     /// The page a form submission lands on.
     Thanks(FormKind),
+    /// `/services/<slug>/refer/thanks/`: where a referral sent from a
+    /// service line's pages lands, with that service's next steps.
+    ReferThanks(usize),
     /// `/404.html`, which hosts serve for unknown addresses.
     NotFound,
 }
@@ -107,6 +110,18 @@ pub struct Service {
     pub weight: i64,
 }
 
+impl Service {
+    /// `/services/<slug>/refer/`: the referring-physician section.
+    pub fn refer_path(&self) -> String {
+        format!("{}refer/", self.path)
+    }
+
+    /// `/services/<slug>/refer/thanks/`: where its referrals land.
+    pub fn thanks_path(&self) -> String {
+        format!("{}refer/thanks/", self.path)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Referral {
     pub slug: String,
@@ -118,6 +133,8 @@ pub struct Referral {
     pub checklist: Option<String>,
     pub urgency: Urgency,
     pub audience: Audience,
+    /// The visit the appointment form presets on its page.
+    pub visit_type: Option<VisitType>,
     pub criteria: Vec<String>,
     pub exclusions: Vec<String>,
     pub faq: Vec<Faq>,
@@ -196,11 +213,22 @@ impl FormKind {
         }
     }
 
-    /// The page a submission lands on.
-    pub fn thanks_path(self) -> &'static str {
+    /// The page a submission lands on when the form's page is about no
+    /// one service line.
+    pub fn generic_thanks_path(self) -> &'static str {
         match self {
             FormKind::Referral => "/refer/thanks/",
             FormKind::Appointment => "/request-appointment/thanks/",
+        }
+    }
+
+    /// The page a submission lands on: a referral sent from a service
+    /// line's pages lands on that service's thanks page, with its own next
+    /// steps; everything else on the form's generic one.
+    pub fn thanks_path(self, service: Option<&Service>) -> String {
+        match (self, service) {
+            (FormKind::Referral, Some(s)) => s.thanks_path(),
+            _ => self.generic_thanks_path().to_owned(),
         }
     }
 }

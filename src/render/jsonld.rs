@@ -358,6 +358,7 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         | PageKind::Alias { .. }
         | PageKind::Appointment
         | PageKind::Thanks(_)
+        | PageKind::ReferThanks(_)
         | PageKind::NotFound => Vec::new(),
     };
     Organization {
@@ -466,6 +467,7 @@ fn page_type<'a>(
         | PageKind::Alias { .. }
         | PageKind::Appointment
         | PageKind::Thanks(_)
+        | PageKind::ReferThanks(_)
         | PageKind::NotFound => (vec!["WebPage"], None, Vec::new()),
     }
 }
@@ -508,6 +510,7 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
         | PageKind::ReferHub
         | PageKind::Appointment
         | PageKind::Thanks(_)
+        | PageKind::ReferThanks(_)
         | PageKind::NotFound => None,
     }
 }

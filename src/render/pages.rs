@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::content::Audience;
+use crate::content::{Audience, Urgency};
 use crate::forms::{self, FormKind, FormSpec, Placement};
 use crate::model::{Page, PageKind, Referral};
 use crate::render::RenderOptions;
@@ -52,6 +52,7 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::ReferHub => ("refer_hub", "refer_hub.html"),
         PageKind::Appointment => ("appointment", "appointment.html"),
         PageKind::Thanks(_) => ("thanks", "thanks.html"),
+        PageKind::ReferThanks(_) => ("refer_thanks", "refer_thanks.html"),
         PageKind::NotFound => ("not_found", "404.html"),
     };
     Kind { name, template }
@@ -82,7 +83,7 @@ pub enum Variables<'a> {
     Referrals(ReferralsIndex<'a>),
     Locations(LocationsIndex<'a>),
     Physicians(PhysiciansIndex<'a>),
-    /// Service, refer and packet pages.
+    /// Service, refer, packet and a service's thanks pages.
     Service(ServicePage<'a>),
     Referral(ReferralPage<'a>),
     Location(LocationPage<'a>),
@@ -194,6 +195,10 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         PageKind::Appointment => (form(r, FormKind::Appointment, &at(None, None)), None),
         PageKind::Referral(i) => {
             let reason = r.referral(i);
+            // Urgent cases are a phone call, never a form.
+            if reason.urgency == Urgency::Urgent {
+                return (None, None);
+            }
             let place = at(Some(reason.service), Some(i));
             let clinicians = matches!(reason.audience, Audience::Clinician | Audience::Both);
             let patients = matches!(reason.audience, Audience::Patient | Audience::Both);
@@ -219,6 +224,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         | PageKind::Alias { .. }
         | PageKind::Packet(_)
         | PageKind::Thanks(_)
+        | PageKind::ReferThanks(_)
         | PageKind::NotFound => (None, None),
     }
 }
@@ -248,11 +254,12 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         PageKind::SectionIndex(Section::Physicians) => Variables::Physicians(PhysiciansIndex {
             physicians: view::physician_summaries(r),
         }),
-        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
-            Variables::Service(ServicePage {
-                service: view::service(r, i),
-            })
-        }
+        PageKind::Service(i)
+        | PageKind::Refer(i)
+        | PageKind::Packet(i)
+        | PageKind::ReferThanks(i) => Variables::Service(ServicePage {
+            service: view::service(r, i),
+        }),
         PageKind::Referral(i) => Variables::Referral(ReferralPage {
             referral: view::referral(r, i),
         }),

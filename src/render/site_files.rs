@@ -15,7 +15,11 @@ pub fn indexable(kind: PageKind, noindex: bool) -> bool {
     !noindex
         && !matches!(
             kind,
-            PageKind::Alias { .. } | PageKind::Thanks(_) | PageKind::Packet(_) | PageKind::NotFound
+            PageKind::Alias { .. }
+                | PageKind::Thanks(_)
+                | PageKind::ReferThanks(_)
+                | PageKind::Packet(_)
+                | PageKind::NotFound
         )
 }
 

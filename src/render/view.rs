@@ -29,6 +29,9 @@ pub struct SiteView<'a> {
     pub organization: OrganizationView<'a>,
     pub nav: NavView<'a>,
     pub locations: Vec<LocationSummary<'a>>,
+    /// When a patient who asked for an appointment is called (`[intake]
+    /// patient_callback`), e.g. "within one business day".
+    pub patient_callback: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +45,8 @@ pub struct OrganizationView<'a> {
     pub logo: Option<&'a str>,
     pub same_as: &'a [String],
     pub privacy_policy: Option<&'a str>,
+    /// The fax cover sheet's confidentiality notice.
+    pub fax_notice: &'a str,
 }
 
 #[derive(Serialize)]
@@ -137,7 +142,15 @@ pub struct ReferringView<'a> {
     pub response_time: Option<&'a str>,
     pub urgent: Option<&'a str>,
     pub results: Option<&'a str>,
+    /// The follow-up steps, in order, for a timeline.
+    pub updates: Vec<UpdateView<'a>>,
     pub contacts: Vec<ContactView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct UpdateView<'a> {
+    pub step: &'a str,
+    pub timing: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -265,6 +278,8 @@ pub struct ReferSummary<'a> {
     pub path: &'a str,
     pub refer_path: String,
     pub packet_path: String,
+    /// Where its referrals land: its next steps and timing.
+    pub thanks_path: String,
     pub response_time: Option<&'a str>,
     pub phone: Option<&'a Phone>,
     pub fax: Option<&'a Phone>,
@@ -293,6 +308,7 @@ pub fn site(site: &Site) -> SiteView<'_> {
             logo: o.logo.as_deref(),
             same_as: &o.same_as,
             privacy_policy: o.privacy_policy.as_deref(),
+            fax_notice: &o.fax_notice,
         },
         nav: NavView {
             services: nav_services(&site.services),
@@ -300,6 +316,10 @@ pub fn site(site: &Site) -> SiteView<'_> {
             has_physicians: !site.physicians.is_empty(),
         },
         locations: site.locations.iter().map(location_summary).collect(),
+        patient_callback: c
+            .intake
+            .as_ref()
+            .and_then(|i| i.patient_callback.as_deref()),
     }
 }
 
@@ -403,6 +423,14 @@ pub fn referring(s: &Service) -> ReferringView<'_> {
         response_time: r.response_time.as_deref(),
         urgent: r.urgent.as_deref(),
         results: r.results.as_deref(),
+        updates: r
+            .updates
+            .iter()
+            .map(|u| UpdateView {
+                step: &u.step,
+                timing: u.timing.as_deref(),
+            })
+            .collect(),
         contacts: r
             .contacts
             .iter()
@@ -606,8 +634,9 @@ fn refer_summary<'a>(r: &mut Reader<'a>, s: &'a Service) -> ReferSummary<'a> {
         slug: &s.slug,
         title: &s.title,
         path: &s.path,
-        refer_path: format!("{}refer/", s.path),
+        refer_path: s.refer_path(),
         packet_path: format!("{}refer/packet/", s.path),
+        thanks_path: s.thanks_path(),
         response_time: s.referring.response_time.as_deref(),
         phone: s.referring.phone.as_ref(),
         fax: s.referring.fax.as_ref(),

@@ -487,7 +487,34 @@ pub(super) async fn post(
     if let Some(refusal) = expected.and_then(|e| e.refusal(&payload)) {
         return refusal;
     }
-    answer(kind, wants_json, &errors)
+    let thanks = thanks_page(kind, &payload, |path| served.has_page(path));
+    answer(&thanks, wants_json, &errors)
+}
+
+/// Where a native post lands: a referral for a service line on that
+/// service's thanks page (as the form's own `retURL`, `_next` or action
+/// says on the live site), else the form's generic one.
+fn thanks_page(
+    kind: FormKind,
+    payload: &Map<String, Value>,
+    exists: impl Fn(&str) -> bool,
+) -> String {
+    let service = payload.get("service").and_then(Value::as_str).filter(|s| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
+    match (kind, service) {
+        (FormKind::Referral, Some(slug)) => {
+            let path = format!("/services/{slug}/refer/thanks/");
+            if exists(&path) {
+                path
+            } else {
+                kind.generic_thanks_path().to_owned()
+            }
+        }
+        _ => kind.generic_thanks_path().to_owned(),
+    }
 }
 
 /// The checks made before a byte of the body is read: where the post comes
@@ -542,7 +569,7 @@ fn shown_page(payload: &Map<String, Value>) -> &str {
 
 /// What a backend answers: the thanks page or `{ ok }`, or 422 with the
 /// schema errors (fields and rules, never values).
-fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
+fn answer(thanks: &str, wants_json: bool, errors: &[String]) -> Response {
     match (wants_json, errors.is_empty()) {
         (true, true) => (
             StatusCode::OK,
@@ -554,7 +581,7 @@ fn answer(kind: FormKind, wants_json: bool, errors: &[String]) -> Response {
             axum::Json(serde_json::json!({ "ok": false, "errors": errors })),
         )
             .into_response(),
-        (false, true) => Redirect::to(kind.thanks_path()).into_response(),
+        (false, true) => Redirect::to(thanks).into_response(),
         (false, false) => {
             let list: String = errors
                 .iter()

@@ -66,6 +66,14 @@ pub struct Served {
     schemas: BTreeMap<&'static str, Arc<intake::Expected>>,
 }
 
+impl Served {
+    /// The site has a page at `path` (`/refer/thanks/`).
+    pub fn has_page(&self, path: &str) -> bool {
+        self.files
+            .contains_key(&format!("{}index.html", path.trim_start_matches('/')))
+    }
+}
+
 /// Messages to every open page.
 #[derive(Debug, Clone)]
 pub enum Reload {

@@ -266,6 +266,7 @@ fn every_finding_expected() -> Vec<Expected> {
         ("response-time promise", "referring.response_time"),
         ("named contact", "referring.contacts"),
         ("urgent escalation", "referring.urgent"),
+        ("how the referring office hears back", "referring.updates"),
     ] {
         all.push(Expected {
             finding: finding(
@@ -944,7 +945,7 @@ fn w030_messages_read_as_english() {
         .filter(|(f, _)| f.code == "W030")
         .map(|(f, _)| f.message)
         .collect();
-    assert_eq!(w030.len(), 4, "{}", outcome.report());
+    assert_eq!(w030.len(), 5, "{}", outcome.report());
     for m in &w030 {
         assert!(
             !m.contains(" no a ") && !m.contains(" no an "),
@@ -1148,6 +1149,7 @@ fn generate_site(site: &SiteTest) {
                  checklist: shared\nlocations: [main]\n\
                  referring:\n  response_time: We answer within one business day.\n\
                  \x20 urgent: For urgent cases call the main line.\n\
+                 \x20 results: The consult note reaches you within 48 hours.\n\
                  \x20 contacts:\n    - {{ role: Coordinator, name: Coordinator {i:04} }}\n---\n\
                  ## What we treat\n\nSee the [referring section](refer/) and the \
                  [main campus](/locations/main/#parking).\n"

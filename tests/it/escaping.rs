@@ -25,7 +25,7 @@
 //! - JSON-LD: one block per page, valid JSON, no `<`, `>`, `&` (so no
 //!   `</script` and no `<!--`), and its strings read back as typed;
 //! - the parsed DOM: no `<script>` but the JSON-LD block and the theme's
-//!   form script, no `on*` attribute anywhere;
+//!   form and print scripts, no `on*` attribute anywhere;
 //! - the forms' JSON Schemas: valid JSON, the labels read back as typed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -347,16 +347,15 @@ fn every_field_is_escaped_in_every_context() {
             }
         }
 
-        // Scripts: only the JSON-LD block and the theme's form script.
+        // Scripts: only the JSON-LD block and the theme's form and print scripts.
         let mut json_ld = Vec::new();
         for script in doc.select(&sel("script")) {
             let v = script.value();
             if v.attr("type") == Some("application/ld+json") {
                 json_ld.push(script.text().collect::<String>());
-            } else if !v
-                .attr("src")
-                .is_some_and(|s| s.starts_with("/js/forms.") && s.ends_with(".js"))
-            {
+            } else if !v.attr("src").is_some_and(|s| {
+                (s.starts_with("/js/forms.") || s.starts_with("/js/print.")) && s.ends_with(".js")
+            }) {
                 problems.push(format!(
                     "{at}: a script the site did not write: {}",
                     script.html()

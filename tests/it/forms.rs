@@ -278,6 +278,27 @@ const REFER_PAGE: &str = "/services/cardiology/refer/";
 const HUB_PAGE: &str = "/refer/";
 const APPOINTMENT_PAGE: &str = "/request-appointment/";
 const REASON_PAGE: &str = "/referrals/palpitations/";
+/// Where a referral sent from the service's own pages lands.
+const SERVICE_THANKS: &str = "/services/cardiology/refer/thanks/";
+
+/// Where a referral from `page` lands: the service's own thanks page from
+/// its refer and reason pages, the hub's thanks page elsewhere.
+fn referral_thanks_on(page: &str) -> &'static str {
+    if page == REFER_PAGE || page == REASON_PAGE {
+        SERVICE_THANKS
+    } else {
+        Kind::Referral.thanks()
+    }
+}
+
+/// A backend's value (action, `_next`, `retURL`) as a `kind` form on `page`
+/// carries it: the backends' tables are written for the hub.
+fn placed(value: &str, kind: Kind, page: &str) -> String {
+    match kind {
+        Kind::Referral => value.replace(Kind::Referral.thanks(), referral_thanks_on(page)),
+        Kind::Appointment => value.to_owned(),
+    }
+}
 
 // ---- building and reading -----------------------------------------------------
 
@@ -740,7 +761,8 @@ fn action_and_method(b: &Backend, site: &SiteTest) {
         let form = page.form(kind);
         let d = form.describe();
         assert_eq!(form.attr("method"), Some("post"), "{d}: method");
-        assert_eq!(form.attr("action"), Some(b.action(kind)), "{d}: action");
+        let action = placed(b.action(kind), kind, path);
+        assert_eq!(form.attr("action"), Some(action.as_str()), "{d}: action");
         assert_eq!(
             form.attr("data-transport"),
             Some(b.transport),
@@ -876,7 +898,7 @@ fn expected_hidden(
         out.insert(t.into(), String::new());
     }
     for (name, value) in b.extra_hidden(kind) {
-        out.insert((*name).into(), (*value).into());
+        out.insert((*name).into(), placed(value, kind, path));
     }
     if b.subject {
         let form = match kind {

@@ -9,6 +9,8 @@
 //! - `determinism`: same input, same bytes;
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
 //! - `check`: every audit of `handoff check`, in its three output formats;
+//! - `conversion`: pages that speak to their reader, urgent pathways, follow-up
+//!   timelines, per-service thanks pages and the fax cover sheet (tests/fixtures/conversion);
 //! - `escaping`: hostile text in every field, checked in every output context;
 //! - `structured`: JSON-LD, NAP, sitemap, robots, headers and CSP, link previews;
 //! - `snapshots_pages`: what users see of each page kind, as snapshots;
@@ -33,6 +35,7 @@ mod bench_corpus;
 mod browser;
 mod build;
 mod check;
+mod conversion;
 mod determinism;
 mod escaping;
 mod forms;

@@ -30,7 +30,7 @@ const WIDTHS: [(&str, u32, u32, bool); 3] = [
 ];
 
 /// The page kinds the example site must have (`<body class="kind-…">`).
-const KINDS: [&str; 16] = [
+const KINDS: [&str; 17] = [
     "home",
     "page",
     "service",
@@ -46,6 +46,7 @@ const KINDS: [&str; 16] = [
     "refer_hub",
     "appointment",
     "thanks",
+    "refer_thanks",
     "not_found",
 ];
 

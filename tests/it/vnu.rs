@@ -80,6 +80,15 @@ fn fixture_site_is_valid_html() {
     expect_valid_html(&site.public());
 }
 
+/// The pages of issue 19: each audience's reason page, the urgent one, the
+/// per-service thanks pages and the fax cover sheet.
+#[test]
+fn conversion_fixture_is_valid_html() {
+    let site = SiteTest::fixture("conversion");
+    site.build(&[]).expect_success();
+    expect_valid_html(&site.public());
+}
+
 /// The checker itself works here and catches an error, so a green run above
 /// means something.
 #[test]

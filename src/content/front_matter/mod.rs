@@ -23,8 +23,8 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 pub use location::{Address, DAYS, Geo, Hours, LocationDoc};
 pub use page::{Common, PageDoc};
 pub use physician::PhysicianDoc;
-pub use referral::{Audience, Faq, ReferralDoc, Urgency};
-pub use service::{Contact, Referring, SPECIALTIES, ServiceDoc};
+pub use referral::{Audience, Faq, ReferralDoc, Urgency, VisitType};
+pub use service::{Contact, Referring, SPECIALTIES, ServiceDoc, Update};
 
 use super::findings::{FileCx, key};
 use super::keys::{Key, Keys, keys_of};
@@ -84,6 +84,7 @@ fn block_keys(parent: &str) -> &'static [&'static str] {
     match parent {
         "referring" => keys_of::<service::RawReferring>(),
         "contacts" => keys_of::<service::RawContact>(),
+        "updates" => keys_of::<service::RawUpdate>(),
         "faq" => keys_of::<referral::RawFaq>(),
         "address" => keys_of::<Address>(),
         "geo" => keys_of::<Geo>(),

@@ -18,6 +18,7 @@ keys! {
         checklist: String,
         urgency: String,
         audience: String,
+        visit_type: String,
         criteria: Vec<String>,
         exclusions: Vec<String>,
         faq: Vec<RawFaq>,
@@ -76,6 +77,46 @@ impl Audience {
     }
 }
 
+/// The kinds of visit a patient may ask for: the appointment form's
+/// choices, and what a reason's `visit_type` may preset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitType {
+    NewConsult,
+    SecondOpinion,
+    FollowUp,
+    ClinicalTrial,
+    NotSure,
+}
+
+impl VisitType {
+    pub const ALL: [VisitType; 5] = [
+        VisitType::NewConsult,
+        VisitType::SecondOpinion,
+        VisitType::FollowUp,
+        VisitType::ClinicalTrial,
+        VisitType::NotSure,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitType::NewConsult => "new_consult",
+            VisitType::SecondOpinion => "second_opinion",
+            VisitType::FollowUp => "follow_up",
+            VisitType::ClinicalTrial => "clinical_trial",
+            VisitType::NotSure => "not_sure",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            VisitType::NewConsult => "New consultation",
+            VisitType::SecondOpinion => "Second opinion",
+            VisitType::FollowUp => "Follow-up visit",
+            VisitType::ClinicalTrial => "A question about clinical trials",
+            VisitType::NotSure => "Not sure",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Faq {
     pub q: String,
@@ -90,6 +131,8 @@ pub struct ReferralDoc {
     pub checklist: Option<Located<String>>,
     pub urgency: Urgency,
     pub audience: Audience,
+    /// The visit the appointment form presets on this reason's page.
+    pub visit_type: Option<VisitType>,
     pub criteria: Vec<String>,
     pub exclusions: Vec<String>,
     pub faq: Vec<Faq>,
@@ -130,6 +173,13 @@ pub(super) fn referral(
         Audience::as_str,
     )
     .unwrap_or(Audience::Both);
+    let visit_type = choice(
+        cx,
+        ("visit_type", "a kind of visit"),
+        raw.visit_type,
+        &VisitType::ALL,
+        VisitType::as_str,
+    );
     let faq = raw
         .faq
         .unwrap_or_default()
@@ -156,6 +206,7 @@ pub(super) fn referral(
         checklist,
         urgency,
         audience,
+        visit_type,
         criteria: raw.criteria.unwrap_or_default(),
         exclusions: raw.exclusions.unwrap_or_default(),
         faq,

@@ -78,7 +78,15 @@ pub(super) struct RawReferring {
     response_time: Option<String>,
     urgent: Option<String>,
     results: Option<String>,
+    updates: Option<Vec<RawUpdate>>,
     contacts: Option<Vec<RawContact>>,
+}
+
+/// One entry of `referring.updates`.
+#[derive(Debug, Deserialize)]
+pub(super) struct RawUpdate {
+    step: Option<String>,
+    timing: Option<String>,
 }
 
 /// One entry of `referring.contacts`.
@@ -109,7 +117,16 @@ pub struct Referring {
     pub response_time: Option<String>,
     pub urgent: Option<String>,
     pub results: Option<String>,
+    /// What the referring office hears, and when: the loop closed step by step.
+    pub updates: Vec<Update>,
     pub contacts: Vec<Contact>,
+}
+
+/// One step of `referring.updates`: "Referral received", "same business day".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    pub step: String,
+    pub timing: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +173,7 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
         response_time,
         urgent,
         results,
+        updates,
         contacts,
     } = raw;
     let at = |k: &str| vec![Seg::Key("referring".into()), Seg::Key(k.into())];
@@ -186,6 +204,22 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
             Some(Contact { role, name, phone: cx.phone(&path("phone"), c.phone), email: cx.email(&path("email"), c.email) })
         })
         .collect();
+    let updates = updates
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, u)| {
+            let Some(step) = u.step else {
+                let at = [Seg::Key("referring".into()), Seg::Key("updates".into()), Seg::Index(i)];
+                let d = cx
+                    .finding(Code::MissingField, &at, format!("step {} of `referring.updates` needs a `step`", i + 1))
+                    .with_hint("write each step as `- step: Referral received` with `timing: same business day` below it");
+                cx.push(d);
+                return None;
+            };
+            Some(Update { step, timing: u.timing })
+        })
+        .collect();
     Referring {
         appropriate_for: appropriate_for.unwrap_or_default(),
         phone: cx.phone(&at("phone"), phone),
@@ -195,6 +229,7 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
         response_time,
         urgent,
         results,
+        updates,
         contacts,
     }
 }

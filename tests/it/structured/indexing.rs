@@ -222,6 +222,7 @@ fn sitemap_robots_and_redirects_of_a_small_site() {
         ("/refer/thanks/", "thanks page"),
         ("/request-appointment/thanks/", "thanks page"),
         ("/services/cardiology/refer/packet/", "packet"),
+        ("/services/cardiology/refer/thanks/", "thanks page"),
         ("/404.html", "404"),
     ] {
         let robots = attr_of(&built.page(path).doc(), r#"meta[name="robots"]"#, "content");
@@ -247,6 +248,7 @@ fn sitemap_robots_and_redirects_of_a_small_site() {
                     | "/refer/thanks/"
                     | "/request-appointment/thanks/"
                     | "/services/cardiology/refer/packet/"
+                    | "/services/cardiology/refer/thanks/"
                     | "/404.html"
             );
         assert_eq!(noindex, expected, "{}: robots meta", page.rel);

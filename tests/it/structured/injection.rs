@@ -247,9 +247,9 @@ fn no_content_becomes_a_script_element() {
         for script in doc.select(&scripts) {
             let v = script.value();
             let json_ld = v.attr("type") == Some("application/ld+json");
-            let theme_js = v
-                .attr("src")
-                .is_some_and(|s| s.starts_with("/js/forms.") && s.ends_with(".js"));
+            let theme_js = v.attr("src").is_some_and(|s| {
+                (s.starts_with("/js/forms.") || s.starts_with("/js/print.")) && s.ends_with(".js")
+            });
             let in_faq = script
                 .ancestors()
                 .filter_map(ElementRef::wrap)
