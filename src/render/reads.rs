@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use crate::config::Config;
 use crate::forms::Placement;
 use crate::model::{Checklist, Location, Page, Physician, Referral, Service, Site};
+use crate::phone::{self, Numbers};
 
 /// One thing of the site a page read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,6 +94,46 @@ impl<'a> Reader<'a> {
     pub fn physicians(&mut self) -> &'a [Physician] {
         self.read.push(Entity::AllPhysicians);
         &self.site.physicians
+    }
+
+    /// The site's published phone numbers, to link where `text` types one:
+    /// the organization's, the locations' and every service line's
+    /// referral line. Text that types no number reads nothing.
+    pub fn numbers_in(&mut self, text: &str) -> Numbers {
+        if phone::find_numbers(text).is_empty() {
+            return Numbers::default();
+        }
+        let lines = self
+            .services()
+            .iter()
+            .filter_map(|s| s.referring.phone.as_ref());
+        let locations = self.locations().iter().filter_map(|l| l.phone.as_ref());
+        Numbers::new(
+            self.config()
+                .organization
+                .phone
+                .iter()
+                .chain(locations)
+                .chain(lines),
+        )
+    }
+
+    /// `text` as HTML, each published number it types a `tel:` link.
+    pub fn link_numbers(&mut self, text: &str) -> String {
+        let numbers = self.numbers_in(text);
+        let mut html = String::new();
+        let mut from = 0;
+        for (range, phone) in numbers.find_in(text) {
+            html.push_str(&crate::escape::html(&text[from..range.start]));
+            html.push_str(&format!(
+                "<a class=\"tel\" href=\"{}\">{}</a>",
+                phone.tel,
+                crate::escape::html(&text[range.clone()])
+            ));
+            from = range.end;
+        }
+        html.push_str(&crate::escape::html(&text[from..]));
+        html
     }
 
     /// The checklist with this id; a missing one is nothing to note, as
