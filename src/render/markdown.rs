@@ -5,7 +5,8 @@
 //! from the text, de-duplicated). Raw HTML is allowed (writers are trusted
 //! staff) but script-running link targets are refused with their position.
 //! A phone number the site publishes, typed in the text in any common
-//! format, becomes a `tel:` link (not inside code, links or headings).
+//! format, becomes a `tel:` link showing its display form (not inside
+//! code, links or headings).
 //! Knows nothing about pages or templates.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -225,6 +226,8 @@ impl<'t, I> Annotated<'_, 't, I> {
             }
         }
         let mut from = 0;
+        // The link shows the number's one display form (NAP: every number
+        // printed the same way), whichever way it was typed.
         for (range, phone) in self.numbers.find_in(&joined) {
             if range.start > from {
                 self.queue
@@ -234,7 +237,7 @@ impl<'t, I> Annotated<'_, 't, I> {
                 format!("<a class=\"tel\" href=\"{}\">", phone.tel).into(),
             ));
             self.queue
-                .push_back(Event::Text(joined[range.clone()].to_owned().into()));
+                .push_back(Event::Text(phone.display.clone().into()));
             self.queue.push_back(Event::InlineHtml("</a>".into()));
             from = range.end;
         }

@@ -31,6 +31,9 @@ enum Entity {
     AllServices,
     AllReferrals,
     AllPhysicians,
+    /// Every service line's referral line, the numbers text may type
+    /// ([`Reader::numbers_in`]).
+    ReferralLines,
 }
 
 /// The site as one page's context sees it: each entity it hands out is noted.
@@ -98,13 +101,16 @@ impl<'a> Reader<'a> {
 
     /// The site's published phone numbers, to link where `text` types one:
     /// the organization's, the locations' and every service line's
-    /// referral line. Text that types no number reads nothing.
+    /// referral line. Text that types no number reads nothing; text that
+    /// does reads the referral lines, not the whole service lines.
     pub fn numbers_in(&mut self, text: &str) -> Numbers {
         if phone::find_numbers(text).is_empty() {
             return Numbers::default();
         }
+        self.read.push(Entity::ReferralLines);
         let lines = self
-            .services()
+            .site
+            .services
             .iter()
             .filter_map(|s| s.referring.phone.as_ref());
         let locations = self.locations().iter().filter_map(|l| l.phone.as_ref());
@@ -118,7 +124,8 @@ impl<'a> Reader<'a> {
         )
     }
 
-    /// `text` as HTML, each published number it types a `tel:` link.
+    /// `text` as HTML, each published number it types a `tel:` link in
+    /// its display form.
     pub fn link_numbers(&mut self, text: &str) -> String {
         let numbers = self.numbers_in(text);
         let mut html = String::new();
@@ -127,8 +134,7 @@ impl<'a> Reader<'a> {
             html.push_str(&crate::escape::html(&text[from..range.start]));
             html.push_str(&format!(
                 "<a class=\"tel\" href=\"{}\">{}</a>",
-                phone.tel,
-                crate::escape::html(&text[range.clone()])
+                phone.tel, phone.display
             ));
             from = range.end;
         }
@@ -196,6 +202,7 @@ impl Reads {
             Entity::AllServices => !changed.services.is_empty(),
             Entity::AllReferrals => !changed.referrals.is_empty(),
             Entity::AllPhysicians => !changed.physicians.is_empty(),
+            Entity::ReferralLines => changed.referral_lines,
         })
     }
 }
@@ -209,6 +216,8 @@ pub struct Changed {
     physicians: BTreeSet<usize>,
     /// By the file that defines the checklist, in either site.
     checklists: BTreeSet<usize>,
+    /// A service line's referral line changed.
+    referral_lines: bool,
 }
 
 impl Changed {
@@ -224,6 +233,11 @@ impl Changed {
                 .filter(|((_, a), (_, b))| a != b)
                 .flat_map(|((_, a), (_, b))| [a.file, b.file])
                 .collect(),
+            referral_lines: old
+                .services
+                .iter()
+                .zip(&new.services)
+                .any(|(a, b)| a.referring.phone != b.referring.phone),
         }
     }
 }
