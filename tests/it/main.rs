@@ -37,6 +37,7 @@ mod escaping;
 mod forms;
 mod fuzz_regressions;
 mod incremental;
+mod phone_first;
 mod serve;
 mod snapshots_pages;
 mod structured;
