@@ -69,7 +69,9 @@ pub fn action<'a>(
         on_page: false,
     };
     // The first form on the page: the referral form where there are both.
-    let go = if let Some(f) = form.or(appointment_form) {
+    let go = if urgent {
+        None
+    } else if let Some(f) = form.or(appointment_form) {
         Some(ActionLink {
             title: match f.kind {
                 FormKind::Referral => "Refer online",
@@ -78,8 +80,6 @@ pub fn action<'a>(
             path: format!("#{}", f.id),
             on_page: true,
         })
-    } else if urgent {
-        None
     } else if for_patients {
         Some(elsewhere(
             "Request an appointment",
@@ -190,6 +190,15 @@ mod tests {
             .position(|r| r.urgency == Urgency::Urgent)
             .unwrap();
         assert_eq!(of(&site, PageKind::Referral(i), None).1, None);
+        // Even where the page still carries a form.
+        let at = Placement {
+            page: &site.referrals[i].path,
+            service: Some(site.referrals[i].service),
+            reason: Some(i),
+            local: false,
+        };
+        let form = forms::spec(&site, FormKind::Referral, &at).unwrap();
+        assert_eq!(of(&site, PageKind::Referral(i), Some(&form)).1, None);
         let r = &mut site.referrals[i];
         r.urgency = Urgency::Routine;
         r.audience = Audience::Patient;
