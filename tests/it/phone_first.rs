@@ -227,12 +227,14 @@ fn every_page_kind_is_phone_first() {
     let dir = artifacts_dir();
     let mut found = Vec::new();
     let mut refer_pages = 0;
+    let mut headers = Vec::new();
     for served in &sites {
         for (label, path) in &served.pages {
             browser.goto(&served.url(path));
             let kind_refer = label.ends_with("-refer") || label.ends_with("-refer_hub");
             refer_pages += usize::from(kind_refer);
             let measured = browser.execute(PROBE, json!([served.own_line(path), SCROLLS]));
+            headers.push(measured["header"].as_f64().unwrap_or(-1.0));
             for p in problems(&measured, kind_refer) {
                 found.push(format!("{path} ({label}): {p}"));
             }
@@ -244,7 +246,11 @@ fn every_page_kind_is_phone_first() {
         }
     }
     assert!(refer_pages >= 4, "refer pages measured: {refer_pages}");
-    eprintln!("phone screenshots in {}", dir.display());
+    let tallest = headers.iter().copied().fold(0.0, f64::max);
+    eprintln!(
+        "phone screenshots in {}; the tallest header: {tallest}px",
+        dir.display()
+    );
     assert!(
         found.is_empty(),
         "phone-first problems:\n  {}",
