@@ -4,9 +4,14 @@
 //! and smart punctuation. Headings get stable ids (written `{#id}` or made
 //! from the text, de-duplicated). Raw HTML is allowed (writers are trusted
 //! staff) but script-running link targets are refused with their position.
+//! A phone number the site publishes, typed in the text in any common
+//! format, becomes a `tel:` link showing its display form (not inside
+//! code, links or headings).
 //! Knows nothing about pages or templates.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::phone::Numbers;
 
 /// A link target that would run script, with its byte range in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +69,11 @@ pub use crate::values::is_unsafe_target;
 /// first cost about 80 bytes per event, as much again as the parser's own
 /// tree (1.2 GB for a page of 8 MiB of `[`).
 pub fn render(text: &str) -> Rendered {
+    render_linking(text, &Numbers::default())
+}
+
+/// [`render`], with each of `numbers` typed in the text a `tel:` link.
+pub fn render_linking(text: &str, numbers: &Numbers) -> Rendered {
     let mut out = Rendered::default();
     let mut html = String::new();
     let events = Annotated {
@@ -71,6 +81,9 @@ pub fn render(text: &str) -> Rendered {
         out: &mut out,
         used_ids: UsedIds::default(),
         queue: std::collections::VecDeque::new(),
+        numbers,
+        pending: None,
+        not_linked: 0,
     };
     pulldown_cmark::html::push_html(&mut html, events);
     out.html = html;
@@ -78,13 +91,19 @@ pub fn render(text: &str) -> Rendered {
 }
 
 /// The parser's events on their way to the HTML writer: links are noted,
-/// headings get their ids.
+/// headings get their ids, published phone numbers become links.
 struct Annotated<'r, 't, I> {
     events: I,
     out: &'r mut Rendered,
     used_ids: UsedIds,
-    /// A heading's events, once its id is set.
+    /// A heading's events, once its id is set; text split around a number.
     queue: std::collections::VecDeque<Event<'t>>,
+    numbers: &'r Numbers,
+    /// The event after a run of text, read to end the run, not yet handled.
+    pending: Option<(Event<'t>, std::ops::Range<usize>)>,
+    /// How deep the text is inside code, links and images, where a number
+    /// stays text.
+    not_linked: usize,
 }
 
 impl<'t, I> Iterator for Annotated<'_, 't, I>
@@ -97,8 +116,14 @@ where
         if let Some(event) = self.queue.pop_front() {
             return Some(event);
         }
-        let (event, range) = self.events.next()?;
+        let (event, range) = match self.pending.take() {
+            Some(pending) => pending,
+            None => self.events.next()?,
+        };
         self.note(&event, &range);
+        if let Event::Text(text) = event {
+            return Some(self.link_numbers(text));
+        }
         if !matches!(event, Event::Start(Tag::Heading { .. })) {
             return Some(event);
         }
@@ -120,6 +145,34 @@ where
 impl<'t, I> Annotated<'_, 't, I> {
     /// Records the links of one event, and script-running targets.
     fn note(&mut self, event: &Event<'t>, range: &std::ops::Range<usize>) {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => {
+                self.not_linked += 1;
+            }
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                self.not_linked = self.not_linked.saturating_sub(1);
+            }
+            // Raw `<a …>` and `<code>` written inline, and their end tags.
+            Event::InlineHtml(html) => {
+                let tag = html.to_ascii_lowercase();
+                let (closing, rest) = match tag.strip_prefix("</") {
+                    Some(rest) => (true, rest),
+                    None => (false, tag.strip_prefix('<').unwrap_or_default()),
+                };
+                let name: String = rest
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect();
+                if matches!(name.as_str(), "a" | "code") {
+                    if closing {
+                        self.not_linked = self.not_linked.saturating_sub(1);
+                    } else {
+                        self.not_linked += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
         let out = &mut *self.out;
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
@@ -149,6 +202,52 @@ impl<'t, I> Annotated<'_, 't, I> {
             }
             _ => {}
         }
+    }
+
+    /// A text event, or, when it types a published phone number, its
+    /// first part with the rest queued: text, link, text. The parser may
+    /// split a sentence into several text events, so the ones that follow
+    /// join it first; the event that ends the run waits in `pending`.
+    fn link_numbers(&mut self, text: CowStr<'t>) -> Event<'t>
+    where
+        I: Iterator<Item = (Event<'t>, std::ops::Range<usize>)>,
+    {
+        if self.numbers.is_empty() || self.not_linked > 0 {
+            return Event::Text(text);
+        }
+        let mut joined = text.into_string();
+        for (event, range) in self.events.by_ref() {
+            match event {
+                Event::Text(more) => joined.push_str(&more),
+                other => {
+                    self.pending = Some((other, range));
+                    break;
+                }
+            }
+        }
+        let mut from = 0;
+        // The link shows the number's one display form (NAP: every number
+        // printed the same way), whichever way it was typed.
+        for (range, phone) in self.numbers.find_in(&joined) {
+            if range.start > from {
+                self.queue
+                    .push_back(Event::Text(joined[from..range.start].to_owned().into()));
+            }
+            self.queue.push_back(Event::InlineHtml(
+                format!("<a class=\"tel\" href=\"{}\">", phone.tel).into(),
+            ));
+            self.queue
+                .push_back(Event::Text(phone.display.clone().into()));
+            self.queue.push_back(Event::InlineHtml("</a>".into()));
+            from = range.end;
+        }
+        if from < joined.len() {
+            self.queue
+                .push_back(Event::Text(joined[from..].to_owned().into()));
+        }
+        self.queue
+            .pop_front()
+            .unwrap_or(Event::Text(CowStr::from("")))
     }
 
     /// Gives a heading (its events, start to end) its written or derived
@@ -469,7 +568,12 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
 /// Renders a short inline snippet (a checklist detail, an FAQ answer)
 /// without the surrounding paragraph when it is a single one.
 pub fn render_inline(text: &str) -> Rendered {
-    let mut r = render(text);
+    render_inline_linking(text, &Numbers::default())
+}
+
+/// [`render_inline`], with each of `numbers` typed in the text a `tel:` link.
+pub fn render_inline_linking(text: &str, numbers: &Numbers) -> Rendered {
+    let mut r = render_linking(text, numbers);
     let trimmed = r.html.trim_end();
     if let Some(inner) = trimmed
         .strip_prefix("<p>")

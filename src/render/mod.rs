@@ -8,11 +8,13 @@
 //! written.
 //!
 //! The stage's parts: [`mod@plan`] (every file a build writes), [`pages`] (the
-//! page kinds: template and context of each), [`view`] (what templates see
+//! page kinds: template and context of each), [`action`] (a page's call and
+//! form buttons), [`view`] (what templates see
 //! of the site), [`reads`] (what a page read, for `serve`), [`jsonld`],
 //! [`mod@site_files`] (sitemap, robots.txt, `_headers`, `_redirects`) and
 //! [`markdown`].
 
+pub mod action;
 pub mod jsonld;
 pub mod markdown;
 pub mod pages;
@@ -188,14 +190,14 @@ impl PageJob<'_> {
     /// Renders one page into the sink: its body, its context, its template.
     fn render(&self, page: &Page) -> anyhow::Result<PageResult> {
         let mut diagnostics = Diagnostics::new();
-        let body = self.body(page, &mut diagnostics);
+        let mut reader = Reader::new(self.site);
+        let body = self.body(page, &mut reader, &mut diagnostics);
         if diagnostics.has_errors() {
             return Ok(PageResult {
                 diagnostics,
                 reads: Reads::default(),
             });
         }
-        let mut reader = Reader::new(self.site);
         let context = pages::context(
             &mut reader,
             page,
@@ -217,12 +219,13 @@ impl PageJob<'_> {
     }
 
     /// The page's Markdown body as HTML, and the findings about it.
-    fn body(&self, page: &Page, diags: &mut Diagnostics) -> String {
+    fn body(&self, page: &Page, r: &mut Reader<'_>, diags: &mut Diagnostics) -> String {
         let Some((file, start)) = page.body else {
             return String::new();
         };
         let f = &self.sources.files[file];
-        let rendered = markdown::render(&f.text[start..]);
+        let text = &f.text[start..];
+        let rendered = markdown::render_linking(text, &r.numbers_in(text));
         for link in &rendered.unsafe_links {
             diags.push(unsafe_link(
                 &f.rel,

@@ -13,13 +13,13 @@ use serde::Serialize;
 use crate::content::{Audience, Urgency};
 use crate::forms::{self, FormKind, FormSpec, Placement};
 use crate::model::{Page, PageKind, Referral};
-use crate::render::RenderOptions;
 use crate::render::reads::Reader;
 use crate::render::view::{
     self, ImageSizes, Link, LocationSummary, LocationView, PageView, PhysicianSummary,
     PhysicianView, ReasonSummary, ReferSummary, ReferralGroup, ReferralView, ServiceSummary,
     ServiceView,
 };
+use crate::render::{RenderOptions, action};
 use crate::source::Section;
 
 /// The reasons the home page lists, by weight.
@@ -173,8 +173,9 @@ pub fn context<'a>(
 ) -> PageContext<'a> {
     let (form, appointment_form) = forms(r, page, opts.local_intake);
     let has_form = form.is_some() || appointment_form.is_some();
+    let action = action::action(r, page, form.as_ref(), appointment_form.as_ref());
     PageContext {
-        page: view::page(r, page, body, opts, has_form),
+        page: view::page(r, page, body, opts, has_form, action),
         form,
         appointment_form,
         variables: variables(r, page.kind, image_sizes),
@@ -465,5 +466,13 @@ mod tests {
         assert!(!reads_of(old, PageKind::Plain).touches(&changed));
         let reason = old.services[0].reasons[0];
         assert!(reads_of(old, PageKind::Referral(reason)).touches(&changed));
+        // A page whose text types a phone number reads every referral line
+        // (the numbers it links), not every service line.
+        let mut moved = old.clone();
+        moved.services[0].referring.phone = crate::phone::Phone::parse("+1-555-010-0999").ok();
+        let line_changed = reads::Changed::between(old, &moved);
+        let typed = reads_of(old, PageKind::Service(other));
+        assert!(typed.touches(&line_changed));
+        assert!(!reads_of(old, PageKind::NotFound).touches(&line_changed));
     }
 }

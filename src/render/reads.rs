@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use crate::config::Config;
 use crate::forms::Placement;
 use crate::model::{Checklist, Location, Page, Physician, Referral, Service, Site};
+use crate::phone::{self, Numbers};
 
 /// One thing of the site a page read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,6 +31,9 @@ enum Entity {
     AllServices,
     AllReferrals,
     AllPhysicians,
+    /// Every service line's referral line, the numbers text may type
+    /// ([`Reader::numbers_in`]).
+    ReferralLines,
 }
 
 /// The site as one page's context sees it: each entity it hands out is noted.
@@ -95,6 +99,49 @@ impl<'a> Reader<'a> {
         &self.site.physicians
     }
 
+    /// The site's published phone numbers, to link where `text` types one:
+    /// the organization's, the locations' and every service line's
+    /// referral line. Text that types no number reads nothing; text that
+    /// does reads the referral lines, not the whole service lines.
+    pub fn numbers_in(&mut self, text: &str) -> Numbers {
+        if phone::find_numbers(text).is_empty() {
+            return Numbers::default();
+        }
+        self.read.push(Entity::ReferralLines);
+        let lines = self
+            .site
+            .services
+            .iter()
+            .filter_map(|s| s.referring.phone.as_ref());
+        let locations = self.locations().iter().filter_map(|l| l.phone.as_ref());
+        Numbers::new(
+            self.config()
+                .organization
+                .phone
+                .iter()
+                .chain(locations)
+                .chain(lines),
+        )
+    }
+
+    /// `text` as HTML, each published number it types a `tel:` link in
+    /// its display form.
+    pub fn link_numbers(&mut self, text: &str) -> String {
+        let numbers = self.numbers_in(text);
+        let mut html = String::new();
+        let mut from = 0;
+        for (range, phone) in numbers.find_in(text) {
+            html.push_str(&crate::escape::html(&text[from..range.start]));
+            html.push_str(&format!(
+                "<a class=\"tel\" href=\"{}\">{}</a>",
+                phone.tel, phone.display
+            ));
+            from = range.end;
+        }
+        html.push_str(&crate::escape::html(&text[from..]));
+        html
+    }
+
     /// The checklist with this id; a missing one is nothing to note, as
     /// adding a checklist file rebuilds the whole site.
     pub fn checklist(&mut self, id: &str) -> Option<&'a Checklist> {
@@ -155,6 +202,7 @@ impl Reads {
             Entity::AllServices => !changed.services.is_empty(),
             Entity::AllReferrals => !changed.referrals.is_empty(),
             Entity::AllPhysicians => !changed.physicians.is_empty(),
+            Entity::ReferralLines => changed.referral_lines,
         })
     }
 }
@@ -168,6 +216,8 @@ pub struct Changed {
     physicians: BTreeSet<usize>,
     /// By the file that defines the checklist, in either site.
     checklists: BTreeSet<usize>,
+    /// A service line's referral line changed.
+    referral_lines: bool,
 }
 
 impl Changed {
@@ -183,6 +233,11 @@ impl Changed {
                 .filter(|((_, a), (_, b))| a != b)
                 .flat_map(|((_, a), (_, b))| [a.file, b.file])
                 .collect(),
+            referral_lines: old
+                .services
+                .iter()
+                .zip(&new.services)
+                .any(|(a, b)| a.referring.phone != b.referring.phone),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::model::{
     self, Checklist, Location, NAV_SERVICES, Page, Referral, Service, Site, full_name,
 };
 use crate::phone::Phone;
+use crate::render::action::ActionView;
 use crate::render::reads::Reader;
 use crate::render::{RenderOptions, jsonld, markdown, pages, site_files};
 
@@ -79,6 +80,8 @@ pub struct PageView<'a> {
     pub csp: Option<String>,
     /// Absolute URL of the image for link previews (the logo).
     pub image: Option<String>,
+    /// The call and form buttons kept within reach ([`crate::render::action`]).
+    pub action: ActionView<'a>,
 }
 
 #[derive(Serialize)]
@@ -140,8 +143,10 @@ pub struct ReferringView<'a> {
     pub email: Option<&'a str>,
     pub portal: Option<&'a str>,
     pub response_time: Option<&'a str>,
-    pub urgent: Option<&'a str>,
-    pub results: Option<&'a str>,
+    /// HTML: the text, with the site's phone numbers it types as `tel:` links.
+    pub urgent: Option<String>,
+    /// HTML, likewise.
+    pub results: Option<String>,
     /// The follow-up steps, in order, for a timeline.
     pub updates: Vec<UpdateView<'a>>,
     pub contacts: Vec<ContactView<'a>>,
@@ -338,6 +343,7 @@ pub fn page<'a>(
     content: &'a str,
     opts: RenderOptions,
     has_form: bool,
+    action: ActionView<'a>,
 ) -> PageView<'a> {
     let config = r.config();
     let image = config.organization.logo.as_deref().map(|l| {
@@ -367,6 +373,7 @@ pub fn page<'a>(
         jsonld: jsonld::graph(r, page),
         csp: has_form.then(|| site_files::csp(config, true)),
         image,
+        action,
     }
 }
 
@@ -390,11 +397,11 @@ fn location_summaries<'a>(r: &Reader<'a>, locations: &[usize]) -> Vec<LocationSu
 
 pub fn checklist<'a>(r: &mut Reader<'a>, id: Option<&str>) -> Option<ChecklistView<'a>> {
     let c: &'a Checklist = r.checklist(id?)?;
-    let item = |i: &'a model::ChecklistItem| ItemView {
+    let mut item = |i: &'a model::ChecklistItem| ItemView {
         id: &i.id,
         label: &i.label,
         required: i.required,
-        detail: i.detail.as_deref().map(|d| markdown::render_inline(d).html),
+        detail: i.detail.as_deref().map(|d| inline_markdown(r, d)),
     };
     let mut items: Vec<ItemView<'a>> = c
         .items
@@ -412,7 +419,14 @@ pub fn checklist<'a>(r: &mut Reader<'a>, id: Option<&str>) -> Option<ChecklistVi
     })
 }
 
-pub fn referring(s: &Service) -> ReferringView<'_> {
+/// Inline Markdown written in YAML (a checklist detail, an FAQ answer) as
+/// HTML, the site's phone numbers it types as `tel:` links.
+fn inline_markdown(r: &mut Reader<'_>, text: &str) -> String {
+    let numbers = r.numbers_in(text);
+    markdown::render_inline_linking(text, &numbers).html
+}
+
+pub fn referring<'a>(reader: &mut Reader<'a>, s: &'a Service) -> ReferringView<'a> {
     let r = &s.referring;
     ReferringView {
         appropriate_for: &r.appropriate_for,
@@ -421,8 +435,8 @@ pub fn referring(s: &Service) -> ReferringView<'_> {
         email: r.email.as_deref(),
         portal: r.portal.as_deref(),
         response_time: r.response_time.as_deref(),
-        urgent: r.urgent.as_deref(),
-        results: r.results.as_deref(),
+        urgent: r.urgent.as_deref().map(|t| reader.link_numbers(t)),
+        results: r.results.as_deref().map(|t| reader.link_numbers(t)),
         updates: r
             .updates
             .iter()
@@ -510,7 +524,7 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
         specialty_label: s.specialty.as_deref().map(specialty_label),
         checklist: checklist(r, s.checklist.as_deref()),
         locations: location_summaries(r, &s.locations),
-        referring: referring(s),
+        referring: referring(r, s),
         reasons: reason_summaries(r, &s.reasons),
         physicians: physician_links(r, &s.physicians),
     }
@@ -540,10 +554,10 @@ pub fn referral<'a>(r: &mut Reader<'a>, i: usize) -> ReferralView<'a> {
             .iter()
             .map(|f| FaqView {
                 q: &f.q,
-                a: markdown::render_inline(&f.a).html,
+                a: inline_markdown(r, &f.a),
             })
             .collect(),
-        referring: referring(s),
+        referring: referring(r, s),
     }
 }
 

@@ -42,6 +42,7 @@ mod forms;
 mod fuzz_regressions;
 mod incremental;
 mod intake;
+mod phone_first;
 mod serve;
 mod snapshots_pages;
 mod structured;

@@ -50,7 +50,7 @@ const KINDS: [&str; 17] = [
     "not_found",
 ];
 
-fn html_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -62,7 +62,7 @@ fn html_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// `public/x/index.html` → `/x/`; `public/404.html` → `/404.html`.
-fn url_path(public: &Path, file: &Path) -> String {
+pub(crate) fn url_path(public: &Path, file: &Path) -> String {
     let rel = file
         .strip_prefix(public)
         .unwrap_or(file)
@@ -390,7 +390,7 @@ fn pages_by_kind(public: &Path) -> Vec<(String, String, String)> {
 
 /// Where screenshots and printed PDFs go: `$HANDOFF_SCREENSHOTS`, else
 /// `target/screenshots/`.
-fn artifacts_dir() -> PathBuf {
+pub(crate) fn artifacts_dir() -> PathBuf {
     let dir = std::env::var_os("HANDOFF_SCREENSHOTS").map_or_else(
         || {
             Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -460,7 +460,8 @@ const over = root.scrollWidth > root.clientWidth
 return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, innerHeight: innerHeight,
          nav: box(document.querySelector('nav[aria-label=Primary]')),
          refer: box(refer), appointment: box(link('Request an appointment')),
-         tel: box(document.querySelector('header a[href^="tel:"]')), focus, over };
+         tel: box([...document.querySelectorAll('header a[href^="tel:"], .action-bar a[href^="tel:"]')]
+                    .find(a => a.getClientRects().length > 0)), focus, over };
 "#;
 
 /// What is wrong with the layout `LAYOUT_PROBE` measured.
@@ -487,7 +488,9 @@ fn layout_problems(m: &Value) -> Vec<String> {
     ] {
         let b = &m[key];
         if b["shown"] != json!(true) {
-            problems.push(format!("{what} is missing or hidden in the header"));
+            problems.push(format!(
+                "{what} is missing or hidden in the header and the action bar"
+            ));
         } else if b["bottom"].as_f64().unwrap_or(f64::MAX) > screen {
             problems.push(format!(
                 "{what} is below the first screen (bottom at {}px)",
@@ -511,7 +514,8 @@ fn layout_problems(m: &Value) -> Vec<String> {
 
 /// Every page kind at 360, 768 and 1280 px: a full-page screenshot, no
 /// sideways scrolling, the navigation, both pathways and a tap-to-call
-/// number on the first screen, and a focus ring.
+/// number (the header's, or the action bar's on a phone) on the first
+/// screen, and a focus ring.
 #[test]
 fn every_page_kind_fits_a_phone_a_tablet_and_a_desktop() {
     let _one = exclusive();

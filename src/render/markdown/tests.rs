@@ -169,3 +169,60 @@ fn raw_html_in_code_or_harmless_is_not_reported() {
         let _ = active_tags(html);
     }
 }
+
+/// The site publishes (555) 010-0100 and (555) 010-0150.
+fn published() -> Numbers {
+    let main = crate::phone::Phone::parse("+1-555-010-0100").unwrap();
+    let line = crate::phone::Phone::parse("+1-555-010-0150").unwrap();
+    Numbers::new([&main, &line])
+}
+
+#[test]
+fn published_numbers_in_any_format_become_tel_links() {
+    let r = render_linking(
+        "Call (555) 010-0100, 555.010.0150, +1 555 010 0100 or *555-010-0150*.\n\n\
+         - Tight list: 555-010-0100\n",
+        &published(),
+    );
+    // Each shows the number's display form, whichever way it was typed.
+    for want in [
+        "Call <a class=\"tel\" href=\"tel:+15550100100\">(555) 010-0100</a>, ",
+        "<a class=\"tel\" href=\"tel:+15550100150\">(555) 010-0150</a>, ",
+        "<a class=\"tel\" href=\"tel:+15550100100\">(555) 010-0100</a> or ",
+        "<em><a class=\"tel\" href=\"tel:+15550100150\">(555) 010-0150</a></em>",
+        "Tight list: <a class=\"tel\" href=\"tel:+15550100100\">(555) 010-0100</a>",
+    ] {
+        assert!(r.html.contains(want), "no {want} in {}", r.html);
+    }
+    assert_eq!(r.html.matches("href=\"tel:").count(), 5, "{}", r.html);
+}
+
+#[test]
+fn numbers_stay_text_in_code_links_headings_and_when_unpublished() {
+    let r = render_linking(
+        "## Call 555-010-0100\n\n`555-010-0100`\n\n    555-010-0100\n\n\
+         [555-010-0100](/contact/) <a href=\"/x/\">555-010-0100</a> <code>555-010-0100</code>\n\n\
+         Fax 555-010-0199. Updated 2026-03-01.\n",
+        &published(),
+    );
+    assert!(!r.html.contains("tel:"), "{}", r.html);
+    assert_eq!(r.headings[0].text, "Call 555-010-0100");
+    // Without published numbers nothing is linked.
+    assert!(!render("Call 555-010-0100.").html.contains("tel:"));
+    // Text after a link is linked again.
+    let after = render_linking("[x](/y/) then 555-010-0100", &published());
+    assert!(
+        after.html.contains("then <a class=\"tel\""),
+        "{}",
+        after.html
+    );
+}
+
+#[test]
+fn inline_snippets_link_published_numbers() {
+    let r = render_inline_linking("Page the fellow on 555 010 0150.", &published());
+    assert_eq!(
+        r.html,
+        "Page the fellow on <a class=\"tel\" href=\"tel:+15550100150\">(555) 010-0150</a>."
+    );
+}

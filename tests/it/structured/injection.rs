@@ -23,12 +23,18 @@ const HOSTILE: [&str; 4] = [
 /// Whether `el` sits inside an FAQ answer, whose inline Markdown may carry
 /// raw HTML by design (SPEC §5: "raw HTML is allowed (writers are trusted
 /// staff)"), so it is the one place where the writer's tags become tags.
+/// An answer is the part of a `.faq` entry after its question: the
+/// `<details>` content beside the `<summary>`.
 fn in_faq_answer(el: ElementRef<'_>) -> bool {
+    let parent_is = |e: ElementRef<'_>, test: &dyn Fn(ElementRef<'_>) -> bool| {
+        e.parent().and_then(ElementRef::wrap).is_some_and(test)
+    };
     el.ancestors().filter_map(ElementRef::wrap).any(|a| {
-        a.value().name() == "dd"
-            && a.parent()
-                .and_then(ElementRef::wrap)
-                .is_some_and(|dl| dl.value().classes().any(|c| c == "faq"))
+        a.value().name() == "div"
+            && parent_is(a, &|d| {
+                d.value().name() == "details"
+                    && parent_is(d, &|f| f.value().classes().any(|c| c == "faq"))
+            })
     })
 }
 
@@ -211,8 +217,8 @@ fn expect_html_reads_as_typed(built: &Built, typed: &Typed) {
     let question = s(&reason["faq"][0]["q"]);
     assert!(
         reason_html
-            .select(&sel("dl.faq dt"))
-            .any(|dt| text_of(dt).trim() == question),
+            .select(&sel(".faq summary"))
+            .any(|q| text_of(q).trim() == question),
         "the FAQ question is not shown as typed"
     );
     let urgent = s(&service["referring"]["urgent"]);
