@@ -18,7 +18,9 @@ mod schema;
 use serde::Serialize;
 
 use self::backend::{Accepts, Backend, Fill, Profile, Transport};
-pub use self::fields::{CHECKLIST_PREFIX, CHECKLIST_STATES, NPI_PATTERN, TRACKING, npi_is_valid};
+pub use self::fields::{
+    CHECKLIST_PREFIX, ENCLOSED, NPI_PATTERN, RECORDS_LATER, TRACKING, npi_is_valid,
+};
 pub use self::schema::schema;
 use crate::config::{Config, Encoding, Intake};
 pub use crate::model::FormKind;
@@ -35,7 +37,8 @@ pub enum Input {
     Textarea,
     Select { options: Vec<Choice> },
     Radio { options: Vec<Choice> },
-    Checkbox { value: String },
+    /// `checked`: ticked when the page loads.
+    Checkbox { value: String, checked: bool },
     Hidden { value: String },
 }
 
@@ -73,6 +76,8 @@ pub struct Field {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fieldset {
+    /// Optional details, folded away below the rest of the form.
+    pub more: bool,
     pub legend: String,
     pub help: Option<String>,
     pub fields: Vec<Field>,

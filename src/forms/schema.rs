@@ -77,7 +77,7 @@ fn property(site: &Site, f: &Field) -> Value {
             }
             p.insert("enum".into(), json!(values));
         }
-        Input::Checkbox { value } => {
+        Input::Checkbox { value, .. } => {
             p.insert("const".into(), json!(value));
         }
         Input::Hidden { value } => hidden_property(site, f, value, &mut p),

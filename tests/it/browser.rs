@@ -901,17 +901,30 @@ const TYPED: [(&str, &str); 10] = [
 ];
 
 /// Radio and select choices the test makes, by field name.
-const CHOSEN: [(&str, &str); 6] = [
+const CHOSEN: [(&str, &str); 3] = [
     ("urgency", "priority"),
     ("referral_reason", "palpitations"),
-    ("checklist__ekg", "enclosed"),
-    ("checklist__echo-report", "will_send"),
-    ("checklist__holter-report", "not_available"),
     ("preferred_contact", "email"),
+];
+
+/// The records control: required items come ticked. The test unticks one
+/// (the echo report), ticks the optional Holter report, and says the rest
+/// will follow.
+const RECORDS_CLICKED: [&str; 3] = [
+    "checklist__echo-report",
+    "checklist__holter-report",
+    "records_later",
+];
+const RECORDS_SENT: [(&str, &str); 3] = [
+    ("checklist__ekg", "enclosed"),
+    ("checklist__holter-report", "enclosed"),
+    ("records_later", "yes"),
 ];
 
 fn fill_referral(browser: &Browser, npi: &str) {
     let form = "#referral-form";
+    // The optional fields fold away under "More details".
+    browser.click(&format!("{form} details.more-details > summary"));
     for (name, text) in TYPED {
         let text = if name == "clinician_npi" { npi } else { text };
         browser.type_into(&format!("{form} [name=\"{name}\"]"), text);
@@ -931,6 +944,9 @@ fn fill_referral(browser: &Browser, npi: &str) {
             browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
         }
     }
+    for name in RECORDS_CLICKED {
+        browser.click(&format!("{form} input[name=\"{name}\"]"));
+    }
 }
 
 /// Every field the referral form must send, with `page`, `service` and the
@@ -941,8 +957,8 @@ fn expected_referral(utm: [&str; 3], referrer_host: &str) -> BTreeMap<String, St
         out.insert(name.into(), value.into());
     }
     out.insert("patient_dob".into(), "1960-03-15".into());
-    for (name, value) in CHOSEN {
-        out.insert(name.into(), value.into());
+    for (name, value) in CHOSEN.iter().chain(&RECORDS_SENT) {
+        out.insert((*name).into(), (*value).into());
     }
     out.insert("form".into(), "referral".into());
     out.insert("page".into(), REFER_PATH.into());

@@ -266,7 +266,6 @@ const REASON: &str = "palpitations";
 /// Checklist item ids: required ones first (as the form lists them), then the optional one.
 const CHECKLIST_REQUIRED: [&str; 2] = ["ekg", "echo-report"];
 const CHECKLIST_OPTIONAL: [&str; 1] = ["holter-report"];
-const CHECKLIST_STATES: [&str; 3] = ["enclosed", "will_send", "not_available"];
 /// Filled in by the script at submit time; present and empty in the markup.
 const TRACKING: [&str; 4] = ["utm_source", "utm_medium", "utm_campaign", "referrer_host"];
 
@@ -699,6 +698,7 @@ fn referral_fields(backend: &Backend, with_checklist: bool) -> BTreeSet<String> 
             for id in CHECKLIST_REQUIRED.iter().chain(&CHECKLIST_OPTIONAL) {
                 names.push(format!("checklist__{id}"));
             }
+            names.push("records_later".to_owned());
         }
     }
     names.into_iter().collect()
@@ -784,7 +784,9 @@ fn referral_form_fields(b: &Backend, site: &SiteTest) {
     assert!(service.values.contains(&SERVICE.to_owned()), "{service:?}");
 }
 
-fn checklist_radios(b: &Backend, site: &SiteTest) {
+/// The records question is one compact control (issue #19): a tick box per
+/// checklist item, the required items ticked, then "the rest follows".
+fn checklist_boxes(b: &Backend, site: &SiteTest) {
     let page = Page::read(site, REFER_PAGE);
     let form = page.form(Kind::Referral);
     let controls = form.controls(b.honeypot);
@@ -815,16 +817,25 @@ fn checklist_radios(b: &Backend, site: &SiteTest) {
         "checklist items: required first (SPEC §5)"
     );
     for c in &checklist {
-        assert_eq!(c.kind, "radio", "{}: {c:?}", c.name);
-        assert_eq!(c.values, CHECKLIST_STATES, "{}: the three answers", c.name);
+        assert_eq!(c.kind, "checkbox", "{}: {c:?}", c.name);
+        assert_eq!(c.value.as_deref(), Some("enclosed"), "{}", c.name);
+        assert!(!c.required, "{}: a record is never a required box", c.name);
         let id = c.name.trim_start_matches("checklist__");
+        let input = form
+            .el
+            .select(&sel(&format!("input[name=\"{}\"]", c.name)))
+            .next()
+            .expect("the box");
         assert_eq!(
-            c.required,
+            input.value().attr("checked").is_some(),
             CHECKLIST_REQUIRED.contains(&id),
-            "{}: `required` follows the checklist item",
+            "{}: ticked exactly when the practice needs the record",
             c.name
         );
     }
+    let later = form.control(b.honeypot, "records_later");
+    assert_eq!(later.kind, "checkbox");
+    assert!(!later.required);
 }
 
 fn appointment_form_fields(b: &Backend, site: &SiteTest) {
@@ -1449,7 +1460,7 @@ type Check = fn(&Backend, &SiteTest);
 const SUITE: [(&str, Check); 17] = [
     ("action_and_method", action_and_method),
     ("referral_form_fields", referral_form_fields),
-    ("checklist_radios", checklist_radios),
+    ("checklist_boxes", checklist_boxes),
     ("appointment_form_fields", appointment_form_fields),
     ("hidden_fields", hidden_fields),
     (

@@ -62,7 +62,11 @@
       show(form, el, text);
       if (text) { count++; if (!first) first = el; }
     });
-    if (first) first.focus();
+    if (first) {
+      var more = first.closest("details");
+      if (more) more.open = true;
+      first.focus();
+    }
     return count;
   }
 
