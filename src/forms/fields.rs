@@ -20,9 +20,8 @@ pub const NPI_PATTERN: &str = "[0-9]{10}";
 const PHONE_PATTERN: &str = "[0-9+\\(\\)\\-. ]{7,30}";
 const DATE_PATTERN: &str = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
-pub const CHECKLIST_PREFIX: &str = "checklist__";
-/// A ticked checklist item's value: the record is enclosed.
-pub const ENCLOSED: &str = "enclosed";
+/// The records enclosed: the ids of the ticked checklist items.
+pub const RECORDS_ENCLOSED: &str = "records_enclosed";
 /// The box for "the records not ticked follow later".
 pub const RECORDS_LATER: &str = "records_later";
 
@@ -326,12 +325,12 @@ fn clinical_question() -> Field {
     .help("A sentence or two: what would you like us to answer or do?")
 }
 
-/// The records question, compact: one tick box per item of the page's
-/// checklist (the reason's, else the service's), ticked for the items the
-/// practice needs, so the office unticks what is not enclosed; then one box
+/// The records question, compact: one group of tick boxes listing the page's
+/// checklist (the reason's, else the service's), the records the practice
+/// needs ticked, so the office unticks what it is not sending; then one box
 /// for "the rest follows". None on the hub. An item the form asks for
-/// itself (`clinical-question` and the clinical question field) is not
-/// asked twice.
+/// itself (`clinical-question`, the clinical question field) is not asked
+/// twice.
 fn records(site: &Site, at: &Placement<'_>, asked: &[&Field]) -> Option<Fieldset> {
     let checklist = at
         .reason
@@ -342,41 +341,45 @@ fn records(site: &Site, at: &Placement<'_>, asked: &[&Field]) -> Option<Fieldset
         })
         .and_then(|id| site.checklists.get(id))?;
     let asked_here = |id: &str| asked.iter().any(|f| f.canonical == id.replace('-', "_"));
-    let items = checklist.items.iter().filter(|i| !asked_here(&i.id));
-    let required = items.clone().filter(|i| i.required);
-    let optional = items.filter(|i| !i.required);
-    let mut fields: Vec<Field> = required
+    let items: Vec<_> = checklist
+        .items
+        .iter()
+        .filter(|i| !asked_here(&i.id))
+        .collect();
+    let required = items.iter().filter(|i| i.required);
+    let optional = items.iter().filter(|i| !i.required);
+    let options: Vec<Choice> = required
         .chain(optional)
-        .map(|item| {
-            field(
-                &format!("{CHECKLIST_PREFIX}{}", item.id),
-                &item.label,
-                Input::Checkbox {
-                    value: ENCLOSED.into(),
-                    checked: item.required,
-                },
-            )
-            .short(&format!("Enclosed: {}", item.label))
+        .map(|item| Choice {
+            value: item.id.clone(),
+            label: item.label.clone(),
+            selected: item.required,
         })
         .collect();
-    if fields.is_empty() {
+    if options.is_empty() {
         return None;
     }
-    fields.push(
-        field(
-            RECORDS_LATER,
-            "I will send the rest later (fax, secure email or the portal)",
-            Input::Checkbox {
-                value: "yes".into(),
-                checked: false,
-            },
-        )
-        .short("The rest will follow"),
-    );
     Some(fieldset(
-        "Records enclosed with this referral",
-        Some("Ticked: the records we need. Untick what you are not sending with this referral."),
-        fields,
+        "Records",
+        Some("Send records by fax, secure email or the portal; tell us here what is on its way."),
+        vec![
+            field(
+                RECORDS_ENCLOSED,
+                "Enclosed with this referral",
+                Input::Checkboxes { options },
+            )
+            .short("Enclosed")
+            .help("Ticked: the records we need. Untick what you are not sending now."),
+            field(
+                RECORDS_LATER,
+                "I will send the rest later",
+                Input::Checkbox {
+                    value: "yes".into(),
+                    checked: false,
+                },
+            )
+            .short("The rest will follow"),
+        ],
     ))
 }
 
@@ -389,32 +392,29 @@ pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
     // Optional questions fold away, so the request stays short.
     let mut more = Vec::new();
     for set in &mut sets {
-        let (optional, main) = set
-            .fields
-            .drain(..)
-            .partition(|f| ["best_time", "referred_by", "preferred_location"].contains(&f.canonical.as_str()));
+        let (optional, main) = set.fields.drain(..).partition(|f| {
+            ["best_time", "referred_by", "preferred_location"].contains(&f.canonical.as_str())
+        });
         set.fields = main;
         more.extend::<Vec<Field>>(optional);
     }
     sets.push(more_details(more));
-    sets.push(
-        fieldset(
-            "Consent",
-            None,
-            vec![
-                field(
-                    "consent",
-                    "I agree that the practice may contact me by phone or email about this request.",
-                    Input::Checkbox {
-                        value: "yes".into(),
-                        checked: false,
-                    },
-                )
-                .short("Consent to be contacted")
-                .required(),
-            ],
-        ),
-    );
+    sets.push(fieldset(
+        "Consent",
+        None,
+        vec![
+            field(
+                "consent",
+                "I agree that the practice may contact me by phone or email about this request.",
+                Input::Checkbox {
+                    value: "yes".into(),
+                    checked: false,
+                },
+            )
+            .short("Consent to be contacted")
+            .required(),
+        ],
+    ));
     sets
 }
 

@@ -910,14 +910,14 @@ const CHOSEN: [(&str, &str); 3] = [
 /// The records control: required items come ticked. The test unticks one
 /// (the echo report), ticks the optional Holter report, and says the rest
 /// will follow.
-const RECORDS_CLICKED: [&str; 3] = [
-    "checklist__echo-report",
-    "checklist__holter-report",
-    "records_later",
+const RECORDS_CLICKED: [(&str, &str); 3] = [
+    ("records_enclosed", "echo-report"),
+    ("records_enclosed", "holter-report"),
+    ("records_later", "yes"),
 ];
-const RECORDS_SENT: [(&str, &str); 3] = [
-    ("checklist__ekg", "enclosed"),
-    ("checklist__holter-report", "enclosed"),
+/// What arrives: a group of tick boxes as its values joined by `,` here.
+const RECORDS_SENT: [(&str, &str); 2] = [
+    ("records_enclosed", "ekg,holter-report"),
     ("records_later", "yes"),
 ];
 
@@ -944,8 +944,8 @@ fn fill_referral(browser: &Browser, npi: &str) {
             browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
         }
     }
-    for name in RECORDS_CLICKED {
-        browser.click(&format!("{form} input[name=\"{name}\"]"));
+    for (name, value) in RECORDS_CLICKED {
+        browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
     }
 }
 
@@ -972,16 +972,25 @@ fn expected_referral(utm: [&str; 3], referrer_host: &str) -> BTreeMap<String, St
     out
 }
 
-/// A form-encoded body as name → value; a name sent twice fails the test.
+/// A group of tick boxes: the one name a form may send more than once.
+const MANY: &str = "records_enclosed";
+
+/// A form-encoded body as name → value (a group's values joined by `,`);
+/// any other name sent twice fails the test.
 fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in url::form_urlencoded::parse(body) {
-        let before = out.insert(k.to_string(), v.to_string());
-        assert!(
-            before.is_none(),
-            "the field `{k}` was sent twice: {}",
-            String::from_utf8_lossy(body)
-        );
+        if let Some(before) = out.get_mut(k.as_ref()) {
+            assert!(
+                k == MANY,
+                "the field `{k}` was sent twice: {}",
+                String::from_utf8_lossy(body)
+            );
+            before.push(',');
+            before.push_str(&v);
+        } else {
+            out.insert(k.to_string(), v.to_string());
+        }
     }
     out
 }
@@ -999,10 +1008,18 @@ fn json_fields(body: &[u8]) -> BTreeMap<String, String> {
     object
         .iter()
         .map(|(k, v)| {
-            let s = v
-                .as_str()
-                .unwrap_or_else(|| panic!("`{k}` is not a string: {v}"));
-            (k.clone(), s.to_owned())
+            let s = match v {
+                Value::Array(items) if k == MANY => items
+                    .iter()
+                    .map(|i| i.as_str().unwrap_or_else(|| panic!("`{k}` holds {i}")))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => v
+                    .as_str()
+                    .unwrap_or_else(|| panic!("`{k}` is not a string: {v}"))
+                    .to_owned(),
+            };
+            (k.clone(), s)
         })
         .collect()
 }
