@@ -357,7 +357,9 @@ fn receive(intake: &Intake, f: &Field) -> Vec<Received> {
         digest: false,
         services: None,
         options: match &f.input {
-            Input::Select { options } | Input::Radio { options } => options
+            Input::Select { options }
+            | Input::Radio { options }
+            | Input::Checkboxes { options } => options
                 .iter()
                 .filter(|o| !o.value.is_empty())
                 .cloned()
@@ -443,6 +445,7 @@ fn kind_of(input: &Input) -> &'static str {
         Input::Select { .. } => "select",
         Input::Radio { .. } => "radio",
         Input::Checkbox { .. } => "checkbox",
+        Input::Checkboxes { .. } => "checkboxes",
         Input::Hidden { .. } => "hidden",
     }
 }
@@ -455,6 +458,7 @@ fn field_type(kind: &str) -> &'static str {
         "select" => "select",
         "radio" => "radio",
         "checkbox" => "booleancheckbox",
+        "checkboxes" => "checkbox",
         "date" => "date",
         "tel" => "phonenumber",
         _ => "text",

@@ -20,12 +20,10 @@ pub const NPI_PATTERN: &str = "[0-9]{10}";
 const PHONE_PATTERN: &str = "[0-9+\\(\\)\\-. ]{7,30}";
 const DATE_PATTERN: &str = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
 
-pub const CHECKLIST_PREFIX: &str = "checklist__";
-pub const CHECKLIST_STATES: [(&str, &str); 3] = [
-    ("enclosed", "Sent with this referral"),
-    ("will_send", "Will send"),
-    ("not_available", "Not available"),
-];
+/// The records enclosed: the ids of the ticked checklist items.
+pub const RECORDS_ENCLOSED: &str = "records_enclosed";
+/// The box for "the records not ticked follow later".
+pub const RECORDS_LATER: &str = "records_later";
 
 /// Fields the script fills at submit time (SPEC §7.2); present and empty in the markup.
 /// Each with its label.
@@ -120,6 +118,7 @@ fn choice(value: &str, label: &str) -> Choice {
 
 fn fieldset(legend: &str, help: Option<&str>, fields: Vec<Field>) -> Fieldset {
     Fieldset {
+        more: false,
         legend: legend.to_owned(),
         help: help.map(str::to_owned),
         fields,
@@ -145,40 +144,52 @@ fn service_field(site: &Site, at: &Placement<'_>, not_sure: bool) -> Field {
 /// The referral form. Without `phi_ok` it is contact-only: no patient, no
 /// reason or question, no records checklist (SPEC §7.5).
 pub(super) fn referral(site: &Site, phi_ok: bool, at: &Placement<'_>) -> Vec<Fieldset> {
-    let mut sets = vec![clinician()];
+    let (you, mut more) = clinician();
+    let mut sets = vec![you];
     let mut referral = vec![service_field(site, at, false), urgency(site, at)];
     if phi_ok {
-        sets.push(patient());
+        let (patient, patient_phone) = patient();
+        sets.push(patient);
+        more.push(patient_phone);
         referral.push(reason(site, at));
         referral.push(clinical_question());
     }
     sets.push(fieldset("The referral", None, referral));
     if phi_ok {
-        sets.extend(records(site, at));
+        let asked: Vec<&Field> = sets.iter().flat_map(|s| s.fields.iter()).collect();
+        let records = records(site, at, &asked);
+        sets.extend(records);
     }
-    sets.push(fieldset(
-        "How we reach you",
-        None,
-        vec![
-            field(
-                "preferred_contact",
-                "Preferred way to reach you",
-                Input::Radio {
-                    options: choices(
-                        &[("phone", "Phone"), ("fax", "Fax"), ("email", "Email")],
-                        Some("phone"),
-                    ),
-                },
-            )
-            .short("Preferred contact")
-            .required(),
-        ],
-    ));
+    more.push(
+        field(
+            "preferred_contact",
+            "Preferred way to reach you",
+            Input::Radio {
+                options: choices(
+                    &[("phone", "Phone"), ("fax", "Fax"), ("email", "Email")],
+                    Some("phone"),
+                ),
+            },
+        )
+        .short("Preferred contact")
+        .required(),
+    );
+    sets.push(more_details(more));
     sets
 }
 
-fn clinician() -> Fieldset {
-    fieldset(
+/// The optional part a form folds away, so at most about fifteen controls
+/// show before it (every field in it is optional or has its default).
+fn more_details(fields: Vec<Field>) -> Fieldset {
+    Fieldset {
+        more: true,
+        ..fieldset("More details (optional)", None, fields)
+    }
+}
+
+/// The clinician's own details, and (for "more details") their NPI and fax.
+fn clinician() -> (Fieldset, Vec<Field>) {
+    let set = fieldset(
         "You, the referring clinician",
         None,
         vec![
@@ -197,27 +208,31 @@ fn clinician() -> Fieldset {
             .required()
             .max(NAME_MAX)
             .auto("organization"),
-            field("clinician_npi", "NPI (optional)", Input::Text)
-                .short("NPI")
-                .max(10)
-                .pattern(NPI_PATTERN)
-                .help("10 digits; helps us match your practice")
-                .auto("off"),
             field("clinician_phone", "Phone", Input::Tel)
                 .required()
                 .max(PHONE_MAX)
                 .pattern(PHONE_PATTERN)
                 .auto("work tel"),
-            field("clinician_fax", "Fax", Input::Tel)
-                .max(PHONE_MAX)
-                .pattern(PHONE_PATTERN)
-                .auto("off"),
             field("clinician_email", "Email", Input::Email)
                 .required()
                 .max(EMAIL_MAX)
                 .auto("work email"),
         ],
-    )
+    );
+    let more = vec![
+        field("clinician_npi", "Your NPI", Input::Text)
+            .short("NPI")
+            .max(10)
+            .pattern(NPI_PATTERN)
+            .help("10 digits; helps us match your practice")
+            .auto("off"),
+        field("clinician_fax", "Your fax", Input::Tel)
+            .short("Fax")
+            .max(PHONE_MAX)
+            .pattern(PHONE_PATTERN)
+            .auto("off"),
+    ];
+    (set, more)
 }
 
 /// Routine unless the page is about a reason the practice sees with priority.
@@ -246,8 +261,10 @@ fn urgency(site: &Site, at: &Placement<'_>) -> Field {
 
 /// The patient's details: `autocomplete="off"` on each, so a browser never
 /// fills in the clinician's own (SPEC §7.2).
-fn patient() -> Fieldset {
-    fieldset(
+/// The patient's name and date of birth, and (for "more details") their
+/// phone.
+fn patient() -> (Fieldset, Field) {
+    let set = fieldset(
         "The patient",
         Some("Sent over an encrypted connection to our intake team only."),
         vec![
@@ -260,12 +277,13 @@ fn patient() -> Fieldset {
                 .max(10)
                 .pattern(DATE_PATTERN)
                 .auto("off"),
-            field("patient_phone", "Patient phone", Input::Tel)
-                .max(PHONE_MAX)
-                .pattern(PHONE_PATTERN)
-                .auto("off"),
         ],
-    )
+    );
+    let phone = field("patient_phone", "Patient phone", Input::Tel)
+        .max(PHONE_MAX)
+        .pattern(PHONE_PATTERN)
+        .auto("off");
+    (set, phone)
 }
 
 /// The reasons of the page's service (every reason on the hub), the page's
@@ -307,9 +325,13 @@ fn clinical_question() -> Field {
     .help("A sentence or two: what would you like us to answer or do?")
 }
 
-/// One answer per item of the page's checklist (the reason's, else the
-/// service's), required items first; none on the hub.
-fn records(site: &Site, at: &Placement<'_>) -> Option<Fieldset> {
+/// The records question, compact: one group of tick boxes listing the page's
+/// checklist (the reason's, else the service's), the records the practice
+/// needs ticked, so the office unticks what it is not sending; then one box
+/// for "the rest follows". None on the hub. An item the form asks for
+/// itself (`clinical-question`, the clinical question field) is not asked
+/// twice.
+fn records(site: &Site, at: &Placement<'_>, asked: &[&Field]) -> Option<Fieldset> {
     let checklist = at
         .reason
         .and_then(|r| site.referrals[r].checklist.as_deref())
@@ -318,26 +340,46 @@ fn records(site: &Site, at: &Placement<'_>) -> Option<Fieldset> {
                 .and_then(|s| site.services[s].checklist.as_deref())
         })
         .and_then(|id| site.checklists.get(id))?;
-    let required = checklist.items.iter().filter(|i| i.required);
-    let optional = checklist.items.iter().filter(|i| !i.required);
-    let fields = required
+    let asked_here = |id: &str| asked.iter().any(|f| f.canonical == id.replace('-', "_"));
+    let items: Vec<_> = checklist
+        .items
+        .iter()
+        .filter(|i| !asked_here(&i.id))
+        .collect();
+    let required = items.iter().filter(|i| i.required);
+    let optional = items.iter().filter(|i| !i.required);
+    let options: Vec<Choice> = required
         .chain(optional)
-        .map(|item| {
-            let f = field(
-                &format!("{CHECKLIST_PREFIX}{}", item.id),
-                &item.label,
-                Input::Radio {
-                    options: choices(&CHECKLIST_STATES, None),
-                },
-            )
-            .short(&format!("Record: {}", item.label));
-            if item.required { f.required() } else { f }
+        .map(|item| Choice {
+            value: item.id.clone(),
+            label: item.label.clone(),
+            selected: item.required,
         })
         .collect();
+    if options.is_empty() {
+        return None;
+    }
     Some(fieldset(
         "Records",
         Some("Send records by fax, secure email or the portal; tell us here what is on its way."),
-        fields,
+        vec![
+            field(
+                RECORDS_ENCLOSED,
+                "Enclosed with this referral",
+                Input::Checkboxes { options },
+            )
+            .short("Enclosed")
+            .help("Ticked: the records we need. Untick what you are not sending now."),
+            field(
+                RECORDS_LATER,
+                "I will send the rest later",
+                Input::Checkbox {
+                    value: "yes".into(),
+                    checked: false,
+                },
+            )
+            .short("The rest will follow"),
+        ],
     ))
 }
 
@@ -346,25 +388,34 @@ fn records(site: &Site, at: &Placement<'_>) -> Option<Fieldset> {
 /// The appointment form: contact details and the visit, no medical details
 /// (the form says so).
 pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
-    vec![
-        you(),
-        fieldset("Your visit", None, visit(site, at)),
-        fieldset(
-            "Consent",
-            None,
-            vec![
-                field(
-                    "consent",
-                    "I agree that the practice may contact me by phone or email about this request.",
-                    Input::Checkbox {
-                        value: "yes".into(),
-                    },
-                )
-                .short("Consent to be contacted")
-                .required(),
-            ],
-        ),
-    ]
+    let mut sets = vec![you(), fieldset("Your visit", None, visit(site, at))];
+    // Optional questions fold away, so the request stays short.
+    let mut more = Vec::new();
+    for set in &mut sets {
+        let (optional, main) = set.fields.drain(..).partition(|f| {
+            ["best_time", "referred_by", "preferred_location"].contains(&f.canonical.as_str())
+        });
+        set.fields = main;
+        more.extend::<Vec<Field>>(optional);
+    }
+    sets.push(more_details(more));
+    sets.push(fieldset(
+        "Consent",
+        None,
+        vec![
+            field(
+                "consent",
+                "I agree that the practice may contact me by phone or email about this request.",
+                Input::Checkbox {
+                    value: "yes".into(),
+                    checked: false,
+                },
+            )
+            .short("Consent to be contacted")
+            .required(),
+        ],
+    ));
+    sets
 }
 
 fn you() -> Fieldset {

@@ -18,7 +18,7 @@ mod schema;
 use serde::Serialize;
 
 use self::backend::{Accepts, Backend, Fill, Profile, Transport};
-pub use self::fields::{CHECKLIST_PREFIX, CHECKLIST_STATES, NPI_PATTERN, TRACKING, npi_is_valid};
+pub use self::fields::{NPI_PATTERN, RECORDS_ENCLOSED, RECORDS_LATER, TRACKING, npi_is_valid};
 pub use self::schema::schema;
 use crate::config::{Config, Encoding, Intake};
 pub use crate::model::FormKind;
@@ -33,10 +33,25 @@ pub enum Input {
     Tel,
     Date,
     Textarea,
-    Select { options: Vec<Choice> },
-    Radio { options: Vec<Choice> },
-    Checkbox { value: String },
-    Hidden { value: String },
+    Select {
+        options: Vec<Choice>,
+    },
+    Radio {
+        options: Vec<Choice>,
+    },
+    /// A group of tick boxes sharing one name: the form sends every ticked
+    /// value (an array in JSON).
+    Checkboxes {
+        options: Vec<Choice>,
+    },
+    /// `checked`: ticked when the page loads.
+    Checkbox {
+        value: String,
+        checked: bool,
+    },
+    Hidden {
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +88,8 @@ pub struct Field {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fieldset {
+    /// Optional details, folded away below the rest of the form.
+    pub more: bool,
     pub legend: String,
     pub help: Option<String>,
     pub fields: Vec<Field>,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::{CHECKLIST_PREFIX, Choice, Field, FormKind, FormSpec, Input, Placement, spec};
+use super::{Choice, Field, FormKind, FormSpec, Input, Placement, RECORDS_ENCLOSED, spec};
 use crate::model::Site;
 
 /// The JSON Schema of everything a form of `kind` can send, over all pages
@@ -16,7 +16,7 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
     let specs = representatives(site, kind)?;
     let mut properties: BTreeMap<String, Value> = BTreeMap::new();
     let mut required: BTreeSet<String> = BTreeSet::new();
-    let always_required = |f: &Field| f.required && !f.canonical.starts_with(CHECKLIST_PREFIX);
+    let always_required = |f: &Field| f.required;
     for spec in &specs {
         for f in spec
             .hidden
@@ -42,7 +42,7 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("{base}/forms/{}.schema.json", kind.as_str()),
         "title": match kind { FormKind::Referral => "Clinician referral", FormKind::Appointment => "Appointment request" },
-        "description": format!("What the {} form of {} sends to the intake backend. Checklist answers are named `{CHECKLIST_PREFIX}<item id>`.", kind.as_str(), site.config.title),
+        "description": format!("What the {} form of {} sends to the intake backend. `{RECORDS_ENCLOSED}` lists the ids of the checklist items enclosed (a form post repeats the name, JSON sends an array).", kind.as_str(), site.config.title),
         "type": "object",
         "properties": properties,
         "required": required,
@@ -77,7 +77,26 @@ fn property(site: &Site, f: &Field) -> Value {
             }
             p.insert("enum".into(), json!(values));
         }
-        Input::Checkbox { value } => {
+        Input::Checkboxes { .. } => {
+            // Every checklist's items (the form on each page lists its
+            // own), each id with the record it names.
+            let items: BTreeMap<&str, &str> = site
+                .checklists
+                .values()
+                .flat_map(|c| c.items.iter().map(|i| (i.id.as_str(), i.label.as_str())))
+                .collect();
+            let named: Vec<String> = items
+                .iter()
+                .map(|(id, label)| format!("{id}: {label}"))
+                .collect();
+            p.insert("type".into(), json!("array"));
+            p.insert(
+                "items".into(),
+                json!({ "type": "string", "enum": items.keys().collect::<Vec<_>>(), "description": named.join("; ") }),
+            );
+            p.insert("uniqueItems".into(), json!(true));
+        }
+        Input::Checkbox { value, .. } => {
             p.insert("const".into(), json!(value));
         }
         Input::Hidden { value } => hidden_property(site, f, value, &mut p),

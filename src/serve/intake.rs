@@ -120,12 +120,41 @@ pub fn body_type(content_type: &str) -> Option<BodyType> {
 pub fn payload(body_type: &BodyType, body: &[u8]) -> Result<Map<String, Value>, String> {
     match body_type {
         BodyType::Json => json_payload(body),
-        BodyType::Form => Ok(url::form_urlencoded::parse(body)
-            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
-            .collect()),
+        BodyType::Form => {
+            let mut flat = Map::new();
+            for (k, v) in url::form_urlencoded::parse(body) {
+                add(&mut flat, k.into_owned(), v.into_owned());
+            }
+            Ok(flat)
+        }
         BodyType::Multipart(Some(boundary)) => multipart(body, boundary),
         BodyType::Multipart(None) => {
             Err("a multipart/form-data body needs a `boundary` parameter".to_owned())
+        }
+    }
+}
+
+/// Adds a posted field: a name posted again (a group of tick boxes) holds
+/// every value, in order.
+fn add(flat: &mut Map<String, Value>, name: String, value: String) {
+    match flat.get_mut(&name) {
+        Some(Value::Array(values)) => values.push(Value::String(value)),
+        Some(first) => {
+            let first = first.take();
+            flat.insert(name, Value::Array(vec![first, Value::String(value)]));
+        }
+        None => {
+            flat.insert(name, Value::String(value));
+        }
+    }
+}
+
+/// A field the schema says is a list, posted once, is a list of one.
+fn as_schema_says(schema: &Value, payload: &mut Map<String, Value>) {
+    for (name, value) in payload.iter_mut() {
+        let is_list = schema["properties"][name.as_str()]["type"] == "array";
+        if is_list && value.is_string() {
+            *value = Value::Array(vec![value.take()]);
         }
     }
 }
@@ -173,7 +202,7 @@ fn multipart(body: &[u8], boundary: &str) -> Result<Map<String, Value>, String> 
         rest = rest.strip_prefix(b"\r\n").ok_or_else(broken)?;
         let end = find(rest, delimiter).ok_or_else(broken)?;
         let (name, value) = part(&rest[..end]).ok_or_else(broken)?;
-        flat.insert(name, Value::String(value?));
+        add(&mut flat, name, value?);
         rest = &rest[end + delimiter.len()..];
     }
     Ok(flat)
@@ -440,12 +469,15 @@ pub(super) async fn post(
         Ok(b) => b,
         Err(rejection) => return rejection.into_response(),
     };
-    let payload = match payload(&body_type, &body) {
+    let mut payload = match payload(&body_type, &body) {
         Ok(p) => p,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
     };
     let served = app.current();
     let expected = served.schemas.get(kind.as_str());
+    if let Some(Expected::Schema(schema)) = expected.map(AsRef::as_ref) {
+        as_schema_says(schema, &mut payload);
+    }
     let errors = match expected {
         Some(expected) => expected.errors(&payload),
         None => vec!["the site has no [intake] section, so it has no forms".to_owned()],

@@ -901,17 +901,30 @@ const TYPED: [(&str, &str); 10] = [
 ];
 
 /// Radio and select choices the test makes, by field name.
-const CHOSEN: [(&str, &str); 6] = [
+const CHOSEN: [(&str, &str); 3] = [
     ("urgency", "priority"),
     ("referral_reason", "palpitations"),
-    ("checklist__ekg", "enclosed"),
-    ("checklist__echo-report", "will_send"),
-    ("checklist__holter-report", "not_available"),
     ("preferred_contact", "email"),
+];
+
+/// The records control: required items come ticked. The test unticks one
+/// (the echo report), ticks the optional Holter report, and says the rest
+/// will follow.
+const RECORDS_CLICKED: [(&str, &str); 3] = [
+    ("records_enclosed", "echo-report"),
+    ("records_enclosed", "holter-report"),
+    ("records_later", "yes"),
+];
+/// What arrives: a group of tick boxes as its values joined by `,` here.
+const RECORDS_SENT: [(&str, &str); 2] = [
+    ("records_enclosed", "ekg,holter-report"),
+    ("records_later", "yes"),
 ];
 
 fn fill_referral(browser: &Browser, npi: &str) {
     let form = "#referral-form";
+    // The optional fields fold away under "More details".
+    browser.click(&format!("{form} details.more-details > summary"));
     for (name, text) in TYPED {
         let text = if name == "clinician_npi" { npi } else { text };
         browser.type_into(&format!("{form} [name=\"{name}\"]"), text);
@@ -931,6 +944,9 @@ fn fill_referral(browser: &Browser, npi: &str) {
             browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
         }
     }
+    for (name, value) in RECORDS_CLICKED {
+        browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
+    }
 }
 
 /// Every field the referral form must send, with `page`, `service` and the
@@ -941,8 +957,8 @@ fn expected_referral(utm: [&str; 3], referrer_host: &str) -> BTreeMap<String, St
         out.insert(name.into(), value.into());
     }
     out.insert("patient_dob".into(), "1960-03-15".into());
-    for (name, value) in CHOSEN {
-        out.insert(name.into(), value.into());
+    for (name, value) in CHOSEN.iter().chain(&RECORDS_SENT) {
+        out.insert((*name).into(), (*value).into());
     }
     out.insert("form".into(), "referral".into());
     out.insert("page".into(), REFER_PATH.into());
@@ -956,16 +972,25 @@ fn expected_referral(utm: [&str; 3], referrer_host: &str) -> BTreeMap<String, St
     out
 }
 
-/// A form-encoded body as name → value; a name sent twice fails the test.
+/// A group of tick boxes: the one name a form may send more than once.
+const MANY: &str = "records_enclosed";
+
+/// A form-encoded body as name → value (a group's values joined by `,`);
+/// any other name sent twice fails the test.
 fn form_fields(body: &[u8]) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in url::form_urlencoded::parse(body) {
-        let before = out.insert(k.to_string(), v.to_string());
-        assert!(
-            before.is_none(),
-            "the field `{k}` was sent twice: {}",
-            String::from_utf8_lossy(body)
-        );
+        if let Some(before) = out.get_mut(k.as_ref()) {
+            assert!(
+                k == MANY,
+                "the field `{k}` was sent twice: {}",
+                String::from_utf8_lossy(body)
+            );
+            before.push(',');
+            before.push_str(&v);
+        } else {
+            out.insert(k.to_string(), v.to_string());
+        }
     }
     out
 }
@@ -983,10 +1008,18 @@ fn json_fields(body: &[u8]) -> BTreeMap<String, String> {
     object
         .iter()
         .map(|(k, v)| {
-            let s = v
-                .as_str()
-                .unwrap_or_else(|| panic!("`{k}` is not a string: {v}"));
-            (k.clone(), s.to_owned())
+            let s = match v {
+                Value::Array(items) if k == MANY => items
+                    .iter()
+                    .map(|i| i.as_str().unwrap_or_else(|| panic!("`{k}` holds {i}")))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => v
+                    .as_str()
+                    .unwrap_or_else(|| panic!("`{k}` is not a string: {v}"))
+                    .to_owned(),
+            };
+            (k.clone(), s)
         })
         .collect()
 }

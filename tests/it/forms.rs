@@ -269,7 +269,6 @@ const REASON: &str = "palpitations";
 /// Checklist item ids: required ones first (as the form lists them), then the optional one.
 const CHECKLIST_REQUIRED: [&str; 2] = ["ekg", "echo-report"];
 const CHECKLIST_OPTIONAL: [&str; 1] = ["holter-report"];
-const CHECKLIST_STATES: [&str; 3] = ["enclosed", "will_send", "not_available"];
 /// Filled in by the script at submit time; present and empty in the markup.
 const TRACKING: [&str; 4] = ["utm_source", "utm_medium", "utm_campaign", "referrer_host"];
 
@@ -467,13 +466,15 @@ impl Form<'_> {
                 continue;
             }
             let kind = match v.name() {
+                // A group of tick boxes sharing a name: one control.
+                "input" if v.attr("data-many").is_some() => "checkboxes".to_owned(),
                 "input" => v.attr("type").unwrap_or("text").to_owned(),
                 other => other.to_owned(),
             };
             let id = v.attr("id").map(str::to_owned);
             if let Some(existing) = out.iter_mut().find(|c| c.name == name) {
                 assert!(
-                    kind == "radio" && existing.kind == "radio",
+                    kind == existing.kind && matches!(kind.as_str(), "radio" | "checkboxes"),
                     "{}: two controls are named `{name}` ({} and {kind})",
                     self.describe(),
                     existing.kind
@@ -486,7 +487,7 @@ impl Form<'_> {
                 continue;
             }
             let values = match kind.as_str() {
-                "radio" => vec![v.attr("value").unwrap_or("").to_owned()],
+                "radio" | "checkboxes" => vec![v.attr("value").unwrap_or("").to_owned()],
                 "select" => el
                     .select(&sel("option"))
                     .map(|o| {
@@ -549,6 +550,10 @@ impl Form<'_> {
         out.insert(honeypot.to_owned(), json!(""));
         for c in self.controls(honeypot) {
             let value = match c.kind.as_str() {
+                "checkboxes" => {
+                    out.insert(c.name.clone(), json!([c.values[0]]));
+                    continue;
+                }
                 "radio" => c.values[0].clone(),
                 "select" => c
                     .values
@@ -720,9 +725,8 @@ fn referral_fields(backend: &Backend, with_checklist: bool) -> BTreeSet<String> 
             names.push(backend.name(c).to_owned());
         }
         if with_checklist {
-            for id in CHECKLIST_REQUIRED.iter().chain(&CHECKLIST_OPTIONAL) {
-                names.push(format!("checklist__{id}"));
-            }
+            names.push("records_enclosed".to_owned());
+            names.push("records_later".to_owned());
         }
     }
     names.into_iter().collect()
@@ -809,47 +813,61 @@ fn referral_form_fields(b: &Backend, site: &SiteTest) {
     assert!(service.values.contains(&SERVICE.to_owned()), "{service:?}");
 }
 
-fn checklist_radios(b: &Backend, site: &SiteTest) {
+/// The records question is one compact control (issue #19): a group of
+/// tick boxes, one per checklist item, the required items ticked, then
+/// "the rest follows".
+fn checklist_boxes(b: &Backend, site: &SiteTest) {
     let page = Page::read(site, REFER_PAGE);
     let form = page.form(Kind::Referral);
-    let controls = form.controls(b.honeypot);
-    let checklist: Vec<&Control> = controls
-        .iter()
-        .filter(|c| c.name.starts_with("checklist__"))
+    let boxes: Vec<ElementRef<'_>> = form
+        .el
+        .select(&sel("input[name=records_enclosed]"))
         .collect();
     if !b.phi_ok {
         assert!(
-            checklist.is_empty(),
-            "{}: phi_ok = false, yet the form has checklist fields {:?}",
-            form.describe(),
-            checklist.iter().map(|c| &c.name).collect::<Vec<_>>()
+            boxes.is_empty()
+                && !form
+                    .control_names(b.honeypot)
+                    .iter()
+                    .any(|n| n.starts_with("records_")),
+            "{}: phi_ok = false, yet the form asks for records",
+            form.describe()
         );
         return;
     }
-    let order: Vec<String> = checklist
+    let order: Vec<&str> = boxes
         .iter()
-        .map(|c| c.name.trim_start_matches("checklist__").to_owned())
+        .filter_map(|i| i.value().attr("value"))
         .collect();
-    assert_eq!(
-        order,
-        CHECKLIST_REQUIRED
-            .iter()
-            .chain(&CHECKLIST_OPTIONAL)
-            .map(|s| (*s).to_owned())
-            .collect::<Vec<_>>(),
-        "checklist items: required first (SPEC §5)"
-    );
-    for c in &checklist {
-        assert_eq!(c.kind, "radio", "{}: {c:?}", c.name);
-        assert_eq!(c.values, CHECKLIST_STATES, "{}: the three answers", c.name);
-        let id = c.name.trim_start_matches("checklist__");
+    let expected: Vec<&str> = CHECKLIST_REQUIRED
+        .iter()
+        .chain(&CHECKLIST_OPTIONAL)
+        .copied()
+        .collect();
+    assert_eq!(order, expected, "checklist items: required first (SPEC §5)");
+    for input in &boxes {
+        let id = input.value().attr("value").unwrap_or_default();
+        assert_eq!(input.value().attr("type"), Some("checkbox"), "{id}");
+        assert!(
+            input.value().attr("required").is_none(),
+            "{id}: never a required box"
+        );
         assert_eq!(
-            c.required,
+            input.value().attr("checked").is_some(),
             CHECKLIST_REQUIRED.contains(&id),
-            "{}: `required` follows the checklist item",
-            c.name
+            "{id}: ticked exactly when the practice needs the record"
         );
     }
+    assert!(
+        !form
+            .control_names(b.honeypot)
+            .iter()
+            .any(|n| n.starts_with("checklist__")),
+        "one records control, not one per item"
+    );
+    let later = form.control(b.honeypot, "records_later");
+    assert_eq!(later.kind, "checkbox");
+    assert!(!later.required);
 }
 
 fn appointment_form_fields(b: &Backend, site: &SiteTest) {
@@ -1160,6 +1178,19 @@ fn constraints_match_schema(b: &Backend, site: &SiteTest) {
                 );
             }
             match c.kind.as_str() {
+                "checkboxes" => {
+                    assert_eq!(prop["type"], "array", "{d}: `{}`: {prop}", c.name);
+                    let allowed = schema_enum(&prop["items"]).unwrap_or_else(|| {
+                        panic!("{d}: `{}` lists no items in the schema: {prop}", c.name)
+                    });
+                    for v in &c.values {
+                        assert!(
+                            allowed.contains(v),
+                            "{d}: `{}` offers `{v}`, the schema allows {allowed:?}",
+                            c.name
+                        );
+                    }
+                }
                 "radio" | "select" => {
                     let allowed = schema_enum(prop).unwrap_or_else(|| {
                         panic!("{d}: `{}` has no enum in the schema: {prop}", c.name)
@@ -1261,7 +1292,12 @@ fn blank_optional_fields_are_accepted(b: &Backend, site: &SiteTest) {
         let form = page.form(kind);
         let mut minimal = form.payload(b.honeypot);
         for c in form.controls(b.honeypot) {
-            if !c.required && !matches!(c.kind.as_str(), "radio" | "select" | "checkbox") {
+            if !c.required
+                && !matches!(
+                    c.kind.as_str(),
+                    "radio" | "select" | "checkbox" | "checkboxes"
+                )
+            {
                 minimal.insert(c.name.clone(), json!(""));
             }
         }
@@ -1474,7 +1510,7 @@ type Check = fn(&Backend, &SiteTest);
 const SUITE: [(&str, Check); 17] = [
     ("action_and_method", action_and_method),
     ("referral_form_fields", referral_form_fields),
-    ("checklist_radios", checklist_radios),
+    ("checklist_boxes", checklist_boxes),
     ("appointment_form_fields", appointment_form_fields),
     ("hidden_fields", hidden_fields),
     (
@@ -1939,4 +1975,59 @@ fn guardrail_forms_need_a_privacy_policy() {
     out.diagnostic_any(&["E003", "E004"])
         .in_file("site.toml")
         .mentions("privacy_policy");
+}
+
+/// Issue #19: on every page of the example site, a form shows at most 15
+/// questions before its folded "More details" part (a radio or tick-box
+/// group is one question), and asks nothing twice: a checklist item the
+/// form asks itself (`clinical-question`) is not among the records.
+#[test]
+fn example_forms_are_short_and_ask_each_question_once() {
+    let site = SiteTest::example();
+    site.build(&[]).expect_success();
+    let mut forms_seen = 0;
+    for entry in walkdir::WalkDir::new(site.public()) {
+        let entry = entry.expect("walk");
+        if entry.file_name() != "index.html" {
+            continue;
+        }
+        let html = Html::parse_document(&std::fs::read_to_string(entry.path()).expect("read"));
+        for form in html.select(&sel("form.intake-form")) {
+            forms_seen += 1;
+            let at = entry.path().display().to_string();
+            let mut shown = BTreeSet::new();
+            for el in form.select(&sel("input:not([type=hidden]), select, textarea")) {
+                let folded = el.ancestors().filter_map(ElementRef::wrap).any(|a| {
+                    a.value().name() == "details" || a.value().classes().any(|c| c == "hp")
+                });
+                if !folded {
+                    shown.insert(el.value().attr("name").unwrap_or_default().to_owned());
+                }
+            }
+            assert!(
+                shown.len() <= 15,
+                "{at}: {} questions before \"More details\": {shown:?}",
+                shown.len()
+            );
+            let records: Vec<&str> = form
+                .select(&sel("input[name=records_enclosed]"))
+                .filter_map(|i| i.value().attr("value"))
+                .collect();
+            let asked: BTreeSet<String> = form
+                .select(&sel("[name]"))
+                .filter_map(|e| e.value().attr("name"))
+                .map(|n| n.replace('_', "-"))
+                .collect();
+            for id in records {
+                assert!(
+                    !asked.contains(id),
+                    "{at}: the records list asks `{id}`, which the form asks itself"
+                );
+            }
+        }
+    }
+    assert!(
+        forms_seen > 10,
+        "only {forms_seen} forms in the example site"
+    );
 }

@@ -298,8 +298,8 @@ fn actions_sit_beside_the_text_on_a_wide_screen_and_details_print_open() {
     for path in [refer.as_str(), "/referrals/heart-failure-after-discharge/"] {
         browser.goto(&served.url(path));
         let hidden = browser.execute(
-            "const n = document.querySelectorAll('main details').length; \
-             const hidden = [...document.querySelectorAll('main details > :not(summary)')] \
+            "const n = document.querySelectorAll('main details:not(form details)').length; \
+             const hidden = [...document.querySelectorAll('main details:not(form details) > :not(summary)')] \
                .filter(e => e.getClientRects().length === 0 || e.getBoundingClientRect().height === 0).length; \
              const bar = document.querySelector('.action-bar'); \
              return [n, hidden, bar ? getComputedStyle(bar).display : 'none'];",

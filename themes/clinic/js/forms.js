@@ -2,7 +2,6 @@
    a native post of a CRM's own fields). Plain JS; forms that can post natively do so
    without it. Markup contract: templates/partials/form.html. */
 (function () {
-  "use strict";
 
   // NPI check digit: Luhn over "80840" + the 10 digits.
   function npiOk(v) {
@@ -34,7 +33,7 @@
     if (npi && el.value && !npiOk(el.value)) return "Please check the NPI's 10 digits.";
     if (v.valueMissing) return t === "checkbox" ? "Please tick this box." : t === "radio" || el.tagName === "SELECT" ? "Please choose one." : "Please fill this in.";
     if (v.badInput) return "Please enter a full date."; // only date inputs here
-    if (v.typeMismatch) return t === "email" ? "Please enter an email like name@practice.org." : "Please check this value.";
+    if (v.typeMismatch) return t === "email" ? "Please enter an email address." : "Please check this value.";
     if (v.patternMismatch) return npi ? "An NPI has 10 digits." : t === "tel" ? "Please enter a phone number." : "Please check the format.";
     if (v.tooLong) return "Please shorten this to " + el.maxLength + " characters.";
     return el.validationMessage || "";
@@ -62,13 +61,17 @@
       show(form, el, text);
       if (text) { count++; if (!first) first = el; }
     });
-    if (first) first.focus();
+    if (first) {
+      var more = first.closest("details");
+      if (more) more.open = true;
+      first.focus();
+    }
     return count;
   }
 
   // A choice's label, or the text typed: what a digest line shows.
   function shown(form, name, value) {
-    var el = form.querySelector('[type=radio][name="' + name + '"]:checked, select[name="' + name + '"]');
+    var el = form.querySelector('select[name="' + name + '"], :is([type=radio],[data-many])[name="' + name + '"][value="' + CSS.escape(value) + '"]');
     return !el ? value : (el.tagName === "SELECT" ? el.selectedOptions[0].text : el.parentNode.textContent).trim();
   }
 
@@ -93,7 +96,7 @@
         return;
       }
       // A CRM may refuse an empty property (an email); an empty value says nothing.
-      var line = plan.lines.filter(function (l) { return l[0] === k; })[0];
+      var line = plan.lines.find(function (l) { return l[0] === k; });
       if (v && !line) out.push([k, v]);
       else if (v) lines.push(line[1] + ": " + (line[2] || shown(form, k, v)));
     });
@@ -112,7 +115,10 @@
       return b;
     }
     var o = {};
-    pairs.forEach(function (p) { o[p[0]] = p[1]; });
+    pairs.forEach(function (p) {
+      if (form.querySelector('[data-many][name="' + p[0] + '"]')) (o[p[0]] = o[p[0]] || []).push(p[1]);
+      else o[p[0]] = p[1];
+    });
     return o;
   }
 
@@ -127,16 +133,9 @@
   // A native POST of exactly these pairs (Salesforce's Web-to-Lead takes no fetch).
   function post(form, pairs) {
     var f = document.createElement("form");
-    f.method = "post";
-    f.action = form.action;
-    f.hidden = true;
-    pairs.forEach(function (p) {
-      var i = document.createElement("input");
-      i.type = "hidden"; i.name = p[0]; i.value = p[1];
-      f.appendChild(i);
-    });
-    document.body.appendChild(f);
-    f.submit();
+    f.method = "post"; f.action = form.action; f.hidden = true;
+    pairs.forEach(function (p) { var i = f.appendChild(document.createElement("input")); i.name = p[0]; i.value = p[1]; });
+    document.body.appendChild(f).submit();
   }
 
   document.querySelectorAll("form.intake-form").forEach(function (form) {
@@ -172,10 +171,7 @@
         if (r.ok) return location.assign(form.getAttribute("data-thanks"));
         // The backend's error codes for whoever debugs the form; never the values sent.
         return r.json().catch(function () { return {}; }).then(function (j) {
-          console.error("Intake refused the form, HTTP " + r.status + ": " + (j.errors || []).map(function (x) {
-            var at = /Error in '([^']*)'/.exec(x.message || "");
-            return x.errorType + (at ? " at " + at[1] : "");
-          }).join(", "));
+          console.error("Refused, HTTP " + r.status + ": " + (j.errors || []).map(function (x) { return x.errorType; }).join(", "));
           throw r.status;
         });
       }).catch(function () {
