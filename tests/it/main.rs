@@ -18,6 +18,8 @@
 //! - `vnu`: the built HTML passes the Nu HTML Checker;
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
 //! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver;
+//! - `fakes`: a local fake of each intake backend, its documented rules, and
+//!   the real forms submitted to it from Chromium (round trip, setup sheet);
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
 //!   kind in Chromium at three widths (screenshots, axe-core, print);
 //! - `bench_corpus`: the benchmark's corpus generator makes a site that builds.
@@ -34,6 +36,7 @@ mod build;
 mod check;
 mod determinism;
 mod escaping;
+mod fakes;
 mod forms;
 mod fuzz_regressions;
 mod incremental;
