@@ -17,7 +17,8 @@
 //! Netlify posts to the site itself, so its fake is the site server.
 //!
 //! - `hubspot`, `salesforce`, `netlify`, `formspree`: the fakes, each with
-//!   direct tests of its rules over [`client`];
+//!   direct tests of its rules over [`client`]; `webhook`: the practice's own
+//!   endpoint as the README's webhook contract describes it;
 //! - `round_trip`: the real built forms filled in and submitted from
 //!   headless Chromium, and the setup sheet (`handoff intake`) compared
 //!   with what the browser sent.
@@ -27,6 +28,7 @@ pub(crate) mod hubspot;
 pub(crate) mod netlify;
 mod round_trip;
 pub(crate) mod salesforce;
+pub(crate) mod webhook;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -172,11 +174,6 @@ impl Fake {
             log,
             _running: running,
         }
-    }
-
-    /// `https://127.0.0.1:<port>`.
-    pub fn origin(&self) -> String {
-        format!("https://127.0.0.1:{}", self.port)
     }
 
     pub fn requests(&self) -> Vec<Request> {
