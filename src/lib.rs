@@ -339,6 +339,13 @@ pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, BuildError> {
     Ok(all)
 }
 
+/// The intake backend's setup sheet (`handoff intake`): what each form
+/// sends, under the names the backend receives; `None` without `[intake]`.
+pub fn intake_sheet(opts: &BuildOptions) -> Result<Option<forms::delivery::Sheet>, BuildError> {
+    let prepared = prepare(opts, &mut Vec::new())?;
+    Ok(forms::delivery::sheet(&prepared.site))
+}
+
 fn display_output(root: &Path, output: &Path) -> String {
     output
         .strip_prefix(root)

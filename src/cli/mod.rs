@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod intake;
 mod new;
 mod serve;
 
@@ -39,6 +40,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Create a new site in DIR that builds as is.
     New(new::NewArgs),
+    /// Print the intake backend's setup sheet: every field each form sends.
+    Intake(intake::IntakeArgs),
 }
 
 /// Exit codes of SPEC §1.
@@ -68,6 +71,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&cli.root, &args, &out),
         Command::Serve(args) => serve::run(&cli.root, &args, &out),
         Command::New(args) => new::run(&args, &out),
+        Command::Intake(args) => intake::run(&cli.root, &args, &out),
     }
 }
 

@@ -98,6 +98,28 @@ pub enum Accepts {
     JsonOnly,
 }
 
+/// Which of the names a form sends the backend keeps.
+#[derive(Debug)]
+pub enum Keeps {
+    /// Every name: each field arrives under its own (webhook, Formspree,
+    /// Netlify).
+    Every,
+    /// Only the backend's own properties (a CRM's contact or lead fields).
+    /// The contact's name is split in two, and every value without a
+    /// property of its own becomes a `Label: value` line of `digest`, so
+    /// nothing the visitor typed is dropped or refused.
+    Own {
+        /// Properties every account has.
+        standard: &'static [&'static str],
+        /// A name the practice can create and map a field to.
+        custom: fn(&str) -> bool,
+        /// Where the contact's first and last name go.
+        split: (&'static str, &'static str),
+        /// The multi-line text property that carries the rest.
+        digest: &'static str,
+    },
+}
+
 /// How an `[intake]` key's value is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
@@ -143,6 +165,9 @@ pub struct Profile {
     pub name: &'static str,
     /// The account's keys, in the order they are asked for.
     pub keys: &'static [Key],
+    /// The backend's own address, where the practice cannot choose one:
+    /// `{origin}` in `action`.
+    pub origin: &'static str,
     /// The `<form action>` (a template).
     pub action: &'static str,
     pub accepts: Accepts,
@@ -155,6 +180,8 @@ pub struct Profile {
     /// The backend's own names for canonical fields (`[intake.field_names]`
     /// still wins).
     pub renames: &'static [(&'static str, &'static str)],
+    /// Which names the backend keeps: every one, or only its own properties.
+    pub keeps: Keeps,
     /// The backend may receive patient data: it signs business associate
     /// agreements, so `phi_ok = true` is allowed (SPEC §7.5).
     pub patient_data: bool,
@@ -163,24 +190,34 @@ pub struct Profile {
 const WEBHOOK: Profile = Profile {
     name: "webhook",
     keys: &[Key::new("endpoint", Check::Endpoint)],
+    origin: "",
     action: "{endpoint}",
     accepts: Accepts::Either,
     honeypot: "website",
     hidden: &[],
     attributes: &[],
     renames: &[],
+    keeps: Keeps::Every,
     patient_data: true,
 };
 
 const FORMSPREE: Profile = Profile {
     name: "formspree",
     keys: &[Key::new("form_id", Check::PlainName)],
-    action: "https://formspree.io/f/{form_id}",
+    origin: "https://formspree.io",
+    action: "{origin}/f/{form_id}",
     accepts: Accepts::Either,
     honeypot: "_gotcha",
-    hidden: &[("_next", "Next page", "{thanks_url}")],
+    // `_subject` names the form and service (the script adds the urgency),
+    // never the patient; `email` is the reply-to.
+    // <https://help.formspree.io/hc/en-us/articles/360053108134-Special-fields>
+    hidden: &[
+        ("_next", "Next page", "{thanks_url}"),
+        ("_subject", "Subject", "{subject}"),
+    ],
     attributes: &[],
-    renames: &[],
+    renames: &[("clinician_email", "email")],
+    keeps: Keeps::Every,
     patient_data: false,
 };
 
@@ -188,6 +225,7 @@ const FORMSPREE: Profile = Profile {
 const NETLIFY: Profile = Profile {
     name: "netlify",
     keys: &[],
+    origin: "",
     action: "{thanks}",
     accepts: Accepts::FormOnly,
     honeypot: "bot-field",
@@ -198,10 +236,14 @@ const NETLIFY: Profile = Profile {
         ("netlify-honeypot", "{honeypot}"),
     ],
     renames: &[],
+    keeps: Keeps::Every,
     patient_data: false,
 };
 
-/// The Forms API v3: one form (a guid) per kind.
+/// The Forms API v3: one form (a guid) per kind. It refuses a submission
+/// that names a field the HubSpot form does not declare (since March 2022):
+/// only contact properties are sent, the rest in `message`.
+/// <https://developers.hubspot.com/docs/api-reference/legacy/marketing/forms/v3-legacy/submit-data-unauthenticated>
 const HUBSPOT: Profile = Profile {
     name: "hubspot",
     keys: &[
@@ -215,18 +257,35 @@ const HUBSPOT: Profile = Profile {
             ..Key::new("form_guids.appointment", Check::Text)
         },
     ],
-    action: "https://api.hsforms.com/submissions/v3/integration/submit/{portal_id}/{form_guids.<form>}",
+    origin: "https://api.hsforms.com",
+    action: "{origin}/submissions/v3/integration/submit/{portal_id}/{form_guids.<form>}",
     accepts: Accepts::JsonOnly,
     honeypot: "website",
     hidden: &[],
     attributes: &[],
-    renames: &[],
+    renames: &[
+        ("clinician_email", "email"),
+        ("clinician_phone", "phone"),
+        ("clinician_fax", "fax"),
+        ("clinician_practice", "company"),
+        ("email", "email"),
+        ("phone", "phone"),
+    ],
+    keeps: Keeps::Own {
+        standard: &HUBSPOT_CONTACT_PROPERTIES,
+        custom: is_hubspot_name,
+        split: ("firstname", "lastname"),
+        digest: "message",
+    },
     patient_data: true,
 };
 
 const FORM_GUIDS: &str = "form_guids = { referral = \"…\", appointment = \"…\" }";
 
-/// Web-to-Lead, with its standard lead fields.
+/// Web-to-Lead, with its standard lead fields. It drops every other name
+/// without a word and ignores honeypots, so the script sends the lead
+/// fields only, the rest in `description`, and stops a filled honeypot.
+/// <https://help.salesforce.com/s/articleView?id=sf.setting_up_web-to-lead.htm>
 const SALESFORCE: Profile = Profile {
     name: "salesforce",
     keys: &[
@@ -236,6 +295,7 @@ const SALESFORCE: Profile = Profile {
         },
         Key::new("oid", Check::Text),
     ],
+    origin: "",
     action: "{endpoint}",
     accepts: Accepts::FormOnly,
     honeypot: "website",
@@ -245,12 +305,19 @@ const SALESFORCE: Profile = Profile {
     ],
     attributes: &[],
     renames: &[
-        ("clinician_name", "last_name"),
-        ("name", "last_name"),
         ("clinician_practice", "company"),
         ("clinician_email", "email"),
         ("clinician_phone", "phone"),
+        ("clinician_fax", "fax"),
+        ("email", "email"),
+        ("phone", "phone"),
     ],
+    keeps: Keeps::Own {
+        standard: &SALESFORCE_LEAD_FIELDS,
+        custom: is_salesforce_custom_field,
+        split: ("first_name", "last_name"),
+        digest: "description",
+    },
     patient_data: true,
 };
 
@@ -352,6 +419,10 @@ impl Account {
 /// What the templates of one form are filled with.
 pub struct Fill<'a> {
     pub account: &'a Account,
+    /// The profile's origin (a test may point it at a local fake).
+    pub origin: String,
+    /// The form's subject line: the form and service, never the patient.
+    pub subject: String,
     /// `referral` or `appointment`.
     pub form: &'static str,
     /// The form's thanks page, root-relative.
@@ -366,6 +437,15 @@ impl Profile {
             Accepts::Either if wants_json => Transport::Fetch,
             Accepts::Either | Accepts::FormOnly => Transport::Native,
             Accepts::JsonOnly => Transport::Fetch,
+        }
+    }
+
+    /// The property that carries every value without one of its own, for
+    /// a backend that keeps only its own properties.
+    pub fn digest(&self) -> Option<&'static str> {
+        match self.keeps {
+            Keeps::Every => None,
+            Keeps::Own { digest, .. } => Some(digest),
         }
     }
 
@@ -400,6 +480,8 @@ impl Profile {
     fn placeholder(&self, name: &str, with: &Fill<'_>) -> Option<String> {
         let value = match name {
             "form" => with.form,
+            "origin" => &with.origin,
+            "subject" => &with.subject,
             "thanks" => with.thanks,
             "thanks_url" => &with.thanks_url,
             "honeypot" => self.honeypot,

@@ -28,7 +28,13 @@ pub const CHECKLIST_STATES: [(&str, &str); 3] = [
 ];
 
 /// Fields the script fills at submit time (SPEC §7.2); present and empty in the markup.
-pub const TRACKING: [&str; 4] = ["utm_source", "utm_medium", "utm_campaign", "referrer_host"];
+/// Each with its label.
+pub const TRACKING: [(&str, &str); 4] = [
+    ("utm_source", "utm_source"),
+    ("utm_medium", "utm_medium"),
+    ("utm_campaign", "utm_campaign"),
+    ("referrer_host", "Referring site"),
+];
 
 /// A field sent under its canonical name, optional until said otherwise.
 pub(super) fn field(canonical: &str, label: &str, input: Input) -> Field {
@@ -37,12 +43,14 @@ pub(super) fn field(canonical: &str, label: &str, input: Input) -> Field {
         canonical: canonical.to_owned(),
         id: String::new(),
         label: label.to_owned(),
+        short: None,
         help: None,
         input,
         required: false,
         maxlength: None,
         pattern: None,
         autocomplete: None,
+        contact: false,
     }
 }
 
@@ -70,6 +78,14 @@ impl Field {
     }
     fn help(mut self, h: &str) -> Self {
         self.help = Some(h.to_owned());
+        self
+    }
+    fn short(mut self, s: &str) -> Self {
+        self.short = Some(s.to_owned());
+        self
+    }
+    fn contact(mut self) -> Self {
+        self.contact = true;
         self
     }
 }
@@ -154,6 +170,7 @@ pub(super) fn referral(site: &Site, phi_ok: bool, at: &Placement<'_>) -> Vec<Fie
                     ),
                 },
             )
+            .short("Preferred contact")
             .required(),
         ],
     ));
@@ -166,6 +183,8 @@ fn clinician() -> Fieldset {
         None,
         vec![
             field("clinician_name", "Your name", Input::Text)
+                .short("Referring clinician")
+                .contact()
                 .required()
                 .max(NAME_MAX)
                 .auto("name"),
@@ -174,10 +193,12 @@ fn clinician() -> Fieldset {
                 "Practice or organization",
                 Input::Text,
             )
+            .short("Practice")
             .required()
             .max(NAME_MAX)
             .auto("organization"),
             field("clinician_npi", "NPI (optional)", Input::Text)
+                .short("NPI")
                 .max(10)
                 .pattern(NPI_PATTERN)
                 .help("10 digits; helps us match your practice")
@@ -218,6 +239,7 @@ fn urgency(site: &Site, at: &Placement<'_>) -> Field {
             ),
         },
     )
+    .short("Urgency")
     .required()
     .help("Urgent or emergent? Do not use this form: call the number on this page.")
 }
@@ -269,6 +291,7 @@ fn reason(site: &Site, at: &Placement<'_>) -> Field {
         "Reason for referral",
         Input::Select { options },
     )
+    .short("Referral reason")
     .required()
 }
 
@@ -278,6 +301,7 @@ fn clinical_question() -> Field {
         "Your clinical question for our team",
         Input::Textarea,
     )
+    .short("Clinical question")
     .required()
     .max(QUESTION_MAX)
     .help("A sentence or two: what would you like us to answer or do?")
@@ -305,7 +329,8 @@ fn records(site: &Site, at: &Placement<'_>) -> Option<Fieldset> {
                 Input::Radio {
                     options: choices(&CHECKLIST_STATES, None),
                 },
-            );
+            )
+            .short(&format!("Record: {}", item.label));
             if item.required { f.required() } else { f }
         })
         .collect();
@@ -335,6 +360,7 @@ pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
                         value: "yes".into(),
                     },
                 )
+                .short("Consent to be contacted")
                 .required(),
             ],
         ),
@@ -347,6 +373,7 @@ fn you() -> Fieldset {
         Some("Please do not include medical details here; our team will ask when they call."),
         vec![
             field("name", "Your name", Input::Text)
+                .contact()
                 .required()
                 .max(NAME_MAX)
                 .auto("name"),
@@ -356,6 +383,7 @@ fn you() -> Fieldset {
                 .pattern(PHONE_PATTERN)
                 .auto("tel"),
             field("email", "Email (optional)", Input::Email)
+                .short("Email")
                 .max(EMAIL_MAX)
                 .auto("email"),
             field(
@@ -368,6 +396,7 @@ fn you() -> Fieldset {
                     ),
                 },
             )
+            .short("Preferred contact")
             .required(),
             field(
                 "best_time",
@@ -382,7 +411,8 @@ fn you() -> Fieldset {
                         Some("any"),
                     ),
                 },
-            ),
+            )
+            .short("Best time to call"),
         ],
     )
 }
@@ -406,8 +436,10 @@ fn visit(site: &Site, at: &Placement<'_>) -> Vec<Field> {
                 ),
             },
         )
+        .short("Visit type")
         .required(),
         field("referred_by", "Referred by (optional)", Input::Text)
+            .short("Referred by")
             .max(NAME_MAX)
             .auto("off")
             .help("Your doctor's name, if a doctor sent you"),

@@ -11,12 +11,13 @@
 //! backend under a business associate agreement).
 
 pub mod backend;
+pub mod delivery;
 mod fields;
 mod schema;
 
 use serde::Serialize;
 
-use self::backend::{Accepts, Backend, Fill, Transport};
+use self::backend::{Accepts, Backend, Fill, Profile, Transport};
 pub use self::fields::{CHECKLIST_PREFIX, CHECKLIST_STATES, NPI_PATTERN, TRACKING, npi_is_valid};
 pub use self::schema::schema;
 use crate::config::{Config, Encoding, Intake};
@@ -55,6 +56,9 @@ pub struct Field {
     /// An HTML id, unique on the page.
     pub id: String,
     pub label: String,
+    /// A short label where `label` is a question ("Urgency"): how the value
+    /// is named in a backend's digest of the form.
+    pub short: Option<String>,
     pub help: Option<String>,
     pub input: Input,
     pub required: bool,
@@ -62,6 +66,9 @@ pub struct Field {
     /// HTML `pattern` (without anchors, as browsers apply it whole).
     pub pattern: Option<String>,
     pub autocomplete: Option<String>,
+    /// The name of the person a CRM's record is about (the referring
+    /// clinician, the patient asking for an appointment).
+    pub contact: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,6 +92,8 @@ pub struct FormSpec {
     pub hidden: Vec<Field>,
     pub honeypot: String,
     pub fieldsets: Vec<Fieldset>,
+    /// What the form is called in a subject line: "Referral".
+    pub title: &'static str,
     pub submit_label: String,
     pub thanks_path: String,
     /// The patient-data fields are present (a BAA covers the backend).
@@ -93,6 +102,21 @@ pub struct FormSpec {
     pub needs_script: bool,
     /// For the script: JSON field mapping of a fetch backend.
     pub backend: Backend,
+    /// For the script: what to send to a backend that keeps only its own
+    /// properties (a [`delivery::Plan`] as JSON), else empty.
+    pub delivery: String,
+    /// The number a visitor calls when the form cannot send: the service's
+    /// referral line where the page is about one, else the practice's.
+    pub phone: Option<crate::phone::Phone>,
+}
+
+impl FormSpec {
+    /// Every field the form sends, hidden ones first.
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        self.hidden
+            .iter()
+            .chain(self.fieldsets.iter().flat_map(|s| s.fields.iter()))
+    }
 }
 
 /// Where a form sits: which page, and what it already knows.
@@ -113,7 +137,7 @@ pub struct Placement<'a> {
 pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
     let intake = site.config.intake.as_ref()?;
     let profile = intake.profile();
-    let fill = fill(&site.config, intake, kind);
+    let fill = fill(&site.config, intake, kind, subject(site, kind, at));
     let action = if at.local {
         format!("/_intake/{}", kind.as_str())
     } else {
@@ -149,7 +173,7 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         .chain(fieldsets.iter_mut().flat_map(|s| s.fields.iter_mut()));
     sent.for_each(|f| name_field(f, intake, kind));
     let transport = profile.transport(intake.encoding == Encoding::Json);
-    Some(FormSpec {
+    let mut form = FormSpec {
         kind,
         id: format!("{}-form", kind.as_str()),
         action,
@@ -159,33 +183,77 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         hidden,
         honeypot: profile.honeypot.to_owned(),
         fieldsets,
+        title: title(kind),
         submit_label: match kind {
             FormKind::Referral => "Send referral".to_owned(),
             FormKind::Appointment => "Request appointment".to_owned(),
         },
         thanks_path: fill.thanks.to_owned(),
         phi_ok: intake.phi_ok,
-        needs_script: profile.accepts == Accepts::JsonOnly,
+        // A CRM's script routes the fields; without it they would be
+        // refused or dropped (and a honeypot unchecked).
+        needs_script: profile.accepts == Accepts::JsonOnly || profile.digest().is_some(),
         backend: intake.backend,
-    })
+        delivery: String::new(),
+        phone: at
+            .service
+            .and_then(|s| site.services[s].referring.phone.clone())
+            .or_else(|| site.config.organization.phone.clone()),
+    };
+    if let Some(plan) = delivery::plan(site, intake, &form, at) {
+        form.delivery = serde_json::to_string(&plan).unwrap_or_default();
+    }
+    Some(form)
+}
+
+fn title(kind: FormKind) -> &'static str {
+    match kind {
+        FormKind::Referral => "Referral",
+        FormKind::Appointment => "Appointment request",
+    }
+}
+
+/// A subject line that names the form and the service, never the patient
+/// (SPEC §7.2); the script adds the chosen service and urgency.
+fn subject(site: &Site, kind: FormKind, at: &Placement<'_>) -> String {
+    let form = title(kind);
+    match at.service {
+        Some(s) => format!("{form}: {}", site.services[s].title),
+        None => format!("{form} from the website"),
+    }
 }
 
 /// Where a form of `kind` posts on the live site; `None` without `[intake]`.
 pub(crate) fn action(config: &Config, kind: FormKind) -> Option<String> {
     let intake = config.intake.as_ref()?;
     let profile = intake.profile();
-    Some(profile.fill(profile.action, &fill(config, intake, kind)))
+    Some(profile.fill(profile.action, &fill(config, intake, kind, String::new())))
 }
 
 /// What a backend profile's templates are filled with for a `kind` form.
-fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind) -> Fill<'a> {
+fn fill<'a>(config: &Config, intake: &'a Intake, kind: FormKind, subject: String) -> Fill<'a> {
     let thanks = kind.thanks_path();
     Fill {
         account: &intake.account,
+        origin: origin(intake.profile()),
+        subject,
         form: kind.as_str(),
         thanks,
         thanks_url: config.base_url.join(thanks),
     }
+}
+
+/// The origin of the backend's own address. Debug builds (the test suite)
+/// read `HANDOFF_TEST_INTAKE_ORIGIN`, so contract tests can point HubSpot
+/// and Formspree at a local fake; a release build has no such switch.
+fn origin(profile: &Profile) -> String {
+    #[cfg(debug_assertions)]
+    if !profile.origin.is_empty()
+        && let Ok(fake) = std::env::var("HANDOFF_TEST_INTAKE_ORIGIN")
+    {
+        return fake;
+    }
+    profile.origin.to_owned()
 }
 
 /// The hidden fields of every form: which form and page, the page's
@@ -197,7 +265,7 @@ fn hidden_fields(site: &Site, kind: FormKind, at: &Placement<'_>) -> Vec<Field> 
         fields::hidden("page", "Page", at.page.to_owned()),
         fields::hidden("reason", "Referral reason page", reason.unwrap_or_default()),
     ];
-    hidden.extend(TRACKING.iter().map(|t| fields::hidden(t, t, String::new())));
+    hidden.extend(TRACKING.iter().map(|(t, label)| fields::hidden(t, label, String::new())));
     hidden
 }
 

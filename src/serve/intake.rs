@@ -8,6 +8,7 @@
 //! rules they break, never a submitted value: a patient's name or date of
 //! birth must not travel further than the log it was posted into.
 
+use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,6 +23,69 @@ use serde_json::{Map, Value, json};
 use super::App;
 use crate::diag;
 use crate::forms::FormKind;
+use crate::forms::backend::Backend;
+
+/// What a form's posts are checked against.
+#[derive(Debug)]
+pub enum Expected {
+    /// The form's JSON Schema: the backend keeps every name.
+    Schema(Value),
+    /// The names a CRM backend keeps (`handoff intake` lists them):
+    /// HubSpot refuses a submission naming anything else, Salesforce drops
+    /// it, so the sink says so before the site goes live.
+    Names {
+        backend: Backend,
+        names: BTreeSet<String>,
+    },
+}
+
+impl Expected {
+    /// What is wrong with `payload`, as readable lines (no values).
+    fn errors(&self, payload: &Map<String, Value>) -> Vec<String> {
+        match self {
+            Expected::Schema(schema) => validate(schema, payload),
+            Expected::Names { backend, names } => payload
+                .keys()
+                .filter(|k| !names.contains(*k))
+                .map(|k| {
+                    let k = field_name(k);
+                    match backend {
+                        Backend::Hubspot => format!("`{k}`: is not a field of the HubSpot form (HubSpot refuses the submission: FIELD_NOT_IN_FORM)"),
+                        _ => format!("`{k}`: is not a field {} keeps (it would be dropped)", backend.name()),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// HubSpot answers a submission it refuses with 400 and its own error
+    /// shape; the form's script reads `errorType` from it.
+    /// <https://developers.hubspot.com/docs/api-reference/legacy/marketing/forms/v3-legacy/submit-data-unauthenticated>
+    fn refusal(&self, payload: &Map<String, Value>) -> Option<Response> {
+        let Expected::Names {
+            backend: Backend::Hubspot,
+            names,
+        } = self
+        else {
+            return None;
+        };
+        let errors: Vec<Value> = payload
+            .keys()
+            .filter(|k| !names.contains(*k))
+            .map(|k| {
+                let k = field_name(k);
+                json!({ "message": format!("Error in 'fields.{k}'. Field '{k}' is not in the form"), "errorType": "FIELD_NOT_IN_FORM" })
+            })
+            .collect();
+        (!errors.is_empty()).then(|| {
+            (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({ "status": "error", "message": "The request is not valid", "correlationId": "local-intake-sink", "errors": errors })),
+            )
+                .into_response()
+        })
+    }
+}
 
 /// The largest body the sink reads (a referral form is a few KB).
 pub const MAX_BODY: usize = 64 * 1024;
@@ -381,8 +445,9 @@ pub(super) async fn post(
         Err(e) => return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
     };
     let served = app.current();
-    let errors = match served.schemas.get(kind.as_str()) {
-        Some(schema) => validate(schema, &payload),
+    let expected = served.schemas.get(kind.as_str());
+    let errors = match expected {
+        Some(expected) => expected.errors(&payload),
         None => vec!["the site has no [intake] section, so it has no forms".to_owned()],
     };
     let form_name = kind.as_str();
@@ -418,6 +483,9 @@ pub(super) async fn post(
             "the submission could not be stored in .handoff/intake.jsonl",
         )
             .into_response();
+    }
+    if let Some(refusal) = expected.and_then(|e| e.refusal(&payload)) {
+        return refusal;
     }
     answer(kind, wants_json, &errors)
 }

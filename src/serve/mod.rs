@@ -28,7 +28,6 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::stream::{self, Stream};
-use serde_json::Value;
 use tokio::sync::broadcast;
 
 use crate::BuildOptions;
@@ -64,7 +63,7 @@ pub struct Served {
     files: Files,
     /// The findings of a failed rebuild, shown as an overlay.
     error: Option<String>,
-    schemas: BTreeMap<&'static str, Arc<Value>>,
+    schemas: BTreeMap<&'static str, Arc<intake::Expected>>,
 }
 
 /// Messages to every open page.

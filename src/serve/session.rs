@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::Diagnostics;
+use super::intake::Expected;
 use crate::forms::FormKind;
 use crate::output::MemorySink;
 use crate::render::RenderOptions;
@@ -45,15 +46,28 @@ pub struct Session {
     /// What each page of the site read when it was last rendered, by page
     /// index: an edit renders again the pages that read what it changed.
     reads: Vec<Reads>,
-    /// The forms' JSON Schemas, for the local intake sink; computed when
-    /// the site model changes, not on every edit.
-    schemas: Vec<(FormKind, Arc<serde_json::Value>)>,
+    /// What the local intake sink checks each form's posts against;
+    /// computed when the site model changes, not on every edit.
+    schemas: Vec<(FormKind, Arc<Expected>)>,
 }
 
-fn schemas(site: &crate::model::Site) -> Vec<(FormKind, Arc<serde_json::Value>)> {
+/// A JSON Schema per form, or the names a CRM backend keeps.
+fn schemas(site: &crate::model::Site) -> Vec<(FormKind, Arc<Expected>)> {
+    let sheet = crate::forms::delivery::sheet(site);
     FormKind::ALL
         .iter()
-        .filter_map(|&k| crate::forms::schema(site, k).map(|s| (k, Arc::new(s))))
+        .filter_map(|&k| {
+            let names = sheet.as_ref().and_then(|sheet| {
+                let backend = site.config.intake.as_ref()?.backend;
+                backend.profile().digest()?;
+                let form = sheet.forms.iter().find(|f| f.form == k)?;
+                let names = form.fields.iter().map(|f| f.name.clone()).collect();
+                Some(Expected::Names { backend, names })
+            });
+            names
+                .or_else(|| crate::forms::schema(site, k).map(Expected::Schema))
+                .map(|e| (k, Arc::new(e)))
+        })
         .collect()
 }
 
@@ -133,8 +147,8 @@ impl Session {
         &self.prepared.warnings
     }
 
-    /// The JSON Schema of a form, for the local intake sink.
-    pub fn schema(&self, kind: FormKind) -> Option<Arc<serde_json::Value>> {
+    /// What the local intake sink checks a form's posts against.
+    pub fn schema(&self, kind: FormKind) -> Option<Arc<Expected>> {
         self.schemas
             .iter()
             .find(|(k, _)| *k == kind)

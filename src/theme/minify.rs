@@ -19,6 +19,32 @@
 /// Attribute name of a protected start tag's placeholder.
 const PLACEHOLDER: &str = "data-handoff-tpl-";
 
+/// A theme script minified (oxc: the safest compression, names mangled,
+/// comments dropped), or `None` when it does not parse: then it is served
+/// as written.
+pub fn script(source: &str) -> Option<String> {
+    use oxc_minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
+    let allocator = oxc_allocator::Allocator::default();
+    let parsed =
+        oxc_parser::Parser::new(&allocator, source, oxc_span::SourceType::cjs()).parse();
+    if !parsed.errors.is_empty() || parsed.panicked {
+        return None;
+    }
+    let mut program = parsed.program;
+    let minified = Minifier::new(MinifierOptions {
+        mangle: Some(MangleOptions::default()),
+        compress: Some(CompressOptions::safest()),
+    })
+    .minify(&allocator, &mut program);
+    // The mangled names live in the scoping the minifier returns.
+    let code = oxc_codegen::Codegen::new()
+        .with_options(oxc_codegen::CodegenOptions::minify())
+        .with_scoping(minified.scoping)
+        .build(&program)
+        .code;
+    (!code.is_empty()).then_some(code)
+}
+
 /// The template minified, or `None` when it cannot be minified safely.
 pub fn template(source: &str) -> Option<String> {
     let (protected, tags) = protect(source)?;

@@ -42,11 +42,20 @@ fn readme_row(p: &Profile) -> String {
         .map(|(from, to)| format!("{} → {}", code(from), code(to)))
         .collect();
     let patient_data = if p.patient_data { "yes" } else { "no" };
+    let keeps = match p.keeps {
+        Keeps::Every => "every name".to_owned(),
+        Keeps::Own { split, digest, .. } => format!(
+            "its own properties: the contact's name split into {} and {}, the rest as lines of {}",
+            code(split.0),
+            code(split.1),
+            code(digest)
+        ),
+    };
     format!(
-        "| {} | {} | {} | {sends} | {} | {} | {} | {} | {patient_data} |",
+        "| {} | {} | {} | {sends} | {} | {} | {} | {} | {keeps} | {patient_data} |",
         code(p.name),
         list(keys),
-        code(p.action),
+        code(&p.action.replace("{origin}", p.origin)),
         code(p.honeypot),
         list(hidden),
         list(attributes),
@@ -108,6 +117,8 @@ fn every_placeholder_is_filled() {
         let p = b.profile();
         let with = Fill {
             account: &account,
+            origin: p.origin.to_owned(),
+            subject: "Referral: Cardiology".to_owned(),
             form: "referral",
             thanks: "/refer/thanks/",
             thanks_url: "https://c.example/refer/thanks/".to_owned(),
@@ -131,6 +142,8 @@ fn templates_fill_the_form_and_the_account() {
     let account = every_key();
     let with = |form| Fill {
         account: &account,
+        origin: "https://api.hsforms.com".to_owned(),
+        subject: String::new(),
         form,
         thanks: "/request-appointment/thanks/",
         thanks_url: "https://c.example/request-appointment/thanks/".to_owned(),
@@ -153,6 +166,7 @@ fn templates_fill_the_form_and_the_account() {
         formspree.action,
         &Fill {
             account: &tricky,
+            origin: formspree.origin.to_owned(),
             ..with("referral")
         },
     );

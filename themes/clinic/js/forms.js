@@ -1,5 +1,6 @@
-/* handoff forms: inline validation, tracking fields, fetch submit. Plain JS; forms
-   post natively without it. Markup contract: templates/partials/form.html. */
+/* handoff forms: inline validation, tracking fields, delivery to the backend (fetch, or
+   a native post of a CRM's own fields). Plain JS; forms that can post natively do so
+   without it. Markup contract: templates/partials/form.html. */
 (function () {
   "use strict";
 
@@ -30,11 +31,11 @@
 
   function message(el) {
     var v = el.validity, t = el.type, npi = el.hasAttribute("data-npi");
-    if (npi && el.value && !npiOk(el.value)) return "This is not a valid NPI: please check the 10 digits.";
-    if (v.valueMissing) return t === "checkbox" ? "Please tick this box to continue." : t === "radio" || el.tagName === "SELECT" ? "Please choose one." : "Please fill this in.";
+    if (npi && el.value && !npiOk(el.value)) return "Please check the NPI's 10 digits.";
+    if (v.valueMissing) return t === "checkbox" ? "Please tick this box." : t === "radio" || el.tagName === "SELECT" ? "Please choose one." : "Please fill this in.";
     if (v.badInput) return "Please enter a full date."; // only date inputs here
-    if (v.typeMismatch) return t === "email" ? "Please enter an email address like name@practice.org." : "Please check this value.";
-    if (v.patternMismatch) return npi ? "An NPI has 10 digits." : t === "tel" ? "Please enter a phone number (digits, spaces, + ( ) - .)." : "Please check the format.";
+    if (v.typeMismatch) return t === "email" ? "Please enter an email like name@practice.org." : "Please check this value.";
+    if (v.patternMismatch) return npi ? "An NPI has 10 digits." : t === "tel" ? "Please enter a phone number." : "Please check the format.";
     if (v.tooLong) return "Please shorten this to " + el.maxLength + " characters.";
     return el.validationMessage || "";
   }
@@ -65,45 +66,121 @@
     return count;
   }
 
-  function payload(form) {
-    var data = {};
-    new FormData(form).forEach(function (v, k) { data[k] = String(v); });
+  // A choice's label, or the text typed: what a digest line shows.
+  function shown(form, name, value) {
+    var el = form.querySelector('[type=radio][name="' + name + '"]:checked, select[name="' + name + '"]');
+    return !el ? value : (el.tagName === "SELECT" ? el.selectedOptions[0].text : el.parentNode.textContent).trim();
+  }
+
+  // "Dr. Ana Ruiz, MD" → first "Ana", last "Ruiz"; sure only for two plain words.
+  function split(full) {
+    var s = full.trim().replace(/\s+/g, " "), t = s.replace(/^(dr|mr|mrs|ms|mx|prof)\.?\s+/i, "").replace(/,.*$/, "").trim(), w = t.split(" ");
+    return { first: w.slice(0, -1).join(" "), last: w[w.length - 1] || s, sure: w.length === 2 && t === s };
+  }
+
+  // What the backend receives, as [name, value] pairs: a CRM's plan (data-delivery)
+  // keeps its own properties, splits the contact's name and puts the rest in one digest.
+  function fields(form, plan) {
+    var out = [], lines = [], hp = false;
+    new FormData(form).forEach(function (v, k) {
+      v = String(v);
+      if (!plan) { out.push([k, v]); return; }
+      if (k === plan.honeypot) { hp = hp || v !== ""; return; }
+      if (plan.split && k === plan.split[0]) {
+        var n = split(v);
+        out.push([plan.split[1], n.first], [plan.split[2], n.last]);
+        if (!n.sure && v) lines.push("Name: " + v.trim());
+        return;
+      }
+      var line = plan.lines.filter(function (l) { return l[0] === k; })[0];
+      if (!line) out.push([k, v]);
+      else if (v) lines.push(line[1] + ": " + (line[2] || shown(form, k, v)));
+    });
+    if (plan) out.push([plan.digest, lines.join("\n")]);
+    return hp ? null : out;
+  }
+
+  function body(form, pairs, plan) {
     if (form.getAttribute("data-backend") === "hubspot") {
-      return {
-        fields: Object.keys(data).map(function (k) { return { name: k, value: data[k] }; }),
-        context: { pageUri: location.origin + location.pathname }
+      var b = {
+        fields: pairs.map(function (p) { return { name: p[0], value: p[1] }; }),
+        context: { pageUri: location.origin + location.pathname, pageName: document.title }
       };
+      if (plan.consent && pairs.some(function (p) { return p[0] === plan.consent[0] && p[1]; }))
+        b.legalConsentOptions = { consent: { consentToProcess: true, text: plan.consent[1] } };
+      return b;
     }
-    return data;
+    var o = {};
+    pairs.forEach(function (p) { o[p[0]] = p[1]; });
+    return o;
+  }
+
+  // Formspree's subject: "Referral: Breast Oncology (priority)"; never the patient.
+  function subject(form) {
+    var el = form.querySelector("[data-subject]"), sel = form.querySelector('select[name="service"]'), u = form.querySelector('[name="urgency"]:checked');
+    if (!el) return;
+    var v = sel && sel.value && sel.value !== "not_sure" ? el.getAttribute("data-subject") + ": " + shown(form, "service", sel.value) : el.defaultValue;
+    el.value = v + (u ? " (" + u.value + ")" : "");
+  }
+
+  // A native POST of exactly these pairs (Salesforce's Web-to-Lead takes no fetch).
+  function post(form, pairs) {
+    var f = document.createElement("form");
+    f.method = "post";
+    f.action = form.action;
+    f.hidden = true;
+    pairs.forEach(function (p) {
+      var i = document.createElement("input");
+      i.type = "hidden"; i.name = p[0]; i.value = p[1];
+      f.appendChild(i);
+    });
+    document.body.appendChild(f);
+    f.submit();
   }
 
   document.querySelectorAll("form.intake-form").forEach(function (form) {
     form.noValidate = true;
-    var status = form.querySelector(".form-status");
+    var status = form.querySelector(".form-status"), failed = form.querySelector(".form-failed"), button = form.querySelector("button"); // minified HTML drops type=submit
+    var plan = JSON.parse(form.getAttribute("data-delivery") || "null");
+    if (button) button.disabled = false;
     function say(text) { if (status) status.textContent = text; }
     form.addEventListener("change", function (e) { if (e.target.getAttribute("aria-invalid")) show(form, e.target, message(e.target)); });
     form.addEventListener("submit", function (e) {
       track(form);
+      subject(form);
+      if (failed) failed.hidden = true;
       var bad = validate(form);
       if (bad) { e.preventDefault(); say(bad === 1 ? "One field needs your attention." : bad + " fields need your attention."); return; }
       say("");
-      if (form.getAttribute("data-transport") !== "fetch") return;
+      var fetching = form.getAttribute("data-transport") === "fetch";
+      if (!fetching && !plan) return;
       e.preventDefault();
-      var button = form.querySelector("button"); // minified HTML drops type=submit
+      var pairs = fields(form, plan);
+      // A bot filled the honeypot: show it the thanks page, send nothing.
+      if (!pairs) { location.assign(form.getAttribute("data-thanks")); return; }
+      if (!fetching) { post(form, pairs); return; }
       if (button) button.disabled = true;
       say("Sending…");
       fetch(form.action, {
         method: "POST",
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: JSON.stringify(payload(form)),
+        body: JSON.stringify(body(form, pairs, plan)),
         credentials: "omit",
         referrerPolicy: "no-referrer"
       }).then(function (r) {
-        if (!r.ok) throw r.status;
-        location.assign(form.getAttribute("data-thanks"));
+        if (r.ok) return location.assign(form.getAttribute("data-thanks"));
+        // The backend's error codes for whoever debugs the form; never the values sent.
+        return r.json().catch(function () { return {}; }).then(function (j) {
+          console.error("Intake refused the form, HTTP " + r.status + ": " + (j.errors || []).map(function (x) {
+            var at = /Error in '([^']*)'/.exec(x.message || "");
+            return x.errorType + (at ? " at " + at[1] : "");
+          }).join(", "));
+          throw r.status;
+        });
       }).catch(function () {
         if (button) button.disabled = false;
-        say("We could not send this form. Please try again, or call us: the number is on this page.");
+        say("");
+        if (failed) failed.hidden = false;
       });
     });
   });
