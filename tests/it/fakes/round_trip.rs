@@ -46,8 +46,6 @@ const UTM: [(&str, &str); 3] = [
     ("utm_medium", "email"),
     ("utm_campaign", "spring"),
 ];
-/// The practice's phone in every forms fixture (`+1-555-010-0100`), as digits.
-const PHONE_DIGITS: &str = "5550100100";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Backend {
@@ -215,6 +213,30 @@ impl Scene {
             .as_array()
             .and_then(|forms| forms.iter().find(|f| f["form"] == json!(kind)))
             .unwrap_or_else(|| panic!("the setup sheet has no form {kind:?}: {:#}", self.sheet))
+    }
+
+    /// The canonical field a control of `page` named `name` carries: its
+    /// own name, or what the sheet says a backend-named control carries.
+    fn canonical(&self, page: &Page, name: &str) -> String {
+        let fields = self.sheet_fields(page);
+        if fields.iter().any(|f| strings(&f["carries"]).iter().any(|c| c == name)) {
+            return name.to_owned();
+        }
+        fields
+            .iter()
+            .find(|f| f["name"] == json!(name))
+            .and_then(|f| strings(&f["carries"]).into_iter().next())
+            .unwrap_or_else(|| name.to_owned())
+    }
+
+    /// A service's title, as its page and the digest show it.
+    fn service_title(&self, slug: &str) -> String {
+        self.site
+            .read(&format!("content/services/{slug}.md"))
+            .lines()
+            .find_map(|l| l.strip_prefix("title:"))
+            .map(|t| t.trim().trim_matches('"').to_owned())
+            .unwrap_or_else(|| panic!("content/services/{slug}.md has no title"))
     }
 
     /// The sheet's fields that apply to `page` (absent `services`: every page).
@@ -398,6 +420,8 @@ fn controls(site: &SiteTest, page: &Page) -> (Vec<Control>, Option<String>) {
 struct Entry {
     /// The control's name in the page.
     name: String,
+    /// The canonical field it carries.
+    canonical: String,
     /// The field's label on the page.
     label: String,
     /// The value the browser holds.
@@ -407,9 +431,24 @@ struct Entry {
     kind: String,
 }
 
-/// What the test types into a text control.
-fn typed(control: &Control, n: usize) -> (String, String) {
-    let name = control.name.as_str();
+/// The hidden fields every form carries for the practice (DESIGN18 "Routes"):
+/// they must arrive like typed values. Backend plumbing (`oid`, `retURL`,
+/// `_next`, `form-name`, …) is the fakes' business, not the visitor's.
+const HIDDEN_CANONICAL: [&str; 8] = [
+    "form",
+    "page",
+    "reason",
+    "service",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "referrer_host",
+];
+
+/// What the test types into a text control carrying `canonical`: keys to
+/// press, and the value the control then holds.
+fn typed(control: &Control, canonical: &str, n: usize) -> (String, String) {
+    let name = canonical;
     match control.kind.as_str() {
         // The en-US date control takes month, day, year.
         "date" => ("03151960".into(), "1960-03-15".into()),
@@ -453,24 +492,32 @@ fn fill(browser: &Browser, scene: &Scene, page: &Page, javascript: bool) -> Vec<
     let mut entries = Vec::new();
     for (n, c) in controls.iter().enumerate() {
         let css = format!("{form} [name=\"{}\"]", c.name);
+        let canonical = scene.canonical(page, &c.name);
         let entry = |raw: &str, display: &str| Entry {
             name: c.name.clone(),
+            canonical: canonical.clone(),
             label: c.label.clone(),
             raw: raw.to_owned(),
             display: display.to_owned(),
             kind: c.kind.clone(),
         };
         match c.kind.as_str() {
-            "hidden" => {
-                let tracked = UTM.iter().find(|(k, _)| *k == c.name);
+            "hidden" if HIDDEN_CANONICAL.contains(&canonical.as_str()) => {
+                let tracked = UTM.iter().find(|(k, _)| *k == canonical);
                 let value = match tracked {
                     Some((_, v)) if javascript => (*v).to_owned(),
                     _ => c.value.clone(),
                 };
+                let shown = if canonical == "service" && !value.is_empty() {
+                    scene.service_title(&value)
+                } else {
+                    value.clone()
+                };
                 if !value.is_empty() {
-                    entries.push(entry(&value, &value));
+                    entries.push(entry(&value, &shown));
                 }
             }
+            "hidden" => {}
             "select" => {
                 let (value, label, _) = c
                     .options
@@ -511,7 +558,7 @@ fn fill(browser: &Browser, scene: &Scene, page: &Page, javascript: bool) -> Vec<
                 entries.push(entry(&c.value, &c.label));
             }
             _ => {
-                let (keys, value) = typed(c, n);
+                let (keys, value) = typed(c, &canonical, n);
                 browser.type_into(&css, &keys);
                 assert_eq!(
                     browser.property(&css, "value"),
@@ -557,14 +604,6 @@ fn strings(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Lower-case letters and digits only: `cardiology` ~ `Cardiology`.
-fn loose(text: &str) -> String {
-    text.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 /// Every entry that did not arrive in `kept`, described.
 fn lost(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept) -> Vec<String> {
     let fields = scene.sheet_fields(page);
@@ -579,27 +618,15 @@ fn lost(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept) -> Vec<Strin
                 .find(|f| f["digest"] == json!(true))
                 .and_then(|f| f["name"].as_str().map(str::to_owned))
         });
-    let digest: Vec<(String, String)> = digest_name
+    let digest: Vec<&str> = digest_name
         .as_deref()
         .and_then(|n| kept.get(n))
         .unwrap_or_default()
         .lines()
-        .filter_map(|l| l.split_once(": "))
-        .map(|(l, v)| (l.trim().to_owned(), v.trim().to_owned()))
         .collect();
     let mut problems = Vec::new();
     for e in entries {
-        // The canonical field the control carries: its own name, or what
-        // the sheet says a backend-named control carries.
-        let canonical = if fields.iter().any(|f| carries(f).contains(&e.name)) {
-            e.name.clone()
-        } else {
-            fields
-                .iter()
-                .find(|f| f["name"] == json!(e.name))
-                .and_then(|f| carries(f).into_iter().next())
-                .unwrap_or_else(|| e.name.clone())
-        };
+        let canonical = e.canonical.clone();
         let routes: Vec<&&Value> = fields
             .iter()
             .filter(|f| carries(f).contains(&canonical))
@@ -627,11 +654,14 @@ fn lost(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept) -> Vec<Strin
             .flatten()
             .find(|l| l["canonical"] == json!(canonical))
             .and_then(|l| l["label"].as_str());
-        let in_digest = digest.iter().any(|(label, value)| {
-            line_label.is_none_or(|l| l == label)
-                && (value == &e.display
-                    || value == &e.raw
-                    || (e.kind == "hidden" && loose(value) == loose(&e.raw)))
+        // `Label: value`, the label as the sheet gives it (a label may hold
+        // ": " itself: "Record: Echo report").
+        let in_digest = digest.iter().any(|line| {
+            let value = match line_label {
+                Some(l) => line.strip_prefix(l).and_then(|r| r.strip_prefix(": ")),
+                None => line.rsplit_once(": ").map(|(_, v)| v),
+            };
+            value.is_some_and(|v| v == e.display || v == e.raw)
         });
         let consented = e.kind == "checkbox"
             && kept.extra["legalConsentOptions"]["consent"]["consentToProcess"] == json!(true);
@@ -943,17 +973,38 @@ fn a_hubspot_refusal_shows_the_number_and_logs_only_the_error_type() {
         page.form_css()
     ));
     scene.intake.wait_for_posts(1, "HubSpot refusal");
-    let status = format!("{} .form-status", page.form_css());
+    // The numbers the page offers to call (`tel:` links), ten digits each.
+    let html = scene.site.read(&format!("public{}index.html", page.path));
+    let phones: BTreeSet<String> = html
+        .split("href=\"tel:")
+        .skip(1)
+        .map(|rest| {
+            let digits: String = rest
+                .split('"')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            digits[digits.len().saturating_sub(10)..].to_owned()
+        })
+        .collect();
+    assert!(!phones.is_empty(), "{} offers no number to call", page.path);
+    // The generic message: the status line, or the box shown when sending fails.
+    let failed = format!("{} .form-failed", page.form_css());
     let start = Instant::now();
     let message = loop {
-        let text = browser.text(&status);
+        let mut text = browser.text(&format!("{} .form-status", page.form_css()));
+        if browser.try_find(&failed).is_some() && browser.displayed(&failed) {
+            text.push_str(&browser.text(&failed));
+        }
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        if digits.contains(PHONE_DIGITS) {
+        if phones.iter().any(|p| digits.contains(p.as_str())) {
             break text;
         }
         assert!(
             start.elapsed() < STEP,
-            "the status never gave the phone number ({PHONE_DIGITS}): {text:?}"
+            "the visitor is never given a number to call (one of {phones:?}): {text:?}"
         );
         thread::sleep(Duration::from_millis(100));
     };
