@@ -80,7 +80,9 @@ fn form_section(s: &mut String, backend: &str, form: &FormSheet) {
     let _ = writeln!(s, "  posts to   {}", form.action);
     let how = match (form.needs_script, form.transport) {
         (true, _) => "by its script (without JavaScript the form shows the phone number instead)",
-        (false, crate::forms::backend::Transport::Fetch) => "JSON by its script (a native post without JavaScript)",
+        (false, crate::forms::backend::Transport::Fetch) => {
+            "JSON by its script (a native post without JavaScript)"
+        }
         (false, crate::forms::backend::Transport::Native) => "a native form post",
     };
     let _ = writeln!(s, "  sends      {how}");

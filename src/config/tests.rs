@@ -202,3 +202,37 @@ fn declared_keys_come_from_the_raw_structs() {
     assert!(raw::declared_keys(&["theme"]).contains(&"heading_font"));
     assert!(raw::declared_keys(&["serve"]).contains(&"port"));
 }
+
+/// README's "Setting up your intake backend" shows one `[intake]` per
+/// backend: each is a valid configuration, so every key it names exists
+/// and every value has the shape the checks ask for.
+#[test]
+fn readme_intake_snippets_are_valid_configs() {
+    const README: &str = include_str!("../../README.md");
+    let section = README
+        .split_once("### Setting up your intake backend")
+        .and_then(|(_, rest)| rest.split_once("\n### "))
+        .map(|(section, _)| section)
+        .expect("the README has a `### Setting up your intake backend` section");
+    let snippets: Vec<&str> = section
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|block| block.split_once("```").map(|(toml, _)| toml))
+        .collect();
+    let backends: Vec<&str> = snippets
+        .iter()
+        .filter_map(|s| s.lines().find_map(|l| l.strip_prefix("backend = ")))
+        .map(|b| b.trim_matches('"'))
+        .collect();
+    let mut all: Vec<&str> = crate::forms::backend::Backend::names().to_vec();
+    all.sort_unstable();
+    let mut shown = backends.clone();
+    shown.sort_unstable();
+    assert_eq!(shown, all, "one snippet per backend");
+    for snippet in snippets {
+        let text = format!("{MINIMAL}{PRIVACY}{snippet}");
+        if let Err(d) = parse(&text) {
+            panic!("README snippet is not a valid site.toml:\n{snippet}\n{d:?}");
+        }
+    }
+}

@@ -77,7 +77,12 @@ pub fn line_label(f: &Field) -> &str {
 }
 
 /// The plan of one form, `None` when the backend keeps every name.
-pub(super) fn plan(site: &Site, intake: &Intake, spec: &FormSpec, at: &Placement<'_>) -> Option<Plan> {
+pub(super) fn plan(
+    site: &Site,
+    intake: &Intake,
+    spec: &FormSpec,
+    at: &Placement<'_>,
+) -> Option<Plan> {
     let digest = intake.profile().digest()?;
     let mut plan = Plan {
         digest,
@@ -253,7 +258,9 @@ fn form_sheet(site: &Site, intake: &Intake, kind: FormKind) -> Option<FormSheet>
             for received in receive(intake, f) {
                 merge(&mut fields, received, slug.as_deref());
             }
-            if route(intake, f) == Route::Digest && !digest.iter().any(|l| l.canonical == f.canonical) {
+            if route(intake, f) == Route::Digest
+                && !digest.iter().any(|l| l.canonical == f.canonical)
+            {
                 digest.push(Line {
                     canonical: f.canonical.clone(),
                     label: line_label(f).to_owned(),
@@ -305,7 +312,10 @@ fn form_sheet(site: &Site, intake: &Intake, kind: FormKind) -> Option<FormSheet>
         action: super::action(&site.config, kind)?,
         transport: spec.transport,
         needs_script: spec.needs_script,
-        schema: site.config.base_url.join(&format!("/forms/{}.schema.json", kind.as_str())),
+        schema: site
+            .config
+            .base_url
+            .join(&format!("/forms/{}.schema.json", kind.as_str())),
         fields,
         digest: profile.digest().map(|name| DigestSheet {
             name,
@@ -326,17 +336,23 @@ fn digest_label(kind: FormKind) -> &'static str {
 /// The names one field arrives under (none for a digest line).
 fn receive(intake: &Intake, f: &Field) -> Vec<Received> {
     let profile = intake.profile();
-    // The backend's own hidden fields (`oid`, `retURL`) are not properties.
+    // The backend's own hidden fields (`oid`, `retURL`) are not properties,
+    // carry no value of the visitor's, and the backend needs them.
+    let own = is_own(profile, f);
     let standard = |name: &str| match profile.keeps {
-        Keeps::Own { standard, .. } if !is_own(profile, f) => Some(standard.contains(&name)),
+        Keeps::Own { standard, .. } if !own => Some(standard.contains(&name)),
         _ => None,
     };
     let one = |name: &str, label: &str| Received {
         name: name.to_owned(),
-        carries: vec![f.canonical.clone()],
+        carries: if own {
+            Vec::new()
+        } else {
+            vec![f.canonical.clone()]
+        },
         label: label.to_owned(),
         kind: kind_of(&f.input),
-        required: f.required,
+        required: f.required || own,
         standard: standard(name),
         digest: false,
         services: None,
@@ -378,7 +394,10 @@ fn is_fixed(profile: &Profile, f: &Field) -> bool {
 
 /// One of the hidden fields the backend itself wants (`oid`, `_next`).
 fn is_own(profile: &Profile, f: &Field) -> bool {
-    profile.hidden.iter().any(|(name, _, _)| *name == f.canonical)
+    profile
+        .hidden
+        .iter()
+        .any(|(name, _, _)| *name == f.canonical)
 }
 
 /// Adds `r` seen on a page of `service` (`None`: the hub), widening what

@@ -265,7 +265,11 @@ fn hidden_fields(site: &Site, kind: FormKind, at: &Placement<'_>) -> Vec<Field> 
         fields::hidden("page", "Page", at.page.to_owned()),
         fields::hidden("reason", "Referral reason page", reason.unwrap_or_default()),
     ];
-    hidden.extend(TRACKING.iter().map(|(t, label)| fields::hidden(t, label, String::new())));
+    hidden.extend(
+        TRACKING
+            .iter()
+            .map(|(t, label)| fields::hidden(t, label, String::new())),
+    );
     hidden
 }
 

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::Diagnostics;
 use super::intake::Expected;
+use crate::diag::Diagnostics;
 use crate::forms::FormKind;
 use crate::output::MemorySink;
 use crate::render::RenderOptions;

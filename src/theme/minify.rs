@@ -25,8 +25,7 @@ const PLACEHOLDER: &str = "data-handoff-tpl-";
 pub fn script(source: &str) -> Option<String> {
     use oxc_minifier::{CompressOptions, MangleOptions, Minifier, MinifierOptions};
     let allocator = oxc_allocator::Allocator::default();
-    let parsed =
-        oxc_parser::Parser::new(&allocator, source, oxc_span::SourceType::cjs()).parse();
+    let parsed = oxc_parser::Parser::new(&allocator, source, oxc_span::SourceType::cjs()).parse();
     if !parsed.errors.is_empty() || parsed.panicked {
         return None;
     }

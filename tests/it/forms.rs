@@ -88,6 +88,8 @@ struct Backend {
     /// Canonical name → the name the form sends (`[intake.field_names]` or
     /// the backend's own names).
     renames: &'static [(&'static str, &'static str)],
+    /// A hidden `_subject` names the form and the page's service.
+    subject: bool,
 }
 
 impl Backend {
@@ -141,6 +143,7 @@ const WEBHOOK_FORM: Backend = Backend {
     referral_attributes: &[],
     appointment_attributes: &[],
     renames: &[],
+    subject: false,
 };
 
 const WEBHOOK_JSON: Backend = Backend {
@@ -163,7 +166,9 @@ const FORMSPREE: Backend = Backend {
     )],
     referral_attributes: &[],
     appointment_attributes: &[],
-    renames: &[],
+    // `email` is Formspree's reply-to.
+    renames: &[("clinician_email", "email")],
+    subject: true,
 };
 
 const NETLIFY: Backend = Backend {
@@ -187,6 +192,7 @@ const NETLIFY: Backend = Backend {
         ("netlify-honeypot", "bot-field"),
     ],
     renames: &[],
+    subject: false,
 };
 
 const HUBSPOT: Backend = Backend {
@@ -200,8 +206,16 @@ const HUBSPOT: Backend = Backend {
     appointment_extra: &[],
     referral_attributes: &[],
     appointment_attributes: &[],
-    // From the fixture's `[intake.field_names]`.
-    renames: &[("clinician_email", "email")],
+    // HubSpot's contact properties (the fixture's `[intake.field_names]`
+    // also names `email`); the script splits the name into `firstname`
+    // and `lastname`.
+    renames: &[
+        ("clinician_email", "email"),
+        ("clinician_phone", "phone"),
+        ("clinician_fax", "fax"),
+        ("clinician_practice", "company"),
+    ],
+    subject: false,
 };
 
 const SALESFORCE: Backend = Backend {
@@ -228,15 +242,15 @@ const SALESFORCE: Backend = Backend {
     referral_attributes: &[],
     appointment_attributes: &[],
     // Web-to-Lead's standard lead fields.
+    // Web-to-Lead's standard lead fields; the script splits the
+    // contact's name into `first_name` and `last_name`.
     renames: &[
-        ("clinician_name", "last_name"),
         ("clinician_practice", "company"),
         ("clinician_email", "email"),
         ("clinician_phone", "phone"),
-        ("name", "last_name"),
-        ("email", "email"),
-        ("phone", "phone"),
+        ("clinician_fax", "fax"),
     ],
+    subject: false,
 };
 
 const PHI_OFF: Backend = Backend {
@@ -247,6 +261,7 @@ const PHI_OFF: Backend = Backend {
 
 /// The service line, its referral reason and its checklist in every fixture.
 const SERVICE: &str = "cardiology";
+const SERVICE_TITLE: &str = "General Cardiology";
 const REASON: &str = "palpitations";
 /// Checklist item ids: required ones first (as the form lists them), then the optional one.
 const CHECKLIST_REQUIRED: [&str; 2] = ["ekg", "echo-report"];
@@ -859,6 +874,17 @@ fn expected_hidden(
     }
     for (name, value) in b.extra_hidden(kind) {
         out.insert((*name).into(), (*value).into());
+    }
+    if b.subject {
+        let form = match kind {
+            Kind::Referral => "Referral",
+            Kind::Appointment => "Appointment request",
+        };
+        let subject = match service {
+            Some(_) => format!("{form}: {SERVICE_TITLE}"),
+            None => format!("{form} from the website"),
+        };
+        out.insert("_subject".into(), subject);
     }
     out
 }

@@ -17,6 +17,7 @@
 //! - `fuzz_regressions`: the fuzz targets' findings, replayed (tests/fixtures/fuzz-regressions);
 //! - `vnu`: the built HTML passes the Nu HTML Checker;
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
+//! - `intake`: `handoff intake`, the backend's setup sheet;
 //! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver;
 //! - `fakes`: a local fake of each intake backend, its documented rules, and
 //!   the real forms submitted to it from Chromium (round trip, setup sheet);
@@ -40,6 +41,7 @@ mod fakes;
 mod forms;
 mod fuzz_regressions;
 mod incremental;
+mod intake;
 mod serve;
 mod snapshots_pages;
 mod structured;

@@ -1730,3 +1730,50 @@ fn a_linked_intake_folder_is_never_written_through() {
         server.context()
     );
 }
+
+/// Under `serve`, a HubSpot site's sink applies HubSpot's rule: a
+/// submission naming a field the HubSpot form does not declare (anything
+/// `handoff intake` does not list) is refused with HubSpot's error shape,
+/// so a writer sees it before the site goes live.
+#[test]
+fn the_sink_refuses_what_hubspot_would() {
+    let site = SiteTest::fixture("forms/hubspot");
+    let server = Server::start(&site, &[]);
+    let hubspot = |fields: serde_json::Value| {
+        let body = serde_json::json!({ "fields": fields, "context": { "pageUri": "http://x/", "pageName": "x" } });
+        server.post(
+            "/_intake/referral",
+            "application/json",
+            body.to_string().as_bytes(),
+        )
+    };
+    let declared = serde_json::json!([
+        { "name": "firstname", "value": "Jordan" },
+        { "name": "lastname", "value": "Lee" },
+        { "name": "email", "value": "j.lee@oak.example" },
+        { "name": "message", "value": "Service line: General Cardiology\nUrgency: Routine" },
+    ]);
+    let ok = hubspot(declared);
+    assert_eq!(ok.status, 200, "{}\n{}", ok.head, ok.body);
+
+    let mut undeclared = serde_json::json!([
+        { "name": "firstname", "value": "Jordan" },
+        { "name": "urgency", "value": "SECRET-VALUE" },
+    ]);
+    let refused = hubspot(undeclared.take());
+    assert_eq!(refused.status, 400, "{}\n{}", refused.head, refused.body);
+    let error: serde_json::Value = serde_json::from_str(&refused.body).expect("JSON");
+    assert_eq!(error["status"], "error");
+    assert_eq!(error["errors"][0]["errorType"], "FIELD_NOT_IN_FORM");
+    assert!(
+        error["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("'fields.urgency'")),
+        "{error}"
+    );
+    assert!(!refused.body.contains("SECRET-VALUE"), "{}", refused.body);
+    let lines = intake_lines(&site);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["valid"], true, "{}", lines[0]);
+    assert_eq!(lines[1]["valid"], false, "{}", lines[1]);
+}

@@ -215,6 +215,14 @@ impl SiteTest {
         run_handoff_with_env(self.work_dir(), env, &all, DEFAULT_TIMEOUT)
     }
 
+    /// Runs `handoff --root <root> intake <args…>` from the working folder.
+    pub fn intake(&self, args: &[&str]) -> Outcome {
+        let root = self.root.to_string_lossy().into_owned();
+        let mut all = vec!["--root", root.as_str(), "intake"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
     /// Runs `handoff <args…>` from the working folder (no `--root` added).
     pub fn run(&self, args: &[&str]) -> Outcome {
         self.run_within(DEFAULT_TIMEOUT, args)
