@@ -219,7 +219,10 @@ impl Scene {
     /// own name, or what the sheet says a backend-named control carries.
     fn canonical(&self, page: &Page, name: &str) -> String {
         let fields = self.sheet_fields(page);
-        if fields.iter().any(|f| strings(&f["carries"]).iter().any(|c| c == name)) {
+        if fields
+            .iter()
+            .any(|f| strings(&f["carries"]).iter().any(|c| c == name))
+        {
             return name.to_owned();
         }
         fields
