@@ -92,8 +92,9 @@
         if (!n.sure && v) lines.push("Name: " + v.trim());
         return;
       }
+      // A CRM may refuse an empty property (an email); an empty value says nothing.
       var line = plan.lines.filter(function (l) { return l[0] === k; })[0];
-      if (!line) out.push([k, v]);
+      if (v && !line) out.push([k, v]);
       else if (v) lines.push(line[1] + ": " + (line[2] || shown(form, k, v)));
     });
     if (plan) out.push([plan.digest, lines.join("\n")]);
