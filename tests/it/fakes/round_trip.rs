@@ -39,6 +39,9 @@ const PORTAL: &str = "4455667";
 const REFERRAL_GUID: &str = "0a1b2c3d-1111-4222-8333-944455556666";
 const APPOINTMENT_GUID: &str = "7e8f9a0b-2222-4333-8444-a55566667777";
 const OID: &str = "00D5e000000AbCd";
+/// A custom HubSpot contact property the practice maps urgency to (and so
+/// creates and declares on its forms).
+const URGENCY_PROPERTY: &str = "referral_urgency";
 const FORMSPREE_REFERRAL: &str = "xqkrvbza";
 const FORMSPREE_APPOINTMENT: &str = "mbjnqwer";
 const UTM: [(&str, &str); 3] = [
@@ -131,7 +134,9 @@ struct Scene {
 
 impl Scene {
     fn new(backend: Backend) -> Scene {
-        Scene::declaring(backend, &DECLARED_BY_DEFAULT)
+        let mut declared = DECLARED_BY_DEFAULT.to_vec();
+        declared.push(URGENCY_PROPERTY);
+        Scene::declaring(backend, &declared)
     }
 
     /// For HubSpot, `declared` are the fields declared on both HubSpot forms.
@@ -272,6 +277,9 @@ fn configure(site: &SiteTest, backend: Backend, origin: &str, intake: &str) {
             continue;
         }
         out.push(line.to_owned());
+        if line == "[intake.field_names]" && backend == Backend::Hubspot {
+            out.push(format!("urgency = \"{URGENCY_PROPERTY}\""));
+        }
         if line.starts_with("backend =") {
             match backend {
                 Backend::Salesforce => out.push(format!(
@@ -758,7 +766,7 @@ fn backend_specifics(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept,
     let typed = |canonical: &str| {
         entries
             .iter()
-            .find(|e| e.name == canonical)
+            .find(|e| e.canonical == canonical)
             .map(|e| e.raw.clone())
     };
     match scene.backend {
@@ -777,6 +785,29 @@ fn backend_specifics(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept,
                 "{what}: context.pageName is missing: {}",
                 kept.extra["context"]
             );
+            // Every property beyond HubSpot's defaults is on the sheet's
+            // list of properties to create.
+            let create = strings(
+                &scene.sheet_form(page.kind)["create"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| c["name"].clone())
+                    .collect::<Value>(),
+            );
+            for (name, _) in &kept.fields {
+                assert!(
+                    DECLARED_BY_DEFAULT.contains(&name.as_str()) || create.contains(name),
+                    "{what}: `{name}` is sent but the sheet does not say to create it: {create:?}"
+                );
+            }
+            if page.kind == "referral" {
+                assert_eq!(
+                    kept.get(URGENCY_PROPERTY),
+                    typed("urgency").as_deref(),
+                    "{what}: the mapped custom property does not carry the urgency"
+                );
+            }
             let consent = entries.iter().any(|e| e.kind == "checkbox");
             assert_eq!(
                 !kept.extra["legalConsentOptions"].is_null(),
