@@ -6,8 +6,10 @@
 //! internal links and `#anchors`, referenced files, image alt text,
 //! duplicate titles, NAP drift in Markdown bodies, raw HTML that acts
 //! (`<script>`, `<form>`, `on*=`…) in bodies and checklist details, referral
-//! completeness per service line, and structured-data completeness per
-//! location.
+//! completeness per service line, structured-data completeness per
+//! location, and `[intake]` values that are still placeholders (`intake.rs`).
+
+mod intake;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -97,6 +99,7 @@ pub fn audit(
     diags.extend(duplicate_titles(site, sources));
     diags.extend(completeness(site, sources));
     diags.extend(checklist_raw_html(site, sources));
+    diags.extend(intake::placeholders(&site.config));
     diags
 }
 

@@ -55,14 +55,17 @@ pub(super) struct RawIntake {
     pub encoding: Option<Spanned<String>>,
     pub phi_ok: Option<Spanned<bool>>,
     pub form_id: Option<Spanned<String>>,
+    pub form_ids: Option<RawPerForm>,
     pub portal_id: Option<Spanned<String>>,
-    pub form_guids: Option<RawFormGuids>,
+    pub form_guids: Option<RawPerForm>,
     pub oid: Option<Spanned<String>>,
-    pub field_names: Option<BTreeMap<String, String>>,
+    pub lead_source: Option<RawPerForm>,
+    pub field_names: Option<BTreeMap<String, Spanned<String>>>,
 }
 
+/// An inline table with a value per form: `{ referral = "…", appointment = "…" }`.
 #[derive(Debug, Deserialize)]
-pub(super) struct RawFormGuids {
+pub(super) struct RawPerForm {
     pub referral: Option<Spanned<String>>,
     pub appointment: Option<Spanned<String>>,
 }
@@ -71,14 +74,25 @@ impl RawIntake {
     /// The value of an account key a backend's profile names
     /// (`crate::forms::backend::Key`), dotted for a key of an inline table.
     pub fn account_value(&self, key: &str) -> Option<&Spanned<String>> {
-        let guids = self.form_guids.as_ref();
-        match key {
-            "endpoint" => self.endpoint.as_ref(),
-            "form_id" => self.form_id.as_ref(),
-            "portal_id" => self.portal_id.as_ref(),
-            "form_guids.referral" => guids?.referral.as_ref(),
-            "form_guids.appointment" => guids?.appointment.as_ref(),
-            "oid" => self.oid.as_ref(),
+        let Some((table, form)) = key.split_once('.') else {
+            return match key {
+                "endpoint" => self.endpoint.as_ref(),
+                "form_id" => self.form_id.as_ref(),
+                "portal_id" => self.portal_id.as_ref(),
+                "oid" => self.oid.as_ref(),
+                _ => None,
+            };
+        };
+        let per_form = match table {
+            "form_ids" => &self.form_ids,
+            "form_guids" => &self.form_guids,
+            "lead_source" => &self.lead_source,
+            _ => return None,
+        };
+        let per_form = per_form.as_ref()?;
+        match form {
+            "referral" => per_form.referral.as_ref(),
+            "appointment" => per_form.appointment.as_ref(),
             _ => None,
         }
     }
@@ -142,7 +156,7 @@ pub(super) fn declared_keys(table: &[&str]) -> &'static [&'static str] {
         [] => keys_of::<RawConfig>(),
         ["organization"] => keys_of::<RawOrganization>(),
         ["intake"] => keys_of::<RawIntake>(),
-        ["intake", "form_guids"] => keys_of::<RawFormGuids>(),
+        ["intake", "form_ids" | "form_guids" | "lead_source"] => keys_of::<RawPerForm>(),
         ["build"] => keys_of::<RawBuild>(),
         ["serve"] => keys_of::<RawServe>(),
         ["theme"] => keys_of::<RawTheme>(),

@@ -120,16 +120,93 @@ pub enum Keeps {
     },
 }
 
-/// How an `[intake]` key's value is checked.
+/// How an `[intake]` key's value is checked. An id of the wrong shape
+/// loses every submission, so each backend's ids are checked for the shape
+/// its documentation gives (a typo is found at build time, not by a
+/// referring office whose referral never arrives).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
     /// An address forms may post to (`https://`, or `http://` to a loopback
     /// host under `serve`).
     Endpoint,
-    /// Letters, digits, `-` and `_` (it becomes part of a URL path).
-    PlainName,
+    /// HubSpot's account id (Hub ID, `portalId`): digits.
+    /// <https://knowledge.hubspot.com/account/manage-multiple-hubspot-accounts>
+    HubspotPortalId,
+    /// A HubSpot form's GUID: a UUID, `8-4-4-4-12` hex digits.
+    /// <https://developers.hubspot.com/docs/methods/forms/submit_form>
+    HubspotFormGuid,
+    /// A Salesforce organization id: `00D` and 12 letters or digits (15 in
+    /// all), or the 18-character form of it.
+    /// <https://help.salesforce.com/s/articleView?id=xcloud.company_information_fields.htm>
+    SalesforceOrgId,
+    /// A Formspree form's id (its "hashid", the end of
+    /// `https://formspree.io/f/xqkrvbza`): 6 to 16 letters and digits.
+    /// <https://help.formspree.io/hc/en-us/sections/360002930553-The-Forms-API>
+    FormspreeFormId,
     /// Any text, as the backend's account page shows it.
     Text,
+}
+
+impl Check {
+    /// `value` has the shape this check asks for. An endpoint is checked
+    /// as a URL by `config`, which knows the URL rules.
+    pub fn fits(self, value: &str) -> bool {
+        let alphanumeric = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric());
+        match self {
+            Check::Endpoint | Check::Text => true,
+            Check::HubspotPortalId => {
+                (1..=20).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+            }
+            Check::HubspotFormGuid => is_uuid(value),
+            Check::SalesforceOrgId => is_salesforce_id(value, "00D"),
+            Check::FormspreeFormId => (6..=16).contains(&value.len()) && alphanumeric(value),
+        }
+    }
+
+    /// For an id: what one that fits looks like, and where the practice
+    /// copies it from, for a finding about one that does not.
+    pub fn expects(self) -> Option<(&'static str, &'static str)> {
+        let expects = match self {
+            Check::Endpoint | Check::Text => return None,
+            Check::HubspotPortalId => (
+                "a HubSpot account id is digits only",
+                "copy the Hub ID from HubSpot: click your account name in the upper right; it is also the number after `/forms/` in the form editor's address",
+            ),
+            Check::HubspotFormGuid => (
+                "a HubSpot form GUID looks like `0a1b2c3d-1111-4222-8333-944455556666`",
+                "copy it from HubSpot: Marketing › Forms, open the form; the GUID is the part of the editor's address after the account id",
+            ),
+            Check::SalesforceOrgId => (
+                "a Salesforce organization id is `00D` and 12 more letters or digits",
+                "copy the Salesforce.com Organization ID from Setup › Company Information (or the `oid` value of the form Setup › Web-to-Lead generates)",
+            ),
+            Check::FormspreeFormId => (
+                "a Formspree form id is 6 to 16 letters and digits",
+                "copy it from the form's endpoint in Formspree: the part after `/f/` in `https://formspree.io/f/xqkrvbza`",
+            ),
+        };
+        Some(expects)
+    }
+}
+
+/// A UUID as HubSpot writes a form's GUID: hex digits in groups of
+/// 8-4-4-4-12, joined by `-`.
+fn is_uuid(value: &str) -> bool {
+    let groups: Vec<&str> = value.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A Salesforce id with the key prefix of its kind (`00D` an organization,
+/// `00N` a custom field): 15 letters or digits, or 18 in the form that adds
+/// a 3-character case checksum.
+fn is_salesforce_id(value: &str, prefix: &str) -> bool {
+    (value.len() == 15 || value.len() == 18)
+        && value.starts_with(prefix)
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// One `[intake]` key of the practice's account with a backend.
@@ -144,6 +221,10 @@ pub struct Key {
     /// How a finding asks for it when it is missing (keys of one inline
     /// table are asked for together).
     pub ask: &'static str,
+    /// A key that sets this one and its siblings at once (`form_id` for
+    /// `form_ids.referral` and `form_ids.appointment`); the practice writes
+    /// one spelling or the other, never both.
+    pub shorthand: Option<&'static str>,
 }
 
 impl Key {
@@ -154,6 +235,7 @@ impl Key {
             check,
             default: None,
             ask: name,
+            shorthand: None,
         }
     }
 }
@@ -201,11 +283,23 @@ const WEBHOOK: Profile = Profile {
     patient_data: true,
 };
 
+/// One Formspree form per kind, so each notification says which form it is.
 const FORMSPREE: Profile = Profile {
     name: "formspree",
-    keys: &[Key::new("form_id", Check::PlainName)],
+    keys: &[
+        Key {
+            ask: FORM_IDS,
+            shorthand: Some("form_id"),
+            ..Key::new("form_ids.referral", Check::FormspreeFormId)
+        },
+        Key {
+            ask: FORM_IDS,
+            shorthand: Some("form_id"),
+            ..Key::new("form_ids.appointment", Check::FormspreeFormId)
+        },
+    ],
     origin: "https://formspree.io",
-    action: "{origin}/f/{form_id}",
+    action: "{origin}/f/{form_ids.<form>}",
     accepts: Accepts::Either,
     honeypot: "_gotcha",
     // `_subject` names the form and service (the script adds the urgency),
@@ -220,6 +314,8 @@ const FORMSPREE: Profile = Profile {
     keeps: Keeps::Every,
     patient_data: false,
 };
+
+const FORM_IDS: &str = "form_ids = { referral = \"…\", appointment = \"…\" }";
 
 /// Netlify takes the POST on the site itself and shows the action page.
 const NETLIFY: Profile = Profile {
@@ -247,14 +343,14 @@ const NETLIFY: Profile = Profile {
 const HUBSPOT: Profile = Profile {
     name: "hubspot",
     keys: &[
-        Key::new("portal_id", Check::Text),
+        Key::new("portal_id", Check::HubspotPortalId),
         Key {
             ask: FORM_GUIDS,
-            ..Key::new("form_guids.referral", Check::Text)
+            ..Key::new("form_guids.referral", Check::HubspotFormGuid)
         },
         Key {
             ask: FORM_GUIDS,
-            ..Key::new("form_guids.appointment", Check::Text)
+            ..Key::new("form_guids.appointment", Check::HubspotFormGuid)
         },
     ],
     origin: "https://api.hsforms.com",
@@ -293,7 +389,17 @@ const SALESFORCE: Profile = Profile {
             default: Some("https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8"),
             ..Key::new("endpoint", Check::Endpoint)
         },
-        Key::new("oid", Check::Text),
+        Key::new("oid", Check::SalesforceOrgId),
+        // The lead's Lead Source, so the practice sees which form it came
+        // from (a picklist value in Salesforce).
+        Key {
+            default: Some("Web referral"),
+            ..Key::new("lead_source.referral", Check::Text)
+        },
+        Key {
+            default: Some("Web appointment request"),
+            ..Key::new("lead_source.appointment", Check::Text)
+        },
     ],
     origin: "",
     action: "{endpoint}",
@@ -302,6 +408,7 @@ const SALESFORCE: Profile = Profile {
     hidden: &[
         ("oid", "Organization id", "{oid}"),
         ("retURL", "Return address", "{thanks_url}"),
+        ("lead_source", "Lead source", "{lead_source.<form>}"),
     ],
     attributes: &[],
     renames: &[
@@ -391,9 +498,7 @@ pub const SALESFORCE_LEAD_FIELDS: [&str; 24] = [
 /// A Salesforce custom field id as Web-to-Lead names it: `00N` and 12 more
 /// letters or digits (the 18-character form adds a 3-character suffix).
 pub fn is_salesforce_custom_field(name: &str) -> bool {
-    (name.len() == 15 || name.len() == 18)
-        && name.starts_with("00N")
-        && name.bytes().all(|b| b.is_ascii_alphanumeric())
+    is_salesforce_id(name, "00N")
 }
 
 /// The practice's account with its backend: the values of the profile's

@@ -96,21 +96,7 @@ fn fixture_text(rel: &str) -> String {
 /// 1-based line and character column of `needle`, which must occur exactly
 /// once in the fixture file `rel` (so the expectation is unambiguous).
 fn position(rel: &str, needle: &str) -> (u32, u32) {
-    let text = fixture_text(rel);
-    let count = text.matches(needle).count();
-    assert_eq!(
-        count, 1,
-        "`{needle}` must occur exactly once in {EVERY}/{rel}, occurs {count} times"
-    );
-    let at = text.find(needle).expect("counted above");
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (
-        u32::try_from(line).expect("a small file"),
-        u32::try_from(col).expect("a short line"),
-    )
+    position_in(EVERY, rel, needle)
 }
 
 /// The value of a one-line front-matter key of a fixture file.
@@ -817,23 +803,129 @@ fn github_format_escapes_like_the_toolkit() {
 // The example site stays clean.
 // ---------------------------------------------------------------------------
 
-/// The example site at the repository root has no finding at all: every
-/// page has a description, every link resolves, every number is the
-/// practice's. Any new finding here is a regression in the content or in
-/// an audit.
+/// The example site at the repository root has one finding only, W050 for
+/// its made-up intake address: every page has a description, every link
+/// resolves, every number is the practice's. Any other finding here is a
+/// regression in the content or in an audit. A warning: `check` passes,
+/// `--strict` fails.
 #[test]
-fn example_site_is_clean() {
+fn example_site_has_only_its_placeholder_intake_address() {
     let site = SiteTest::example();
     let before = DirSnapshot::of(site.root());
+    let outcome = site.check(&["--format", "json"]);
+    outcome.expect_exit(0);
+    expect_summary(&outcome, 0, 1);
+    expect_wrote_nothing(&site, &before, &outcome);
+    let endpoint = "\"https://intake.riverbend-health.example/v1/submissions\"";
+    let (line, column) = position_in_text(&site.read("site.toml"), endpoint);
+    let found = parse_json(&outcome);
+    assert_eq!(found.len(), 1, "{}", outcome.report());
+    let (finding, hint) = &found[0];
+    assert_eq!(
+        (
+            finding.code.as_str(),
+            finding.severity.as_str(),
+            finding.file.as_deref(),
+            finding.line,
+            finding.column
+        ),
+        (
+            "W050",
+            "warning",
+            Some("site.toml"),
+            Some(line),
+            Some(column)
+        ),
+        "{}",
+        outcome.report()
+    );
+    assert!(
+        finding
+            .message
+            .contains("`.example` names are reserved for examples"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        hint.as_deref()
+            .is_some_and(|h| h.contains("the address your intake service gives you")),
+        "{hint:?}"
+    );
+    site.check(&["--strict"]).expect_exit(1);
+    for format in ["human", "github"] {
+        site.check(&["--format", format]).expect_exit(0);
+    }
+}
+
+/// With a real-looking intake address, and ids that are not zeros, the
+/// example site checks clean, `--strict` too: W050 is about placeholders
+/// only.
+#[test]
+fn real_looking_intake_values_are_not_placeholders() {
+    let site = SiteTest::example();
+    let toml = site.read("site.toml").replace(
+        "https://intake.riverbend-health.example/v1/submissions",
+        "https://intake.riverbend-health.org/v1/submissions",
+    );
+    site.write("site.toml", &toml);
     let outcome = site.check(&["--strict"]);
     outcome.expect_exit(0).expect_stdout_empty();
     expect_summary(&outcome, 0, 0);
-    expect_wrote_nothing(&site, &before, &outcome);
-    for format in ["json", "github"] {
-        site.check(&["--strict", "--format", format])
-            .expect_exit(0)
-            .expect_stdout_empty();
+    // The backend fixtures' ids are real-looking too (salesforce posts to
+    // Salesforce's own address).
+    for case in ["forms/hubspot", "forms/salesforce", "forms/formspree"] {
+        let fixture = SiteTest::fixture(case);
+        let outcome = fixture.check(&["--format", "json"]);
+        let w050: Vec<_> = parse_json(&outcome)
+            .into_iter()
+            .filter(|(f, _)| f.code == "W050")
+            .collect();
+        assert!(w050.is_empty(), "{case}: {w050:?}");
     }
+}
+
+/// An id of zeros or `x`s is a placeholder too, at its value; once where
+/// one value (`form_id`) stands for both forms.
+#[test]
+fn placeholder_ids_are_flagged_at_their_value() {
+    let site = SiteTest::fixture("forms/formspree");
+    let toml = site
+        .read("site.toml")
+        .replace("appointment = \"mrbgyjwo\"", "appointment = \"xxxxxxxx\"");
+    site.write("site.toml", &toml);
+    let outcome = site.check(&["--format", "json"]);
+    outcome.expect_exit(0);
+    let (line, column) = position_in_text(&toml, "\"xxxxxxxx\"");
+    let w050: Vec<_> = parse_json(&outcome)
+        .into_iter()
+        .filter(|(f, _)| f.code == "W050")
+        .collect();
+    assert_eq!(w050.len(), 1, "{}", outcome.report());
+    assert_eq!(
+        (w050[0].0.line, w050[0].0.column),
+        (Some(line), Some(column))
+    );
+    assert!(
+        w050[0].0.message.contains("form_ids.appointment"),
+        "{w050:?}"
+    );
+    assert!(
+        w050[0].1.as_deref().is_some_and(|h| h.contains("/f/")),
+        "{w050:?}"
+    );
+    let one_for_both = site.read("site.toml").replace(
+        "form_ids = { referral = \"xqkrvbza\", appointment = \"xxxxxxxx\" }",
+        "form_id = \"00000000\"",
+    );
+    site.write("site.toml", &one_for_both);
+    let outcome = site.check(&["--format", "json"]);
+    let (line, column) = position_in_text(&one_for_both, "\"00000000\"");
+    let w050: Vec<_> = parse_json(&outcome)
+        .into_iter()
+        .filter(|(f, _)| f.code == "W050")
+        .map(|(f, _)| (f.line, f.column))
+        .collect();
+    assert_eq!(w050, [(Some(line), Some(column))], "{}", outcome.report());
 }
 
 // ---------------------------------------------------------------------------
@@ -1122,10 +1214,16 @@ fn position_in(case: &str, rel: &str, needle: &str) -> (u32, u32) {
     let path = fixture_dir(case).join(rel);
     let text =
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    position_in_text(&text, needle)
+}
+
+/// 1-based line and character column of `needle`, which must occur exactly
+/// once in `text` (so the expectation is unambiguous).
+fn position_in_text(text: &str, needle: &str) -> (u32, u32) {
+    let count = text.matches(needle).count();
     assert_eq!(
-        text.matches(needle).count(),
-        1,
-        "`{needle}` must occur exactly once in {case}/{rel}"
+        count, 1,
+        "`{needle}` must occur exactly once, occurs {count} times in\n{text}"
     );
     let before = &text[..text.find(needle).expect("counted above")];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

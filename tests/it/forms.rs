@@ -154,8 +154,9 @@ const WEBHOOK_JSON: Backend = Backend {
 
 const FORMSPREE: Backend = Backend {
     case: "formspree",
+    // The fixture's `form_ids`: a Formspree form per kind.
     referral_action: "https://formspree.io/f/xqkrvbza",
-    appointment_action: "https://formspree.io/f/xqkrvbza",
+    appointment_action: "https://formspree.io/f/mrbgyjwo",
     transport: "native",
     honeypot: "_gotcha",
     phi_ok: false,
@@ -231,6 +232,7 @@ const SALESFORCE: Backend = Backend {
             "retURL",
             "https://www.riverside-heart.example/refer/thanks/",
         ),
+        ("lead_source", "Web referral"),
     ],
     appointment_extra: &[
         ("oid", "00D5e000000AbCd"),
@@ -238,6 +240,7 @@ const SALESFORCE: Backend = Backend {
             "retURL",
             "https://www.riverside-heart.example/request-appointment/thanks/",
         ),
+        ("lead_source", "Web appointment request"),
     ],
     referral_attributes: &[],
     appointment_attributes: &[],

@@ -13,7 +13,7 @@ fn readme_row(p: &Profile) -> String {
             items.join(", ")
         }
     };
-    let keys = p
+    let mut keys: Vec<String> = p
         .keys
         .iter()
         .map(|k| match k.default {
@@ -21,6 +21,13 @@ fn readme_row(p: &Profile) -> String {
             Some(d) => format!("{} (default {})", code(k.name), code(d)),
         })
         .collect();
+    let mut shorthands: Vec<&str> = p.keys.iter().filter_map(|k| k.shorthand).collect();
+    shorthands.dedup();
+    keys.extend(
+        shorthands
+            .iter()
+            .map(|s| format!("or {} for both", code(s))),
+    );
     let sends = match p.accepts {
         Accepts::Either => "a form POST, or JSON by `fetch` with `encoding = \"json\"`",
         Accepts::FormOnly => "a form POST",
@@ -160,7 +167,7 @@ fn templates_fill_the_form_and_the_account() {
     );
     // A value is put in as written, never read as a template itself.
     let mut tricky = Account::default();
-    tricky.insert("form_id", "{form}".to_owned());
+    tricky.insert("form_ids.referral", "{form}".to_owned());
     let formspree = Backend::Formspree.profile();
     let filled = formspree.fill(
         formspree.action,
@@ -171,6 +178,93 @@ fn templates_fill_the_form_and_the_account() {
         },
     );
     assert_eq!(filled, "https://formspree.io/f/{form}");
+    // Each form posts to its own Formspree form.
+    let formspree_to = |form| {
+        let with = Fill {
+            origin: formspree.origin.to_owned(),
+            ..with(form)
+        };
+        formspree.fill(formspree.action, &with)
+    };
+    assert_eq!(
+        formspree_to("referral"),
+        "https://formspree.io/f/<form_ids.referral>"
+    );
+    assert_eq!(
+        formspree_to("appointment"),
+        "https://formspree.io/f/<form_ids.appointment>"
+    );
+    // Salesforce's lead source is the form's.
+    let salesforce = Backend::Salesforce.profile();
+    assert_eq!(
+        salesforce.fill("{lead_source.<form>}", &with("appointment")),
+        "<lead_source.appointment>"
+    );
+}
+
+/// Each id shape, from the backend's documentation: what fits and what
+/// is a typo.
+#[test]
+fn id_shapes() {
+    let cases: [(Check, &[&str], &[&str]); 4] = [
+        (
+            Check::HubspotPortalId,
+            &["4455667", "1"],
+            &[
+                "",
+                "44-55667",
+                "4455667 ",
+                "portal",
+                "123456789012345678901",
+            ],
+        ),
+        (
+            Check::HubspotFormGuid,
+            &[
+                "0a1b2c3d-1111-4222-8333-944455556666",
+                "0A1B2C3D-1111-4222-8333-944455556666",
+            ],
+            &[
+                "0a1b2c3d-1111-4222-8333-94445555666",
+                "0a1b2c3d111142228333944455556666",
+                "0a1b2c3d-1111-4222-8333-94445555666g",
+                "{0a1b2c3d-1111-4222-8333-944455556666}",
+            ],
+        ),
+        (
+            Check::SalesforceOrgId,
+            &["00D5e000000AbCd", "00D5e000000AbCdEAA"],
+            &[
+                "00D",
+                "00N5e000000AbCd",
+                "00D5e000000AbC",
+                "00D5e000000AbCdEA",
+                "00D5e000000Ab-d",
+            ],
+        ),
+        (
+            Check::FormspreeFormId,
+            &["xqkrvbza", "abc123", "abcdefghijklmnop"],
+            &[
+                "xqk",
+                "abcdefghijklmnopq",
+                "xqk-rvbza",
+                "https://formspree.io/f/xqkrvbza",
+            ],
+        ),
+    ];
+    for (check, good, bad) in cases {
+        for v in good {
+            assert!(check.fits(v), "{check:?} refuses {v:?}");
+        }
+        for v in bad {
+            assert!(!check.fits(v), "{check:?} takes {v:?}");
+        }
+        let (shape, copy_from) = check.expects().unwrap();
+        assert!(!shape.is_empty() && !copy_from.is_empty(), "{check:?}");
+    }
+    assert!(is_salesforce_custom_field("00N5e00000AbCdE"));
+    assert!(!is_salesforce_custom_field("00D5e000000AbCd"));
 }
 
 #[test]

@@ -980,6 +980,7 @@ fn unknown_site_keys_in_two_tables() {
     );
 }
 
+mod intake;
 mod links;
 mod outputs;
 mod values;

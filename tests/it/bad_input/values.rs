@@ -12,7 +12,7 @@ use crate::support::{Outcome, SiteTest};
 
 /// 1-based line and character column of `needle`, which must occur exactly
 /// once in `text`.
-fn line_col(text: &str, needle: &str) -> (u32, u32) {
+pub(super) fn line_col(text: &str, needle: &str) -> (u32, u32) {
     assert_eq!(text.matches(needle).count(), 1, "`{needle}` in {text}");
     let before = &text[..text.find(needle).expect("counted above")];
     let line = before.matches('\n').count() + 1;
@@ -28,7 +28,7 @@ fn line_col(text: &str, needle: &str) -> (u32, u32) {
 
 /// Asserts that the run reported exactly one finding (no consequential
 /// second one about the same value).
-fn only_one(out: &Outcome) {
+pub(super) fn only_one(out: &Outcome) {
     assert_eq!(
         out.diagnostics().len(),
         1,
@@ -39,7 +39,13 @@ fn only_one(out: &Outcome) {
 
 /// Writes `text` to `rel` in a fresh copy of `fixture` and expects the
 /// build to fail with exactly one `code` at `needle`, the value in `text`.
-fn expect_only_at(fixture: &str, rel: &str, text: &str, code: &str, needle: &str) -> Outcome {
+pub(super) fn expect_only_at(
+    fixture: &str,
+    rel: &str,
+    text: &str,
+    code: &str,
+    needle: &str,
+) -> Outcome {
     let site = case(fixture);
     site.write(rel, text);
     let out = site.expect_failed_build();
