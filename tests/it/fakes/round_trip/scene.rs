@@ -250,7 +250,10 @@ pub(super) fn configure(site: &SiteTest, backend: Backend, origin: &str, intake:
             out.push(format!("base_url = \"{origin}\""));
             continue;
         }
-        if line.starts_with("endpoint =") || line.starts_with("form_id =") {
+        if ["endpoint =", "form_id =", "form_ids ="]
+            .iter()
+            .any(|k| line.starts_with(k))
+        {
             continue;
         }
         out.push(line.to_owned());
