@@ -106,11 +106,18 @@ fn round_trip(scene: &Scene, browser: &Browser, page: &Page, javascript: bool) {
         sheet.difference(&sent).collect::<Vec<_>>()
     );
 
-    backend_specifics(scene, page, &entries, kept, &what);
+    backend_specifics(scene, page, javascript, &entries, kept, &what);
 }
 
 /// What each backend documents beyond the fields.
-fn backend_specifics(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept, what: &str) {
+fn backend_specifics(
+    scene: &Scene,
+    page: &Page,
+    javascript: bool,
+    entries: &[Entry],
+    kept: &Kept,
+    what: &str,
+) {
     let typed = |canonical: &str| {
         entries
             .iter()
@@ -165,8 +172,17 @@ fn backend_specifics(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept,
             );
         }
         Backend::Salesforce => {
-            let source = kept.get("lead_source").unwrap_or_default();
-            assert!(!source.is_empty(), "{what}: no lead_source: {kept:?}");
+            // The fixture sets no `lead_source`: the defaults say which form.
+            let want = if page.kind == "referral" {
+                "Web referral"
+            } else {
+                "Web appointment request"
+            };
+            assert_eq!(
+                kept.get("lead_source"),
+                Some(want),
+                "{what}: lead_source: {kept:?}"
+            );
         }
         Backend::Formspree => {
             let subject = kept.extra["subject"].as_str().unwrap_or_default();
@@ -174,10 +190,19 @@ fn backend_specifics(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept,
                 !subject.is_empty(),
                 "{what}: no _subject: the notification says nothing of what it is"
             );
-            if page.kind == "referral" {
+            // "Referral: Breast Oncology (priority)": the page's service, and
+            // the urgency the script adds.
+            if let Some(slug) = page.service {
+                let title = scene.service_title(slug);
                 assert!(
-                    subject.starts_with("Referral"),
-                    "{what}: _subject {subject:?}"
+                    subject.starts_with("Referral") && subject.contains(&title),
+                    "{what}: _subject {subject:?} does not name the referral and {title:?}"
+                );
+            }
+            if let (true, Some(urgency)) = (javascript, typed("urgency")) {
+                assert!(
+                    subject.ends_with(&format!("({urgency})")),
+                    "{what}: _subject {subject:?} does not give the urgency {urgency:?}"
                 );
             }
             let email = typed("clinician_email")
