@@ -226,10 +226,11 @@ pub(super) fn fill(browser: &Browser, scene: &Scene, page: &Page, javascript: bo
                     Some((_, v)) if javascript => (*v).to_owned(),
                     _ => c.value.clone(),
                 };
-                let shown = if canonical == "service" && !value.is_empty() {
-                    scene.service_title(&value)
-                } else {
-                    value.clone()
+                // A hidden choice shows its title, as a chosen option its label.
+                let shown = match canonical.as_str() {
+                    "service" if !value.is_empty() => scene.service_title(&value),
+                    "reason" if !value.is_empty() => scene.reason_title(&value),
+                    _ => value.clone(),
                 };
                 if !value.is_empty() {
                     entries.push(entry(&value, &shown));

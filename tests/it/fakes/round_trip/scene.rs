@@ -89,7 +89,24 @@ pub(super) const APPOINTMENT: Page = Page {
     thanks: "/request-appointment/thanks/",
 };
 
-pub(super) const PAGES: [&Page; 2] = [&REFERRAL, &APPOINTMENT];
+/// The referral hub: the referral form with a service to choose, and no
+/// service's checklist.
+pub(super) const REFER_HUB: Page = Page {
+    path: "/refer/",
+    kind: "referral",
+    service: None,
+    thanks: "/refer/thanks/",
+};
+
+/// A referral reason's page: its service's form, the reason in a hidden field.
+pub(super) const REASON: Page = Page {
+    path: "/referrals/palpitations/",
+    kind: "referral",
+    service: Some("cardiology"),
+    thanks: "/refer/thanks/",
+};
+
+pub(super) const PAGES: [&Page; 4] = [&REFERRAL, &APPOINTMENT, &REFER_HUB, &REASON];
 
 impl Page {
     pub(super) fn form_css(&self) -> String {
@@ -216,12 +233,21 @@ impl Scene {
 
     /// A service's title, as its page and the digest show it.
     pub(super) fn service_title(&self, slug: &str) -> String {
+        self.title(&format!("content/services/{slug}.md"))
+    }
+
+    /// A referral reason's title, as its page and the digest show it.
+    pub(super) fn reason_title(&self, slug: &str) -> String {
+        self.title(&format!("content/referrals/{slug}.md"))
+    }
+
+    fn title(&self, rel: &str) -> String {
         self.site
-            .read(&format!("content/services/{slug}.md"))
+            .read(rel)
             .lines()
             .find_map(|l| l.strip_prefix("title:"))
             .map(|t| t.trim().trim_matches('"').to_owned())
-            .unwrap_or_else(|| panic!("content/services/{slug}.md has no title"))
+            .unwrap_or_else(|| panic!("{rel} has no title"))
     }
 
     /// The sheet's fields that apply to `page` (absent `services`: every page).
