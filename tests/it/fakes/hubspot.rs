@@ -13,7 +13,9 @@
 //!   you to submit form data directly to HubSpot client-side using
 //!   JavaScript". <https://developers.hubspot.com/docs/methods/forms/submit_form>
 //! - Since 21 March 2022 HubSpot rejects "any form submissions that submit
-//!   fields that aren't present on the form" (`FIELD_NOT_IN_FORM`).
+//!   fields that aren't present on the form" (`FIELD_NOT_IN_FORM`) "and
+//!   submissions that are missing fields that are required on the form"
+//!   (`REQUIRED_FIELD`).
 //!   <https://developers.hubspot.com/changelog/validation-change-to-the-forms-api-submission-endpoints>
 //! - Errors are JSON `{status: "error", message, correlationId, errors: [{message,
 //!   errorType}]}`; an unknown portal or form GUID is a 404.
@@ -47,8 +49,8 @@ pub(crate) const DECLARED_BY_DEFAULT: [&str; 7] = [
 
 pub(crate) struct HubSpot {
     portal_id: String,
-    /// Form GUID → the internal names of the fields declared on it.
-    forms: BTreeMap<String, Vec<String>>,
+    /// Form GUID → the fields declared on it: (internal name, required).
+    forms: BTreeMap<String, Vec<(String, bool)>>,
 }
 
 impl HubSpot {
@@ -59,8 +61,14 @@ impl HubSpot {
         }
     }
 
-    /// A form the practice created, with the fields declared on it.
-    pub fn form(mut self, guid: &str, declared: &[&str]) -> HubSpot {
+    /// A form the practice created, with the fields declared on it (none
+    /// of them required).
+    pub fn form(self, guid: &str, declared: &[&str]) -> HubSpot {
+        self.form_requiring(guid, declared, &[])
+    }
+
+    /// A form whose `required` fields must be sent with a value.
+    pub fn form_requiring(mut self, guid: &str, declared: &[&str], required: &[&str]) -> HubSpot {
         for name in declared {
             assert!(
                 is_internal_name(name),
@@ -69,12 +77,20 @@ impl HubSpot {
         }
         self.forms.insert(
             guid.to_owned(),
-            declared.iter().map(|s| (*s).to_owned()).collect(),
+            declared
+                .iter()
+                .map(|s| ((*s).to_owned(), required.contains(s)))
+                .collect(),
         );
         self
     }
 
-    fn submit(&self, req: &Request, declared: &[String], guid: &str) -> (Reply, Option<Kept>) {
+    fn submit(
+        &self,
+        req: &Request,
+        declared: &[(String, bool)],
+        guid: &str,
+    ) -> (Reply, Option<Kept>) {
         if !req.content_type().starts_with("application/json") {
             return (
                 error(
@@ -102,7 +118,7 @@ impl HubSpot {
                 ));
                 continue;
             };
-            if !declared.iter().any(|d| d == name) {
+            if !declared.iter().any(|(d, _)| d == name) {
                 errors.push((
                     format!("Error in 'fields.{name}'. Field '{name}' is not in the form"),
                     "FIELD_NOT_IN_FORM",
@@ -110,6 +126,14 @@ impl HubSpot {
                 continue;
             }
             fields.push((name.to_owned(), value.to_owned()));
+        }
+        for (name, _) in declared.iter().filter(|(_, required)| *required) {
+            if !fields.iter().any(|(n, v)| n == name && !v.is_empty()) {
+                errors.push((
+                    format!("Error in 'fields.{name}'. Required field '{name}' is missing"),
+                    "REQUIRED_FIELD",
+                ));
+            }
         }
         if let Some(uri) = body["context"]["pageUri"].as_str()
             && url::Url::parse(uri).map_or(true, |u| !matches!(u.scheme(), "http" | "https"))
@@ -291,6 +315,33 @@ mod tests {
         assert!(!is_internal_name("checklist__pathology-report"));
         assert!(!is_internal_name("Email"));
         assert!(is_internal_name("referral_urgency"));
+    }
+
+    #[test]
+    fn a_required_field_must_be_sent() {
+        let fake = Fake::start(HubSpot::new(PORTAL).form_requiring(
+            GUID,
+            &DECLARED_BY_DEFAULT,
+            &["email"],
+        ));
+        let answer = post_json(
+            fake.port,
+            &path(PORTAL, GUID),
+            true,
+            &submission(&[("firstname", "Sam")]),
+        );
+        assert_eq!(answer.status, 400);
+        assert_eq!(
+            answer.json()["errors"][0]["errorType"],
+            json!("REQUIRED_FIELD")
+        );
+        let answer = post_json(
+            fake.port,
+            &path(PORTAL, GUID),
+            true,
+            &submission(&[("firstname", "Sam"), ("email", "sam@example.org")]),
+        );
+        assert_eq!(answer.status, 200);
     }
 
     #[test]
