@@ -23,7 +23,7 @@
 //! - A property's internal name is lowercase letters, digits and
 //!   underscores: a form can only declare such names, so any other name is
 //!   "not in the form" either.
-//!   <https://knowledge.hubspot.com/properties/create-and-edit-properties>
+//!   <https://knowledge.hubspot.com/properties/hubspots-default-contact-properties>
 //! - `legalConsentOptions.consent` needs `consentToProcess` and its `text`
 //!   (`MISSING_PROCESSING_CONSENT_TEXT`); `context.pageUri` must be a URL
 //!   (`INVALID_PAGE_URI`). (Same submit-data page.)

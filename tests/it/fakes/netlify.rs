@@ -8,15 +8,15 @@
 //!   name is one form of the site. <https://docs.netlify.com/forms/setup/>
 //! - A submission is a POST to the site whose body carries `form-name`,
 //!   naming a detected form; Netlify stores the fields that form was
-//!   detected with (its "form configuration"): names that were not in the
-//!   detected markup are not stored. That is why JavaScript-rendered forms
-//!   need a static copy listing every field. (Forms setup, "JavaScript
-//!   forms" and "Work with JavaScript-rendered forms".)
+//!   detected with: names that were not in the detected markup are not
+//!   stored. That is why a JavaScript-rendered form needs a static copy in
+//!   the built HTML listing every field. (Forms setup, above.)
 //! - The form's `action` is the page shown after a successful submission
 //!   (the custom success page); without one Netlify shows its own.
 //! - `netlify-honeypot="<field>"` on the form names a honeypot: a
-//!   submission with it filled is rejected outright, "not even included in
-//!   your form's spam submissions". <https://docs.netlify.com/forms/spam-filters/>
+//!   submission with it filled is rejected outright: such submissions "won't
+//!   even be included in your form's spam submissions".
+//!   <https://docs.netlify.com/forms/spam-filters/>
 //!
 //! Several pages may carry a form of the same name (the referral form is on
 //! every service's page, with that service's checklist): the fake takes the

@@ -8,9 +8,8 @@
 //!   goes next). <https://help.salesforce.com/s/articleView?id=sf.setting_up_web-to-lead.htm>
 //! - The generated form names standard lead fields by their Web-to-Lead
 //!   names (`first_name`, `last_name`, `company`, `description`, …) and
-//!   custom fields by their 15-character id (`00N…`); "the values of fields
-//!   not on the lead" are ignored: the lead is created without them, and no
-//!   error is shown. <https://help.salesforce.com/s/articleView?id=sf.customize_leadcapture.htm>
+//!   custom fields by their 15-character id (`00N…`); any other name is
+//!   ignored: the lead is created without it, and no error is shown.
 //! - A submission for an unknown `oid` is dropped without a word; the
 //!   visitor is still sent to `retURL`, which the browser resolves against
 //!   Salesforce's host, so it must be absolute.
