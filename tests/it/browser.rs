@@ -47,7 +47,7 @@ pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
 }
 
 /// How long to wait for the browser to do one thing (load, submit).
-const STEP: Duration = Duration::from_secs(15);
+pub(crate) const STEP: Duration = Duration::from_secs(15);
 
 // ---- a tiny HTTP/1.1 request reader, shared by both servers ----------------------
 
@@ -77,7 +77,7 @@ impl Request {
 
 /// Reads one request (head and a `Content-Length` body). `Ok(None)` when the
 /// peer closed or sent nothing (browsers open spare connections).
-fn read_request(stream: &mut impl Read) -> io::Result<Option<Request>> {
+pub(crate) fn read_request(stream: &mut impl Read) -> io::Result<Option<Request>> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     if reader.read_line(&mut line)? == 0 {
@@ -122,7 +122,7 @@ fn read_request(stream: &mut impl Read) -> io::Result<Option<Request>> {
     }))
 }
 
-fn write_response(
+pub(crate) fn write_response(
     stream: &mut impl Write,
     status: &str,
     headers: &[(&str, String)],
@@ -142,7 +142,7 @@ fn write_response(
 }
 
 /// Accepts connections on `listener` until `stop`, one thread each.
-fn serve(
+pub(crate) fn serve(
     listener: TcpListener,
     stop: Arc<AtomicBool>,
     handle: impl Fn(TcpStream) + Send + Sync + 'static,
@@ -170,9 +170,24 @@ fn serve(
 }
 
 /// A server thread, stopped on drop.
-struct Running {
+pub(crate) struct Running {
     stop: Arc<AtomicBool>,
     thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Serves `listener` with `handle` until dropped.
+    pub(crate) fn spawn(
+        listener: TcpListener,
+        handle: impl Fn(TcpStream) + Send + Sync + 'static,
+    ) -> Running {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = serve(listener, Arc::clone(&stop), handle);
+        Running {
+            stop,
+            thread: Some(thread),
+        }
+    }
 }
 
 impl Drop for Running {
@@ -240,7 +255,7 @@ impl SiteServer {
     }
 }
 
-fn static_file(public: &Path, path: &str) -> Option<(Vec<u8>, &'static str)> {
+pub(crate) fn static_file(public: &Path, path: &str) -> Option<(Vec<u8>, &'static str)> {
     if path
         .split('/')
         .any(|seg| seg == ".." || seg.contains('\\') || seg.contains('%'))
@@ -373,7 +388,7 @@ impl Receiver {
     }
 }
 
-fn tls_config() -> rustls::ServerConfig {
+pub(crate) fn tls_config() -> rustls::ServerConfig {
     let key = rcgen::KeyPair::generate().expect("a key pair");
     let params =
         rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
@@ -458,6 +473,8 @@ impl Browser {
                 "browserName": "chrome",
                 "pageLoadStrategy": "normal",
                 "timeouts": { "implicit": 0, "pageLoad": 15000, "script": 10000 },
+                // The page's console, read back by `console_log`.
+                "goog:loggingPrefs": { "browser": "ALL" },
                 "goog:chromeOptions": {
                     "binary": chromium.to_string_lossy(),
                     "args": args,
@@ -644,6 +661,20 @@ impl Browser {
                     "preferCSSPageSize": false }),
         );
         base64_decode(pdf["data"].as_str().unwrap_or_default())
+    }
+
+    /// What the page wrote to its console since the last call, one entry
+    /// per message (chromedriver's log of type `browser`).
+    pub fn console_log(&self) -> Vec<String> {
+        self.session_call("POST", "/se/log", Some(&json!({ "type": "browser" })))
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Waits until the address ends with `suffix` (query left out).

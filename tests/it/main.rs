@@ -21,6 +21,8 @@
 //! - `forms`: the forms and JSON Schemas of every intake backend (tests/fixtures/forms);
 //! - `intake`: `handoff intake`, the backend's setup sheet;
 //! - `browser`: the forms submitted from headless Chromium to an HTTPS receiver;
+//! - `fakes`: a local fake of each intake backend, its documented rules, and
+//!   the real forms submitted to it from Chromium (round trip, setup sheet);
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
 //!   kind in Chromium at three widths (screenshots, axe-core, print);
 //! - `bench_corpus`: the benchmark's corpus generator makes a site that builds.
@@ -38,6 +40,7 @@ mod check;
 mod conversion;
 mod determinism;
 mod escaping;
+mod fakes;
 mod forms;
 mod fuzz_regressions;
 mod incremental;

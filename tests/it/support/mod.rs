@@ -43,7 +43,7 @@ use std::time::Duration;
 
 pub use findings::{Diagnostic, parse_human};
 pub use html::sel;
-pub use outcome::{Outcome, run_handoff};
+pub use outcome::{Outcome, run_handoff, run_handoff_with_env};
 pub use site::{CopyOrder, SiteTest, copy_tree};
 pub use tree::{DirSnapshot, Entry, listing, names_in, snapshot_of_dir};
 

@@ -11,14 +11,27 @@ use super::listing;
 
 /// Runs the real binary with a time limit, capturing stdout and stderr.
 pub fn run_handoff(cwd: &Path, args: &[&str], limit: Duration) -> Outcome {
+    run_handoff_with_env(cwd, &[], args, limit)
+}
+
+/// [`run_handoff`] with extra environment variables (test-only overrides).
+pub fn run_handoff_with_env(
+    cwd: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    limit: Duration,
+) -> Outcome {
     let bin = env!("CARGO_BIN_EXE_handoff");
-    let command = std::iter::once("handoff")
-        .chain(args.iter().copied())
-        .map(shell_quote)
+    let command = env
+        .iter()
+        .map(|(k, v)| shell_quote(&format!("{k}={v}")))
+        .chain(std::iter::once("handoff".to_owned()))
+        .chain(args.iter().copied().map(shell_quote))
         .collect::<Vec<_>>()
         .join(" ");
     let mut child = Command::new(bin)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("CLICOLOR_FORCE")

@@ -6,7 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{DEFAULT_TIMEOUT, DirSnapshot, Outcome, fixture_dir, listing, repo_root, run_handoff};
+use super::{
+    DEFAULT_TIMEOUT, DirSnapshot, Outcome, fixture_dir, listing, repo_root, run_handoff,
+    run_handoff_with_env,
+};
 
 /// A site in a temporary folder.
 pub struct SiteTest {
@@ -200,6 +203,16 @@ impl SiteTest {
         let mut all = vec!["--root", root.as_str(), "build"];
         all.extend_from_slice(args);
         self.run_within(limit, &all)
+    }
+
+    /// Runs `handoff --root <root> <args…>` from the working folder with
+    /// extra environment variables (a test-only override such as
+    /// `HANDOFF_TEST_INTAKE_ORIGIN`).
+    pub fn run_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> Outcome {
+        let root = self.root.to_string_lossy().into_owned();
+        let mut all = vec!["--root", root.as_str()];
+        all.extend_from_slice(args);
+        run_handoff_with_env(self.work_dir(), env, &all, DEFAULT_TIMEOUT)
     }
 
     /// Runs `handoff --root <root> intake <args…>` from the working folder.

@@ -110,7 +110,7 @@
         fields: pairs.map(function (p) { return { name: p[0], value: p[1] }; }),
         context: { pageUri: location.origin + location.pathname, pageName: document.title }
       };
-      if (plan.consent && pairs.some(function (p) { return p[0] === plan.consent[0] && p[1]; }))
+      if (plan.consent && form.querySelector('[name="' + plan.consent[0] + '"]:checked')) // its value went to the digest
         b.legalConsentOptions = { consent: { consentToProcess: true, text: plan.consent[1] } };
       return b;
     }
