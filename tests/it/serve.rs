@@ -630,7 +630,10 @@ fn the_intake_sink_validates_logs_and_answers_like_a_backend() {
         resp.header("location").as_deref(),
         Some("/services/heart-failure/refer/thanks/")
     );
-    assert_eq!(server.get("/services/heart-failure/refer/thanks/").status, 200);
+    assert_eq!(
+        server.get("/services/heart-failure/refer/thanks/").status,
+        200
+    );
     let lines = intake_lines(&site);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["form"], "referral");

@@ -75,13 +75,7 @@ impl Rules for Formspree {
                     None,
                 );
             };
-            object
-                .into_iter()
-                .map(|(k, v)| {
-                    let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-                    (k, v)
-                })
-                .collect()
+            super::json_pairs(object)
         } else if req
             .content_type()
             .starts_with("application/x-www-form-urlencoded")

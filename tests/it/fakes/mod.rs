@@ -62,6 +62,31 @@ impl Kept {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
+
+    /// Whether `name` holds `value` (a name kept more than once, a group
+    /// of tick boxes, holds each of its values).
+    pub fn holds(&self, name: &str, value: &str) -> bool {
+        self.fields.iter().any(|(k, v)| k == name && v == value)
+    }
+}
+
+/// A JSON object's members as name/value pairs: a string as it is, an
+/// array of strings (a group of tick boxes) as one pair per item, anything
+/// else as its JSON text.
+pub(crate) fn json_pairs(object: serde_json::Map<String, Value>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in object {
+        match v {
+            Value::String(s) => out.push((k, s)),
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                for item in items {
+                    out.push((k.clone(), item.as_str().unwrap_or_default().to_owned()));
+                }
+            }
+            other => out.push((k, other.to_string())),
+        }
+    }
+    out
 }
 
 /// A fake's answer to one request.

@@ -39,13 +39,7 @@ impl Rules for Webhook {
         let json = req.content_type().starts_with("application/json");
         let fields: Vec<(String, String)> = if json {
             match serde_json::from_slice::<Value>(&req.body) {
-                Ok(Value::Object(o)) => o
-                    .into_iter()
-                    .map(|(k, v)| {
-                        let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
-                        (k, v)
-                    })
-                    .collect(),
+                Ok(Value::Object(o)) => super::json_pairs(o),
                 _ => return (Reply::new("400 Bad Request").cors(req), None),
             }
         } else {

@@ -134,7 +134,8 @@
   function post(form, pairs) {
     var f = document.createElement("form");
     f.method = "post"; f.action = form.action; f.hidden = true;
-    pairs.forEach(function (p) { var i = f.appendChild(document.createElement("input")); i.name = p[0]; i.value = p[1]; });
+    // Hidden, not text: a text input drops the digest's line breaks.
+    pairs.forEach(function (p) { var i = f.appendChild(document.createElement("input")); i.type = "hidden"; i.name = p[0]; i.value = p[1]; });
     document.body.appendChild(f).submit();
   }
 

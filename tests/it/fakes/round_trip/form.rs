@@ -13,7 +13,7 @@ use crate::support::SiteTest;
 pub(super) struct Control {
     pub(super) name: String,
     /// `text`, `email`, `tel`, `date`, `textarea`, `select`, `radio`,
-    /// `checkbox`, `hidden`.
+    /// `checkbox`, `checkboxes` (a group sharing the name), `hidden`.
     pub(super) kind: String,
     /// As the page shows it, "(required)" left out.
     pub(super) label: String,
@@ -63,9 +63,15 @@ pub(super) fn controls(site: &SiteTest, page: &Page) -> Vec<Control> {
             "textarea" => "textarea".to_owned(),
             _ => v.attr("type").unwrap_or("text").to_owned(),
         };
+        // A group of tick boxes sharing a name is one control, like radios.
+        let kind = if v.attr("data-many").is_some() {
+            "checkboxes".to_owned()
+        } else {
+            kind
+        };
         let id = v.attr("id").unwrap_or_default();
         match kind.as_str() {
-            "radio" => {
+            "radio" | "checkboxes" => {
                 let label = el
                     .ancestors()
                     .filter_map(scraper::ElementRef::wrap)
@@ -207,6 +213,11 @@ pub(super) fn typed(control: &Control, canonical: &str, n: usize) -> (String, St
 pub(super) fn fill(browser: &Browser, scene: &Scene, page: &Page, javascript: bool) -> Vec<Entry> {
     let controls = controls(&scene.site, page);
     let form = page.form_css();
+    // The optional questions fold under "More details": open it first.
+    let more = format!("{form} details.more-details > summary");
+    if browser.try_find(&more).is_some() {
+        browser.click(&more);
+    }
     let mut entries = Vec::new();
     for (n, c) in controls.iter().enumerate() {
         let css = format!("{form} [name=\"{}\"]", c.name);
@@ -275,6 +286,25 @@ pub(super) fn fill(browser: &Browser, scene: &Scene, page: &Page, javascript: bo
             "checkbox" => {
                 browser.click(&css);
                 entries.push(entry(&c.value, &c.label));
+            }
+            "checkboxes" => {
+                // Untick the first ticked box, tick every other: what is
+                // ticked then must arrive, each value.
+                let mut unticked_one = false;
+                for (value, label, checked) in &c.options {
+                    let unticks = *checked && !unticked_one && c.options.len() > 1;
+                    if unticks || !checked {
+                        browser.click(&format!(
+                            "{form} input[name=\"{}\"][value=\"{value}\"]",
+                            c.name
+                        ));
+                    }
+                    if unticks {
+                        unticked_one = true;
+                    } else {
+                        entries.push(entry(value, label));
+                    }
+                }
             }
             _ => {
                 let (keys, value) = typed(c, &canonical, n);

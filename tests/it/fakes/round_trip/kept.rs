@@ -71,7 +71,7 @@ pub(super) fn lost(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept) -
         let mapped = direct
             .iter()
             .chain([&e.name, &canonical])
-            .any(|n| kept.get(n) == Some(e.raw.as_str()));
+            .any(|n| kept.holds(n, &e.raw));
         let split = direct.len() >= 2 && {
             let parts: Vec<&str> = direct
                 .iter()
@@ -95,7 +95,7 @@ pub(super) fn lost(scene: &Scene, page: &Page, entries: &[Entry], kept: &Kept) -
             };
             value.is_some_and(|v| v == e.display || v == e.raw)
         });
-        let consented = e.kind == "checkbox"
+        let consented = e.canonical == "consent"
             && kept.extra["legalConsentOptions"]["consent"]["consentToProcess"] == json!(true);
         if !(mapped || split || in_digest || consented) {
             problems.push(format!(

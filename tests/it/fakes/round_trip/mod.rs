@@ -163,7 +163,7 @@ fn backend_specifics(
                     "{what}: the mapped custom property does not carry the urgency"
                 );
             }
-            let consent = entries.iter().any(|e| e.kind == "checkbox");
+            let consent = entries.iter().any(|e| e.canonical == "consent");
             assert_eq!(
                 !kept.extra["legalConsentOptions"].is_null(),
                 consent,
@@ -223,11 +223,19 @@ fn backend_specifics(
                 .should_validate_formats(true)
                 .build(&schema)
                 .unwrap_or_else(|e| panic!("the schema does not compile: {e}"));
-            let payload: Map<String, Value> = kept
-                .fields
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect();
+            // A name the schema calls a list (a group of tick boxes) holds
+            // every value kept under it.
+            let mut payload: Map<String, Value> = Map::new();
+            for (k, v) in &kept.fields {
+                if schema["properties"][k.as_str()]["type"] == "array" {
+                    let list = payload.entry(k.clone()).or_insert_with(|| json!([]));
+                    if let Some(items) = list.as_array_mut() {
+                        items.push(json!(v));
+                    }
+                } else {
+                    payload.insert(k.clone(), json!(v));
+                }
+            }
             let instance = Value::Object(payload);
             let errors: Vec<String> = validator
                 .iter_errors(&instance)
