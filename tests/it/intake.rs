@@ -210,3 +210,28 @@ fn the_readme_lists_the_canonical_field_names() {
         assert_eq!(readme, sent, "{kind}: the README's list");
     }
 }
+
+/// The README's Netlify recipe is valid TOML and publishes the folder a
+/// build writes by default.
+#[test]
+fn the_readme_netlify_recipe_publishes_the_build() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let deploy = readme
+        .split_once("## Deploy")
+        .map(|(_, rest)| rest)
+        .expect("the README has a Deploy section");
+    let recipe = deploy
+        .split_once("```toml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(toml, _)| toml)
+        .expect("the Deploy section has a netlify.toml");
+    let parsed: toml::Table = recipe.parse().unwrap_or_else(|e| panic!("{e}\n{recipe}"));
+    assert_eq!(parsed["build"]["publish"].as_str(), Some("public"));
+    let command = parsed["build"]["command"].as_str().expect("a build command");
+    assert!(command.contains("--locked") && command.ends_with("handoff build"), "{command}");
+    let preview = parsed["context"]["deploy-preview"]["command"]
+        .as_str()
+        .expect("a deploy-preview command");
+    assert!(preview.contains("--base-url \"$DEPLOY_PRIME_URL\""), "{preview}");
+}
