@@ -71,18 +71,17 @@ fn generated_corpus_of_200_pages_builds_and_checks_clean() {
     );
 
     let limit = Duration::from_secs(600);
+    // The corpus posts its forms to a made-up `.example` address: its one
+    // finding is that placeholder (W050), nothing else.
     let check = run_handoff(
         work.work_dir(),
-        &["--root", &root_arg, "check", "--strict", "--format", "json"],
+        &["--root", &root_arg, "check", "--format", "json"],
         limit,
     );
     check.expect_success();
     let findings = check.diagnostics();
-    assert!(
-        findings.is_empty(),
-        "check found {findings:?}\n{}",
-        check.report()
-    );
+    let codes: Vec<&str> = findings.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["W050"], "check found {findings:?}\n{}", check.report());
 
     let output = work.work_dir().join("public");
     let output_arg = output.to_string_lossy().into_owned();
