@@ -12,7 +12,8 @@
 //! - `palette`: colour maths: CSS colours, WCAG contrast, the derived tints
 //!   and shades, the contrast findings;
 //! - [`assets`], [`templates`], [`minify`] (HTML minification of templates
-//!   at load), [`embedded`] (the default theme compiled into the binary);
+//!   at load), [`embedded`] (the default theme compiled into the binary),
+//!   [`contract`] (a theme folder's form contract, E043);
 //! - this module: [`resolve`], the three layers of settings merged into the
 //!   rule every stylesheet starts with, and [`ThemeView`], `theme` in
 //!   templates.
@@ -39,6 +40,7 @@ use std::fmt::Write as _;
 use crate::diag::Diagnostics;
 
 pub mod assets;
+pub mod contract;
 pub mod embedded;
 pub mod minify;
 mod palette;
