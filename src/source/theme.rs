@@ -170,7 +170,7 @@ pub fn template_files(root: &Path, theme: &Theme) -> TemplateFiles {
     let mut files = TemplateFiles::default();
     let from_theme = match theme {
         Theme::Folder(dir) => read_texts(root, &dir.join("templates"), &KINDS, &mut files.unread),
-        Theme::BuiltIn(dir) => built_in_texts(*dir, "templates", &KINDS, &mut files.unread),
+        Theme::BuiltIn(dir) => built_in_texts(dir, "templates", &KINDS, &mut files.unread),
     };
     let from_site = read_texts(root, &root.join("templates"), &KINDS, &mut files.unread);
     for file in from_theme.into_iter().chain(from_site) {
@@ -203,7 +203,11 @@ fn built_in_texts(
             .map_or(path.as_str(), |n| n.trim_start_matches('/'))
             .to_owned();
         let hidden = path.split('/').any(is_ignored);
-        if hidden || !extensions.iter().any(|ext| name.ends_with(&format!(".{ext}"))) {
+        if hidden
+            || !extensions
+                .iter()
+                .any(|ext| name.ends_with(&format!(".{ext}")))
+        {
             continue;
         }
         let rel = format!("{}/{path}", embedded::SHOWN);

@@ -49,7 +49,10 @@ fn site_templates_override_the_built_in_theme() {
         &format!("<p>Site footer override</p>{footer}"),
     );
     site.build(&[]).expect_success();
-    assert!(site.read("public/index.html").contains("Site footer override"));
+    assert!(
+        site.read("public/index.html")
+            .contains("Site footer override")
+    );
 }
 
 /// `theme eject` refuses a folder that exists, changes nothing in it and
