@@ -23,7 +23,7 @@
 //! ```text
 //! site.toml [theme]        what a practice chose        (config::parse → Settings)
 //! themes/<t>/theme.toml    [defaults] of the theme      (parse_defaults → Settings)
-//! handoff's built-in palette (BUILT_IN), so a theme without theme.toml works
+//! handoff's built-in palette (BUILT_IN), so a theme.toml without `[defaults]` works
 //! ```
 //!
 //! [`resolve`] merges them, derives the tints and shades the stylesheet uses

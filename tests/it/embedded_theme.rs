@@ -108,8 +108,9 @@ fn a_mismatched_form_contract_is_a_finding_at_its_line() {
         .mentions("partials/form.html");
 }
 
-/// An ejected theme from before the contract was numbered (no `forms`) gets
-/// the same finding; removing the folder falls back to the built-in theme.
+/// An ejected theme from before the contract was numbered (no `forms`, or
+/// no theme.toml) gets the same finding; removing the folder falls back to
+/// the built-in theme.
 #[test]
 fn a_theme_without_a_form_contract_is_a_finding() {
     let site = SiteTest::fixture("build/basic");
@@ -124,6 +125,12 @@ fn a_theme_without_a_form_contract_is_a_finding() {
         .diagnostic("E043")
         .at("themes/clinic/theme.toml", 1)
         .mentions("forms = 2");
+    // A theme folder without theme.toml says nothing about its forms either.
+    site.remove("themes/clinic/theme.toml").remove("public");
+    site.expect_failed_build()
+        .diagnostic("E043")
+        .in_file("themes/clinic/theme.toml")
+        .mentions("has no theme.toml");
     site.remove("themes");
     site.build(&[]).expect_success().expect_no_findings();
 }
