@@ -43,6 +43,14 @@ pub fn run(root: &Path, args: &ThemeArgs, out: &Output) -> ExitCode {
 
 fn run_eject(root: &Path, args: &EjectArgs, out: &Output) -> ExitCode {
     let default_target = root.join("themes").join(NAME);
+    // Without `--to`, the theme goes into a site: never into whatever
+    // folder the command happened to run in.
+    if args.to.is_none() && !root.join(crate::config::FILE).is_file() {
+        return out.usage_error(&format!(
+            "`{}` has no site.toml; run handoff in a site's folder, pass `--root DIR`, or choose a folder with `--to DIR`",
+            root.display()
+        ));
+    }
     let target = args.to.as_ref().unwrap_or(&default_target);
     if std::fs::symlink_metadata(target).is_ok() {
         return out.usage_error(&format!(

@@ -76,6 +76,12 @@ fn eject_never_overwrites() {
         site.read("themes/clinic-new/templates/base.html"),
         std::fs::read_to_string(repo_root().join("themes/clinic/templates/base.html")).unwrap()
     );
+    // Outside a site, only `--to` says where the theme goes.
+    let elsewhere = site.work_dir().to_string_lossy().into_owned();
+    site.run(&["--root", &elsewhere, "theme", "eject"])
+        .expect_exit(2)
+        .expect_stderr_contains("has no site.toml");
+    assert!(!site.work_dir().join("themes").exists());
     // No staging folder is left beside it.
     let left: Vec<String> = std::fs::read_dir(site.path("themes"))
         .unwrap()
