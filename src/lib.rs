@@ -7,7 +7,7 @@
 //! site.toml ─ config::parse ─► Config
 //! content/  ─ source::scan ──► SourceSet ─ content::parse_all ─► Vec<Document>
 //! Documents + Config ─ model::resolve ─► Site (frozen)
-//! themes/<t>/, static/, templates/ ─ source::asset_files, template_files
+//! themes/<t>/ or the built-in theme, static/, templates/ ─ source::asset_files, template_files
 //!           ─► theme::assets::build ─► Assets;  theme::templates::load ─► Templates
 //! Site + Templates + Assets ─ render::render_all ─► OutputSink (output::StagingDir)
 //!     (render::plan: every file; render::pages: each page kind's template and context)
@@ -134,7 +134,7 @@ pub fn prepare(
     diags.extend(scan_diags);
     let (docs, parse_diags) = content::parse_all(&sources);
     diags.extend(parse_diags);
-    let theme = source::theme_dir(&opts.root, &config.theme).map_err(|d| diags.push(d));
+    let theme = source::locate_theme(&opts.root, &config.theme).map_err(|d| diags.push(d));
     laps.lap("read content");
     if diags.has_errors() {
         return Err(BuildError::Findings(diags));
@@ -252,7 +252,7 @@ fn read_config(
 /// only when the assets built, as their findings would repeat the assets'.
 fn load_theme(
     opts: &BuildOptions,
-    theme: &Path,
+    theme: &source::Theme,
     config: &config::Config,
     sources: &source::SourceSet,
     diags: &mut Diagnostics,

@@ -7,6 +7,7 @@ mod check;
 mod intake;
 mod new;
 mod serve;
+mod theme;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -42,6 +43,8 @@ pub enum Command {
     New(new::NewArgs),
     /// Print the intake backend's setup sheet: every field each form sends.
     Intake(intake::IntakeArgs),
+    /// Work with the built-in theme: `handoff theme eject` writes it out.
+    Theme(theme::ThemeArgs),
 }
 
 /// Exit codes of SPEC §1.
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&cli.root, &args, &out),
         Command::New(args) => new::run(&args, &out),
         Command::Intake(args) => intake::run(&cli.root, &args, &out),
+        Command::Theme(args) => theme::run(&cli.root, &args, &out),
     }
 }
 

@@ -9,9 +9,6 @@ use super::{FILE, invalid, is_plain_name};
 use crate::diag::Diagnostics;
 use crate::theme::{RawThemeKey, Settings};
 
-/// The theme used when site.toml names none.
-const DEFAULT_THEME: &str = "clinic";
-
 /// `theme = "name"` or `[theme] name = …`, and the `[theme]` settings.
 pub(super) fn validate(
     raw: Option<Spanned<RawThemeKey>>,
@@ -37,7 +34,8 @@ pub(super) fn validate(
             ));
             String::new()
         }
-        None => DEFAULT_THEME.to_owned(),
+        // The built-in theme, used when site.toml names none.
+        None => crate::theme::embedded::NAME.to_owned(),
     };
     (name, settings)
 }

@@ -81,6 +81,9 @@ pub enum Code {
     TemplateRender,
     /// A theme stylesheet that does not parse.
     CssError,
+    /// A theme folder whose form markup follows another form contract
+    /// than this handoff's (`forms` in its theme.toml).
+    ThemeFormContract,
     /// A page has no description.
     DescriptionMissing,
     /// A page description is too long for search results.
@@ -139,6 +142,7 @@ impl Code {
             Code::TemplateSyntax => "E040",
             Code::TemplateRender => "E041",
             Code::CssError => "E042",
+            Code::ThemeFormContract => "E043",
             Code::DescriptionMissing => "W001",
             Code::DescriptionTooLong => "W002",
             Code::BrokenLink => "E050",
@@ -194,6 +198,7 @@ impl Code {
             | Code::TemplateSyntax
             | Code::TemplateRender
             | Code::CssError
+            | Code::ThemeFormContract
             | Code::BrokenLink
             | Code::BrokenAnchor
             | Code::MissingFile => Severity::Error,

@@ -373,10 +373,14 @@ impl Session {
     /// when it does not apply.
     fn try_theme_assets(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
         let config = &self.prepared.site.config;
-        let Ok(theme) = source::theme_dir(&self.opts.root, &config.theme) else {
+        // The built-in theme has no files to edit: nothing applies.
+        let Ok(theme) = source::locate_theme(&self.opts.root, &config.theme) else {
             return Ok(None);
         };
-        let (css, js) = (theme.join("css"), theme.join("js"));
+        let Some(dir) = theme.folder() else {
+            return Ok(None);
+        };
+        let (css, js) = (dir.join("css"), dir.join("js"));
         let relevant: Vec<&PathBuf> = changed
             .iter()
             .filter(|p| p.exists() || self.opts.root.join(p).exists())

@@ -6,9 +6,10 @@
 //! ```text
 //! content/                       ─ scan ─────────► SourceSet      content files by kind, their images
 //! site.toml, a file serve saw    ─ read_site_text ► String
-//! themes/<t>/theme.toml, css/, js/,
+//! themes/<t>/ or the built-in theme ─ locate_theme ► Theme
+//! its theme.toml, css/, js/,
 //!   static/ and the site's static/ ─ asset_files ─► AssetFiles     (theme::assets builds from it)
-//! themes/<t>/templates/ and the
+//! its templates/ and the
 //!   site's templates/            ─ template_files ► TemplateFiles  (theme::templates loads it)
 //! ```
 //!
@@ -36,7 +37,9 @@ mod theme;
 mod walk;
 
 pub use read::{decode, read_site_text};
-pub use theme::{AssetFiles, TemplateFiles, TextFile, asset_files, template_files, theme_dir};
+pub use theme::{
+    AssetFiles, TemplateFiles, TextFile, Theme, asset_files, locate_theme, template_files,
+};
 pub use walk::is_ignored;
 
 use read::read_text;

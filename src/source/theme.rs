@@ -1,18 +1,27 @@
 //! The theme's files and the site's overrides, read for the theme stage.
 //!
+//! [`locate_theme`] finds where the theme comes from: the site's own
+//! `themes/<name>/` (its own theme or an ejected copy, used whole), else,
+//! for the default theme, the copy built into handoff
+//! ([`crate::theme::embedded`]), read in memory and never written out.
 //! [`asset_files`] reads what `theme::assets` builds (`theme.toml`, the
 //! stylesheets and scripts, the static files of the theme and the site);
 //! [`template_files`] reads the templates, the site's `templates/` over the
-//! theme's. A file that cannot be read is a finding in `unread` and is
+//! theme's. Both read either source through the same decoding, so a site
+//! builds byte for byte the same with the built-in theme as with its
+//! ejected copy. A file that cannot be read is a finding in `unread` and is
 //! missing from the lists, as a file that fails to read is everywhere.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use include_dir::Dir;
+
 use super::StaticFile;
-use super::read::{read_site_text, read_text};
-use super::walk::walk;
+use super::read::{decode, read_site_text, read_text};
+use super::walk::{is_ignored, walk};
 use crate::diag::{Code, Diagnostic, Diagnostics, display_path};
+use crate::theme::embedded;
 
 /// A text file of the theme or of the site's overrides, read and normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +38,9 @@ pub struct TextFile {
 /// What the theme's assets are built from.
 #[derive(Debug, Clone, Default)]
 pub struct AssetFiles {
+    /// The theme's folder relative to the site root (`themes/clinic`);
+    /// `None` for the built-in theme.
+    pub folder: Option<String>,
     /// `theme.toml`, when the theme has one.
     pub settings: Option<TextFile>,
     /// `css/**.css`, sorted by path.
@@ -53,59 +65,166 @@ pub struct TemplateFiles {
     pub unread: Diagnostics,
 }
 
-/// The folder of the theme named `name`, checked to have templates.
-pub fn theme_dir(root: &Path, name: &str) -> Result<PathBuf, Diagnostic> {
-    let dir = root.join("themes").join(name);
-    if dir.join("templates").is_dir() {
-        Ok(dir)
-    } else {
-        Err(Diagnostic::new(Code::ConfigInvalidValue, format!("the theme `{name}` has no folder `themes/{name}/templates/`"))
-            .in_file(crate::config::FILE)
-            .with_hint("set `theme` to a folder under `themes/`; `handoff new` includes the default theme `clinic`"))
+/// Where a site's theme comes from.
+#[derive(Debug, Clone)]
+pub enum Theme {
+    /// `themes/<name>/` in the site, used whole: the site's own theme or an
+    /// ejected copy of the default one.
+    Folder(PathBuf),
+    /// The default theme built into handoff, for a site without its folder.
+    BuiltIn(&'static Dir<'static>),
+}
+
+impl Theme {
+    /// The theme's folder in the site; `None` for the built-in theme.
+    pub fn folder(&self) -> Option<&Path> {
+        match self {
+            Theme::Folder(dir) => Some(dir),
+            Theme::BuiltIn(_) => None,
+        }
     }
+}
+
+/// The theme named `name`: the site's `themes/<name>/` when it has one
+/// (checked to have templates), else the built-in theme of that name.
+pub fn locate_theme(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    let dir = root.join("themes").join(name);
+    let has_folder = std::fs::symlink_metadata(&dir).is_ok();
+    if dir.join("templates").is_dir() {
+        return Ok(Theme::Folder(dir));
+    }
+    if !has_folder && name == embedded::NAME {
+        return Ok(Theme::BuiltIn(&embedded::DEFAULT_THEME));
+    }
+    let finding = Diagnostic::new(
+        Code::ConfigInvalidValue,
+        format!("the theme `{name}` has no folder `themes/{name}/templates/`"),
+    )
+    .in_file(crate::config::FILE);
+    Err(if name == embedded::NAME {
+        finding.with_hint(format!(
+            "a `themes/{name}/` folder replaces the built-in theme whole: remove it to use the \
+             built-in theme, or write a complete copy with `handoff theme eject --to themes/{name}-new` \
+             and move your changes into it"
+        ))
+    } else {
+        finding.with_hint(format!(
+            "set `theme` to a folder under `themes/`, or remove it to use the built-in theme `{}`",
+            embedded::NAME
+        ))
+    })
 }
 
 /// Reads `theme.toml`, the stylesheets, the scripts and the static files of
-/// the theme in `theme` (from [`theme_dir`]) and the site's `static/`.
-pub fn asset_files(root: &Path, theme: &Path) -> AssetFiles {
+/// `theme` (from [`locate_theme`]) and the site's `static/`.
+pub fn asset_files(root: &Path, theme: &Theme) -> AssetFiles {
     let mut files = AssetFiles::default();
-    let settings = theme.join("theme.toml");
-    if settings.is_file() {
-        match read_site_text(root, &settings) {
-            Ok(text) => {
-                files.settings = Some(TextFile {
-                    name: "theme.toml".to_owned(),
-                    rel: display_path(root, &settings),
-                    text,
-                });
+    match theme {
+        Theme::Folder(dir) => {
+            files.folder = Some(display_path(root, dir));
+            let settings = dir.join("theme.toml");
+            if settings.is_file() {
+                match read_site_text(root, &settings) {
+                    Ok(text) => {
+                        files.settings = Some(TextFile {
+                            name: "theme.toml".to_owned(),
+                            rel: display_path(root, &settings),
+                            text,
+                        });
+                    }
+                    Err(d) => files.unread.push(d),
+                }
             }
-            Err(d) => files.unread.push(d),
+            files.stylesheets = read_texts(root, &dir.join("css"), &["css"], &mut files.unread);
+            files.scripts = read_texts(root, &dir.join("js"), &["js"], &mut files.unread);
+            list_statics(root, &dir.join("static"), &mut files);
+        }
+        &Theme::BuiltIn(dir) => {
+            files.settings = built_in_texts(dir, "", &["toml"], &mut files.unread)
+                .into_iter()
+                .find(|f| f.name == "theme.toml");
+            files.stylesheets = built_in_texts(dir, "css", &["css"], &mut files.unread);
+            files.scripts = built_in_texts(dir, "js", &["js"], &mut files.unread);
+            // The built-in theme has no `static/` (`embedded` tests it):
+            // static files are copied from a path, and it has none on disk.
         }
     }
-    files.stylesheets = read_texts(root, &theme.join("css"), &["css"], &mut files.unread);
-    files.scripts = read_texts(root, &theme.join("js"), &["js"], &mut files.unread);
-    for dir in [theme.join("static"), root.join("static")] {
-        if dir.is_dir() {
-            for path in walk(&dir, root, &mut files.unread) {
-                files
-                    .statics
-                    .push(StaticFile::listed(display_path(&dir, &path), path));
-            }
+    list_statics(root, &root.join("static"), &mut files);
+    files
+}
+
+/// Lists the files under `dir` (when it exists) as static files.
+fn list_statics(root: &Path, dir: &Path, files: &mut AssetFiles) {
+    if dir.is_dir() {
+        for path in walk(dir, root, &mut files.unread) {
+            files
+                .statics
+                .push(StaticFile::listed(display_path(dir, &path), path));
         }
+    }
+}
+
+/// Reads the templates of `theme` and the site's overrides.
+pub fn template_files(root: &Path, theme: &Theme) -> TemplateFiles {
+    const KINDS: [&str; 3] = ["html", "xml", "txt"];
+    let mut files = TemplateFiles::default();
+    let from_theme = match theme {
+        Theme::Folder(dir) => read_texts(root, &dir.join("templates"), &KINDS, &mut files.unread),
+        Theme::BuiltIn(dir) => built_in_texts(dir, "templates", &KINDS, &mut files.unread),
+    };
+    let from_site = read_texts(root, &root.join("templates"), &KINDS, &mut files.unread);
+    for file in from_theme.into_iter().chain(from_site) {
+        files.by_name.insert(file.name.clone(), file);
     }
     files
 }
 
-/// Reads the templates of the theme in `theme` and the site's overrides.
-pub fn template_files(root: &Path, theme: &Path) -> TemplateFiles {
-    let mut files = TemplateFiles::default();
-    for dir in [theme.join("templates"), root.join("templates")] {
-        let read = read_texts(root, &dir, &["html", "xml", "txt"], &mut files.unread);
-        for file in read {
-            files.by_name.insert(file.name.clone(), file);
+/// The text files of the built-in theme `dir` under its folder `sub`
+/// (`""` for its top level only) whose names end in one of `extensions`,
+/// decoded as files on disk are. Findings name them under
+/// [`embedded::SHOWN`], as they are nowhere in the site.
+fn built_in_texts(
+    dir: &'static Dir<'static>,
+    sub: &str,
+    extensions: &[&str],
+    unread: &mut Diagnostics,
+) -> Vec<TextFile> {
+    let mut found = Vec::new();
+    if sub.is_empty() {
+        found.extend(dir.files());
+    } else if let Some(sub_dir) = dir.get_dir(sub) {
+        collect_files(sub_dir, &mut found);
+    }
+    let mut files = Vec::new();
+    for file in found {
+        let path = display_path(Path::new(""), file.path());
+        let name = path
+            .strip_prefix(sub)
+            .map_or(path.as_str(), |n| n.trim_start_matches('/'))
+            .to_owned();
+        let hidden = path.split('/').any(is_ignored);
+        if hidden
+            || !extensions
+                .iter()
+                .any(|ext| name.ends_with(&format!(".{ext}")))
+        {
+            continue;
+        }
+        let rel = format!("{}/{path}", embedded::SHOWN);
+        match decode(file.contents().to_vec()) {
+            Ok(text) => files.push(TextFile { name, rel, text }),
+            Err(d) => unread.push(d.in_file(rel)),
         }
     }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
     files
+}
+
+fn collect_files(dir: &'static Dir<'static>, found: &mut Vec<&'static include_dir::File<'static>>) {
+    found.extend(dir.files());
+    for sub in dir.dirs() {
+        collect_files(sub, found);
+    }
 }
 
 /// The text files under `dir` (when it exists) whose names end in one of

@@ -77,6 +77,9 @@ pub fn build(
 ) -> Result<Assets, Diagnostics> {
     let mut assets = Assets::default();
     let mut diags = files.unread.clone();
+    if let Some(d) = super::contract::check(files) {
+        diags.push(d);
+    }
     let targets = targets(&config.build.browsers);
     let style = theme_style(files.settings.as_ref(), config, &mut diags);
     for file in &files.stylesheets {

@@ -12,7 +12,8 @@
 //! - `palette`: colour maths: CSS colours, WCAG contrast, the derived tints
 //!   and shades, the contrast findings;
 //! - [`assets`], [`templates`], [`minify`] (HTML minification of templates
-//!   at load), [`embedded`] (the default theme compiled into the binary);
+//!   at load), [`embedded`] (the default theme compiled into the binary),
+//!   [`contract`] (a theme folder's form contract, E043);
 //! - this module: [`resolve`], the three layers of settings merged into the
 //!   rule every stylesheet starts with, and [`ThemeView`], `theme` in
 //!   templates.
@@ -22,7 +23,7 @@
 //! ```text
 //! site.toml [theme]        what a practice chose        (config::parse → Settings)
 //! themes/<t>/theme.toml    [defaults] of the theme      (parse_defaults → Settings)
-//! handoff's built-in palette (BUILT_IN), so a theme without theme.toml works
+//! handoff's built-in palette (BUILT_IN), so a theme.toml without `[defaults]` works
 //! ```
 //!
 //! [`resolve`] merges them, derives the tints and shades the stylesheet uses
@@ -39,6 +40,7 @@ use std::fmt::Write as _;
 use crate::diag::Diagnostics;
 
 pub mod assets;
+pub mod contract;
 pub mod embedded;
 pub mod minify;
 mod palette;

@@ -112,7 +112,7 @@ pub(crate) struct RawTheme {
 
 /// A theme's `theme.toml`. `name`, `description` and `version` document
 /// the theme for people; they are read only so that a typo among the keys
-/// is a finding.
+/// is a finding. `forms` is checked by `super::contract`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
@@ -120,6 +120,7 @@ struct RawThemeToml {
     name: Option<String>,
     description: Option<String>,
     version: Option<String>,
+    forms: Option<toml::Value>,
     defaults: Option<RawDefaults>,
 }
 

@@ -261,3 +261,55 @@ fn a_checklist_edit_renders_only_the_pages_that_show_it() {
     );
     assert!(differences(session.files(), &full_build(&site).unwrap()).is_empty());
 }
+
+/// With the built-in theme (no `themes/` folder) the incremental rebuild
+/// still equals a full build: after a body edit, a site template override,
+/// ejecting the theme while serving (the copy then takes over) and a
+/// stylesheet edit to that copy.
+#[test]
+fn the_built_in_theme_rebuilds_as_a_full_build() {
+    let site = SiteTest::example();
+    site.remove("themes");
+    let (opts, render) = options(&site);
+    let mut session = Session::start(opts, render).map_err(describe).unwrap();
+    let mut expect_full = |changed: Vec<PathBuf>, label: &str| {
+        let change = session.apply(&changed).map_err(describe).unwrap();
+        let expected = full_build(&site).unwrap();
+        let diff = differences(session.files(), &expected);
+        assert!(
+            diff.is_empty(),
+            "{label}: differs from a full build in {diff:?}"
+        );
+        change
+    };
+
+    let about = "content/about.md";
+    site.write(
+        about,
+        &format!("{}\nAn edited paragraph.\n", site.read(about)),
+    );
+    expect_full(vec![site.path(about)], "body edit");
+
+    let footer = "templates/partials/footer.html";
+    let theme_footer = handoff::theme::embedded::DEFAULT_THEME
+        .get_file("templates/partials/footer.html")
+        .and_then(|f| f.contents_utf8())
+        .unwrap();
+    site.write(footer, &format!("<p>Override</p>{theme_footer}"));
+    expect_full(vec![site.path(footer)], "template override");
+
+    let theme = site.path("themes/clinic");
+    handoff::theme::embedded::write(&handoff::theme::embedded::DEFAULT_THEME, &theme).unwrap();
+    let written: Vec<PathBuf> = walkdir::WalkDir::new(&theme)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    expect_full(written, "theme ejected");
+
+    let css = "themes/clinic/css/site.css";
+    site.write(css, &format!("{}\n.edited{{color:red}}\n", site.read(css)));
+    let change = expect_full(vec![site.path(css)], "stylesheet of the ejected theme");
+    assert_eq!(change.rendered, 0, "a stylesheet edit rendered pages");
+}

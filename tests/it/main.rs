@@ -7,6 +7,7 @@
 //!
 //! - `build`: the happy path, the output folder contract, `new`, global flags;
 //! - `determinism`: same input, same bytes;
+//! - `embedded_theme`: the built-in default theme, `theme eject`, the form contract;
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
 //! - `check`: every audit of `handoff check`, in its three output formats;
 //! - `conversion`: pages that speak to their reader, urgent pathways, follow-up
@@ -39,6 +40,7 @@ mod build;
 mod check;
 mod conversion;
 mod determinism;
+mod embedded_theme;
 mod escaping;
 mod fakes;
 mod forms;
