@@ -81,7 +81,12 @@ fn generated_corpus_of_200_pages_builds_and_checks_clean() {
     check.expect_success();
     let findings = check.diagnostics();
     let codes: Vec<&str> = findings.iter().map(|d| d.code.as_str()).collect();
-    assert_eq!(codes, ["W050"], "check found {findings:?}\n{}", check.report());
+    assert_eq!(
+        codes,
+        ["W050"],
+        "check found {findings:?}\n{}",
+        check.report()
+    );
 
     let output = work.work_dir().join("public");
     let output_arg = output.to_string_lossy().into_owned();

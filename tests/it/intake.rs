@@ -228,10 +228,18 @@ fn the_readme_netlify_recipe_publishes_the_build() {
         .expect("the Deploy section has a netlify.toml");
     let parsed: toml::Table = recipe.parse().unwrap_or_else(|e| panic!("{e}\n{recipe}"));
     assert_eq!(parsed["build"]["publish"].as_str(), Some("public"));
-    let command = parsed["build"]["command"].as_str().expect("a build command");
-    assert!(command.contains("--locked") && command.ends_with("handoff build"), "{command}");
+    let command = parsed["build"]["command"]
+        .as_str()
+        .expect("a build command");
+    assert!(
+        command.contains("--locked") && command.ends_with("handoff build"),
+        "{command}"
+    );
     let preview = parsed["context"]["deploy-preview"]["command"]
         .as_str()
         .expect("a deploy-preview command");
-    assert!(preview.contains("--base-url \"$DEPLOY_PRIME_URL\""), "{preview}");
+    assert!(
+        preview.contains("--base-url \"$DEPLOY_PRIME_URL\""),
+        "{preview}"
+    );
 }
