@@ -38,7 +38,7 @@ static EXAMPLE_STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
 const EXAMPLE_SITE_TOML: &str = include_str!("../../../site.toml");
 
 /// The CI workflow both variants get.
-pub const WORKFLOW: &str = include_str!("site.yml");
+const WORKFLOW: &str = include_str!("site.yml");
 
 /// What git leaves out: the output folder (`[build] output_dir`'s default),
 /// the staging and set-aside folders a build makes beside it
@@ -70,8 +70,8 @@ const FORMS_NOTE: &str = "
 pub struct NewArgs {
     /// The folder to create (must not exist, or be empty).
     pub dir: PathBuf,
-    /// Start from the full example practice (two locations, five service
-    /// lines, physicians) instead of a minimal one with placeholders.
+    /// Start from the example practice of handoff's repository instead of
+    /// a minimal one with placeholders.
     #[arg(long)]
     pub example: bool,
     /// Not an option of `new` (it names the folder it creates): declared
