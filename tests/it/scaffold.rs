@@ -169,7 +169,9 @@ fn a_todo_note_is_found_in_any_site_and_in_drafts_only_with_drafts() {
     );
     site.write(
         "content/news.md",
-        &site.read("content/news.md").replace("Nothing", "TODO: the spring opening. Nothing"),
+        &site
+            .read("content/news.md")
+            .replace("Nothing", "TODO: the spring opening. Nothing"),
     );
     let outcome = site.check(&["--format", "json"]);
     outcome.expect_exit(0);
