@@ -219,7 +219,13 @@ fn without_table(toml: &str, name: &str) -> String {
                 .trim();
             skipping = table == name || table.starts_with(&format!("{name}."));
             if !skipping {
-                kept.push_str(&held);
+                // One blank line where the table was, not two.
+                let gap = if kept.ends_with("\n\n") {
+                    held.trim_start_matches('\n')
+                } else {
+                    &held
+                };
+                kept.push_str(gap);
             }
             held.clear();
         } else if skipping && (trimmed.is_empty() || trimmed.starts_with('#')) {
@@ -257,7 +263,7 @@ mod tests {
         let toml = "a = 1\n\n[intake]\nx = 1\n\n[intake.field_names]\ny = \"z\"\n\n# the build\n[build]\nminify = true\n";
         assert_eq!(
             without_table(toml, "intake"),
-            "a = 1\n\n\n# the build\n[build]\nminify = true\n"
+            "a = 1\n\n# the build\n[build]\nminify = true\n"
         );
         assert_eq!(
             without_table("[intakes]\nx = 1\n", "intake"),
