@@ -335,6 +335,14 @@ pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, BuildError> {
         &prepared.sources,
         &sink.into_files(),
     ));
+    // The config keeps no text; site.toml was read a moment ago by `prepare`.
+    let config_text = source::read_site_text(&opts.root, &opts.root.join(config::FILE))
+        .map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
+    all.extend(check::todo_notes(
+        &config_text,
+        &prepared.site,
+        &prepared.sources,
+    ));
     all.sort();
     Ok(all)
 }

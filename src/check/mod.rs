@@ -7,9 +7,13 @@
 //! duplicate titles, NAP drift in Markdown bodies, raw HTML that acts
 //! (`<script>`, `<form>`, `on*=`…) in bodies and checklist details, referral
 //! completeness per service line, structured-data completeness per
-//! location, and `[intake]` values that are still placeholders (`intake.rs`).
+//! location, `[intake]` values that are still placeholders (`intake.rs`),
+//! and `TODO:` notes left in site.toml or content (`placeholders.rs`).
 
 mod intake;
+mod placeholders;
+
+pub(crate) use placeholders::todo_notes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;

@@ -21,9 +21,11 @@ use crate::diag::{self, Diagnostics};
 #[derive(Debug, Parser)]
 #[command(name = "handoff", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// The site's folder (the one that holds site.toml).
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    /// The site's folder (the one that holds site.toml) [default: .]
+    // Global, except for `new`, which declares its own hidden `root` to keep
+    // this one out of its help (see `new::NewArgs::root`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Print only findings, no progress.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -69,13 +71,14 @@ pub fn main() -> ExitCode {
         color: std::io::stderr().is_terminal(),
         color_stdout: std::io::stdout().is_terminal(),
     };
+    let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
-        Command::Build(args) => build::run(&cli.root, &args, &out),
-        Command::Check(args) => check::run(&cli.root, &args, &out),
-        Command::Serve(args) => serve::run(&cli.root, &args, &out),
+        Command::Build(args) => build::run(&root, &args, &out),
+        Command::Check(args) => check::run(&root, &args, &out),
+        Command::Serve(args) => serve::run(&root, &args, &out),
         Command::New(args) => new::run(&args, &out),
-        Command::Intake(args) => intake::run(&cli.root, &args, &out),
-        Command::Theme(args) => theme::run(&cli.root, &args, &out),
+        Command::Intake(args) => intake::run(&root, &args, &out),
+        Command::Theme(args) => theme::run(&root, &args, &out),
     }
 }
 

@@ -111,6 +111,9 @@ pub enum Code {
     /// An `[intake]` value that is still a placeholder (a reserved example
     /// domain, an id of zeros): every submission would be lost.
     IntakePlaceholder,
+    /// A `TODO:` note still in site.toml or a content file: a placeholder
+    /// (`handoff new` writes them) waiting for the practice's own words.
+    Placeholder,
 }
 
 impl Code {
@@ -156,6 +159,7 @@ impl Code {
             Code::StructuredDataIncomplete => "W031",
             Code::ThemeContrast => "W040",
             Code::IntakePlaceholder => "W050",
+            Code::Placeholder => "W051",
         }
     }
 
@@ -171,7 +175,8 @@ impl Code {
             | Code::ReferralIncomplete
             | Code::StructuredDataIncomplete
             | Code::ThemeContrast
-            | Code::IntakePlaceholder => Severity::Warning,
+            | Code::IntakePlaceholder
+            | Code::Placeholder => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey

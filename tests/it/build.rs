@@ -1,5 +1,5 @@
 //! `handoff build` on a good site, the output folder contract (SPEC §1, §10),
-//! `handoff new`, and the global flags.
+//! and the global flags. `handoff new` is tested in `scaffold`.
 
 use std::fs;
 use std::path::Path;
@@ -341,47 +341,6 @@ fn version_and_help() {
     site.run(&["build", "--help"])
         .expect_success()
         .expect_stdout_contains("--output");
-}
-
-#[test]
-fn new_scaffolds_a_site_that_builds() {
-    let site = SiteTest::empty();
-    site.run(&["new", "my-site"]).expect_success();
-
-    let new_root = site.work_dir().join("my-site");
-    assert!(
-        new_root.join("site.toml").is_file(),
-        "{}",
-        crate::support::listing(site.work_dir())
-    );
-    let root = new_root.to_string_lossy().into_owned();
-    site.run(&["--root", &root, "build"]).expect_success();
-    assert!(
-        new_root.join("public/index.html").is_file(),
-        "{}",
-        crate::support::listing(site.work_dir())
-    );
-}
-
-#[test]
-fn new_into_an_existing_empty_folder() {
-    let site = SiteTest::empty();
-    fs::create_dir_all(site.work_dir().join("empty")).unwrap();
-    site.run(&["new", "empty"]).expect_success();
-    assert!(site.work_dir().join("empty/site.toml").is_file());
-}
-
-#[test]
-fn new_refuses_a_non_empty_folder() {
-    let site = SiteTest::empty();
-    let dir = site.work_dir().join("taken");
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("notes.txt"), "mine\n").unwrap();
-    let before = DirSnapshot::of(&dir);
-
-    let out = site.run(&["new", "taken"]);
-    out.expect_exit(2);
-    before.expect_unchanged(&DirSnapshot::of(&dir), &out.report());
 }
 
 // --- the output folder: links, host files, spellings, killed and parallel builds

@@ -5,7 +5,9 @@
 //! findings read from `check --format json`, folder snapshots, a running
 //! `serve`). One module per area:
 //!
-//! - `build`: the happy path, the output folder contract, `new`, global flags;
+//! - `build`: the happy path, the output folder contract, global flags;
+//! - `scaffold`: `handoff new` and `--example`, the placeholders `check` finds,
+//!   the `.gitignore` and the CI workflow (linted by actionlint);
 //! - `determinism`: same input, same bytes;
 //! - `embedded_theme`: the built-in default theme, `theme eject`, the form contract;
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
@@ -48,6 +50,7 @@ mod fuzz_regressions;
 mod incremental;
 mod intake;
 mod phone_first;
+mod scaffold;
 mod serve;
 mod snapshots_pages;
 mod structured;
