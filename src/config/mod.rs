@@ -79,6 +79,11 @@ impl BaseUrl {
         rest.find('/').map_or("", |slash| &rest[slash..])
     }
 
+    /// `scheme://host[:port]`: the address without [`BaseUrl::path`].
+    pub fn origin(&self) -> &str {
+        &self.0[..self.0.len() - self.path().len()]
+    }
+
     /// The link to a site path as a browser follows it: the path with
     /// [`BaseUrl::path`] in front (`/clinic/services/x/`).
     pub fn href(&self, path: &str) -> String {

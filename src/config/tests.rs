@@ -56,6 +56,7 @@ fn base_url_path_is_what_links_get_in_front() {
         let b = BaseUrl::parse(url).unwrap();
         assert_eq!(b.path(), path, "{url}");
         assert_eq!(b.href("/refer/"), format!("{path}/refer/"), "{url}");
+        assert_eq!(format!("{}{path}", b.origin()), b.as_str(), "{url}");
     }
 }
 

@@ -239,6 +239,13 @@ fn every_internal_address_carries_the_prefix_and_leads_somewhere() {
         site.path("public/services/medical-oncology/index.html")
             .is_file()
     );
+    // Print CSS shows a link as `--site-url` then its href, which carries
+    // the path already.
+    let css = files_under(&site.path("public/css"))
+        .iter()
+        .map(|f| site.read(&format!("public/css/{f}")))
+        .collect::<String>();
+    assert!(css.contains(&format!("--site-url:\"{ORIGIN}\"")), "{css}");
     let redirects = site.read("public/_redirects");
     assert!(
         redirects.contains("/clinic/oncology/ /clinic/services/medical-oncology/ 301"),
