@@ -328,3 +328,51 @@ fn serve_serves_the_site_under_the_prefix() {
     assert_eq!(thanks, "/clinic/services/heart-failure/refer/thanks/");
     assert_eq!(server.get(&thanks).status, 200);
 }
+
+/// In Chromium, the served site under its path: the stylesheet and the
+/// logo load, a link leads to a page under the path, the form page loads
+/// its script, and the console reports no failed load.
+#[test]
+fn the_served_site_works_in_a_browser_under_the_prefix() {
+    use crate::browser::{Browser, exclusive};
+    let site = example_under_prefix();
+    let server = Server::start(&site, &[]);
+    let _one = exclusive();
+    let browser = Browser::start(true);
+    browser.goto(&format!("http://{}/", server.host()));
+    browser.wait_for_path("/clinic/");
+    let loaded = browser.execute(
+        "return [document.styleSheets.length && document.styleSheets[0].cssRules.length,
+                 document.querySelector('img.brand-logo').naturalWidth];",
+        serde_json::json!([]),
+    );
+    assert!(
+        loaded[0].as_u64().unwrap_or(0) > 0,
+        "no stylesheet rules: {loaded}"
+    );
+    assert!(
+        loaded[1].as_u64().unwrap_or(0) > 0,
+        "the logo did not load: {loaded}"
+    );
+    browser.click(".nav-pathway a.btn-primary");
+    browser.wait_for_path("/clinic/refer/");
+    browser.goto(&format!(
+        "http://{}/clinic/services/heart-failure/refer/",
+        server.host()
+    ));
+    browser.wait_for_path("/clinic/services/heart-failure/refer/");
+    let script = browser.execute(
+        "return [...document.scripts].filter(s => s.src.includes('/clinic/js/forms.')).length;",
+        serde_json::json!([]),
+    );
+    assert_eq!(script, serde_json::json!(1));
+    let failed: Vec<String> = browser
+        .console_log()
+        .into_iter()
+        .filter(|m| m.contains("Failed to load") || m.contains("404"))
+        // A page without `<link rel=icon>` makes the browser ask the host's
+        // root, outside any site under a path.
+        .filter(|m| !m.contains(&format!("{}/favicon.ico", server.host())))
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}\n{}", server.context());
+}
