@@ -376,3 +376,26 @@ fn the_served_site_works_in_a_browser_under_the_prefix() {
         .collect();
     assert!(failed.is_empty(), "{failed:?}\n{}", server.context());
 }
+
+/// `handoff intake` tells a Netlify site's owner the address its forms
+/// post to as the browser posts it: under the path.
+#[test]
+fn the_setup_sheet_gives_netlify_s_action_under_the_prefix() {
+    let site = under_prefix(SiteTest::fixture("forms/netlify"));
+    let out = site.intake(&["--format", "json"]);
+    out.expect_success();
+    let sheet: Value = serde_json::from_str(&out.stdout).unwrap();
+    let actions: Vec<&str> = sheet["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "/clinic/refer/thanks/",
+            "/clinic/request-appointment/thanks/"
+        ]
+    );
+}
