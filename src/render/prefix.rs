@@ -107,8 +107,8 @@ fn edits(html: &str, prefix: &str) -> Vec<(Range<usize>, String)> {
                 None
             };
             if let Some(new) = new {
-                // An unquoted value gets quotes: the prefix is escaped for
-                // a quoted value only.
+                // An unquoted value is quoted: a path may hold `=` or `'`,
+                // which an unquoted value cannot.
                 let text = if a.quoted {
                     new
                 } else {

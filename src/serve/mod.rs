@@ -467,7 +467,10 @@ async fn under_prefix(State(app): State<Arc<App>>, mut request: Request, next: N
             }
             next.run(request).await
         }
-        Some("") => Redirect::permanent(&format!("{prefix}/")).into_response(),
+        Some("") => {
+            let query = request.uri().query().map(|q| format!("?{q}"));
+            Redirect::permanent(&format!("{prefix}/{}", query.unwrap_or_default())).into_response()
+        }
         _ if path == "/" => Redirect::temporary(&format!("{prefix}/")).into_response(),
         _ => (
             StatusCode::NOT_FOUND,

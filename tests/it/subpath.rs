@@ -310,6 +310,11 @@ fn serve_serves_the_site_under_the_prefix() {
         bare.header("location").as_deref(),
         Some("/clinic/services/heart-failure/")
     );
+    let top = server.get("/clinic?utm_source=x");
+    assert_eq!(
+        top.header("location").as_deref(),
+        Some("/clinic/?utm_source=x")
+    );
     let outside = server.get("/services/heart-failure/");
     assert_eq!(outside.status, 404);
     assert!(outside.body.contains("/clinic/"), "{}", outside.body);
