@@ -343,5 +343,17 @@ mod tests {
             let _ = prefixed(html);
         }
         assert_eq!(prefixed("<a href=\"/x"), "<a href=\"/clinic/x");
+        // Multi-byte text next to every delimiter.
+        for html in [
+            "<a é=/x href=/é>",
+            "<aé href='/é'>",
+            "<title>é</titlé>",
+            "<img srcset=\"/é 1x,é\">",
+            "<meta http-equiv=refresh content=\"éurl=é/\">",
+            "</é<a href=/x>",
+        ] {
+            let _ = prefixed(html);
+        }
+        assert_eq!(prefixed("<a é=/x href=/é>"), "<a é=/x href=\"/clinic/é\">");
     }
 }
