@@ -98,7 +98,9 @@ pub fn audit(
     let nap = Nap::of(site);
     for page in &site.pages {
         if let Some((file, start)) = page.body {
-            diags.extend(audit_body(page, &sources.files[file], start, &nap, written));
+            let prefix = site.config.base_url.path();
+            let f = &sources.files[file];
+            diags.extend(audit_body(page, f, start, &nap, written, prefix));
         }
     }
     diags.extend(duplicate_titles(site, sources));
@@ -117,6 +119,7 @@ fn audit_body(
     start: usize,
     nap: &Nap,
     written: &BTreeMap<String, BTreeSet<String>>,
+    prefix: &str,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let scan = markdown::audit(&f.text[start..]);
@@ -129,6 +132,7 @@ fn audit_body(
         if let Some((code, message, hint)) =
             check_link(&page.path, &link.dest, link.is_image, written)
         {
+            let hint = prefix_hint(&page.path, &link.dest, link.is_image, written, prefix).or(hint);
             diags.push(at(link.offset, link.len, code, message).with_hint_opt(hint));
         }
     }
@@ -368,6 +372,25 @@ fn check_link(
     let hint =
         closest(fragment, ids.iter().map(String::as_str)).map(|c| format!("did you mean `#{c}`?"));
     Some((Code::BrokenAnchor, format!("`{dest}`: the page has no section `#{fragment}`"), hint.or_else(|| Some("link a heading's id; headings get ids from their text, e.g. `## What to send` → `#what-to-send`".into()))))
+}
+
+/// The hint for a broken link that would work without `base_url`'s path
+/// (`/clinic/services/x/`): writers link from the site's root and the build
+/// adds the prefix, so a typed one would be there twice.
+fn prefix_hint(
+    page_path: &str,
+    dest: &str,
+    is_image: bool,
+    written: &BTreeMap<String, BTreeSet<String>>,
+    prefix: &str,
+) -> Option<String> {
+    let rest = dest
+        .trim()
+        .strip_prefix(prefix)
+        .filter(|r| r.starts_with('/'))?;
+    (!prefix.is_empty() && check_link(page_path, rest, is_image, written).is_none()).then(|| {
+        format!("write `{rest}`: links start at the site's root and the build adds `{prefix}` from `base_url`")
+    })
 }
 
 fn looks_like_file(path: &str) -> bool {

@@ -68,6 +68,27 @@ impl BaseUrl {
     pub fn join(&self, path: &str) -> String {
         format!("{}{}", self.0, path)
     }
+
+    /// The address's path without its trailing slash: `/clinic` for
+    /// `https://example.org/clinic/` (a GitHub Pages project site), empty
+    /// for a site at the host's root. Links are written from the site's
+    /// root (`/services/x/`) and the build puts this in front of them
+    /// (`render::prefix`).
+    pub fn path(&self) -> &str {
+        let rest = self.0.split_once("://").map_or("", |(_, rest)| rest);
+        rest.find('/').map_or("", |slash| &rest[slash..])
+    }
+
+    /// `scheme://host[:port]`: the address without [`BaseUrl::path`].
+    pub fn origin(&self) -> &str {
+        &self.0[..self.0.len() - self.path().len()]
+    }
+
+    /// The link to a site path as a browser follows it: the path with
+    /// [`BaseUrl::path`] in front (`/clinic/services/x/`).
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{}", self.path(), path)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -45,6 +45,22 @@ fn base_url_must_be_https_and_present() {
 }
 
 #[test]
+fn base_url_path_is_what_links_get_in_front() {
+    for (url, path) in [
+        ("https://www.clinic.example/", ""),
+        ("https://www.clinic.example", ""),
+        ("https://org.github.io/clinic/", "/clinic"),
+        ("https://org.github.io/a/b", "/a/b"),
+        ("http://127.0.0.1:8080/clinic/", "/clinic"),
+    ] {
+        let b = BaseUrl::parse(url).unwrap();
+        assert_eq!(b.path(), path, "{url}");
+        assert_eq!(b.href("/refer/"), format!("{path}/refer/"), "{url}");
+        assert_eq!(format!("{}{path}", b.origin()), b.as_str(), "{url}");
+    }
+}
+
+#[test]
 fn intake_guardrails() {
     let with = |intake: &str| format!("{MINIMAL}{PRIVACY}[intake]\n{intake}\n");
     assert_eq!(

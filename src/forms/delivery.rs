@@ -309,7 +309,11 @@ fn form_sheet(site: &Site, intake: &Intake, kind: FormKind) -> Option<FormSheet>
         .collect();
     Some(FormSheet {
         form: kind,
-        action: super::action(&site.config, kind)?,
+        // Netlify's action is a page of the site: as the browser posts it.
+        action: match super::action(&site.config, kind)? {
+            page if page.starts_with('/') => site.config.base_url.href(&page),
+            elsewhere => elsewhere,
+        },
         transport: spec.transport,
         needs_script: spec.needs_script,
         schema: site

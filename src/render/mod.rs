@@ -11,14 +11,15 @@
 //! page kinds: template and context of each), [`action`] (a page's call and
 //! form buttons), [`view`] (what templates see
 //! of the site), [`reads`] (what a page read, for `serve`), [`jsonld`],
-//! [`mod@site_files`] (sitemap, robots.txt, `_headers`, `_redirects`) and
-//! [`markdown`].
+//! [`mod@site_files`] (sitemap, robots.txt, `_headers`, `_redirects`),
+//! [`markdown`] and [`mod@prefix`] (links of a site served under a path).
 
 pub mod action;
 pub mod jsonld;
 pub mod markdown;
 pub mod pages;
 pub mod plan;
+pub mod prefix;
 pub mod reads;
 pub mod site_files;
 pub mod view;
@@ -212,7 +213,10 @@ impl PageJob<'_> {
         match self.templates.render(template, &variables, &page.path) {
             // Minified already: `[build] minify` minifies the templates
             // (crate::theme::minify).
-            Ok(html) => self.sink.put(&output_file(&page.path), html.as_bytes())?,
+            Ok(html) => {
+                let html = prefix::links(&html, self.site.config.base_url.path());
+                self.sink.put(&output_file(&page.path), html.as_bytes())?;
+            }
             Err(d) => diagnostics.push(d),
         }
         Ok(PageResult { diagnostics, reads })

@@ -55,12 +55,16 @@ pub fn robots(config: &Config, preview: bool) -> String {
     }
 }
 
-/// `_redirects` (Netlify, Cloudflare Pages): one permanent redirect per alias.
+/// `_redirects` (Netlify, Cloudflare Pages): one permanent redirect per
+/// alias, both addresses as the browser asks for them (under `base_url`'s
+/// path).
 pub fn redirects(site: &Site) -> String {
     let mut out = String::new();
+    let href = |path: &str| site.config.base_url.href(path);
     for page in &site.pages {
         if let PageKind::Alias { target } = page.kind {
-            out.push_str(&format!("{} {} 301\n", page.path, site.pages[target].path));
+            let (from, to) = (href(&page.path), href(&site.pages[target].path));
+            out.push_str(&format!("{from} {to} 301\n"));
         }
     }
     out

@@ -520,7 +520,7 @@ pub(super) async fn post(
         return refusal;
     }
     let thanks = thanks_page(kind, &payload, |path| served.has_page(path));
-    answer(&thanks, wants_json, &errors)
+    answer(&served.href(&thanks), wants_json, &errors)
 }
 
 /// Where a native post lands: a referral for a service line on that

@@ -64,6 +64,9 @@ pub struct Served {
     /// The findings of a failed rebuild, shown as an overlay.
     error: Option<String>,
     schemas: BTreeMap<&'static str, Arc<intake::Expected>>,
+    /// `base_url`'s path (`/clinic`), under which the site is served; empty
+    /// for a site at the root.
+    prefix: String,
 }
 
 impl Served {
@@ -71,6 +74,11 @@ impl Served {
     pub fn has_page(&self, path: &str) -> bool {
         self.files
             .contains_key(&format!("{}index.html", path.trim_start_matches('/')))
+    }
+
+    /// The address a browser asks for to get the page at `path`.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
     }
 }
 
@@ -127,6 +135,7 @@ fn snapshot(session: &Session) -> Served {
         files: session.files().clone(),
         error: None,
         schemas,
+        prefix: session.prefix().to_owned(),
     }
 }
 
@@ -208,7 +217,7 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         hosts: allowed_hosts(opts.bind, addr.port()),
         quiet: opts.quiet,
     });
-    let url = format!("http://{}/", display_addr(addr));
+    let url = format!("http://{}{}/", display_addr(addr), app.current().prefix);
     if !opts.bind.is_loopback() {
         eprintln!(
             "warning: serving on {addr}, reachable from other machines; the preview may show unpublished pages and forms post to the local sink"
@@ -365,6 +374,7 @@ impl Rebuilder {
             files: current.files.clone(),
             error: Some(text.clone()),
             schemas: current.schemas.clone(),
+            prefix: current.prefix.clone(),
         });
         let _ = self.app.reload.send(Reload::Error(text));
     }
@@ -413,7 +423,7 @@ pub fn allowed_hosts(bind: IpAddr, port: u16) -> Vec<String> {
 }
 
 fn router(app: Arc<App>) -> Router {
-    Router::new()
+    let site = Router::new()
         .route("/_handoff/reload.js", get(reload_js))
         .route("/_handoff/events", get(events))
         .route(
@@ -421,8 +431,53 @@ fn router(app: Arc<App>) -> Router {
             post(intake::post).layer(DefaultBodyLimit::max(intake::MAX_BODY)),
         )
         .fallback(get(file))
-        .layer(middleware::from_fn_with_state(Arc::clone(&app), check_host))
-        .with_state(app)
+        .with_state(Arc::clone(&app));
+    // The prefix comes off before `site` routes the request: a layer on
+    // `site` itself would run after its routing.
+    Router::new()
+        .fallback_service(site)
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            under_prefix,
+        ))
+        .layer(middleware::from_fn_with_state(app, check_host))
+}
+
+/// A site whose `base_url` has a path is served under it, as its host
+/// serves it (Hugo's server does the same), so the prefixed links of its
+/// pages work: `/clinic/services/x/` is the page `services/x/`, and `/`
+/// leads to `/clinic/`. `serve`'s own `/_handoff/` stays at the root.
+async fn under_prefix(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+    let prefix = app.current().prefix.clone();
+    let path = request.uri().path();
+    if prefix.is_empty() || path.starts_with("/_handoff/") {
+        return next.run(request).await;
+    }
+    match path.strip_prefix(prefix.as_str()) {
+        Some(rest) if rest.starts_with('/') => {
+            let rest = match request.uri().query() {
+                Some(query) => format!("{rest}?{query}"),
+                None => rest.to_owned(),
+            };
+            let mut parts = request.uri().clone().into_parts();
+            parts.path_and_query = rest.parse().ok();
+            match axum::http::Uri::from_parts(parts) {
+                Ok(uri) => *request.uri_mut() = uri,
+                Err(_) => return (StatusCode::BAD_REQUEST, "bad request path\n").into_response(),
+            }
+            next.run(request).await
+        }
+        Some("") => {
+            let query = request.uri().query().map(|q| format!("?{q}"));
+            Redirect::permanent(&format!("{prefix}/{}", query.unwrap_or_default())).into_response()
+        }
+        _ if path == "/" => Redirect::temporary(&format!("{prefix}/")).into_response(),
+        _ => (
+            StatusCode::NOT_FOUND,
+            format!("not found: this site is served under {prefix}/, the path of `base_url` in site.toml\n"),
+        )
+            .into_response(),
+    }
 }
 
 /// DNS-rebinding guard: a page on another origin cannot reach this server
@@ -520,7 +575,7 @@ async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
     match served.files.get(&key) {
         Some(bytes) => respond(&key, bytes, StatusCode::OK),
         None if served.files.contains_key(&format!("{key}/index.html")) => {
-            Redirect::permanent(&slash_redirect(&uri)).into_response()
+            Redirect::permanent(&slash_redirect(&served.prefix, &uri)).into_response()
         }
         None => match served.files.get("404.html") {
             Some(bytes) => respond("404.html", bytes, StatusCode::NOT_FOUND),
@@ -532,12 +587,13 @@ async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
 /// Where a folder's address without its trailing slash redirects: the
 /// same path and query with the slash added. Leading slashes collapse into
 /// one, so `//about` goes to `/about/`, never to `//about/`, which a
-/// browser reads as the host `about` (an open redirect).
-fn slash_redirect(uri: &axum::http::Uri) -> String {
+/// browser reads as the host `about` (an open redirect). `prefix`: where
+/// the site is served (`under_prefix`).
+fn slash_redirect(prefix: &str, uri: &axum::http::Uri) -> String {
     let path = uri.path().trim_start_matches('/');
     match uri.query() {
-        Some(query) => format!("/{path}/?{query}"),
-        None => format!("/{path}/"),
+        Some(query) => format!("{prefix}/{path}/?{query}"),
+        None => format!("{prefix}/{path}/"),
     }
 }
 
@@ -634,7 +690,8 @@ mod tests {
             ("//about?a=1&b=//c", "/about/?a=1&b=//c"),
         ] {
             let uri: axum::http::Uri = from.parse().unwrap();
-            assert_eq!(slash_redirect(&uri), to, "{from}");
+            assert_eq!(slash_redirect("", &uri), to, "{from}");
+            assert_eq!(slash_redirect("/clinic", &uri), format!("/clinic{to}"));
         }
     }
 

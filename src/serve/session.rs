@@ -138,6 +138,11 @@ impl Session {
         &self.files
     }
 
+    /// `base_url`'s path, under which the site is served.
+    pub fn prefix(&self) -> &str {
+        self.prepared.site.config.base_url.path()
+    }
+
     pub fn root(&self) -> &Path {
         &self.opts.root
     }

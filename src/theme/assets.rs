@@ -145,7 +145,8 @@ fn theme_style(
         &config.theme_settings,
         &defaults,
         config.organization.logo.as_deref(),
-        config.base_url.as_str(),
+        // Links carry base_url's path already (`render::prefix`).
+        config.base_url.origin(),
     );
     diags.extend(findings);
     style

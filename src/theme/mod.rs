@@ -106,7 +106,7 @@ pub fn resolve(
     site: &Settings,
     theme: &Settings,
     org_logo: Option<&str>,
-    base_url: &str,
+    site_origin: &str,
 ) -> (Style, Diagnostics) {
     let mut base = BUILT_IN;
     let mut origins: BTreeMap<ColorKey, (&Setting<Rgb>, bool)> = BTreeMap::new();
@@ -131,7 +131,7 @@ pub fn resolve(
         .as_ref()
         .or(theme.heading_font.as_ref())
         .map(|s| s.value.as_str());
-    let root_css = root_rule(&palette, font, heading_font, base_url);
+    let root_css = root_rule(&palette, font, heading_font, site_origin);
     let logo = site
         .logo
         .as_ref()
@@ -140,7 +140,7 @@ pub fn resolve(
     (Style { root_css, logo }, diags)
 }
 
-fn root_rule(p: &Palette, font: &str, heading_font: Option<&str>, base_url: &str) -> String {
+fn root_rule(p: &Palette, font: &str, heading_font: Option<&str>, site_origin: &str) -> String {
     let mut css = String::from(":root{");
     for (name, color) in [
         ("brand", p.brand),
@@ -158,8 +158,9 @@ fn root_rule(p: &Palette, font: &str, heading_font: Option<&str>, base_url: &str
     ] {
         let _ = write!(css, "--{name}:{};", color.css());
     }
-    // The site's address, so print CSS can show where a link goes.
-    let url: String = base_url
+    // The site's origin, so print CSS can show where a link goes: the
+    // origin, then the link's href (which carries base_url's path).
+    let url: String = site_origin
         .chars()
         .filter(|c| !matches!(c, '"' | '\\' | '\n' | '\r'))
         .collect();

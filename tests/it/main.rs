@@ -28,6 +28,7 @@
 //!   the real forms submitted to it from Chromium (round trip, setup sheet);
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
 //!   kind in Chromium at three widths (screenshots, axe-core, print);
+//! - `subpath`: a site under a path (`base_url` `https://example.org/clinic/`): built, checked, served;
 //! - `bench_corpus`: the benchmark's corpus generator makes a site that builds.
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
@@ -54,6 +55,7 @@ mod scaffold;
 mod serve;
 mod snapshots_pages;
 mod structured;
+mod subpath;
 // The harness serves every area; not every area uses every helper.
 #[allow(dead_code)]
 mod support;

@@ -532,7 +532,7 @@ fn an_atomic_save_is_one_rebuild() {
 // ---------------------------------------------------------------- 4. intake sink
 
 /// The referral form of a refer page, filled in from its own fields.
-fn referral_payload(server: &Server, page: &str) -> (String, Vec<(String, String)>) {
+pub(crate) fn referral_payload(server: &Server, page: &str) -> (String, Vec<(String, String)>) {
     let html = server.get(page);
     assert_eq!(html.status, 200);
     let doc = scraper::Html::parse_document(&html.body);
@@ -577,7 +577,7 @@ fn referral_payload(server: &Server, page: &str) -> (String, Vec<(String, String
     (action, fields)
 }
 
-fn form_encode(fields: &[(String, String)]) -> String {
+pub(crate) fn form_encode(fields: &[(String, String)]) -> String {
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in fields {
         s.append_pair(k, v);
