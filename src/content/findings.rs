@@ -18,6 +18,10 @@ pub(crate) struct FileCx<'a> {
     pub yaml_start: usize,
     pub yaml: &'a str,
     pub diags: Diagnostics,
+    /// Top-level keys that were written but could not be read: a value of
+    /// the wrong kind, or a misspelling of the key. "No `title`" would
+    /// only repeat the finding already made about it.
+    pub unreadable: Vec<String>,
     /// Indexed on the first finding: most files have none.
     positions: std::cell::OnceCell<yaml::Positions>,
 }
@@ -29,6 +33,7 @@ impl<'a> FileCx<'a> {
             yaml_start,
             yaml,
             diags: Diagnostics::new(),
+            unreadable: Vec::new(),
             positions: std::cell::OnceCell::new(),
         }
     }
@@ -40,6 +45,18 @@ impl<'a> FileCx<'a> {
     fn positions(&self) -> &yaml::Positions {
         self.positions
             .get_or_init(|| yaml::Positions::of(self.yaml))
+    }
+
+    /// Whether `key` is missing because it was not written at all.
+    pub fn absent(&self, key: &str) -> bool {
+        !self.unreadable.iter().any(|k| k == key)
+    }
+
+    /// The text and kind of the value at `path`, if it is written.
+    pub fn node(&self, path: &[Seg]) -> Option<(&'a str, &yaml::NodeKind)> {
+        let node = self.positions().find(path)?.value?;
+        let text = self.yaml.get(node.start..node.end).unwrap_or("");
+        Some((text, &node.kind))
     }
 
     /// A finding at the value of `path` (or the key, or the file start).

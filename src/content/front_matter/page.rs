@@ -96,6 +96,7 @@ fn title(cx: &mut FileCx<'_>, title: Option<String>) -> String {
             cx.push(d);
             String::new()
         }
+        None if !cx.absent("title") => String::new(),
         None => {
             let d = Diagnostic::new(Code::MissingField, "this page has no `title`")
                 .in_file(cx.file.rel.clone())

@@ -60,7 +60,7 @@ fn yaml_errors_are_positioned_in_the_file() {
         .unwrap()
         .into_vec()
         .remove(0);
-    assert_eq!(d.code, Code::YamlSyntax);
+    assert_eq!(d.code, Code::YamlSyntax, "{d:?}");
     assert!(d.span.unwrap().line >= 3, "{d:?}");
 }
 
@@ -118,14 +118,14 @@ fn key_findings_of_every_kind() {
             Kind::Plain,
             "---\ntitle: A\nhours: 5\n---\n",
             &[
-                "YamlSyntax 3:8 the YAML here does not parse: hours: invalid type: integer `5`, expected a sequence | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:8 `hours` must be a list, found `5` | write each item on its own line under `hours:`, as `  - item`, or `hours: [a, b]`",
             ],
         ),
         (
             Kind::Plain,
             "---\ntitle: A\nreferring: 5\n---\n",
             &[
-                "YamlSyntax 3:12 the YAML here does not parse: referring: invalid type: integer `5`, expected `key: value` lines | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:12 `referring` must be a block of `key: value` lines, found `5` | indent the lines of the block under `referring:`",
             ],
         ),
         (
@@ -215,24 +215,22 @@ fn key_findings_of_every_kind() {
         ),
         (
             Kind::Referral,
-            "---\ntitle: A\nweight: heavy\n---\n",
+            "---\ntitle: A\nweight: heavy\nservice: s\n---\n",
             &[
-                "YamlSyntax 3:9 the YAML here does not parse: weight: invalid type: string \"heavy\", expected i64 | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:9 `weight` must be a whole number, found `heavy` | write digits only, e.g. `weight: 10`",
             ],
         ),
         (
             Kind::Referral,
-            "---\ntitle: A\nurgency: [a]\n---\n",
+            "---\ntitle: A\nurgency: [a]\nservice: s\n---\n",
             &[
-                "YamlSyntax 3:10 the YAML here does not parse: urgency: invalid type: sequence, expected a string | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:10 `urgency` must be text, found a list | write the text after `urgency: `, in quotes if it starts with `[`, `{`, `-` or contains `: `",
             ],
         ),
         (
             Kind::Location,
             "---\ntitle: A\naddress: {street: s}\ngeo: {lat: 1}\n---\n",
-            &[
-                "YamlSyntax 4:6 the YAML here does not parse: geo: missing field `lng` | check indentation, and quote values that contain `: ` or start with a special character",
-            ],
+            &["InvalidValue 4:6 `geo` needs `lng` | add `lng: …` to `geo`"],
         ),
         (
             Kind::Location,
@@ -273,7 +271,6 @@ fn key_findings_of_every_kind() {
             Kind::Plain,
             "---\ntitel: A\ndescripton: d\nslgu: s\nwieght: 1\ndraf: true\nupdatd: x\nalias: [a]\nnoindx: true\nzzzzzz: 1\n---\n",
             &[
-                "MissingField 1:1 this page has no `title` | add `title: …` between the `---` lines",
                 "UnknownKey 2:1 `titel` is not a key handoff knows here | did you mean `title`?",
                 "UnknownKey 3:1 `descripton` is not a key handoff knows here | did you mean `description`?",
                 "UnknownKey 4:1 `slgu` is not a key handoff knows here | did you mean `slug`?",
@@ -363,5 +360,44 @@ fn urgency_and_audience_are_one_of_their_choices() {
             "---\ntitle: A\nservice: s\naudience: patient\n---\n"
         ),
         Vec::<String>::new()
+    );
+}
+
+/// Every value of the wrong kind is reported in one run, each in a
+/// writer's words with a hint for that kind of value.
+#[test]
+fn wrong_values_are_all_told_in_plain_words() {
+    assert_eq!(
+        findings(
+            Kind::Referral,
+            "---\ntitle: A\nservice: s\nweight: seventy\nurgency: soon\ndraft: yes\nupdated: next week\ncriteria: one thing\n---\n",
+        ),
+        [
+            "InvalidValue 4:9 `weight` must be a whole number, found `seventy` | write digits only, e.g. `weight: 10`",
+            "InvalidValue 5:10 `urgency: soon` is not an urgency level | expected one of `routine`, `priority`, `urgent`",
+            "InvalidValue 6:8 `draft` must be `true` or `false`, found `yes` | YAML booleans are `true` and `false` (not yes/no or on/off): `draft: true`",
+            "InvalidValue 7:10 `updated: next week` is not a date: it is not written `YYYY-MM-DD` | write a real date as `YYYY-MM-DD`, e.g. `2026-03-01`",
+            "InvalidValue 8:11 `criteria` must be a list, found `one thing` | write each item on its own line under `criteria:`, as `  - item`, or `criteria: [a, b]`",
+        ]
+    );
+}
+
+/// A misspelt key gets its "did you mean"; the key it meant is not then
+/// reported missing as well.
+#[test]
+fn a_misspelt_key_is_not_also_missing() {
+    assert_eq!(
+        findings(Kind::Referral, "---\ntitel: A\nservce: s\n---\n"),
+        [
+            "UnknownKey 2:1 `titel` is not a key handoff knows here | did you mean `title`?",
+            "UnknownKey 3:1 `servce` is not a key handoff knows here | did you mean `service`?",
+        ]
+    );
+    // Nor is a key whose value is of the wrong kind.
+    assert_eq!(
+        findings(Kind::Plain, "---\ntitle: [A]\n---\n"),
+        [
+            "InvalidValue 2:8 `title` must be text, found a list | write the text after `title: `, in quotes if it starts with `[`, `{`, `-` or contains `: `",
+        ]
     );
 }
