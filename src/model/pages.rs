@@ -46,6 +46,7 @@ fn page_of(doc: &PageDoc, path: String, kind: PageKind, crumbs: Vec<Crumb>) -> P
         noindex: doc.common.noindex,
         updated: doc.common.updated.clone(),
         breadcrumbs: crumbs,
+        extra: doc.common.extra.clone(),
     }
 }
 
@@ -139,6 +140,7 @@ fn section_index(
             noindex: false,
             updated: None,
             breadcrumbs: trail.home(),
+            extra: serde_json::Map::new(),
         },
     })
 }
@@ -228,6 +230,7 @@ fn made(
         ),
         updated: None,
         breadcrumbs: crumbs,
+        extra: serde_json::Map::new(),
     }
 }
 

@@ -33,6 +33,8 @@ pub struct SiteView<'a> {
     /// When a patient who asked for an appointment is called (`[intake]
     /// patient_callback`), e.g. "within one business day".
     pub patient_callback: Option<&'a str>,
+    /// `[extra]` of site.toml, keys free.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -82,6 +84,8 @@ pub struct PageView<'a> {
     pub image: Option<String>,
     /// The call and form buttons kept within reach ([`crate::render::action`]).
     pub action: ActionView<'a>,
+    /// The page's `extra:` map, keys free.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -325,6 +329,7 @@ pub fn site(site: &Site) -> SiteView<'_> {
             .intake
             .as_ref()
             .and_then(|i| i.patient_callback.as_deref()),
+        extra: &c.extra,
     }
 }
 
@@ -374,6 +379,7 @@ pub fn page<'a>(
         csp: has_form.then(|| site_files::csp(config, true)),
         image,
         action,
+        extra: &page.extra,
     }
 }
 

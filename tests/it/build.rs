@@ -616,3 +616,50 @@ fn two_builds_into_one_folder_at_once_end_in_one_whole_site() {
         assert_eq!(stale_beside(&site), Vec::<String>::new(), "round {round}");
     }
 }
+
+/// `[extra]` in site.toml and `extra:` in front matter reach the templates
+/// as `site.extra` and `page.extra`, keys free and values of any kind.
+#[test]
+fn extra_values_reach_the_templates() {
+    let site = SiteTest::fixture(BASIC);
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{toml}\n[extra]\nparking = \"Free parking behind the building\"\nfounded = 1998\nopened = 2026-03-01\n[extra.social]\nmastodon = \"@clinic@example.social\"\n"),
+    );
+    site.write(
+        "content/about.md",
+        "---\ntitle: About the clinic\nextra:\n  banner: Now seeing new patients\n  team_size: 4\n  languages: [English, Español]\n---\nBody.\n",
+    );
+    site.write(
+        "templates/page.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ page.title }}</title></head><body><main>\
+         <p id=\"site\">{{ site.extra.parking }}|{{ site.extra.founded }}|{{ site.extra.opened }}|{{ site.extra.social.mastodon }}</p>\
+         <p id=\"page\">{{ page.extra.banner }}|{{ page.extra.team_size }}|{{ page.extra.languages | join(sep=\",\") }}</p>\
+         </main></body></html>",
+    );
+    site.build(&[]).expect_success();
+    let about = site.read("public/about/index.html");
+    assert!(
+        about.contains("Free parking behind the building|1998|2026-03-01|@clinic@example.social"),
+        "site.extra is missing:\n{about}"
+    );
+    assert!(
+        about.contains("Now seeing new patients|4|English,Español"),
+        "page.extra is missing:\n{about}"
+    );
+}
+
+/// `extra` is still checked as TOML and YAML: it must be a table or map.
+#[test]
+fn extra_must_be_a_table_or_a_map() {
+    let site = SiteTest::fixture(BASIC);
+    site.write(
+        "content/about.md",
+        "---\ntitle: About the clinic\nextra: banner\n---\nBody.\n",
+    );
+    let out = site.expect_failed_build();
+    out.diagnostic("E014")
+        .at_col("content/about.md", 3, 8)
+        .mentions("`extra` must be a block of `key: value` lines, found `banner`");
+}

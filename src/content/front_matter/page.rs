@@ -19,6 +19,7 @@ keys! {
         updated: String,
         aliases: Vec<String>,
         noindex: bool,
+        extra: serde_json::Map<String, serde_json::Value>,
     }
 }
 
@@ -34,6 +35,8 @@ pub struct Common {
     pub updated: Option<String>,
     pub aliases: Vec<Located<String>>,
     pub noindex: bool,
+    /// `extra:`, the writer's own values for the page's template; keys free.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A page: its source file, common keys and where its Markdown body starts.
@@ -54,6 +57,7 @@ pub(super) fn common(cx: &mut FileCx<'_>, raw: CommonKeys) -> Common {
         updated,
         aliases,
         noindex,
+        extra,
     } = raw;
     let title = self::title(cx, title);
     let slug = self::slug(cx, slug);
@@ -83,6 +87,7 @@ pub(super) fn common(cx: &mut FileCx<'_>, raw: CommonKeys) -> Common {
         updated,
         aliases,
         noindex: noindex.unwrap_or(false),
+        extra: extra.unwrap_or_default(),
     }
 }
 
