@@ -47,6 +47,7 @@ mod incremental;
 mod intake;
 mod phone_first;
 mod serve;
+mod shortcodes;
 mod snapshots_pages;
 mod structured;
 // The harness serves every area; not every area uses every helper.
