@@ -190,6 +190,30 @@ impl<'a> FileCx<'a> {
         }
     }
 
+    /// An image under the top-level key `name`: a path of the site or an
+    /// https address, never one that runs script; else a finding at it.
+    pub fn image(&mut self, name: &str, value: Option<String>, hint: &str) -> Option<String> {
+        let value = value?;
+        if values::is_unsafe_target(&value) {
+            let d = self
+                .finding(
+                    Code::InvalidValue,
+                    &key(name),
+                    format!("`{name}` would run a script or hide content"),
+                )
+                .with_hint(hint);
+            self.push(d);
+            return None;
+        }
+        match values::link(&value) {
+            Ok(()) => Some(value),
+            Err(fault) => {
+                self.refused(&key(name), &fault, hint);
+                None
+            }
+        }
+    }
+
     /// A plain email address, or a finding at it.
     pub fn email(&mut self, path: &[Seg], value: Option<String>) -> Option<String> {
         let value = value?;

@@ -46,6 +46,7 @@ fn page_of(doc: &PageDoc, path: String, kind: PageKind, crumbs: Vec<Crumb>) -> P
         noindex: doc.common.noindex,
         updated: doc.common.updated.clone(),
         breadcrumbs: crumbs,
+        image: doc.common.image.clone(),
         extra: doc.common.extra.clone(),
     }
 }
@@ -140,6 +141,7 @@ fn section_index(
             noindex: false,
             updated: None,
             breadcrumbs: trail.home(),
+            image: None,
             extra: serde_json::Map::new(),
         },
     })
@@ -230,6 +232,7 @@ fn made(
         ),
         updated: None,
         breadcrumbs: crumbs,
+        image: None,
         extra: serde_json::Map::new(),
     }
 }

@@ -80,7 +80,8 @@ pub struct PageView<'a> {
     pub jsonld: String,
     /// Content-Security-Policy for a `<meta>` tag on pages with a form.
     pub csp: Option<String>,
-    /// Absolute URL of the image for link previews (the logo).
+    /// Absolute URL of the image for link previews: the page's `image:`,
+    /// else the logo.
     pub image: Option<String>,
     /// The call and form buttons kept within reach ([`crate::render::action`]).
     pub action: ActionView<'a>,
@@ -351,13 +352,17 @@ pub fn page<'a>(
     action: ActionView<'a>,
 ) -> PageView<'a> {
     let config = r.config();
-    let image = config.organization.logo.as_deref().map(|l| {
-        if l.starts_with("https://") {
-            l.to_owned()
-        } else {
-            config.base_url.join(l)
-        }
-    });
+    let image = page
+        .image
+        .as_deref()
+        .or(config.organization.logo.as_deref())
+        .map(|l| {
+            if l.starts_with("https://") {
+                l.to_owned()
+            } else {
+                config.base_url.join(l)
+            }
+        });
     PageView {
         kind: pages::kind(page.kind).name,
         title: &page.title,

@@ -663,3 +663,68 @@ fn extra_must_be_a_table_or_a_map() {
         .at_col("content/about.md", 3, 8)
         .mentions("`extra` must be a block of `key: value` lines, found `banner`");
 }
+
+/// The browser tab's icon is the logo unless `[theme] favicon` names one,
+/// linked from every page so browsers ask for no `/favicon.ico`.
+#[test]
+fn favicon_defaults_to_the_logo() {
+    let site = SiteTest::fixture(BASIC);
+    let toml = site.read("site.toml");
+    site.write("site.toml", &format!("{toml}logo = \"/images/logo.svg\"\n"));
+    site.build(&[]).expect_success();
+    let page = site.read("public/services/cardiology/index.html");
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"/images/logo.svg\">"),
+        "no icon link to the logo:\n{page}"
+    );
+
+    site.write(
+        "site.toml",
+        &format!("{toml}logo = \"/images/logo.svg\"\n[theme]\nfavicon = \"/images/icon.png\"\n"),
+    );
+    site.build(&[]).expect_success();
+    let page = site.read("public/services/cardiology/index.html");
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"/images/icon.png\">"),
+        "no icon link to [theme] favicon:\n{page}"
+    );
+}
+
+/// `image:` in front matter is the page's link-preview picture; other
+/// pages fall back to the logo.
+#[test]
+fn og_image_per_page_falls_back_to_the_logo() {
+    let site = SiteTest::fixture(BASIC);
+    let toml = site.read("site.toml");
+    site.write("site.toml", &format!("{toml}logo = \"/images/logo.svg\"\n"));
+    let service = site.read("content/services/cardiology.md");
+    site.write(
+        "content/services/cardiology.md",
+        &service.replacen("---\n", "---\nimage: /images/cardiology-team.jpg\n", 1),
+    );
+    site.build(&[]).expect_success();
+    let own = site.read("public/services/cardiology/index.html");
+    assert!(
+        own.contains("https://www.example-clinic.example/images/cardiology-team.jpg"),
+        "og:image is not the page's image:\n{own}"
+    );
+    let other = site.read("public/services/heart-failure/index.html");
+    assert!(
+        other.contains("https://www.example-clinic.example/images/logo.svg"),
+        "og:image does not fall back to the logo:\n{other}"
+    );
+    assert!(!other.contains("cardiology-team.jpg"), "{other}");
+}
+
+#[test]
+fn og_image_must_be_a_path_or_an_https_address() {
+    let site = SiteTest::fixture(BASIC);
+    site.write(
+        "content/about.md",
+        "---\ntitle: About the clinic\nimage: javascript:alert(1)\n---\nBody.\n",
+    );
+    let out = site.expect_failed_build();
+    out.diagnostic("E014")
+        .at_col("content/about.md", 3, 8)
+        .mentions("`image`");
+}

@@ -19,6 +19,7 @@ keys! {
         updated: String,
         aliases: Vec<String>,
         noindex: bool,
+        image: String,
         extra: serde_json::Map<String, serde_json::Value>,
     }
 }
@@ -35,6 +36,8 @@ pub struct Common {
     pub updated: Option<String>,
     pub aliases: Vec<Located<String>>,
     pub noindex: bool,
+    /// `image:`, the page's link-preview picture (default: the logo).
+    pub image: Option<String>,
     /// `extra:`, the writer's own values for the page's template; keys free.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -57,6 +60,7 @@ pub(super) fn common(cx: &mut FileCx<'_>, raw: CommonKeys) -> Common {
         updated,
         aliases,
         noindex,
+        image,
         extra,
     } = raw;
     let title = self::title(cx, title);
@@ -87,6 +91,11 @@ pub(super) fn common(cx: &mut FileCx<'_>, raw: CommonKeys) -> Common {
         updated,
         aliases,
         noindex: noindex.unwrap_or(false),
+        image: cx.image(
+            "image",
+            image,
+            "use a path under `static/`, e.g. `/images/team.jpg`, or an https address",
+        ),
         extra: extra.unwrap_or_default(),
     }
 }

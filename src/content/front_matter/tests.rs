@@ -101,7 +101,7 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 5:3 `referring.phne` is not a key handoff knows here | did you mean `phone`?",
                 "UnknownKey 6:1 `checklist` is not used on plain pages | `checklist` belongs on service lines and referral reasons; remove it here or move the file",
                 "UnknownKey 7:1 `locations` is not used on plain pages | `locations` belongs on service lines and physicians; remove it here or move the file",
-                "UnknownKey 8:1 `foo` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`",
+                "UnknownKey 8:1 `foo` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
             ],
         ),
         (
@@ -173,8 +173,8 @@ fn key_findings_of_every_kind() {
             Kind::Plain,
             "---\ntitle: A\n1: x\ntrue: y\n---\n",
             &[
-                "UnknownKey 3:1 `1` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`",
-                "UnknownKey 4:1 `true` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`",
+                "UnknownKey 3:1 `1` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
+                "UnknownKey 4:1 `true` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
             ],
         ),
         (
@@ -279,14 +279,14 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 7:1 `updatd` is not a key handoff knows here | did you mean `updated`?",
                 "UnknownKey 8:1 `alias` is not a key handoff knows here | did you mean `aliases`?",
                 "UnknownKey 9:1 `noindx` is not a key handoff knows here | did you mean `noindex`?",
-                "UnknownKey 10:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`",
+                "UnknownKey 10:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
             ],
         ),
         (
             Kind::Service,
             "---\ntitle: A\nzzzzzz: 1\nreferring: {zzzzzz: 1, contacts: [{zzzzzz: 1}]}\n---\n",
             &[
-                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`, `specialty`, `checklist`, `locations`, …",
+                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `specialty`, `checklist`, …",
                 "UnknownKey 4:13 `referring.zzzzzz` is not a key handoff knows here | expected one of `appropriate_for`, `phone`, `fax`, `email`, `portal`, `response_time`, `urgent`, `results`, `updates`, `contacts`",
                 "MissingField 4:35 contact 1 needs a `role` and a `name` | e.g. `{ role: Referral coordinator, name: Dana Ortiz, phone: \"+1-555-010-0142\" }`",
                 "UnknownKey 4:36 `referring.contacts[0].zzzzzz` is not a key handoff knows here | expected one of `role`, `name`, `phone`, `email`",
@@ -296,7 +296,7 @@ fn key_findings_of_every_kind() {
             Kind::Location,
             "---\ntitle: A\nzzzzzz: 1\naddress: {zzzzzz: 1}\nhours: [{zzzzzz: 1}]\ngeo: {lat: 1, lng: 2, zzzzzz: 1}\n---\n",
             &[
-                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`, `address`, `phone`, `fax`, …",
+                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `address`, `phone`, …",
                 "UnknownKey 4:11 `address.zzzzzz` is not a key handoff knows here | expected one of `street`, `city`, `region`, `postal_code`, `country`",
                 "MissingField 5:9 hours entry 1 has no `days`, `opens`, `closes` | e.g. `{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }`",
                 "UnknownKey 5:10 `hours[0].zzzzzz` is not a key handoff knows here | expected one of `days`, `opens`, `closes`",
@@ -307,7 +307,7 @@ fn key_findings_of_every_kind() {
             Kind::Referral,
             "---\ntitle: A\nservice: s\nzzzzzz: 1\nfaq: [{zzzzzz: 1}]\n---\n",
             &[
-                "UnknownKey 4:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`, `service`, `checklist`, `urgency`, …",
+                "UnknownKey 4:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `service`, `checklist`, …",
                 "MissingField 5:7 question 1 of `faq` needs both `q` and `a` | write each entry as `- q: …` with `a: …` below it",
                 "UnknownKey 5:8 `faq[0].zzzzzz` is not a key handoff knows here | expected one of `q`, `a`",
             ],
@@ -316,7 +316,7 @@ fn key_findings_of_every_kind() {
             Kind::Physician,
             "---\ntitle: A\nzzzzzz: 1\n---\n",
             &[
-                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `extra`, `honorific`, `credentials`, `services`, …",
+                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `honorific`, `credentials`, …",
             ],
         ),
         (
