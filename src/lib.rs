@@ -137,6 +137,17 @@ pub fn prepare(
     let theme = source::locate_theme(&opts.root, &config.theme).map_err(|d| diags.push(d));
     laps.lap("read content");
     if diags.has_errors() {
+        // Every file still read (its wrong values left at their defaults):
+        // the references between files are checked too, so a writer sees
+        // `service: electrophysology` in the same run as `weight: seventy`.
+        if docs.len() == sources.files.len() {
+            let resolve = model::ResolveOptions {
+                drafts: opts.drafts,
+            };
+            if let Err(d) = model::resolve(docs, &config, &sources, resolve) {
+                diags.extend(d);
+            }
+        }
         return Err(BuildError::Findings(diags));
     }
 

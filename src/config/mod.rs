@@ -10,6 +10,7 @@
 //! configuration: it lives in `BuildOptions`. No I/O here: the caller passes
 //! the text.
 
+mod extra;
 mod intake;
 mod organization;
 mod raw;
@@ -41,6 +42,8 @@ pub struct Config {
     pub intake: Option<Intake>,
     pub build: BuildConfig,
     pub serve: ServeConfig,
+    /// `[extra]`: the practice's own values for its templates, keys free.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An absolute `https://` URL without a trailing slash.
@@ -138,6 +141,7 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         intake,
         build,
         serve,
+        extra,
     } = raw;
     let mut diags = Diagnostics::new();
     let title = validate_title(title, text, &mut diags);
@@ -175,6 +179,7 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             intake,
             build,
             serve,
+            extra: extra.map(extra::to_data).unwrap_or_default(),
         }),
         _ => Err(diags),
     }

@@ -33,6 +33,8 @@ pub(super) struct RawConfig {
     pub intake: Option<RawIntake>,
     pub build: Option<RawBuild>,
     pub serve: Option<RawServe>,
+    /// `[extra]`: free keys for the templates (`site.extra`).
+    pub extra: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]

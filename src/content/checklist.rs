@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::findings::FileCx;
 use super::keys::keys_of;
 use super::yaml::{self, Seg};
-use super::{Located, file_stem, is_slug};
+use super::{Located, file_stem, is_slug, wrong_value};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::SourceFile;
 
@@ -60,8 +60,17 @@ fn block_keys(parent: &str) -> &'static [&'static str] {
 pub fn parse(index: usize, file: &SourceFile) -> Result<ChecklistDoc, Diagnostics> {
     let text: &str = &file.text;
     let mut cx = FileCx::new(file, 0, text);
-    let parsed =
-        yaml::parse::<RawChecklist>(text).map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
+    let parsed = yaml::parse::<RawChecklist>(text).map_err(|e| {
+        // A value of the wrong kind inside `items`: told in plain words.
+        let key = e.message.split(['.', '[', ':']).next().unwrap_or("");
+        Diagnostics::from(
+            if wrong_value::is_wrong_value(&e) && e.message.contains(": ") && !key.contains(' ') {
+                wrong_value::finding(&cx, key, &e)
+            } else {
+                cx.yaml_error(&e)
+            },
+        )
+    })?;
     cx.unknown_keys(&parsed.unknown_keys, keys_of::<RawChecklist>(), block_keys);
     let raw = parsed.value;
     let id = file_stem(&file.rel).to_owned();
@@ -227,7 +236,7 @@ mod tests {
             (
                 "items:\n  - id: a\n    label: A\n    detail: {x: 1}\n",
                 &[
-                    "YamlSyntax 4:13 the YAML here does not parse: items[0].detail: invalid type: map, expected a string | check indentation, and quote values that contain `: ` or start with a special character",
+                    "InvalidValue 4:13 `items[0].detail` must be text, found a block of keys | write the text after `detail: `, in quotes if it starts with `[`, `{`, `-` or contains `: `",
                 ],
             ),
         ];

@@ -18,6 +18,10 @@ pub(crate) struct FileCx<'a> {
     pub yaml_start: usize,
     pub yaml: &'a str,
     pub diags: Diagnostics,
+    /// Top-level keys that were written but could not be read: a value of
+    /// the wrong kind, or a misspelling of the key. "No `title`" would
+    /// only repeat the finding already made about it.
+    pub unreadable: Vec<String>,
     /// Indexed on the first finding: most files have none.
     positions: std::cell::OnceCell<yaml::Positions>,
 }
@@ -29,6 +33,7 @@ impl<'a> FileCx<'a> {
             yaml_start,
             yaml,
             diags: Diagnostics::new(),
+            unreadable: Vec::new(),
             positions: std::cell::OnceCell::new(),
         }
     }
@@ -40,6 +45,18 @@ impl<'a> FileCx<'a> {
     fn positions(&self) -> &yaml::Positions {
         self.positions
             .get_or_init(|| yaml::Positions::of(self.yaml))
+    }
+
+    /// Whether `key` is missing because it was not written at all.
+    pub fn absent(&self, key: &str) -> bool {
+        !self.unreadable.iter().any(|k| k == key)
+    }
+
+    /// The text and kind of the value at `path`, if it is written.
+    pub fn node(&self, path: &[Seg]) -> Option<(&'a str, &yaml::NodeKind)> {
+        let node = self.positions().find(path)?.value?;
+        let text = self.yaml.get(node.start..node.end).unwrap_or("");
+        Some((text, &node.kind))
     }
 
     /// A finding at the value of `path` (or the key, or the file start).
@@ -168,6 +185,30 @@ impl<'a> FileCx<'a> {
                     .finding(Code::InvalidValue, path, msg)
                     .with_hint(phone::HINT);
                 self.push(d);
+                None
+            }
+        }
+    }
+
+    /// An image under the top-level key `name`: a path of the site or an
+    /// https address, never one that runs script; else a finding at it.
+    pub fn image(&mut self, name: &str, value: Option<String>, hint: &str) -> Option<String> {
+        let value = value?;
+        if values::is_unsafe_target(&value) {
+            let d = self
+                .finding(
+                    Code::InvalidValue,
+                    &key(name),
+                    format!("`{name}` would run a script or hide content"),
+                )
+                .with_hint(hint);
+            self.push(d);
+            return None;
+        }
+        match values::link(&value) {
+            Ok(()) => Some(value),
+            Err(fault) => {
+                self.refused(&key(name), &fault, hint);
                 None
             }
         }

@@ -11,6 +11,7 @@ mod findings;
 pub mod front_matter;
 mod keys;
 pub mod markup;
+mod wrong_value;
 pub mod yaml;
 
 use rayon::prelude::*;
@@ -53,33 +54,41 @@ pub enum Document {
 }
 
 /// Parses every source file in parallel; findings of all files are kept.
+/// A file with findings whose values could still be read (a wrong value
+/// left at its default) keeps its document too: when every file gave one,
+/// the references between files can be checked in the same run.
 pub fn parse_all(set: &SourceSet) -> (Vec<Document>, Diagnostics) {
-    let results: Vec<Result<Document, Diagnostics>> = set
+    let results: Vec<(Option<Document>, Diagnostics)> = set
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, file)| parse_file(i, file))
+        .map(|(i, file)| read_file(i, file))
         .collect();
     let mut docs = Vec::with_capacity(results.len());
     let mut diags = Diagnostics::new();
-    for r in results {
-        match r {
-            Ok(doc) => docs.push(doc),
-            Err(d) => diags.extend(d),
-        }
+    for (doc, d) in results {
+        docs.extend(doc);
+        diags.extend(d);
     }
     (docs, diags)
 }
 
 /// Parses one file; warnings ride along inside the document's `warnings`.
 pub fn parse_file(index: usize, file: &SourceFile) -> Result<Document, Diagnostics> {
-    let parsed = parse_kind(index, file);
-    match (parsed, too_much_markup(&file.rel, &file.text)) {
-        (parsed, None) => parsed,
-        (Ok(_), Some(d)) => Err(Diagnostics::from(d)),
-        (Err(mut diags), Some(d)) => {
+    match read_file(index, file) {
+        (Some(doc), diags) if !diags.has_errors() => Ok(doc),
+        (_, diags) => Err(diags),
+    }
+}
+
+/// One file's document, if it could be read, and all its findings.
+fn read_file(index: usize, file: &SourceFile) -> (Option<Document>, Diagnostics) {
+    let (doc, mut diags) = read_kind(index, file);
+    match too_much_markup(&file.rel, &file.text) {
+        None => (doc, diags),
+        Some(d) => {
             diags.push(d);
-            Err(diags)
+            (None, diags)
         }
     }
 }
@@ -103,25 +112,35 @@ pub fn too_much_markup(rel: &str, text: &str) -> Option<Diagnostic> {
     })
 }
 
-fn parse_kind(index: usize, file: &SourceFile) -> Result<Document, Diagnostics> {
+fn read_kind(index: usize, file: &SourceFile) -> (Option<Document>, Diagnostics) {
+    use front_matter::{Kind, read_page};
+    let page = |kind| read_page(index, file, kind);
     match file.kind {
-        SourceKind::Checklist => checklist::parse(index, file).map(Document::Checklist),
-        SourceKind::Home => front_matter::parse_page(index, file, front_matter::Kind::Plain)
-            .map(|d| Document::Home(d.into_page())),
-        SourceKind::Page => front_matter::parse_page(index, file, front_matter::Kind::Plain)
-            .map(|d| Document::Page(d.into_page())),
+        SourceKind::Checklist => match checklist::parse(index, file) {
+            Ok(doc) => (Some(Document::Checklist(doc)), Diagnostics::new()),
+            Err(diags) => (None, diags),
+        },
+        SourceKind::Home => {
+            let (p, d) = page(Kind::Plain);
+            (p.map(|p| Document::Home(p.into_page())), d)
+        }
+        SourceKind::Page => {
+            let (p, d) = page(Kind::Plain);
+            (p.map(|p| Document::Page(p.into_page())), d)
+        }
         SourceKind::SectionIndex(s) => {
-            front_matter::parse_page(index, file, front_matter::Kind::Plain)
-                .map(|d| Document::Section(s, d.into_page()))
+            let (p, d) = page(Kind::Plain);
+            (p.map(|p| Document::Section(s, p.into_page())), d)
         }
         SourceKind::Entry(section) => {
             let kind = match section {
-                Section::Services => front_matter::Kind::Service,
-                Section::Referrals => front_matter::Kind::Referral,
-                Section::Locations => front_matter::Kind::Location,
-                Section::Physicians => front_matter::Kind::Physician,
+                Section::Services => Kind::Service,
+                Section::Referrals => Kind::Referral,
+                Section::Locations => Kind::Location,
+                Section::Physicians => Kind::Physician,
             };
-            front_matter::parse_page(index, file, kind).map(front_matter::Parsed::into_document)
+            let (p, d) = page(kind);
+            (p.map(front_matter::Parsed::into_document), d)
         }
     }
 }

@@ -46,6 +46,8 @@ fn page_of(doc: &PageDoc, path: String, kind: PageKind, crumbs: Vec<Crumb>) -> P
         noindex: doc.common.noindex,
         updated: doc.common.updated.clone(),
         breadcrumbs: crumbs,
+        image: doc.common.image.clone(),
+        extra: doc.common.extra.clone(),
     }
 }
 
@@ -139,6 +141,8 @@ fn section_index(
             noindex: false,
             updated: None,
             breadcrumbs: trail.home(),
+            image: None,
+            extra: serde_json::Map::new(),
         },
     })
 }
@@ -228,6 +232,8 @@ fn made(
         ),
         updated: None,
         breadcrumbs: crumbs,
+        image: None,
+        extra: serde_json::Map::new(),
     }
 }
 

@@ -56,6 +56,10 @@ pub struct Page {
     pub updated: Option<String>,
     /// From Home down to the parent page.
     pub breadcrumbs: Vec<Crumb>,
+    /// The page's own link-preview picture (`image:`), a path or an https address.
+    pub image: Option<String>,
+    /// The page's `extra:` map, for its templates; empty on pages handoff makes.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -105,6 +105,8 @@ pub(super) fn aliases(pages: &mut Vec<Page>, docs: &Docs) -> BTreeMap<usize, Ali
             noindex: true,
             updated: None,
             breadcrumbs: Vec::new(),
+            image: None,
+            extra: serde_json::Map::new(),
         });
     }
     aliases

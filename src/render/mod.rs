@@ -21,6 +21,7 @@ pub mod pages;
 pub mod plan;
 pub mod prefix;
 pub mod reads;
+pub mod shortcodes;
 pub mod site_files;
 pub mod view;
 
@@ -228,13 +229,29 @@ impl PageJob<'_> {
             return String::new();
         };
         let f = &self.sources.files[file];
-        let text = &f.text[start..];
+        let written = &f.text[start..];
+        let expanded = shortcodes::expand(written, r);
+        let text = expanded.as_ref().map_or(written, |e| e.text.as_str());
+        let at = |offset: usize| {
+            start
+                + expanded
+                    .as_ref()
+                    .map_or(offset, |e| e.written_offset(offset))
+        };
+        for p in expanded.iter().flat_map(|e| &e.problems) {
+            diags.push(
+                Diagnostic::new(p.code, p.message.clone())
+                    .in_file(f.rel.clone())
+                    .at_offset(&f.text, start + p.at.start, p.at.len())
+                    .with_hint(p.hint.clone()),
+            );
+        }
         let rendered = markdown::render_linking(text, &r.numbers_in(text));
         for link in &rendered.unsafe_links {
             diags.push(unsafe_link(
                 &f.rel,
                 &f.text,
-                start + link.offset,
+                at(link.offset),
                 link.len,
                 &link.target,
             ));

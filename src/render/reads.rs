@@ -74,6 +74,18 @@ impl<'a> Reader<'a> {
         &self.site.services[i]
     }
 
+    /// The service line `slug` names, noted; when there is none, the whole
+    /// list is noted, since adding that line changes what was read.
+    pub fn service_named(&mut self, slug: &str) -> Option<&'a Service> {
+        match self.site.services.iter().position(|s| s.slug == slug) {
+            Some(i) => Some(self.service(i)),
+            None => {
+                self.services();
+                None
+            }
+        }
+    }
+
     pub fn services(&mut self) -> &'a [Service] {
         self.read.push(Entity::AllServices);
         &self.site.services

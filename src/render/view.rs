@@ -33,6 +33,8 @@ pub struct SiteView<'a> {
     /// When a patient who asked for an appointment is called (`[intake]
     /// patient_callback`), e.g. "within one business day".
     pub patient_callback: Option<&'a str>,
+    /// `[extra]` of site.toml, keys free.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -78,10 +80,13 @@ pub struct PageView<'a> {
     pub jsonld: String,
     /// Content-Security-Policy for a `<meta>` tag on pages with a form.
     pub csp: Option<String>,
-    /// Absolute URL of the image for link previews (the logo).
+    /// Absolute URL of the image for link previews: the page's `image:`,
+    /// else the logo.
     pub image: Option<String>,
     /// The call and form buttons kept within reach ([`crate::render::action`]).
     pub action: ActionView<'a>,
+    /// The page's `extra:` map, keys free.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -325,6 +330,7 @@ pub fn site(site: &Site) -> SiteView<'_> {
             .intake
             .as_ref()
             .and_then(|i| i.patient_callback.as_deref()),
+        extra: &c.extra,
     }
 }
 
@@ -346,13 +352,17 @@ pub fn page<'a>(
     action: ActionView<'a>,
 ) -> PageView<'a> {
     let config = r.config();
-    let image = config.organization.logo.as_deref().map(|l| {
-        if l.starts_with("https://") {
-            l.to_owned()
-        } else {
-            config.base_url.join(l)
-        }
-    });
+    let image = page
+        .image
+        .as_deref()
+        .or(config.organization.logo.as_deref())
+        .map(|l| {
+            if l.starts_with("https://") {
+                l.to_owned()
+            } else {
+                config.base_url.join(l)
+            }
+        });
     PageView {
         kind: pages::kind(page.kind).name,
         title: &page.title,
@@ -374,6 +384,7 @@ pub fn page<'a>(
         csp: has_form.then(|| site_files::csp(config, true)),
         image,
         action,
+        extra: &page.extra,
     }
 }
 

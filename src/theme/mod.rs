@@ -63,6 +63,8 @@ const BUILT_IN_FONT: &str = "system-ui, -apple-system, \"Segoe UI\", Roboto, \"H
 pub struct ThemeView {
     /// The header logo: `[theme] logo`, else `[organization] logo`.
     pub logo: Option<LogoView>,
+    /// The browser tab's icon: `[theme] favicon`, else the logo.
+    pub favicon: Option<String>,
 }
 
 /// An image with its intrinsic size (when handoff can read the file), so the
@@ -85,6 +87,7 @@ impl ThemeView {
                     height: size.map(|s| s.1),
                 }
             }),
+            favicon: style.favicon.clone(),
         }
     }
 }
@@ -98,6 +101,8 @@ pub struct Style {
     pub root_css: String,
     /// The header logo's path or address, if any.
     pub logo: Option<String>,
+    /// The browser tab's icon, if any: `[theme] favicon`, else the logo.
+    pub favicon: Option<String>,
 }
 
 /// Merges the site's settings over the theme's defaults over the built-in
@@ -137,7 +142,19 @@ pub fn resolve(
         .as_ref()
         .map(|s| s.value.clone())
         .or_else(|| org_logo.map(str::to_owned));
-    (Style { root_css, logo }, diags)
+    let favicon = site
+        .favicon
+        .as_ref()
+        .map(|s| s.value.clone())
+        .or_else(|| logo.clone());
+    (
+        Style {
+            root_css,
+            logo,
+            favicon,
+        },
+        diags,
+    )
 }
 
 fn root_rule(p: &Palette, font: &str, heading_font: Option<&str>, site_origin: &str) -> String {

@@ -66,6 +66,8 @@ pub struct Settings {
     pub heading_font: Option<Setting<String>>,
     /// The header logo (site.toml only; default: `[organization] logo`).
     pub logo: Option<Setting<String>>,
+    /// The browser tab's icon (site.toml only; default: the logo).
+    pub favicon: Option<Setting<String>>,
 }
 
 /// site.toml's `theme`: a theme name (`theme = "clinic"`) or a table.
@@ -108,6 +110,7 @@ pub(crate) struct RawTheme {
     font: Option<Spanned<String>>,
     heading_font: Option<Spanned<String>>,
     logo: Option<Spanned<String>>,
+    favicon: Option<Spanned<String>>,
 }
 
 /// A theme's `theme.toml`. `name`, `description` and `version` document
@@ -156,48 +159,63 @@ pub(crate) fn validate(raw: RawTheme, file: &str, text: &str, diags: &mut Diagno
         font,
         heading_font,
         logo,
+        favicon,
     } = raw;
     let colors = [brand, brand_text, accent, text_color, background, focus];
     let mut settings = validate_layer(colors, font, heading_font, file, text, diags);
-    settings.logo = logo.and_then(|l| {
-        let value = l.get_ref().trim().to_owned();
-        let origin = Origin::of(file, text, l.span());
-        let fault = if crate::values::is_unsafe_target(&value) {
-            Some(Fault::Invalid(String::new()))
-        } else {
-            values::link(&value).err()
-        };
-        match fault {
-            None => Some(Setting {
-                written: value.clone(),
-                value,
-                origin,
-            }),
-            Some(Fault::Invalid(_)) => {
-                diags.push(
-                    origin
-                        .finding(
-                            Code::ConfigInvalidValue,
-                            format!(
-                                "`logo = \"{}\"` is not an image path of this site or an https address",
-                                l.get_ref().escape_debug()
-                            ),
-                        )
-                        .with_hint("write a path under `static/`, e.g. `logo = \"/images/logo.svg\"`"),
-                );
-                None
-            }
-            Some(fault) => {
-                diags.push(
-                    origin
-                        .finding(fault.code(Code::ConfigInvalidValue), format!("`logo`: {fault}"))
-                        .with_hint_opt(fault.hint().map(str::to_owned)),
-                );
-                None
-            }
-        }
-    });
+    settings.logo = logo.and_then(|l| image("logo", l, file, text, diags));
+    settings.favicon = favicon.and_then(|l| image("favicon", l, file, text, diags));
     settings
+}
+
+/// An image setting (`logo`, `favicon`): a path of the site or an https
+/// address.
+fn image(
+    key: &str,
+    l: Spanned<String>,
+    file: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<Setting<String>> {
+    let value = l.get_ref().trim().to_owned();
+    let origin = Origin::of(file, text, l.span());
+    let fault = if crate::values::is_unsafe_target(&value) {
+        Some(Fault::Invalid(String::new()))
+    } else {
+        values::link(&value).err()
+    };
+    match fault {
+        None => Some(Setting {
+            written: value.clone(),
+            value,
+            origin,
+        }),
+        Some(Fault::Invalid(_)) => {
+            diags.push(
+                origin
+                    .finding(
+                        Code::ConfigInvalidValue,
+                        format!(
+                            "`{key} = \"{}\"` is not an image path of this site or an https address",
+                            l.get_ref().escape_debug()
+                        ),
+                    )
+                    .with_hint(format!("write a path under `static/`, e.g. `{key} = \"/images/logo.svg\"`")),
+            );
+            None
+        }
+        Some(fault) => {
+            diags.push(
+                origin
+                    .finding(
+                        fault.code(Code::ConfigInvalidValue),
+                        format!("`{key}`: {fault}"),
+                    )
+                    .with_hint_opt(fault.hint().map(str::to_owned)),
+            );
+            None
+        }
+    }
 }
 
 /// Reads a theme's theme.toml (`file` is its path for messages).

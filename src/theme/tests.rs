@@ -103,6 +103,19 @@ fn site_settings_become_custom_properties() {
 }
 
 #[test]
+fn favicon_is_its_own_setting_else_the_logo() {
+    let (style, _) = resolve_site("[theme]\nlogo = \"/images/mark.svg\"\n");
+    assert_eq!(style.favicon.as_deref(), Some("/images/mark.svg"));
+    let (style, _) =
+        resolve_site("[theme]\nlogo = \"/images/mark.svg\"\nfavicon = \"/favicon.png\"\n");
+    assert_eq!(style.favicon.as_deref(), Some("/favicon.png"));
+    let errs = site_settings("[theme]\nfavicon = \"javascript:alert(1)\"\n").unwrap_err();
+    let d = errs.iter().next().unwrap();
+    assert_eq!((d.code.as_str(), d.span.unwrap().line), ("E004", 4));
+    assert!(d.message.contains("`favicon = "), "{}", d.message);
+}
+
+#[test]
 fn theme_can_still_be_a_plain_name() {
     let c = crate::config::parse(&format!("{MINIMAL}theme = \"clinic\"\n")).unwrap();
     assert_eq!(c.theme, "clinic");

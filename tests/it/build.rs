@@ -575,3 +575,115 @@ fn two_builds_into_one_folder_at_once_end_in_one_whole_site() {
         assert_eq!(stale_beside(&site), Vec::<String>::new(), "round {round}");
     }
 }
+
+/// `[extra]` in site.toml and `extra:` in front matter reach the templates
+/// as `site.extra` and `page.extra`, keys free and values of any kind.
+#[test]
+fn extra_values_reach_the_templates() {
+    let site = SiteTest::fixture(BASIC);
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{toml}\n[extra]\nparking = \"Free parking behind the building\"\nfounded = 1998\nopened = 2026-03-01\n[extra.social]\nmastodon = \"@clinic@example.social\"\n"),
+    );
+    site.write(
+        "content/about.md",
+        "---\ntitle: About the clinic\nextra:\n  banner: Now seeing new patients\n  team_size: 4\n  languages: [English, Español]\n---\nBody.\n",
+    );
+    site.write(
+        "templates/page.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ page.title }}</title></head><body><main>\
+         <p id=\"site\">{{ site.extra.parking }}|{{ site.extra.founded }}|{{ site.extra.opened }}|{{ site.extra.social.mastodon }}</p>\
+         <p id=\"page\">{{ page.extra.banner }}|{{ page.extra.team_size }}|{{ page.extra.languages | join(sep=\",\") }}</p>\
+         </main></body></html>",
+    );
+    site.build(&[]).expect_success();
+    let about = site.read("public/about/index.html");
+    assert!(
+        about.contains("Free parking behind the building|1998|2026-03-01|@clinic@example.social"),
+        "site.extra is missing:\n{about}"
+    );
+    assert!(
+        about.contains("Now seeing new patients|4|English,Español"),
+        "page.extra is missing:\n{about}"
+    );
+}
+
+/// `extra` is still checked as TOML and YAML: it must be a table or map.
+#[test]
+fn extra_must_be_a_table_or_a_map() {
+    let site = SiteTest::fixture(BASIC);
+    site.write(
+        "content/about.md",
+        "---\ntitle: About the clinic\nextra: banner\n---\nBody.\n",
+    );
+    let out = site.expect_failed_build();
+    out.diagnostic("E014")
+        .at_col("content/about.md", 3, 8)
+        .mentions("`extra` must be a block of `key: value` lines, found `banner`");
+}
+
+/// The browser tab's icon is the logo unless `[theme] favicon` names one,
+/// linked from every page so browsers ask for no `/favicon.ico`.
+#[test]
+fn favicon_defaults_to_the_logo() {
+    let site = SiteTest::fixture(BASIC);
+    let toml = site.read("site.toml");
+    site.write("site.toml", &format!("{toml}logo = \"/images/logo.svg\"\n"));
+    site.build(&[]).expect_success();
+    let page = site.read("public/services/cardiology/index.html");
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"/images/logo.svg\">"),
+        "no icon link to the logo:\n{page}"
+    );
+
+    site.write(
+        "site.toml",
+        &format!("{toml}logo = \"/images/logo.svg\"\n[theme]\nfavicon = \"/images/icon.png\"\n"),
+    );
+    site.build(&[]).expect_success();
+    let page = site.read("public/services/cardiology/index.html");
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"/images/icon.png\">"),
+        "no icon link to [theme] favicon:\n{page}"
+    );
+}
+
+/// `image:` in front matter is the page's link-preview picture; other
+/// pages fall back to the logo.
+#[test]
+fn og_image_per_page_falls_back_to_the_logo() {
+    let site = SiteTest::fixture(BASIC);
+    let toml = site.read("site.toml");
+    site.write("site.toml", &format!("{toml}logo = \"/images/logo.svg\"\n"));
+    let service = site.read("content/services/cardiology.md");
+    site.write(
+        "content/services/cardiology.md",
+        &service.replacen("---\n", "---\nimage: /images/cardiology-team.jpg\n", 1),
+    );
+    site.build(&[]).expect_success();
+    let own = site.read("public/services/cardiology/index.html");
+    assert!(
+        own.contains("https://www.example-clinic.example/images/cardiology-team.jpg"),
+        "og:image is not the page's image:\n{own}"
+    );
+    let other = site.read("public/services/heart-failure/index.html");
+    assert!(
+        other.contains("https://www.example-clinic.example/images/logo.svg"),
+        "og:image does not fall back to the logo:\n{other}"
+    );
+    assert!(!other.contains("cardiology-team.jpg"), "{other}");
+}
+
+#[test]
+fn og_image_must_be_a_path_or_an_https_address() {
+    let site = SiteTest::fixture(BASIC);
+    site.write(
+        "content/about.md",
+        "---\ntitle: About the clinic\nimage: javascript:alert(1)\n---\nBody.\n",
+    );
+    let out = site.expect_failed_build();
+    out.diagnostic("E014")
+        .at_col("content/about.md", 3, 8)
+        .mentions("`image`");
+}

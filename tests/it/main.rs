@@ -53,6 +53,7 @@ mod intake;
 mod phone_first;
 mod scaffold;
 mod serve;
+mod shortcodes;
 mod snapshots_pages;
 mod structured;
 mod subpath;

@@ -66,13 +66,15 @@ pub struct LocationDoc {
 
 pub(super) fn location(cx: &mut FileCx<'_>, raw: LocationKeys, page: PageDoc) -> LocationDoc {
     let address = raw.address.unwrap_or_else(|| {
-        let d = Diagnostic::new(Code::MissingField, "a location needs an `address`")
-            .in_file(cx.file.rel.clone())
-            .at_offset(cx.text(), 0, 3)
-            .with_hint(
-                "add `address: { street: …, city: …, region: …, postal_code: \"…\", country: US }`",
-            );
-        cx.push(d);
+        if cx.absent("address") {
+            let d = Diagnostic::new(Code::MissingField, "a location needs an `address`")
+                .in_file(cx.file.rel.clone())
+                .at_offset(cx.text(), 0, 3)
+                .with_hint(
+                    "add `address: { street: …, city: …, region: …, postal_code: \"…\", country: US }`",
+                );
+            cx.push(d);
+        }
         Address {
             street: None,
             city: None,

@@ -29,8 +29,8 @@ pub use service::{Contact, Referring, SPECIALTIES, ServiceDoc, Update};
 use super::findings::{FileCx, key};
 use super::keys::{Key, Keys, keys_of};
 use super::yaml;
-use super::{Document, Split, split_front_matter};
-use crate::diag::{Code, Diagnostics};
+use super::{Document, Split, split_front_matter, wrong_value};
+use crate::diag::{Code, Diagnostics, closest};
 use crate::source::SourceFile;
 use location::LocationKeys;
 use page::CommonKeys;
@@ -157,10 +157,16 @@ impl RawFrontMatter {
     }
 }
 
-/// Reads [`RawFrontMatter`] for a page of one kind.
-struct FrontMatterOf(Kind);
+/// Reads [`RawFrontMatter`] for a page of one kind, passing over the keys
+/// in `skip` (their values were of the wrong kind in an earlier reading).
+/// `failed` names the key whose value was being read when reading stopped.
+struct FrontMatterOf<'a> {
+    kind: Kind,
+    skip: &'a [String],
+    failed: &'a mut Option<String>,
+}
 
-impl<'de> DeserializeSeed<'de> for FrontMatterOf {
+impl<'de> DeserializeSeed<'de> for FrontMatterOf<'_> {
     type Value = RawFrontMatter;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RawFrontMatter, D::Error> {
@@ -168,7 +174,7 @@ impl<'de> DeserializeSeed<'de> for FrontMatterOf {
     }
 }
 
-impl<'de> Visitor<'de> for FrontMatterOf {
+impl<'de> Visitor<'de> for FrontMatterOf<'_> {
     type Value = RawFrontMatter;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -179,13 +185,70 @@ impl<'de> Visitor<'de> for FrontMatterOf {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFrontMatter, A::Error> {
         let mut raw = RawFrontMatter::default();
         let mut seen = Vec::new();
+        let mut written: Vec<String> = Vec::new();
         while let Some(Key(key)) = map.next_key()? {
-            if !raw.read(self.0, &key, &mut map, &mut seen)? {
+            // Refused here, before the value is read: a second `title:` is
+            // about the YAML, not about a value of the wrong kind.
+            if written.iter().any(|k| *k == key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate field `{key}`"
+                )));
+            }
+            written.push(key.clone().into_owned());
+            if self.skip.iter().any(|k| *k == key) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            *self.failed = Some(key.clone().into_owned());
+            if !raw.read(self.kind, &key, &mut map, &mut seen)? {
                 // No kind has it: skipping it reports its path.
                 map.next_value::<IgnoredAny>()?;
             }
+            *self.failed = None;
         }
         Ok(raw)
+    }
+}
+
+/// The front matter with every value of the wrong kind left out, and a
+/// finding for each: a writer sees them all in one run, not one per run.
+fn read_front_matter(
+    cx: &mut FileCx<'_>,
+    yaml_text: &str,
+    kind: Kind,
+) -> Result<yaml::Parsed<RawFrontMatter>, yaml::YamlError> {
+    let mut skip: Vec<String> = Vec::new();
+    // Kept until the whole document parses: a value read as "wrong" just
+    // before a syntax error (`weight: [1`) is only that error.
+    let mut wrong = Vec::new();
+    loop {
+        let mut failed = None;
+        let seed = FrontMatterOf {
+            kind,
+            skip: &skip,
+            failed: &mut failed,
+        };
+        match yaml::parse_seed(yaml_text, seed) {
+            Ok(mut parsed) => {
+                // Left out on purpose, so not unknown.
+                parsed.unknown_keys.retain(
+                    |path| !matches!(path.first(), Some(yaml::Seg::Key(k)) if skip.contains(k)),
+                );
+                for d in wrong {
+                    cx.push(d);
+                }
+                cx.unreadable.extend(skip);
+                return Ok(parsed);
+            }
+            // Each round leaves out one more key, so this ends.
+            Err(e) => match failed {
+                Some(key) if wrong_value::is_wrong_value(&e) && !skip.contains(&key) => {
+                    wrong.push(wrong_value::finding(cx, &key, &e));
+                    skip.push(key);
+                }
+                _ => return Err(e),
+            },
+        }
     }
 }
 
@@ -222,13 +285,37 @@ impl Parsed {
 
 /// Parses one Markdown page of the given kind.
 pub fn parse_page(index: usize, file: &SourceFile, kind: Kind) -> Result<Parsed, Diagnostics> {
+    match read_page(index, file, kind) {
+        (Some(parsed), diags) if !diags.has_errors() => Ok(parsed),
+        (_, diags) => Err(diags),
+    }
+}
+
+/// Reads one Markdown page of the given kind with all its findings. A page
+/// whose values are wrong but whose YAML reads is still a page (the wrong
+/// values left at their defaults), so that references to and from it can
+/// be checked in the same run.
+pub fn read_page(index: usize, file: &SourceFile, kind: Kind) -> (Option<Parsed>, Diagnostics) {
+    match read_page_or_stop(index, file, kind) {
+        Ok((parsed, diags)) => (Some(parsed), diags),
+        Err(diags) => (None, diags),
+    }
+}
+
+fn read_page_or_stop(
+    index: usize,
+    file: &SourceFile,
+    kind: Kind,
+) -> Result<(Parsed, Diagnostics), Diagnostics> {
     let text = &file.text;
     let split: Split =
         split_front_matter(text).map_err(|d| Diagnostics::from(d.in_file(file.rel.clone())))?;
     let yaml_text = &text[split.yaml_start..split.yaml_end];
     let mut cx = FileCx::new(file, split.yaml_start, yaml_text);
-    let parsed = yaml::parse_seed(yaml_text, FrontMatterOf(kind))
-        .map_err(|e| Diagnostics::from(cx.yaml_error(&e)))?;
+    let parsed = match read_front_matter(&mut cx, yaml_text, kind) {
+        Ok(parsed) => parsed,
+        Err(e) => return Err(Diagnostics::from(cx.yaml_error(&e))),
+    };
     let raw = parsed.value;
     check_keys(&mut cx, kind, &parsed.unknown_keys, &raw);
 
@@ -247,11 +334,7 @@ pub fn parse_page(index: usize, file: &SourceFile, kind: Kind) -> Result<Parsed,
         Kind::Location => Parsed::Location(location::location(&mut cx, raw.location, page)),
         Kind::Physician => Parsed::Physician(physician::physician(&mut cx, raw.physician, page)),
     };
-    if cx.diags.has_errors() {
-        Err(cx.diags)
-    } else {
-        Ok(result)
-    }
+    Ok((result, cx.diags))
 }
 
 /// Reports keys no page has, and keys of another kind of page.
@@ -259,6 +342,14 @@ fn check_keys(cx: &mut FileCx<'_>, kind: Kind, unknown: &[Vec<yaml::Seg>], raw: 
     let mut allowed: Vec<&str> = CommonKeys::KEYS.to_vec();
     allowed.extend(kind.keys());
     cx.unknown_keys(unknown, &allowed, block_keys);
+    // `titel:` is the page's title, misspelt: its finding says so.
+    for path in unknown {
+        if let [yaml::Seg::Key(k)] = path.as_slice() {
+            if let Some(meant) = closest(k, allowed.iter().copied()) {
+                cx.unreadable.push(meant.to_owned());
+            }
+        }
+    }
     for name in raw.of_other_kinds(kind) {
         let d = cx
             .finding_at_key(

@@ -19,6 +19,8 @@ keys! {
         updated: String,
         aliases: Vec<String>,
         noindex: bool,
+        image: String,
+        extra: serde_json::Map<String, serde_json::Value>,
     }
 }
 
@@ -34,6 +36,10 @@ pub struct Common {
     pub updated: Option<String>,
     pub aliases: Vec<Located<String>>,
     pub noindex: bool,
+    /// `image:`, the page's link-preview picture (default: the logo).
+    pub image: Option<String>,
+    /// `extra:`, the writer's own values for the page's template; keys free.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A page: its source file, common keys and where its Markdown body starts.
@@ -54,6 +60,8 @@ pub(super) fn common(cx: &mut FileCx<'_>, raw: CommonKeys) -> Common {
         updated,
         aliases,
         noindex,
+        image,
+        extra,
     } = raw;
     let title = self::title(cx, title);
     let slug = self::slug(cx, slug);
@@ -83,6 +91,12 @@ pub(super) fn common(cx: &mut FileCx<'_>, raw: CommonKeys) -> Common {
         updated,
         aliases,
         noindex: noindex.unwrap_or(false),
+        image: cx.image(
+            "image",
+            image,
+            "use a path under `static/`, e.g. `/images/team.jpg`, or an https address",
+        ),
+        extra: extra.unwrap_or_default(),
     }
 }
 
@@ -96,6 +110,7 @@ fn title(cx: &mut FileCx<'_>, title: Option<String>) -> String {
             cx.push(d);
             String::new()
         }
+        None if !cx.absent("title") => String::new(),
         None => {
             let d = Diagnostic::new(Code::MissingField, "this page has no `title`")
                 .in_file(cx.file.rel.clone())

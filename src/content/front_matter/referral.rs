@@ -145,6 +145,9 @@ pub(super) fn referral(
     page: PageDoc,
 ) -> Option<ReferralDoc> {
     let Some(service) = raw.service else {
+        if !cx.absent("service") {
+            return None;
+        }
         let d = Diagnostic::new(
             Code::MissingField,
             "a referral reason needs `service:`, the service line it belongs to",

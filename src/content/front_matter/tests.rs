@@ -60,7 +60,7 @@ fn yaml_errors_are_positioned_in_the_file() {
         .unwrap()
         .into_vec()
         .remove(0);
-    assert_eq!(d.code, Code::YamlSyntax);
+    assert_eq!(d.code, Code::YamlSyntax, "{d:?}");
     assert!(d.span.unwrap().line >= 3, "{d:?}");
 }
 
@@ -101,7 +101,7 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 5:3 `referring.phne` is not a key handoff knows here | did you mean `phone`?",
                 "UnknownKey 6:1 `checklist` is not used on plain pages | `checklist` belongs on service lines and referral reasons; remove it here or move the file",
                 "UnknownKey 7:1 `locations` is not used on plain pages | `locations` belongs on service lines and physicians; remove it here or move the file",
-                "UnknownKey 8:1 `foo` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`",
+                "UnknownKey 8:1 `foo` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
             ],
         ),
         (
@@ -118,14 +118,14 @@ fn key_findings_of_every_kind() {
             Kind::Plain,
             "---\ntitle: A\nhours: 5\n---\n",
             &[
-                "YamlSyntax 3:8 the YAML here does not parse: hours: invalid type: integer `5`, expected a sequence | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:8 `hours` must be a list, found `5` | write each item on its own line under `hours:`, as `  - item`, or `hours: [a, b]`",
             ],
         ),
         (
             Kind::Plain,
             "---\ntitle: A\nreferring: 5\n---\n",
             &[
-                "YamlSyntax 3:12 the YAML here does not parse: referring: invalid type: integer `5`, expected `key: value` lines | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:12 `referring` must be a block of `key: value` lines, found `5` | indent the lines of the block under `referring:`",
             ],
         ),
         (
@@ -173,8 +173,8 @@ fn key_findings_of_every_kind() {
             Kind::Plain,
             "---\ntitle: A\n1: x\ntrue: y\n---\n",
             &[
-                "UnknownKey 3:1 `1` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`",
-                "UnknownKey 4:1 `true` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`",
+                "UnknownKey 3:1 `1` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
+                "UnknownKey 4:1 `true` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
             ],
         ),
         (
@@ -215,24 +215,22 @@ fn key_findings_of_every_kind() {
         ),
         (
             Kind::Referral,
-            "---\ntitle: A\nweight: heavy\n---\n",
+            "---\ntitle: A\nweight: heavy\nservice: s\n---\n",
             &[
-                "YamlSyntax 3:9 the YAML here does not parse: weight: invalid type: string \"heavy\", expected i64 | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:9 `weight` must be a whole number, found `heavy` | write digits only, e.g. `weight: 10`",
             ],
         ),
         (
             Kind::Referral,
-            "---\ntitle: A\nurgency: [a]\n---\n",
+            "---\ntitle: A\nurgency: [a]\nservice: s\n---\n",
             &[
-                "YamlSyntax 3:10 the YAML here does not parse: urgency: invalid type: sequence, expected a string | check indentation, and quote values that contain `: ` or start with a special character",
+                "InvalidValue 3:10 `urgency` must be text, found a list | write the text after `urgency: `, in quotes if it starts with `[`, `{`, `-` or contains `: `",
             ],
         ),
         (
             Kind::Location,
             "---\ntitle: A\naddress: {street: s}\ngeo: {lat: 1}\n---\n",
-            &[
-                "YamlSyntax 4:6 the YAML here does not parse: geo: missing field `lng` | check indentation, and quote values that contain `: ` or start with a special character",
-            ],
+            &["InvalidValue 4:6 `geo` needs `lng` | add `lng: …` to `geo`"],
         ),
         (
             Kind::Location,
@@ -273,7 +271,6 @@ fn key_findings_of_every_kind() {
             Kind::Plain,
             "---\ntitel: A\ndescripton: d\nslgu: s\nwieght: 1\ndraf: true\nupdatd: x\nalias: [a]\nnoindx: true\nzzzzzz: 1\n---\n",
             &[
-                "MissingField 1:1 this page has no `title` | add `title: …` between the `---` lines",
                 "UnknownKey 2:1 `titel` is not a key handoff knows here | did you mean `title`?",
                 "UnknownKey 3:1 `descripton` is not a key handoff knows here | did you mean `description`?",
                 "UnknownKey 4:1 `slgu` is not a key handoff knows here | did you mean `slug`?",
@@ -282,14 +279,14 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 7:1 `updatd` is not a key handoff knows here | did you mean `updated`?",
                 "UnknownKey 8:1 `alias` is not a key handoff knows here | did you mean `aliases`?",
                 "UnknownKey 9:1 `noindx` is not a key handoff knows here | did you mean `noindex`?",
-                "UnknownKey 10:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`",
+                "UnknownKey 10:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
             ],
         ),
         (
             Kind::Service,
             "---\ntitle: A\nzzzzzz: 1\nreferring: {zzzzzz: 1, contacts: [{zzzzzz: 1}]}\n---\n",
             &[
-                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `specialty`, `checklist`, `locations`, `referring`",
+                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `specialty`, `checklist`, …",
                 "UnknownKey 4:13 `referring.zzzzzz` is not a key handoff knows here | expected one of `appropriate_for`, `phone`, `fax`, `email`, `portal`, `response_time`, `urgent`, `results`, `updates`, `contacts`",
                 "MissingField 4:35 contact 1 needs a `role` and a `name` | e.g. `{ role: Referral coordinator, name: Dana Ortiz, phone: \"+1-555-010-0142\" }`",
                 "UnknownKey 4:36 `referring.contacts[0].zzzzzz` is not a key handoff knows here | expected one of `role`, `name`, `phone`, `email`",
@@ -299,7 +296,7 @@ fn key_findings_of_every_kind() {
             Kind::Location,
             "---\ntitle: A\nzzzzzz: 1\naddress: {zzzzzz: 1}\nhours: [{zzzzzz: 1}]\ngeo: {lat: 1, lng: 2, zzzzzz: 1}\n---\n",
             &[
-                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `address`, `phone`, `fax`, `geo`, …",
+                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `address`, `phone`, …",
                 "UnknownKey 4:11 `address.zzzzzz` is not a key handoff knows here | expected one of `street`, `city`, `region`, `postal_code`, `country`",
                 "MissingField 5:9 hours entry 1 has no `days`, `opens`, `closes` | e.g. `{ days: [Mo, Tu, We, Th, Fr], opens: \"08:00\", closes: \"17:00\" }`",
                 "UnknownKey 5:10 `hours[0].zzzzzz` is not a key handoff knows here | expected one of `days`, `opens`, `closes`",
@@ -310,7 +307,7 @@ fn key_findings_of_every_kind() {
             Kind::Referral,
             "---\ntitle: A\nservice: s\nzzzzzz: 1\nfaq: [{zzzzzz: 1}]\n---\n",
             &[
-                "UnknownKey 4:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `service`, `checklist`, `urgency`, `audience`, …",
+                "UnknownKey 4:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `service`, `checklist`, …",
                 "MissingField 5:7 question 1 of `faq` needs both `q` and `a` | write each entry as `- q: …` with `a: …` below it",
                 "UnknownKey 5:8 `faq[0].zzzzzz` is not a key handoff knows here | expected one of `q`, `a`",
             ],
@@ -319,7 +316,7 @@ fn key_findings_of_every_kind() {
             Kind::Physician,
             "---\ntitle: A\nzzzzzz: 1\n---\n",
             &[
-                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `honorific`, `credentials`, `services`, `locations`, …",
+                "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `honorific`, `credentials`, …",
             ],
         ),
         (
@@ -363,5 +360,44 @@ fn urgency_and_audience_are_one_of_their_choices() {
             "---\ntitle: A\nservice: s\naudience: patient\n---\n"
         ),
         Vec::<String>::new()
+    );
+}
+
+/// Every value of the wrong kind is reported in one run, each in a
+/// writer's words with a hint for that kind of value.
+#[test]
+fn wrong_values_are_all_told_in_plain_words() {
+    assert_eq!(
+        findings(
+            Kind::Referral,
+            "---\ntitle: A\nservice: s\nweight: seventy\nurgency: soon\ndraft: yes\nupdated: next week\ncriteria: one thing\n---\n",
+        ),
+        [
+            "InvalidValue 4:9 `weight` must be a whole number, found `seventy` | write digits only, e.g. `weight: 10`",
+            "InvalidValue 5:10 `urgency: soon` is not an urgency level | expected one of `routine`, `priority`, `urgent`",
+            "InvalidValue 6:8 `draft` must be `true` or `false`, found `yes` | YAML booleans are `true` and `false` (not yes/no or on/off): `draft: true`",
+            "InvalidValue 7:10 `updated: next week` is not a date: it is not written `YYYY-MM-DD` | write a real date as `YYYY-MM-DD`, e.g. `2026-03-01`",
+            "InvalidValue 8:11 `criteria` must be a list, found `one thing` | write each item on its own line under `criteria:`, as `  - item`, or `criteria: [a, b]`",
+        ]
+    );
+}
+
+/// A misspelt key gets its "did you mean"; the key it meant is not then
+/// reported missing as well.
+#[test]
+fn a_misspelt_key_is_not_also_missing() {
+    assert_eq!(
+        findings(Kind::Referral, "---\ntitel: A\nservce: s\n---\n"),
+        [
+            "UnknownKey 2:1 `titel` is not a key handoff knows here | did you mean `title`?",
+            "UnknownKey 3:1 `servce` is not a key handoff knows here | did you mean `service`?",
+        ]
+    );
+    // Nor is a key whose value is of the wrong kind.
+    assert_eq!(
+        findings(Kind::Plain, "---\ntitle: [A]\n---\n"),
+        [
+            "InvalidValue 2:8 `title` must be text, found a list | write the text after `title: `, in quotes if it starts with `[`, `{`, `-` or contains `: `",
+        ]
     );
 }

@@ -133,6 +133,61 @@ fn invalid_urgency() {
         .mentions("soon");
 }
 
+/// Every wrong value of a file in one run: a value of the wrong kind, a
+/// choice that is not one, and a service line that does not exist, each
+/// in a writer's words at its value, and nothing else.
+#[test]
+fn every_wrong_value_of_a_file_in_one_run() {
+    let site = case("invalid_urgency");
+    let rel = "content/referrals/palpitations.md";
+    site.write(
+        rel,
+        "---\ntitle: Palpitations\nservice: electrophysology\nurgency: soon\nweight: seventy\n---\nBody.\n",
+    );
+    let out = site.expect_failed_build();
+    let wrong = out.diagnostics_with("E014");
+    let about = |what: &str| {
+        wrong
+            .iter()
+            .find(|d| d.diag.message.contains(what))
+            .unwrap_or_else(|| panic!("no E014 about {what}\n{}", out.report()))
+    };
+    about("`weight` must be a whole number, found `seventy`")
+        .at_col(rel, 5, 9)
+        .mentions("write digits only");
+    about("soon").at_col(rel, 4, 10);
+    out.diagnostic("E020")
+        .at_col(rel, 3, 10)
+        .mentions("electrophysology");
+    assert_eq!(out.diagnostics().len(), 3, "{}", out.report());
+    assert!(
+        !out.report().contains("invalid type"),
+        "serde's words reached the writer\n{}",
+        out.report()
+    );
+}
+
+/// `draft: yes` says booleans are `true`/`false`; `titel:` gets its one
+/// "did you mean", not also "no title" at the `---` line.
+#[test]
+fn booleans_and_misspelt_titles_in_plain_words() {
+    let site = case("invalid_urgency");
+    let rel = "content/referrals/palpitations.md";
+    site.write(
+        rel,
+        "---\ntitel: Palpitations\nservice: cardiology\ndraft: yes\n---\nBody.\n",
+    );
+    let out = site.expect_failed_build();
+    out.diagnostic("E014")
+        .at_col(rel, 4, 8)
+        .mentions("`draft` must be `true` or `false`, found `yes`")
+        .mentions("not yes/no");
+    out.diagnostic("E012")
+        .at_col(rel, 2, 1)
+        .mentions("did you mean `title`?");
+    assert_eq!(out.diagnostics().len(), 2, "{}", out.report());
+}
+
 #[test]
 fn invalid_date() {
     let out = case("invalid_date").expect_failed_build();
