@@ -18,7 +18,13 @@ use crate::diag::{self, Diagnostics};
 
 /// Builds the website of a specialty medical practice from Markdown and YAML.
 #[derive(Debug, Parser)]
-#[command(name = "handoff", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "handoff",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("HANDOFF_COMMIT"), ")"),
+    about,
+    long_about = None,
+    propagate_version = true
+)]
 pub struct Cli {
     /// The site's folder (the one that holds site.toml).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
