@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod intake;
 mod new;
 mod serve;
@@ -58,6 +59,8 @@ pub enum Command {
     New(new::NewArgs),
     /// Print the intake backend's setup sheet: every field each form sends.
     Intake(intake::IntakeArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// Exit codes of SPEC §1.
@@ -89,6 +92,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&cli.root, &args, &out),
         Command::New(args) => new::run(&args, &out),
         Command::Intake(args) => intake::run(&cli.root, &args, &out),
+        Command::Completions(args) => completions::run(&args),
     }
 }
 

@@ -121,3 +121,32 @@ fn color_always_and_clicolor_force_colour_findings_off_a_terminal() {
         assert!(!shown.contains(ESC), "`{command}` piped: {shown:?}");
     }
 }
+
+#[test]
+fn completions_generate_for_bash_zsh_and_fish() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = handoff(std::env::temp_dir().as_path(), &[], &["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        let script = text(&out.stdout);
+        for word in [
+            "build",
+            "check",
+            "serve",
+            "new",
+            "intake",
+            "completions",
+            "color",
+        ] {
+            assert!(
+                script.contains(word),
+                "the {shell} script does not name `{word}`"
+            );
+        }
+    }
+    let out = handoff(
+        std::env::temp_dir().as_path(),
+        &[],
+        &["completions", "tcsh"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
