@@ -298,7 +298,10 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
         .map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
     let t = Instant::now();
     let staging = target.stage().map_err(BuildError::Io)?;
-    let (pages, all) = match prepared.render_into(false, &staging) {
+    let recorder = check::PathRecorder::new(&staging);
+    let rendered = prepared.render_into(false, &recorder);
+    let written = recorder.into_paths();
+    let (pages, mut all) = match rendered {
         Ok(r) => (r.pages, r.diagnostics),
         Err(e) => {
             staging.discard();
@@ -306,6 +309,13 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
         }
     };
     timings.push(("render", t.elapsed()));
+    let t = Instant::now();
+    all.extend(check::broken_page_links(
+        &prepared.site,
+        &prepared.sources,
+        &written,
+    ));
+    timings.push(("links", t.elapsed()));
     if all.has_errors() {
         staging.discard();
         return Err(BuildError::Findings(all));
