@@ -62,8 +62,20 @@ pub struct BuildOptions {
 pub struct Built {
     pub output: PathBuf,
     pub pages: usize,
+    /// Every file written, pages included.
+    pub files: usize,
     pub warnings: Diagnostics,
     pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// What `build` and `serve` say they made, in the same words:
+/// "12 pages (63 files)".
+pub fn built_counts(pages: usize, files: usize) -> String {
+    format!(
+        "{pages} page{} ({files} file{})",
+        if pages == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" }
+    )
 }
 
 /// Why a build did not complete.
@@ -326,6 +338,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     Ok(Built {
         output,
         pages,
+        files: written.len(),
         warnings: all,
         timings,
     })

@@ -186,8 +186,8 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
             }
             if !opts.quiet {
                 eprintln!(
-                    "Built {} files in {:.2} s",
-                    s.files().len(),
+                    "Built {} in {:.2} s",
+                    crate::built_counts(s.pages(), s.files().len()),
                     started.elapsed().as_secs_f64()
                 );
             }
@@ -344,7 +344,7 @@ impl Rebuilder {
             return;
         };
         let _ = app.reload.send(message.clone());
-        let rendered = change.map_or(s.files().len(), |c| c.rendered);
+        let rendered = change.map_or(s.pages(), |c| c.rendered);
         let files = change.map_or(0, |c| c.files.len());
         app.say(&format!(
             "Rebuilt in {:.1} ms ({rendered} page{} rendered, {files} file{} changed){}",

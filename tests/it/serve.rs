@@ -1862,3 +1862,25 @@ fn the_sink_refuses_what_hubspot_would() {
     assert_eq!(lines[0]["valid"], true, "{}", lines[0]);
     assert_eq!(lines[1]["valid"], false, "{}", lines[1]);
 }
+
+/// `build` and `serve` count the same things in the same words.
+#[test]
+fn build_and_serve_print_the_same_counts() {
+    let site = SiteTest::example();
+    let built = site.build(&[]);
+    built.expect_success();
+    let counts = |text: &str| -> String {
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Built "))
+            .unwrap_or_else(|| panic!("no `Built` line in\n{text}"));
+        line[..line.find(" in ").unwrap()].to_owned()
+    };
+    let from_build = counts(&built.stderr);
+    assert!(
+        from_build.contains(" pages (") && from_build.ends_with(" files)"),
+        "{from_build}"
+    );
+    let server = Server::start(&site, &[]);
+    assert_eq!(counts(&server.stderr()), from_build, "{}", server.context());
+}
