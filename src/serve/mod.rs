@@ -117,6 +117,10 @@ impl App {
     }
 }
 
+/// What the terminal says while no build of the site has succeeded yet.
+const NOTHING_SERVED: &str =
+    "Nothing to serve until the site builds: fix the findings above and save";
+
 const RELOAD_JS: &str = include_str!("reload.js");
 const RELOAD_TAG: &str = "<script src=\"/_handoff/reload.js\" defer></script>";
 
@@ -197,6 +201,9 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         Err(f) => {
             let text = overlay_text(&f);
             eprint!("{text}");
+            if !opts.quiet {
+                eprintln!("{NOTHING_SERVED}");
+            }
             let served = Served {
                 error: Some(text),
                 ..Served::default()
@@ -378,7 +385,7 @@ impl Rebuilder {
         });
         let _ = self.app.reload.send(Reload::Error(text));
         self.app.say(if current.files.is_empty() {
-            "Nothing to serve until the site builds: fix the findings above and save"
+            NOTHING_SERVED
         } else {
             "Still serving the last good site: fix the findings above and save"
         });
