@@ -62,8 +62,20 @@ pub struct BuildOptions {
 pub struct Built {
     pub output: PathBuf,
     pub pages: usize,
+    /// Every file written, pages included.
+    pub files: usize,
     pub warnings: Diagnostics,
     pub timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// What `build` and `serve` say they made, in the same words:
+/// "12 pages (63 files)".
+pub fn built_counts(pages: usize, files: usize) -> String {
+    format!(
+        "{pages} page{} ({files} file{})",
+        if pages == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" }
+    )
 }
 
 /// Why a build did not complete.
@@ -309,7 +321,10 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
         .map_err(|d| BuildError::Findings(Diagnostics::from(d)))?;
     let t = Instant::now();
     let staging = target.stage().map_err(BuildError::Io)?;
-    let (pages, all) = match prepared.render_into(false, &staging) {
+    let recorder = check::PathRecorder::new(&staging);
+    let rendered = prepared.render_into(false, &recorder);
+    let written = recorder.into_paths();
+    let (pages, mut all) = match rendered {
         Ok(r) => (r.pages, r.diagnostics),
         Err(e) => {
             staging.discard();
@@ -317,6 +332,13 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
         }
     };
     timings.push(("render", t.elapsed()));
+    let t = Instant::now();
+    all.extend(check::broken_page_links(
+        &prepared.site,
+        &prepared.sources,
+        &written,
+    ));
+    timings.push(("links", t.elapsed()));
     if all.has_errors() {
         staging.discard();
         return Err(BuildError::Findings(all));
@@ -327,6 +349,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     Ok(Built {
         output,
         pages,
+        files: written.len(),
         warnings: all,
         timings,
     })

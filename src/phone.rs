@@ -157,10 +157,12 @@ pub fn find_numbers(text: &str) -> Vec<(Range<usize>, Phone)> {
             .next()
             .is_some_and(char::is_alphanumeric);
         let digits = b[i..end].iter().filter(|x| x.is_ascii_digit()).count();
-        if balanced && alone && (10..=15).contains(&digits) {
-            if let Ok(phone) = Phone::parse(&text[i..end]) {
-                out.push((i..end, phone));
-            }
+        if balanced
+            && alone
+            && (10..=15).contains(&digits)
+            && let Ok(phone) = Phone::parse(&text[i..end])
+        {
+            out.push((i..end, phone));
         }
         i = end;
     }

@@ -65,6 +65,78 @@ impl OutputSink for AuditSink {
     }
 }
 
+/// Passes every file on to `inner` and records its path: what `build`
+/// needs for [`broken_page_links`], without reading the pages again.
+pub struct PathRecorder<'a> {
+    inner: &'a dyn OutputSink,
+    paths: Mutex<BTreeMap<String, BTreeSet<String>>>,
+}
+
+impl<'a> PathRecorder<'a> {
+    pub fn new(inner: &'a dyn OutputSink) -> Self {
+        PathRecorder {
+            inner,
+            paths: Mutex::default(),
+        }
+    }
+
+    /// Every path written, each with no ids (anchors stay `check`'s).
+    pub fn into_paths(self) -> BTreeMap<String, BTreeSet<String>> {
+        self.paths
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn record(&self, rel: &str) {
+        self.paths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel.to_owned(), BTreeSet::new());
+    }
+}
+
+impl OutputSink for PathRecorder<'_> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.record(rel);
+        self.inner.put(rel, bytes)
+    }
+
+    fn copy(&self, rel: &str, from: &std::path::Path) -> anyhow::Result<()> {
+        self.record(rel);
+        self.inner.copy(rel, from)
+    }
+}
+
+/// E050 alone, for `build` (as Zola's build fails on a dead internal
+/// link): Markdown links to a page the build does not write. Anchors
+/// (E051) and files (E052) stay `check`'s, which reads every page's ids.
+pub fn broken_page_links(
+    site: &Site,
+    sources: &SourceSet,
+    written: &BTreeMap<String, BTreeSet<String>>,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for page in &site.pages {
+        let Some((file, start)) = page.body else {
+            continue;
+        };
+        let f = &sources.files[file];
+        for link in markdown::audit(&f.text[start..]).links {
+            if let Some((code @ Code::BrokenLink, message, hint)) =
+                check_link(&page.path, &link.dest, false, written)
+            {
+                diags.push(
+                    Diagnostic::new(code, message)
+                        .in_file(f.rel.clone())
+                        .at_offset(&f.text, start + link.offset, link.len)
+                        .with_hint_opt(hint),
+                );
+            }
+        }
+    }
+    diags
+}
+
 /// Every `id` attribute value in an HTML document (quoted or not).
 fn html_ids(html: &str) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();

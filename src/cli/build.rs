@@ -38,8 +38,8 @@ pub fn run(root: &Path, args: &BuildArgs, out: &Output) -> ExitCode {
             out.findings(&built.warnings);
             let warnings = built.warnings.warning_count();
             out.progress(&format!(
-                "Built {} pages in {:.2} s into {}{}",
-                built.pages,
+                "Built {} in {:.2} s into {}{}",
+                crate::built_counts(built.pages, built.files),
                 started.elapsed().as_secs_f64(),
                 built.output.display(),
                 if warnings > 0 {

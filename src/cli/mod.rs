@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod intake;
 mod new;
 mod serve;
@@ -13,13 +14,19 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::{self, Diagnostics};
 
 /// Builds the website of a specialty medical practice from Markdown and YAML.
 #[derive(Debug, Parser)]
-#[command(name = "handoff", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "handoff",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("HANDOFF_COMMIT"), ")"),
+    about,
+    long_about = None,
+    propagate_version = true
+)]
 pub struct Cli {
     /// The site's folder (the one that holds site.toml) [default: .]
     // Global, except for `new`, which declares its own hidden `root` to keep
@@ -29,6 +36,16 @@ pub struct Cli {
     /// Print only findings, no progress.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Colour findings: `auto` (on a terminal, unless NO_COLOR is set or
+    /// CLICOLOR_FORCE forces it), `always` or `never`.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -47,6 +64,8 @@ pub enum Command {
     Intake(intake::IntakeArgs),
     /// Work with the built-in theme: `handoff theme eject` writes it out.
     Theme(theme::ThemeArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// Exit codes of SPEC §1.
@@ -66,10 +85,11 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let env = ColorEnv::read();
     let out = Output {
         quiet: cli.quiet,
-        color: std::io::stderr().is_terminal(),
-        color_stdout: std::io::stdout().is_terminal(),
+        color: cli.color.resolve(&env, std::io::stderr().is_terminal()),
+        color_stdout: cli.color.resolve(&env, std::io::stdout().is_terminal()),
     };
     let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
@@ -79,15 +99,56 @@ pub fn main() -> ExitCode {
         Command::New(args) => new::run(&args, &out),
         Command::Intake(args) => intake::run(&root, &args, &out),
         Command::Theme(args) => theme::run(&root, &args, &out),
+        Command::Completions(args) => completions::run(&args),
+    }
+}
+
+/// When to colour what handoff prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The colour conventions of the environment: `NO_COLOR` (no-color.org)
+/// and `CLICOLOR_FORCE`; each counts when set and not empty (`0` also
+/// turns `CLICOLOR_FORCE` off).
+#[derive(Debug, Default)]
+pub struct ColorEnv {
+    pub no_color: bool,
+    pub force: bool,
+}
+
+impl ColorEnv {
+    fn read() -> ColorEnv {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        ColorEnv {
+            no_color: set("NO_COLOR"),
+            force: set("CLICOLOR_FORCE") && std::env::var_os("CLICOLOR_FORCE") != Some("0".into()),
+        }
+    }
+}
+
+impl ColorWhen {
+    /// Whether a stream gets colour. The flag wins over the environment
+    /// (it is the more specific request); under `auto`, `NO_COLOR` wins
+    /// over `CLICOLOR_FORCE`, which wins over the terminal test.
+    pub fn resolve(self, env: &ColorEnv, is_terminal: bool) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => !env.no_color && (env.force || is_terminal),
+        }
     }
 }
 
 /// Where and how a command talks to the person running it.
 pub struct Output {
     pub quiet: bool,
-    /// stderr is a terminal: colour findings and progress.
+    /// Colour what goes to stderr (findings and progress).
     pub color: bool,
-    /// stdout is a terminal (`check` prints findings there).
+    /// Colour what goes to stdout (`check` prints findings there).
     pub color_stdout: bool,
 }
 
@@ -115,4 +176,29 @@ impl Output {
 /// the terminal or the CI log.
 pub fn fatal(msg: impl std::fmt::Display) {
     eprintln!("error: {}", diag::shown(&msg.to_string()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_clicolor_force_then_the_terminal() {
+        let env = |no_color, force| ColorEnv { no_color, force };
+        for (when, no_color, force, terminal, want) in [
+            (ColorWhen::Auto, false, false, true, true),
+            (ColorWhen::Auto, false, false, false, false),
+            (ColorWhen::Auto, true, false, true, false),
+            (ColorWhen::Auto, false, true, false, true),
+            (ColorWhen::Auto, true, true, true, false),
+            (ColorWhen::Never, false, true, true, false),
+            (ColorWhen::Always, true, false, false, true),
+        ] {
+            assert_eq!(
+                when.resolve(&env(no_color, force), terminal),
+                want,
+                "{when:?} NO_COLOR={no_color} CLICOLOR_FORCE={force} terminal={terminal}"
+            );
+        }
+    }
 }

@@ -535,7 +535,7 @@ pub fn npi_is_valid(npi: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

@@ -650,7 +650,7 @@ mod tests {
 
     #[test]
     fn posts_come_from_this_server_or_no_browser() {
-        let hosts = crate::serve::allowed_hosts("127.0.0.1".parse().unwrap(), 1111);
+        let hosts = crate::serve::Reach::of("127.0.0.1".parse().unwrap(), 1111, &[]).hosts;
         for ok in [
             headers(&[("origin", "http://127.0.0.1:1111")]),
             headers(&[("origin", "http://localhost:1111")]),

@@ -99,6 +99,8 @@ struct App {
     reload: broadcast::Sender<Reload>,
     intake: intake::Sink,
     hosts: Vec<String>,
+    /// The body of a 421: the hosts served and how to serve others.
+    refused: String,
     quiet: bool,
 }
 
@@ -122,6 +124,10 @@ impl App {
         }
     }
 }
+
+/// What the terminal says while no build of the site has succeeded yet.
+const NOTHING_SERVED: &str =
+    "Nothing to serve until the site builds: fix the findings above and save";
 
 const RELOAD_JS: &str = include_str!("reload.js");
 const RELOAD_TAG: &str = "<script src=\"/_handoff/reload.js\" defer></script>";
@@ -158,23 +164,43 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         preview: false,
         local_intake: !opts.real_intake,
     };
-    let started = Instant::now();
-    let first = Session::start(opts.build.clone(), render);
     let port = opts.port.unwrap_or_else(|| {
         crate::source::read_site_text(&opts.build.root, &opts.build.root.join(crate::config::FILE))
             .ok()
             .and_then(|t| crate::config::parse(&t).ok())
             .map_or(1111, |c| c.serve.port)
     });
-    let (session, served) = match first {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Io(e.into()))?;
+    // The port is taken before the build: a busy port fails at once, not
+    // after a build the person then waits for in vain.
+    let asked = SocketAddr::new(opts.bind, port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(asked))
+        .map_err(|e| {
+            ServeError::Usage(format!(
+                "cannot listen on {asked}: {e}; is another server using the port? try `--port`"
+            ))
+        })?;
+    // `--port 0` lets the system pick a free port; the addresses printed
+    // and the `Host` values answered carry the port actually bound.
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Io(e.into()))?;
+    let reach = Reach::of(opts.bind, addr.port(), &interface_addresses());
+
+    let started = Instant::now();
+    let (session, served) = match Session::start(opts.build.clone(), render) {
         Ok(s) => {
             if !s.warnings().is_empty() && !opts.quiet {
                 eprint!("{}", diag::render_human(s.warnings(), opts.color));
             }
             if !opts.quiet {
                 eprintln!(
-                    "Built {} files in {:.2} s",
-                    s.files().len(),
+                    "Built {} in {:.2} s",
+                    crate::built_counts(s.pages(), s.files().len()),
                     started.elapsed().as_secs_f64()
                 );
             }
@@ -184,6 +210,9 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         Err(f) => {
             let text = overlay_text(&f);
             eprint!("{text}");
+            if !opts.quiet {
+                eprintln!("{NOTHING_SERVED}");
+            }
             let served = Served {
                 error: Some(text),
                 ..Served::default()
@@ -192,38 +221,33 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
         }
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ServeError::Io(e.into()))?;
-    let asked = SocketAddr::new(opts.bind, port);
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind(asked))
-        .map_err(|e| {
-            ServeError::Usage(format!(
-                "cannot listen on {asked}: {e}; is another server using the port? try `--port`"
-            ))
-        })?;
-    // `--port 0` lets the system pick a free port; the address printed and
-    // the `Host` values answered are the port actually bound.
-    let addr = listener
-        .local_addr()
-        .map_err(|e| ServeError::Io(e.into()))?;
     let (reload, _) = broadcast::channel(64);
     let app = Arc::new(App {
         served: RwLock::new(Arc::new(served)),
         reload,
         intake: intake::Sink::new(&opts.build.root),
-        hosts: allowed_hosts(opts.bind, addr.port()),
+        refused: reach.refused_message(),
+        hosts: reach.hosts,
         quiet: opts.quiet,
     });
-    let url = format!("http://{}{}/", display_addr(addr), app.current().prefix);
     if !opts.bind.is_loopback() {
         eprintln!(
-            "warning: serving on {addr}, reachable from other machines; the preview may show unpublished pages and forms post to the local sink"
+            "warning: listening on {}, beyond this machine: the preview site and its intake sink are visible on the network",
+            display_addr(addr)
         );
     }
+    // Each address with `base_url`'s path, under which the site is served.
+    let prefix = app.current().prefix.clone();
+    let urls: Vec<String> = reach
+        .urls
+        .iter()
+        .map(|u| format!("{}{prefix}/", u.trim_end_matches('/')))
+        .collect();
+    let url = urls.first().cloned().unwrap_or_default();
     app.say(&format!("Serving the site at {url} (Ctrl-C to stop)"));
+    for other in urls.iter().skip(1) {
+        app.say(&format!("  also at {other}"));
+    }
     if !opts.real_intake {
         app.say("Forms post to the local intake sink: submissions go to .handoff/intake.jsonl, nowhere else");
     }
@@ -343,7 +367,7 @@ impl Rebuilder {
             return;
         };
         let _ = app.reload.send(message.clone());
-        let rendered = change.map_or(s.files().len(), |c| c.rendered);
+        let rendered = change.map_or(s.pages(), |c| c.rendered);
         let files = change.map_or(0, |c| c.files.len());
         app.say(&format!(
             "Rebuilt in {:.1} ms ({rendered} page{} rendered, {files} file{} changed){}",
@@ -377,6 +401,11 @@ impl Rebuilder {
             prefix: current.prefix.clone(),
         });
         let _ = self.app.reload.send(Reload::Error(text));
+        self.app.say(if current.files.is_empty() {
+            NOTHING_SERVED
+        } else {
+            "Still serving the last good site: fix the findings above and save"
+        });
     }
 }
 
@@ -408,18 +437,82 @@ fn display_addr(addr: SocketAddr) -> String {
     }
 }
 
-/// `Host` values the server answers: its own address, and `localhost` when
-/// bound to loopback.
-pub fn allowed_hosts(bind: IpAddr, port: u16) -> Vec<String> {
-    let mut hosts = vec![display_addr(SocketAddr::new(bind, port))];
-    if bind.is_loopback() {
-        hosts.push(format!("localhost:{port}"));
-        hosts.push(format!("127.0.0.1:{port}"));
-        hosts.push(format!("[::1]:{port}"));
+/// Where the server can be reached: the `Host` values it answers and the
+/// addresses it prints, each with the bound port.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reach {
+    /// Lower-case `host:port` values, sorted.
+    pub hosts: Vec<String>,
+    /// `http://…/` addresses to print, this machine's own first.
+    pub urls: Vec<String>,
+}
+
+impl Reach {
+    /// Bound to every address (`0.0.0.0`, `::`), the server answers each of
+    /// the machine's `interfaces` of that family (`::` also takes IPv4 on
+    /// the usual dual-stack systems); bound to one address, that address.
+    /// The loopback names answer whenever a loopback address is served.
+    /// Link-local IPv6 addresses are left out: a URL for them needs the
+    /// interface's zone, which no browser takes in a `Host`.
+    pub fn of(bind: IpAddr, port: u16, interfaces: &[IpAddr]) -> Reach {
+        let mut ips: Vec<IpAddr> = if bind.is_unspecified() {
+            interfaces
+                .iter()
+                .copied()
+                .filter(|ip| bind.is_ipv6() || ip.is_ipv4())
+                .filter(|ip| !is_link_local_v6(*ip))
+                .chain([IpAddr::from([127, 0, 0, 1])])
+                .collect()
+        } else {
+            vec![bind]
+        };
+        // Loopback first, then the rest in address order.
+        ips.sort_by_key(|ip| (!ip.is_loopback(), *ip));
+        ips.dedup();
+        let at = |ip: &IpAddr| display_addr(SocketAddr::new(*ip, port));
+        let loopback = ips.iter().any(IpAddr::is_loopback);
+        // One loopback address is enough to print.
+        let urls = ips
+            .iter()
+            .enumerate()
+            .filter(|(i, ip)| *i == 0 || !ip.is_loopback())
+            .map(|(_, ip)| format!("http://{}/", at(ip)))
+            .collect();
+        let mut hosts: Vec<String> = ips.iter().map(at).collect();
+        if loopback {
+            hosts.extend([
+                format!("localhost:{port}"),
+                format!("127.0.0.1:{port}"),
+                format!("[::1]:{port}"),
+            ]);
+        }
+        hosts.sort();
+        hosts.dedup();
+        Reach { hosts, urls }
     }
-    hosts.sort();
-    hosts.dedup();
-    hosts
+
+    /// What a request for another host is told: the hosts served, and the
+    /// flag that serves more.
+    pub fn refused_message(&self) -> String {
+        format!(
+            "handoff serve answers only requests for {}.\n\
+             To open the preview from another device, restart it with `--bind 0.0.0.0` \
+             (every address of this machine) and use an address it prints.\n",
+            self.hosts.join(", ")
+        )
+    }
+}
+
+fn is_link_local_v6(ip: IpAddr) -> bool {
+    matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80)
+}
+
+/// The addresses of this machine's network interfaces; none if the
+/// system will not say (the server then answers loopback only).
+fn interface_addresses() -> Vec<IpAddr> {
+    if_addrs::get_if_addrs()
+        .map(|all| all.iter().map(if_addrs::Interface::ip).collect())
+        .unwrap_or_default()
 }
 
 fn router(app: Arc<App>) -> Router {
@@ -491,11 +584,7 @@ async fn check_host(State(app): State<Arc<App>>, request: Request, next: Next) -
     if app.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         next.run(request).await
     } else {
-        (
-            StatusCode::MISDIRECTED_REQUEST,
-            "handoff serve answers only requests for its own address\n",
-        )
-            .into_response()
+        (StatusCode::MISDIRECTED_REQUEST, app.refused.clone()).into_response()
     }
 }
 
@@ -697,14 +786,47 @@ mod tests {
 
     #[test]
     fn hosts_are_the_served_address() {
-        let hosts = allowed_hosts("127.0.0.1".parse().unwrap(), 1111);
-        assert!(hosts.contains(&"localhost:1111".to_owned()));
-        assert!(hosts.contains(&"127.0.0.1:1111".to_owned()));
-        assert!(!hosts.iter().any(|h| h.starts_with("evil")));
+        let lan: Vec<IpAddr> = ["127.0.0.1", "192.168.1.5", "::1", "fe80::1", "2001:db8::5"]
+            .iter()
+            .map(|a| a.parse().unwrap())
+            .collect();
+        let loopback = Reach::of("127.0.0.1".parse().unwrap(), 1111, &lan);
         assert_eq!(
-            allowed_hosts("192.168.1.5".parse().unwrap(), 8080),
-            ["192.168.1.5:8080"]
+            loopback.hosts,
+            ["127.0.0.1:1111", "[::1]:1111", "localhost:1111"]
         );
+        assert_eq!(loopback.urls, ["http://127.0.0.1:1111/"]);
+        // One address: that address only.
+        let one = Reach::of("192.168.1.5".parse().unwrap(), 8080, &lan);
+        assert_eq!(one.hosts, ["192.168.1.5:8080"]);
+        assert_eq!(one.urls, ["http://192.168.1.5:8080/"]);
+        // Every IPv4 address: the interfaces' IPv4 addresses and loopback.
+        let all = Reach::of("0.0.0.0".parse().unwrap(), 8080, &lan);
+        assert_eq!(
+            all.hosts,
+            [
+                "127.0.0.1:8080",
+                "192.168.1.5:8080",
+                "[::1]:8080",
+                "localhost:8080"
+            ]
+        );
+        assert_eq!(
+            all.urls,
+            ["http://127.0.0.1:8080/", "http://192.168.1.5:8080/"]
+        );
+        assert!(!all.hosts.iter().any(|h| h.starts_with("0.0.0.0")));
+        // Every address, IPv6 too, but no link-local one.
+        let v6 = Reach::of("::".parse().unwrap(), 8080, &lan);
+        assert!(v6.hosts.contains(&"[2001:db8::5]:8080".to_owned()));
+        assert!(v6.hosts.contains(&"192.168.1.5:8080".to_owned()));
+        assert!(!v6.hosts.iter().any(|h| h.contains("fe80")));
+        let refused = all.refused_message();
+        assert!(
+            refused.contains("192.168.1.5:8080, [::1]:8080"),
+            "{refused}"
+        );
+        assert!(refused.contains("--bind 0.0.0.0"), "{refused}");
     }
 
     #[test]

@@ -143,6 +143,11 @@ impl Session {
         self.prepared.site.config.base_url.path()
     }
 
+    /// How many pages the site has (the files include assets too).
+    pub fn pages(&self) -> usize {
+        self.prepared.site.pages.len()
+    }
+
     pub fn root(&self) -> &Path {
         &self.opts.root
     }

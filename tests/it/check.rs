@@ -481,30 +481,50 @@ fn redacted(outcome: &Outcome, site: &SiteTest) -> String {
 // The every_finding fixture.
 // ---------------------------------------------------------------------------
 
-/// The fixture is a valid site: `handoff build` succeeds, and its only
-/// findings are the two that rendering itself reports (W001, W002), at the
-/// same places `check` reports them.
+/// `handoff build` fails on the fixture's one dead internal link (E050, as
+/// `check` finds it, with nothing written) and on nothing else of `check`'s
+/// audits; with the link fixed it builds, and its only findings are the two
+/// that rendering itself reports (W001, W002), where `check` reports them.
 #[test]
-fn every_finding_site_builds() {
+fn every_finding_site_fails_to_build_only_on_its_dead_link() {
     let site = SiteTest::fixture(EVERY);
-    let outcome = site.build(&[]);
-    outcome.expect_success();
-    let found: Vec<String> = outcome
-        .diagnostics()
-        .iter()
-        .map(|d| format!("{} {}", d.code, d.location()))
-        .collect();
+    let dead = "[downtown clinic](/locations/dowtown/)";
     let (w001_line, w001_col) = (1, 1);
     let (w002_line, w002_col) = position("content/contact.md", "description:");
-    assert_eq!(
-        found,
-        [
-            format!("W002 content/contact.md:{w002_line}:{w002_col}"),
-            format!("W001 content/privacy.md:{w001_line}:{w001_col}"),
-        ],
-        "{}",
-        outcome.report()
+    let (e050_line, e050_col) = position("content/services/cardiology.md", dead);
+    let warnings = [
+        format!("W002 content/contact.md:{w002_line}:{w002_col}"),
+        format!("W001 content/privacy.md:{w001_line}:{w001_col}"),
+    ];
+    let found = |outcome: &crate::support::Outcome| -> Vec<String> {
+        outcome
+            .diagnostics()
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.location()))
+            .collect()
+    };
+
+    let outcome = site.build(&[]);
+    outcome.expect_exit(1);
+    let mut want = vec![format!(
+        "E050 content/services/cardiology.md:{e050_line}:{e050_col}"
+    )];
+    want.extend(warnings.iter().cloned());
+    let mut got = found(&outcome);
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "{}", outcome.report());
+    outcome.expect_stderr_contains("did you mean `/locations/downtown/`?");
+    site.expect_no_file("public");
+
+    let text = site.read("content/services/cardiology.md");
+    site.write(
+        "content/services/cardiology.md",
+        &text.replace(dead, "[downtown clinic](/locations/downtown/)"),
     );
+    let outcome = site.build(&[]);
+    outcome.expect_success();
+    assert_eq!(found(&outcome), warnings, "{}", outcome.report());
     site.expect_file("public/index.html");
 }
 

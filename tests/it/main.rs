@@ -12,6 +12,7 @@
 //! - `embedded_theme`: the built-in default theme, `theme eject`, the form contract;
 //! - `bad_input`: one fixture per kind of bad input (tests/fixtures/bad_input);
 //! - `check`: every audit of `handoff check`, in its three output formats;
+//! - `cli`: `--version`, colour and shell completions;
 //! - `conversion`: pages that speak to their reader, urgent pathways, follow-up
 //!   timelines, per-service thanks pages and the fax cover sheet (tests/fixtures/conversion);
 //! - `escaping`: hostile text in every field, checked in every output context;
@@ -41,6 +42,7 @@ mod bench_corpus;
 mod browser;
 mod build;
 mod check;
+mod cli;
 mod conversion;
 mod determinism;
 mod embedded_theme;

@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::serve::{EVENT_LIMIT, Server, raw_request};
+use crate::support::serve::{EVENT_LIMIT, Server, raw_request, raw_request_at};
 use crate::support::{SiteTest, listing, sel};
 
 /// A patient name posted to the intake sink; it must never reach stderr.
@@ -230,6 +230,77 @@ fn only_the_served_host_is_answered() {
     assert!(matches!(bare.status, 400 | 421), "{}", bare.head);
 }
 
+/// The machine's own non-loopback IPv4 addresses (a phone on the LAN
+/// reaches the preview through one of them).
+fn own_lan_addresses() -> Vec<std::net::IpAddr> {
+    if_addrs::get_if_addrs()
+        .unwrap()
+        .iter()
+        .map(if_addrs::Interface::ip)
+        .filter(|ip| ip.is_ipv4() && !ip.is_loopback())
+        .collect()
+}
+
+#[test]
+fn bound_to_every_address_the_machines_own_addresses_are_answered() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &["--bind", "0.0.0.0"]);
+    let port = server.port;
+    let err = server.stderr();
+    assert!(
+        err.contains("warning:") && err.contains("visible on the network"),
+        "no warning that the preview is on the network\n{}",
+        server.context()
+    );
+    let get = |ip: &str, host: &str| {
+        raw_request_at(
+            ip.parse().unwrap(),
+            port,
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .unwrap()
+    };
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        assert_eq!(
+            get("127.0.0.1", &host).status,
+            200,
+            "Host: {host}\n{}",
+            server.context()
+        );
+    }
+    let lan = own_lan_addresses();
+    if lan.is_empty() {
+        eprintln!("this machine has no network address but loopback; only loopback was tried");
+    }
+    for ip in &lan {
+        let host = format!("{ip}:{port}");
+        assert!(
+            err.contains(&format!("http://{host}/")),
+            "the reachable address {host} is not printed\n{}",
+            server.context()
+        );
+        let resp = get(&ip.to_string(), &host);
+        assert_eq!(resp.status, 200, "Host: {host}\n{}", resp.head);
+    }
+    // The literal bind address is no host a browser sends.
+    for host in [format!("evil.example:{port}"), format!("0.0.0.0:{port}")] {
+        let refused = get("127.0.0.1", &host);
+        assert_eq!(refused.status, 421, "Host: {host}\n{}", refused.head);
+        assert!(
+            refused.body.contains(&format!("localhost:{port}")) && refused.body.contains("--bind"),
+            "the 421 does not name the hosts served and the flag: {}",
+            refused.body
+        );
+        for ip in &lan {
+            assert!(
+                refused.body.contains(&format!("{ip}:{port}")),
+                "{}",
+                refused.body
+            );
+        }
+    }
+}
+
 #[test]
 fn oversized_intake_posts_get_413() {
     let site = SiteTest::example();
@@ -388,7 +459,12 @@ fn a_broken_edit_shows_the_finding_and_keeps_the_last_good_site() {
         "the terminal does not show the finding\n{}",
         server.context()
     );
-    // The last good site stays served.
+    // The last good site stays served, and the terminal says so.
+    assert!(
+        server.wait_stderr("Still serving the last good site"),
+        "the terminal does not say the last good site is still served\n{}",
+        server.context()
+    );
     let during = server.get(SERVICE_URL);
     assert_eq!(during.status, 200, "{}", server.context());
     assert_eq!(
@@ -798,6 +874,8 @@ fn a_port_in_use_exits_2() {
         err.contains(&port.to_string()) && err.contains("--port"),
         "{err}"
     );
+    // The port is checked before the site is built.
+    assert!(!err.contains("Built"), "{err}");
     drop(taken);
 }
 
@@ -1732,7 +1810,11 @@ fn a_linked_intake_folder_is_never_written_through() {
         "the sink wrote through the link"
     );
     // The terminal line is read by another thread: wait for it.
-    assert!(server.wait_stderr("could not append"), "{}", server.context());
+    assert!(
+        server.wait_stderr("could not append"),
+        "{}",
+        server.context()
+    );
 }
 
 /// Under `serve`, a HubSpot site's sink applies HubSpot's rule: a
@@ -1780,4 +1862,26 @@ fn the_sink_refuses_what_hubspot_would() {
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0]["valid"], true, "{}", lines[0]);
     assert_eq!(lines[1]["valid"], false, "{}", lines[1]);
+}
+
+/// `build` and `serve` count the same things in the same words.
+#[test]
+fn build_and_serve_print_the_same_counts() {
+    let site = SiteTest::example();
+    let built = site.build(&[]);
+    built.expect_success();
+    let counts = |text: &str| -> String {
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Built "))
+            .unwrap_or_else(|| panic!("no `Built` line in\n{text}"));
+        line[..line.find(" in ").unwrap()].to_owned()
+    };
+    let from_build = counts(&built.stderr);
+    assert!(
+        from_build.contains(" pages (") && from_build.ends_with(" files)"),
+        "{from_build}"
+    );
+    let server = Server::start(&site, &[]);
+    assert_eq!(counts(&server.stderr()), from_build, "{}", server.context());
 }

@@ -344,10 +344,10 @@ fn check_keys(cx: &mut FileCx<'_>, kind: Kind, unknown: &[Vec<yaml::Seg>], raw: 
     cx.unknown_keys(unknown, &allowed, block_keys);
     // `titel:` is the page's title, misspelt: its finding says so.
     for path in unknown {
-        if let [yaml::Seg::Key(k)] = path.as_slice() {
-            if let Some(meant) = closest(k, allowed.iter().copied()) {
-                cx.unreadable.push(meant.to_owned());
-            }
+        if let [yaml::Seg::Key(k)] = path.as_slice()
+            && let Some(meant) = closest(k, allowed.iter().copied())
+        {
+            cx.unreadable.push(meant.to_owned());
         }
     }
     for name in raw.of_other_kinds(kind) {

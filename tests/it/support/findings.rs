@@ -180,18 +180,18 @@ pub fn parse_human(output: &str) -> Vec<Diagnostic> {
         }
         diag.text.push('\n');
         diag.text.push_str(line);
-        if diag.hint.is_none() {
-            if let Some(hint) = line.trim_start().strip_prefix("= help: ") {
-                diag.hint = Some(hint.to_owned());
-            }
+        if diag.hint.is_none()
+            && let Some(hint) = line.trim_start().strip_prefix("= help: ")
+        {
+            diag.hint = Some(hint.to_owned());
         }
-        if diag.file.is_none() {
-            if let Some(loc) = line.trim_start().strip_prefix("--> ") {
-                let (file, l, c) = parse_location(loc.trim());
-                diag.file = Some(file);
-                diag.line = l;
-                diag.column = c;
-            }
+        if diag.file.is_none()
+            && let Some(loc) = line.trim_start().strip_prefix("--> ")
+        {
+            let (file, l, c) = parse_location(loc.trim());
+            diag.file = Some(file);
+            diag.line = l;
+            diag.column = c;
         }
     }
     out.extend(current);

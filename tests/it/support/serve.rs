@@ -10,7 +10,7 @@
 //! machine does not fail one.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::{IpAddr, Shutdown, TcpStream};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -280,7 +280,12 @@ impl Resp {
 }
 
 pub fn raw_request(port: u16, request: &[u8]) -> std::io::Result<Resp> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    raw_request_at(IpAddr::from([127, 0, 0, 1]), port, request)
+}
+
+/// [`raw_request`] to another address of this machine.
+pub fn raw_request_at(ip: IpAddr, port: u16, request: &[u8]) -> std::io::Result<Resp> {
+    let mut stream = TcpStream::connect((ip, port))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     // The server may answer (413) and close before the body is all sent.
