@@ -8,7 +8,7 @@
 //! rules they break, never a submitted value: a patient's name or date of
 //! birth must not travel further than the log it was posted into.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -519,33 +519,22 @@ pub(super) async fn post(
     if let Some(refusal) = expected.and_then(|e| e.refusal(&payload)) {
         return refusal;
     }
-    let thanks = thanks_page(kind, &payload, |path| served.has_page(path));
-    answer(&served.href(&thanks), wants_json, &errors)
+    let thanks = thanks_page(kind, &payload, &served.thanks);
+    answer(&served.href(thanks), wants_json, &errors)
 }
 
 /// Where a native post lands: a referral for a service line on that
 /// service's thanks page (as the form's own `retURL`, `_next` or action
 /// says on the live site), else the form's generic one.
-fn thanks_page(
+fn thanks_page<'a>(
     kind: FormKind,
     payload: &Map<String, Value>,
-    exists: impl Fn(&str) -> bool,
-) -> String {
-    let service = payload.get("service").and_then(Value::as_str).filter(|s| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    });
-    match (kind, service) {
-        (FormKind::Referral, Some(slug)) => {
-            let path = format!("/services/{slug}/refer/thanks/");
-            if exists(&path) {
-                path
-            } else {
-                kind.generic_thanks_path().to_owned()
-            }
-        }
-        _ => kind.generic_thanks_path().to_owned(),
+    services: &'a BTreeMap<String, String>,
+) -> &'a str {
+    let service = payload.get("service").and_then(Value::as_str);
+    match (kind, service.and_then(|slug| services.get(slug))) {
+        (FormKind::Referral, Some(path)) => path,
+        _ => kind.generic_thanks_path(),
     }
 }
 

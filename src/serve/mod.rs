@@ -67,15 +67,12 @@ pub struct Served {
     /// `base_url`'s path (`/clinic`), under which the site is served; empty
     /// for a site at the root.
     prefix: String,
+    /// Each service line's thanks page, by slug: where the sink lands a
+    /// referral for it.
+    thanks: Arc<BTreeMap<String, String>>,
 }
 
 impl Served {
-    /// The site has a page at `path` (`/refer/thanks/`).
-    pub fn has_page(&self, path: &str) -> bool {
-        self.files
-            .contains_key(&format!("{}index.html", path.trim_start_matches('/')))
-    }
-
     /// The address a browser asks for to get the page at `path`.
     pub fn href(&self, path: &str) -> String {
         format!("{}{path}", self.prefix)
@@ -142,6 +139,7 @@ fn snapshot(session: &Session) -> Served {
         error: None,
         schemas,
         prefix: session.prefix().to_owned(),
+        thanks: Arc::new(session.service_thanks()),
     }
 }
 
@@ -399,6 +397,7 @@ impl Rebuilder {
             error: Some(text.clone()),
             schemas: current.schemas.clone(),
             prefix: current.prefix.clone(),
+            thanks: Arc::clone(&current.thanks),
         });
         let _ = self.app.reload.send(Reload::Error(text));
         self.app.say(if current.files.is_empty() {

@@ -143,6 +143,16 @@ impl Session {
         self.prepared.site.config.base_url.path()
     }
 
+    /// Each service line's thanks page, by slug.
+    pub fn service_thanks(&self) -> BTreeMap<String, String> {
+        self.prepared
+            .site
+            .services
+            .iter()
+            .map(|s| (s.slug.clone(), s.thanks_path()))
+            .collect()
+    }
+
     /// How many pages the site has (the files include assets too).
     pub fn pages(&self) -> usize {
         self.prepared.site.pages.len()
