@@ -53,13 +53,19 @@ pub struct Session {
 
 /// A JSON Schema per form, or the names a CRM backend keeps.
 fn schemas(site: &crate::model::Site) -> Vec<(FormKind, Arc<Expected>)> {
-    let sheet = crate::forms::delivery::sheet(site);
+    // Only a CRM backend is checked by names; the sheet builds a form for
+    // every service and reason, so a webhook site never pays for it.
+    let crm = site
+        .config
+        .intake
+        .as_ref()
+        .map(|i| i.backend)
+        .filter(|b| b.profile().digest().is_some());
+    let sheet = crm.and_then(|_| crate::forms::delivery::sheet(site));
     FormKind::ALL
         .iter()
         .filter_map(|&k| {
-            let names = sheet.as_ref().and_then(|sheet| {
-                let backend = site.config.intake.as_ref()?.backend;
-                backend.profile().digest()?;
+            let names = crm.zip(sheet.as_ref()).and_then(|(backend, sheet)| {
                 let form = sheet.forms.iter().find(|f| f.form == k)?;
                 let names = form.fields.iter().map(|f| f.name.clone()).collect();
                 Some(Expected::Names { backend, names })
