@@ -22,6 +22,7 @@
 
 pub(crate) mod check;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod diag;
@@ -55,6 +56,9 @@ pub struct BuildOptions {
     /// Running under `handoff serve`: a loopback `http:` intake endpoint is
     /// allowed (a local test receiver).
     pub serving: bool,
+    /// "Now" for dated content (events, availability); `None` reads
+    /// [`clock::now`] when the run starts.
+    pub now: Option<jiff::Timestamp>,
 }
 
 /// A successful build: what was written and the warnings of the run.
@@ -139,6 +143,10 @@ pub fn prepare(
     timings: &mut Vec<(&'static str, std::time::Duration)>,
 ) -> Result<Prepared, BuildError> {
     let mut laps = Laps::new(timings);
+    let now = match opts.now {
+        Some(now) => now,
+        None => clock::now().map_err(BuildError::Usage)?,
+    };
     let (config, live_base_url, mut diags) = read_config(opts)?;
     laps.lap("config");
 
@@ -155,6 +163,7 @@ pub fn prepare(
         if docs.len() == sources.files.len() {
             let resolve = model::ResolveOptions {
                 drafts: opts.drafts,
+                now,
             };
             if let Err(d) = model::resolve(docs, &config, &sources, resolve) {
                 diags.extend(d);
@@ -171,6 +180,7 @@ pub fn prepare(
     };
     let resolve = model::ResolveOptions {
         drafts: opts.drafts,
+        now,
     };
     let site = model::resolve(docs, &config, &sources, resolve).map_err(|d| diags.extend(d));
     laps.lap("resolve");

@@ -304,6 +304,8 @@ pub fn site(data: &[u8], work: &Path) -> Result<(), String> {
         base_url: None,
         drafts: false,
         serving: false,
+        // A fixed "now": the same input builds the same site.
+        now: Some(jiff::Timestamp::UNIX_EPOCH),
     };
     let built = handoff::build_site(&opts);
     let leftovers = staging_left(work);
@@ -410,7 +412,15 @@ fn resolve_alone(
     files: &[(&str, &str)],
 ) -> Result<(), String> {
     let config = config::parse(BASE_CONFIG).map_err(|_| "BASE_CONFIG does not parse")?;
-    let site = match model::resolve(docs, &config, set, model::ResolveOptions { drafts: true }) {
+    let site = match model::resolve(
+        docs,
+        &config,
+        set,
+        model::ResolveOptions {
+            drafts: true,
+            ..Default::default()
+        },
+    ) {
         Ok(site) => site,
         Err(d) => {
             expect_error(&d, "resolving")?;

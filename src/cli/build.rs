@@ -31,6 +31,7 @@ pub fn run(root: &Path, args: &BuildArgs, out: &Output) -> ExitCode {
         base_url: args.base_url.clone(),
         drafts: args.drafts,
         serving: false,
+        now: None,
     };
     let started = std::time::Instant::now();
     match build_site(&opts) {

@@ -40,6 +40,7 @@ pub fn run(root: &Path, args: &CheckArgs, out: &Output) -> ExitCode {
         base_url: None,
         drafts: args.drafts,
         serving: false,
+        now: None,
     };
     let started = std::time::Instant::now();
     let diags = match check_site(&opts) {

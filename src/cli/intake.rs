@@ -34,6 +34,7 @@ pub fn run(root: &Path, args: &IntakeArgs, out: &Output) -> ExitCode {
         base_url: None,
         drafts: false,
         serving: false,
+        now: None,
     };
     let sheet = match intake_sheet(&opts) {
         Ok(Some(sheet)) => sheet,

@@ -37,6 +37,7 @@ pub fn run(root: &Path, args: &ServeArgs, out: &Output) -> ExitCode {
             base_url: None,
             drafts: args.drafts,
             serving: true,
+            now: None,
         },
         bind: args.bind,
         port: args.port,

@@ -34,6 +34,8 @@ use crate::source::SourceSet;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ResolveOptions {
     pub drafts: bool,
+    /// "Now" for dated content (see [`crate::clock`]).
+    pub now: jiff::Timestamp,
 }
 
 /// Builds the site model, reporting every dangling reference and collision.
@@ -67,5 +69,6 @@ pub fn resolve(
         physicians,
         checklists,
         aliases,
+        now: opts.now,
     })
 }

@@ -32,6 +32,9 @@ pub struct Site {
     /// The `aliases:` entry of each alias page, by page index, so a finding
     /// about the address can point at the entry that asked for it.
     pub aliases: BTreeMap<usize, AliasEntry>,
+    /// "Now" for this build: events past their end leave the upcoming
+    /// lists, availability dates turn stale (see [`crate::clock`]).
+    pub now: jiff::Timestamp,
 }
 
 /// One `aliases:` entry: the source file (an index into `SourceSet::files`)

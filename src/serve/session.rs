@@ -346,6 +346,9 @@ impl Session {
             &sources,
             crate::model::ResolveOptions {
                 drafts: self.opts.drafts,
+                // The session's clock: an edit re-renders what it touched,
+                // not what the passing hours would change.
+                now: p.site.now,
             },
         )
         .map_err(Failure::Findings)?;

@@ -150,3 +150,20 @@ fn completions_generate_for_bash_zsh_and_fish() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_malformed_source_date_epoch_stops_the_build_with_a_hint() {
+    let site = SiteTest::example();
+    let out = handoff(
+        site.root(),
+        &[("SOURCE_DATE_EPOCH", "yesterday")],
+        &["build"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("SOURCE_DATE_EPOCH") && err.contains("date +%s"),
+        "{err}"
+    );
+    assert!(!site.root().join("public").exists(), "nothing is written");
+}

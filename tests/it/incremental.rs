@@ -18,6 +18,7 @@ fn options(site: &SiteTest) -> (BuildOptions, RenderOptions) {
         BuildOptions {
             root: site.root().to_path_buf(),
             serving: true,
+            now: None,
             ..BuildOptions::default()
         },
         RenderOptions {
