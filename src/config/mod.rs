@@ -10,6 +10,7 @@
 //! configuration: it lives in `BuildOptions`. No I/O here: the caller passes
 //! the text.
 
+mod analytics;
 mod extra;
 mod intake;
 mod organization;
@@ -20,6 +21,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+pub use self::analytics::{Analytics, Provider};
 pub use self::intake::{Encoding, Intake};
 pub use self::organization::{Organization, OrganizationType};
 use self::raw::{RawBuild, RawConfig};
@@ -44,6 +46,8 @@ pub struct Config {
     pub serve: ServeConfig,
     /// `[extra]`: the practice's own values for its templates, keys free.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `[analytics]`: the provider that counts visits, if any.
+    pub analytics: Option<Analytics>,
 }
 
 /// An absolute `https://` URL without a trailing slash.
@@ -142,6 +146,7 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
         build,
         serve,
         extra,
+        analytics,
     } = raw;
     let mut diags = Diagnostics::new();
     let title = validate_title(title, text, &mut diags);
@@ -159,6 +164,10 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
                 .with_hint("add `privacy_policy = \"/privacy/\"` under `[organization]` and a page that explains how form data is handled"),
         );
     }
+    let forms = analytics::Forms {
+        phi_ok: intake.as_ref().is_some_and(|i| i.phi_ok),
+    };
+    let analytics = analytics.and_then(|raw| analytics::validate(raw, &forms, text, &mut diags));
     let build = build.map_or_else(BuildConfig::default, |b| {
         validate_build(b, text, &mut diags)
     });
@@ -180,6 +189,7 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
             build,
             serve,
             extra: extra.map(extra::to_data).unwrap_or_default(),
+            analytics,
         }),
         _ => Err(diags),
     }

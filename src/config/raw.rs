@@ -35,6 +35,7 @@ pub(super) struct RawConfig {
     pub serve: Option<RawServe>,
     /// `[extra]`: free keys for the templates (`site.extra`).
     pub extra: Option<toml::Table>,
+    pub analytics: Option<RawAnalytics>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -102,6 +103,41 @@ impl RawIntake {
     }
 }
 
+/// `[analytics]`: the provider and every provider's keys; which of them
+/// the chosen provider reads is `analytics.rs`'s to say.
+#[derive(Debug, Deserialize)]
+pub(super) struct RawAnalytics {
+    pub provider: Option<Spanned<String>>,
+    pub domain: Option<Spanned<String>>,
+    pub website_id: Option<Spanned<String>>,
+    pub src: Option<Spanned<String>>,
+    /// A number, or a number in quotes as Matomo's snippet writes it.
+    pub site_id: Option<Spanned<toml::Value>>,
+    pub url: Option<Spanned<String>>,
+    pub measurement_id: Option<Spanned<String>>,
+    pub on_form_pages: Option<Spanned<bool>>,
+    pub consent: Option<Spanned<String>>,
+}
+
+impl RawAnalytics {
+    /// The provider keys written, with where their values are.
+    pub fn account_keys(&self) -> Vec<super::analytics::KeyAt> {
+        let text =
+            |name: &'static str, v: &Option<Spanned<String>>| v.as_ref().map(|v| (name, v.span()));
+        [
+            text("domain", &self.domain),
+            text("website_id", &self.website_id),
+            text("src", &self.src),
+            self.site_id.as_ref().map(|v| ("site_id", v.span())),
+            text("url", &self.url),
+            text("measurement_id", &self.measurement_id),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct RawBuild {
     pub output_dir: Option<String>,
@@ -163,6 +199,7 @@ pub(super) fn declared_keys(table: &[&str]) -> &'static [&'static str] {
         ["intake", "form_ids" | "form_guids" | "lead_source"] => keys_of::<RawPerForm>(),
         ["build"] => keys_of::<RawBuild>(),
         ["serve"] => keys_of::<RawServe>(),
+        ["analytics"] => keys_of::<RawAnalytics>(),
         ["theme"] => keys_of::<RawTheme>(),
         _ => &[],
     }

@@ -84,9 +84,24 @@ fn intake_origins(config: &Config) -> Vec<String> {
 
 /// The Content-Security-Policy: this site's own files, and the configured
 /// intake backend as the only other place a form may post or a script may
-/// connect to. `frame-ancestors` works only as a header, so `for_meta` drops it.
-pub fn csp(config: &Config, for_meta: bool) -> String {
+/// connect to. With `analytics` (a page that carries the provider's script),
+/// the provider's origins join `script-src` and `connect-src`, and nothing
+/// else changes. `frame-ancestors` works only as a header, so `for_meta`
+/// drops it.
+pub fn csp(config: &Config, for_meta: bool, analytics: bool) -> String {
     let origins = intake_origins(config);
+    let provider = config
+        .analytics
+        .as_ref()
+        .filter(|_| analytics)
+        .map(|a| &a.provider);
+    let scripts = provider.map(|p| p.script_origins()).unwrap_or_default();
+    let mut connect = origins.clone();
+    for o in provider.map(|p| p.connect_origins()).unwrap_or_default() {
+        if !connect.contains(&o) {
+            connect.push(o);
+        }
+    }
     let extra = |list: &[String]| {
         if list.is_empty() {
             String::new()
@@ -95,8 +110,10 @@ pub fn csp(config: &Config, for_meta: bool) -> String {
         }
     };
     let mut policy = format!(
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
-         connect-src 'self'{o}; form-action 'self'{o}; base-uri 'self'; object-src 'none'",
+        "default-src 'self'; script-src 'self'{s}; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'{c}; form-action 'self'{o}; base-uri 'self'; object-src 'none'",
+        s = extra(&scripts),
+        c = extra(&connect),
         o = extra(&origins)
     );
     if !for_meta {
@@ -105,12 +122,25 @@ pub fn csp(config: &Config, for_meta: bool) -> String {
     policy
 }
 
-/// `_headers` (Netlify, Cloudflare Pages) with the security headers.
+/// Whether a page carries the analytics script: analytics is configured,
+/// and the page has no form unless `on_form_pages` says so. Decided from
+/// the page's forms, whatever their kind, not from a list of page kinds.
+pub fn carries_analytics(config: &Config, has_form: bool) -> bool {
+    config
+        .analytics
+        .as_ref()
+        .is_some_and(|a| a.on_form_pages || !has_form)
+}
+
+/// `_headers` (Netlify, Cloudflare Pages) with the security headers. One
+/// policy for every path, with the analytics origins when there is a
+/// provider: form pages without the script narrow it with their own `<meta>`
+/// policy, which browsers enforce beside the header's (the stricter wins).
 pub fn headers(config: &Config) -> String {
     format!(
         "/*\n  Content-Security-Policy: {}\n  Referrer-Policy: strict-origin-when-cross-origin\n  X-Content-Type-Options: nosniff\n  \
          Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()\n",
-        csp(config, false)
+        csp(config, false, config.analytics.is_some())
     )
 }
 
@@ -130,7 +160,7 @@ mod tests {
         let c = config(
             "[intake]\nbackend = \"webhook\"\nendpoint = \"https://intake.example:8443/v1/x\"\n",
         );
-        let p = csp(&c, false);
+        let p = csp(&c, false, false);
         assert!(
             p.contains("form-action 'self' https://intake.example:8443;"),
             "{p}"
@@ -140,8 +170,8 @@ mod tests {
             "{p}"
         );
         assert!(p.ends_with("frame-ancestors 'none'"));
-        assert!(!csp(&c, true).contains("frame-ancestors"));
-        let none = csp(&config(""), false);
+        assert!(!csp(&c, true, false).contains("frame-ancestors"));
+        let none = csp(&config(""), false, false);
         assert!(none.contains("form-action 'self';"), "{none}");
     }
 

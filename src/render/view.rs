@@ -14,7 +14,7 @@ use format::specialty_label;
 pub use format::{address, hours};
 
 use crate::model::{
-    self, Checklist, Location, NAV_SERVICES, Page, Referral, Service, Site, full_name,
+    self, Checklist, Location, NAV_SERVICES, Page, PageKind, Referral, Service, Site, full_name,
 };
 use crate::phone::Phone;
 use crate::render::action::ActionView;
@@ -78,8 +78,11 @@ pub struct PageView<'a> {
     pub updated: Option<&'a str>,
     /// The page's schema.org JSON-LD, escaped for a `<script>` element.
     pub jsonld: String,
-    /// Content-Security-Policy for a `<meta>` tag on pages with a form.
+    /// Content-Security-Policy for a `<meta>` tag on pages with a form or
+    /// the analytics script.
     pub csp: Option<String>,
+    /// The analytics script's settings, on pages that carry it.
+    pub analytics: Option<AnalyticsView<'a>>,
     /// Absolute URL of the image for link previews: the page's `image:`,
     /// else the logo.
     pub image: Option<String>,
@@ -87,6 +90,27 @@ pub struct PageView<'a> {
     pub action: ActionView<'a>,
     /// The page's `extra:` map, keys free.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// What the theme's `js/analytics.js` needs: the provider's script and
+/// account, whether to ask first, and the page's own slugs it sends with
+/// each event (never anything a visitor typed).
+#[derive(Serialize)]
+pub struct AnalyticsView<'a> {
+    /// `plausible`, `umami`, `matomo`, `ga4` or `custom`.
+    pub provider: &'static str,
+    /// The address of the provider's script.
+    pub script: String,
+    /// The account id the script is given, if the provider has one.
+    pub id: Option<&'a str>,
+    /// Matomo's tracker address.
+    pub collect: Option<String>,
+    /// The script waits for the visitor's yes.
+    pub consent: bool,
+    /// The service line the page is about.
+    pub service: Option<&'a str>,
+    /// The referral reason the page is about.
+    pub reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -352,6 +376,7 @@ pub fn page<'a>(
     action: ActionView<'a>,
 ) -> PageView<'a> {
     let config = r.config();
+    let analytics = analytics(r, page, has_form);
     let image = page
         .image
         .as_deref()
@@ -381,11 +406,45 @@ pub fn page<'a>(
         noindex: page.noindex || opts.preview,
         updated: page.updated.as_deref(),
         jsonld: jsonld::graph(r, page),
-        csp: has_form.then(|| site_files::csp(config, true)),
+        csp: (has_form || analytics.is_some())
+            .then(|| site_files::csp(config, true, analytics.is_some())),
+        analytics,
         image,
         action,
         extra: &page.extra,
     }
+}
+
+/// The analytics settings of a page that carries the script.
+fn analytics<'a>(r: &mut Reader<'a>, page: &Page, has_form: bool) -> Option<AnalyticsView<'a>> {
+    let config = r.config();
+    let a = config.analytics.as_ref()?;
+    if !site_files::carries_analytics(config, has_form) {
+        return None;
+    }
+    let (service, reason) = match page.kind {
+        PageKind::Service(i)
+        | PageKind::Refer(i)
+        | PageKind::Packet(i)
+        | PageKind::ReferThanks(i) => (Some(r.service(i).slug.as_str()), None),
+        PageKind::Referral(i) => {
+            let reason = r.referral(i);
+            (
+                Some(r.service(reason.service).slug.as_str()),
+                Some(reason.slug.as_str()),
+            )
+        }
+        _ => (None, None),
+    };
+    Some(AnalyticsView {
+        provider: a.provider.name(),
+        script: a.provider.script(),
+        id: a.provider.id(),
+        collect: a.provider.collect(),
+        consent: a.consent_required,
+        service,
+        reason,
+    })
 }
 
 pub fn location_summary(l: &Location) -> LocationSummary<'_> {

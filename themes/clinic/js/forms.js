@@ -105,7 +105,7 @@
   }
 
   function body(form, pairs, plan) {
-    if (form.getAttribute("data-backend") === "hubspot") {
+    if (form.dataset.backend === "hubspot") {
       var b = {
         fields: pairs.map(function (p) { return { name: p[0], value: p[1] }; }),
         context: { pageUri: location.origin + location.pathname, pageName: document.title }
@@ -142,7 +142,7 @@
   document.querySelectorAll("form.intake-form").forEach(function (form) {
     form.noValidate = true;
     var status = form.querySelector(".form-status"), failed = form.querySelector(".form-failed"), button = form.querySelector("button"); // minified HTML drops type=submit
-    var plan = JSON.parse(form.getAttribute("data-delivery") || "null");
+    var plan = JSON.parse(form.dataset.delivery || "null");
     if (button) button.disabled = false;
     function say(text) { if (status) status.textContent = text; }
     form.addEventListener("change", function (e) { if (e.target.getAttribute("aria-invalid")) show(form, e.target, message(e.target)); });
@@ -153,12 +153,12 @@
       var bad = validate(form);
       if (bad) { e.preventDefault(); say(bad === 1 ? "One field needs your attention." : bad + " fields need your attention."); return; }
       say("");
-      var fetching = form.getAttribute("data-transport") === "fetch";
+      var fetching = form.dataset.transport === "fetch";
       if (!fetching && !plan) return;
       e.preventDefault();
       var pairs = fields(form, plan);
       // A bot filled the honeypot: show it the thanks page, send nothing.
-      if (!pairs) { location.assign(form.getAttribute("data-thanks")); return; }
+      if (!pairs) { location.assign(form.dataset.thanks); return; }
       if (!fetching) { post(form, pairs); return; }
       if (button) button.disabled = true;
       say("Sending…");
@@ -169,7 +169,8 @@
         credentials: "omit",
         referrerPolicy: "no-referrer"
       }).then(function (r) {
-        if (r.ok) return location.assign(form.getAttribute("data-thanks"));
+        // Sent: analytics.js counts it (an event, never the values), then the thanks page.
+        if (r.ok) return form.dispatchEvent(new Event("sent")), location.assign(form.dataset.thanks);
         // The backend's error codes for whoever debugs the form; never the values sent.
         return r.json().catch(function () { return {}; }).then(function (j) {
           console.error("Refused, HTTP " + r.status + ": " + (j.errors || []).map(function (x) { return x.errorType; }).join(", "));
