@@ -432,6 +432,12 @@ pub struct Browser {
 
 impl Browser {
     pub fn start(javascript: bool) -> Browser {
+        Browser::start_with(javascript, &[])
+    }
+
+    /// [`Browser::start`] with more Chromium switches, e.g.
+    /// `--host-resolver-rules` to send a third party's host to a local fake.
+    pub fn start_with(javascript: bool, extra: &[String]) -> Browser {
         let chromium = binary("HANDOFF_CHROMIUM", "/usr/bin/chromium", "chromium");
         let chromedriver = binary(
             "HANDOFF_CHROMEDRIVER",
@@ -468,6 +474,7 @@ impl Browser {
         if !javascript {
             args.push("--blink-settings=scriptEnabled=false".to_owned());
         }
+        args.extend_from_slice(extra);
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",

@@ -45,7 +45,7 @@ fn run_vnu(dir: &Path) -> (bool, String) {
 }
 
 /// Panics with vnu's report when it finds any error under `dir`.
-fn expect_valid_html(dir: &Path) {
+pub(crate) fn expect_valid_html(dir: &Path) {
     let (passed, report) = run_vnu(dir);
     assert!(
         passed,
