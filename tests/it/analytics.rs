@@ -39,7 +39,10 @@ const REFER_PAGE: &str = "services/cardiology/refer/index.html";
 fn expected_origins(provider: &str) -> (Vec<&'static str>, Vec<&'static str>) {
     match provider {
         "plausible" => (vec!["https://plausible.io"], vec!["https://plausible.io"]),
-        "umami" => (vec!["https://cloud.umami.is"], vec!["https://gateway.umami.is"]),
+        "umami" => (
+            vec!["https://cloud.umami.is"],
+            vec!["https://gateway.umami.is"],
+        ),
         "matomo" => (
             vec!["https://matomo.riverside-heart.example"],
             vec!["https://matomo.riverside-heart.example"],
@@ -121,8 +124,10 @@ fn each_provider_opens_exactly_its_origins_and_form_pages_keep_their_policy() {
     let before = SiteTest::fixture("analytics/plausible");
     with_analytics(&before, without_analytics);
     before.build(&[]).expect_success();
-    let form_policy_before = meta_csp(&Html::parse_document(&before.expect_file(&format!("public/{REFER_PAGE}"))))
-        .expect("a form page carries a CSP <meta>");
+    let form_policy_before = meta_csp(&Html::parse_document(
+        &before.expect_file(&format!("public/{REFER_PAGE}")),
+    ))
+    .expect("a form page carries a CSP <meta>");
     let header_before = directives(&header_csp(&before));
 
     for provider in PROVIDERS {
@@ -135,8 +140,14 @@ fn each_provider_opens_exactly_its_origins_and_form_pages_keep_their_policy() {
         want_scripts.extend(&scripts);
         let mut want_connect = vec!["'self'", INTAKE];
         want_connect.extend(&connect);
-        assert_eq!(d["script-src"], want_scripts, "{provider}: script-src in {header}");
-        assert_eq!(d["connect-src"], want_connect, "{provider}: connect-src in {header}");
+        assert_eq!(
+            d["script-src"], want_scripts,
+            "{provider}: script-src in {header}"
+        );
+        assert_eq!(
+            d["connect-src"], want_connect,
+            "{provider}: connect-src in {header}"
+        );
         // Every other directive is as it was.
         for (name, sources) in &header_before {
             if name != "script-src" && name != "connect-src" {
@@ -151,15 +162,26 @@ fn each_provider_opens_exactly_its_origins_and_form_pages_keep_their_policy() {
             let script = analytics_script(&doc);
             let meta = meta_csp(&doc);
             if has_form {
-                assert!(script.is_none(), "{provider}: {rel} has a form and the analytics script");
+                assert!(
+                    script.is_none(),
+                    "{provider}: {rel} has a form and the analytics script"
+                );
                 assert_eq!(
                     meta.as_deref(),
                     Some(form_policy_before.as_str()),
                     "{provider}: {rel} has a form: its policy must be the one without analytics"
                 );
-            } else if doc.select(&sel("meta[http-equiv=refresh]")).next().is_none() {
-                let script = script.unwrap_or_else(|| panic!("{provider}: {rel} lacks the analytics script"));
-                assert!(script.contains(&format!("data-provider=\"{provider}\"")), "{script}");
+            } else if doc
+                .select(&sel("meta[http-equiv=refresh]"))
+                .next()
+                .is_none()
+            {
+                let script = script
+                    .unwrap_or_else(|| panic!("{provider}: {rel} lacks the analytics script"));
+                assert!(
+                    script.contains(&format!("data-provider=\"{provider}\"")),
+                    "{script}"
+                );
                 let meta = meta.unwrap_or_else(|| panic!("{provider}: {rel} has no CSP <meta>"));
                 let m = directives(&meta);
                 assert_eq!(m["script-src"], want_scripts, "{provider}: {rel}: {meta}");
@@ -168,7 +190,10 @@ fn each_provider_opens_exactly_its_origins_and_form_pages_keep_their_policy() {
                 carried += 1;
             }
         }
-        assert!(carried >= 5, "{provider}: only {carried} pages carry the script");
+        assert!(
+            carried >= 5,
+            "{provider}: only {carried} pages carry the script"
+        );
     }
 }
 
@@ -178,19 +203,32 @@ fn on_form_pages_puts_the_script_and_its_origins_on_form_pages_too() {
     with_analytics(&site, |t| format!("{t}on_form_pages = true\n"));
     site.build(&[]).expect_success();
     let doc = Html::parse_document(&site.expect_file(&format!("public/{REFER_PAGE}")));
-    assert!(analytics_script(&doc).is_some(), "the refer page lacks the script");
+    assert!(
+        analytics_script(&doc).is_some(),
+        "the refer page lacks the script"
+    );
     let m = directives(&meta_csp(&doc).unwrap());
-    assert!(m["script-src"].contains(&"https://www.googletagmanager.com".to_owned()), "{m:?}");
+    assert!(
+        m["script-src"].contains(&"https://www.googletagmanager.com".to_owned()),
+        "{m:?}"
+    );
 }
 
 #[test]
 fn on_form_pages_is_refused_while_the_forms_carry_patient_data() {
     let site = SiteTest::fixture("analytics/plausible");
     with_analytics(&site, |t| {
-        format!("{}on_form_pages = true\n", t.replace("phi_ok = false", "phi_ok = true"))
+        format!(
+            "{}on_form_pages = true\n",
+            t.replace("phi_ok = false", "phi_ok = true")
+        )
     });
     let toml = site.read("site.toml");
-    let line = toml.lines().position(|l| l.starts_with("on_form_pages")).unwrap() as u32 + 1;
+    let line = toml
+        .lines()
+        .position(|l| l.starts_with("on_form_pages"))
+        .unwrap() as u32
+        + 1;
     let out = site.build(&[]);
     out.expect_exit(1);
     out.diagnostic("E004")
@@ -204,7 +242,9 @@ fn on_form_pages_is_refused_while_the_forms_carry_patient_data() {
 #[test]
 fn another_providers_key_is_a_finding_at_the_key() {
     let site = SiteTest::fixture("analytics/ga4");
-    with_analytics(&site, |t| format!("{t}domain = \"riverside-heart.example\"\n"));
+    with_analytics(&site, |t| {
+        format!("{t}domain = \"riverside-heart.example\"\n")
+    });
     let line = site.read("site.toml").lines().count() as u32;
     let out = site.build(&[]);
     out.expect_exit(1);
@@ -257,7 +297,9 @@ impl FakePlausible {
             let Ok(Some(req)) = read_request(&mut tls) else {
                 return;
             };
-            log.lock().unwrap_or_else(PoisonError::into_inner).push(req.clone());
+            log.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(req.clone());
             let cors = ("Access-Control-Allow-Origin", "*".to_owned());
             let _ = match (req.method.as_str(), req.path.as_str()) {
                 ("GET", "/js/script.js") => write_response(
@@ -281,7 +323,10 @@ impl FakePlausible {
     }
 
     fn requests(&self) -> Vec<Request> {
-        self.seen.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The events received: (name, props).
@@ -305,7 +350,10 @@ impl FakePlausible {
             assert!(
                 start.elapsed() < STEP,
                 "no `{name}` event reached the provider within {STEP:?}; it saw {:?}",
-                self.requests().iter().map(|r| format!("{} {} {}", r.method, r.path, r.body_text())).collect::<Vec<_>>()
+                self.requests()
+                    .iter()
+                    .map(|r| format!("{} {} {}", r.method, r.path, r.body_text()))
+                    .collect::<Vec<_>>()
             );
             thread::sleep(Duration::from_millis(50));
         }
@@ -313,7 +361,10 @@ impl FakePlausible {
 
     /// Chromium's switch that sends plausible.io here.
     fn resolver_rule(&self) -> String {
-        format!("--host-resolver-rules=MAP plausible.io 127.0.0.1:{}", self.port)
+        format!(
+            "--host-resolver-rules=MAP plausible.io 127.0.0.1:{}",
+            self.port
+        )
     }
 }
 
@@ -330,7 +381,11 @@ impl Stage {
     fn new(analytics: &str) -> Stage {
         let site_listener = bind_loopback();
         let origin = format!("http://127.0.0.1:{}", port_of(&site_listener));
-        let receiver = Receiver::start(bind_loopback(), format!("{origin}/refer/thanks/"), Duration::ZERO);
+        let receiver = Receiver::start(
+            bind_loopback(),
+            format!("{origin}/refer/thanks/"),
+            Duration::ZERO,
+        );
         let site = SiteTest::fixture("analytics/plausible");
         let toml = site
             .read("site.toml")
@@ -362,10 +417,17 @@ fn with_consent_required_nothing_reaches_the_provider_before_the_visitors_yes() 
     let stage = Stage::new("consent = \"required\"\n");
     let browser = Browser::start_with(true, &[fake.resolver_rule()]);
     browser.goto(&stage.url("/services/cardiology/"));
-    assert!(browser.displayed("section.consent"), "the consent prompt is not shown");
+    assert!(
+        browser.displayed("section.consent"),
+        "the consent prompt is not shown"
+    );
     // Time enough for a script that ignored the prompt to load and send.
     thread::sleep(Duration::from_millis(1500));
-    assert!(fake.requests().is_empty(), "the provider was asked before consent: {:?}", fake.requests());
+    assert!(
+        fake.requests().is_empty(),
+        "the provider was asked before consent: {:?}",
+        fake.requests()
+    );
     let scripts = browser.execute(
         "return [...document.scripts].map(s => s.src).filter(s => s && !s.startsWith(location.origin));",
         json!([]),
@@ -377,22 +439,43 @@ fn with_consent_required_nothing_reaches_the_provider_before_the_visitors_yes() 
     assert!(!browser.displayed("section.consent"));
     browser.goto(&stage.url("/locations/main-street/"));
     thread::sleep(Duration::from_millis(1000));
-    assert!(!browser.displayed("section.consent"), "the prompt came back after a no");
-    assert!(fake.requests().is_empty(), "the provider was asked after a no: {:?}", fake.requests());
+    assert!(
+        !browser.displayed("section.consent"),
+        "the prompt came back after a no"
+    );
+    assert!(
+        fake.requests().is_empty(),
+        "the provider was asked after a no: {:?}",
+        fake.requests()
+    );
 
     // A yes loads the provider's script, which counts the page.
     browser.execute("localStorage.clear(); return true;", json!([]));
     browser.goto(&stage.url("/services/cardiology/"));
     browser.click("section.consent button[data-consent=yes]");
     fake.wait_for_event("pageview");
-    let gets: Vec<String> = fake.requests().iter().filter(|r| r.method == "GET").map(|r| r.path.clone()).collect();
+    let gets: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path.clone())
+        .collect();
     assert_eq!(gets, ["/js/script.js"], "one script load after consent");
     // Remembered: the next page loads it without asking.
     browser.goto(&stage.url("/locations/main-street/"));
     assert!(!browser.displayed("section.consent"));
     let start = Instant::now();
-    while fake.events().iter().filter(|(n, _)| n == "pageview").count() < 2 {
-        assert!(start.elapsed() < STEP, "the second page was not counted after a remembered yes");
+    while fake
+        .events()
+        .iter()
+        .filter(|(n, _)| n == "pageview")
+        .count()
+        < 2
+    {
+        assert!(
+            start.elapsed() < STEP,
+            "the second page was not counted after a remembered yes"
+        );
         thread::sleep(Duration::from_millis(50));
     }
 }
@@ -424,7 +507,9 @@ fn a_call_and_a_form_sent_are_events_without_anything_typed() {
     let fake = FakePlausible::start();
     let stage = Stage::new("on_form_pages = true\n");
     let browser = Browser::start_with(true, &[fake.resolver_rule()]);
-    browser.goto(&stage.url("/services/cardiology/refer/?utm_source=newsletter&utm_medium=email&utm_campaign=spring"));
+    browser.goto(&stage.url(
+        "/services/cardiology/refer/?utm_source=newsletter&utm_medium=email&utm_campaign=spring",
+    ));
     fake.wait_for_event("pageview");
 
     // A call: the tel: link's own navigation is stopped after the page's
@@ -445,7 +530,9 @@ fn a_call_and_a_form_sent_are_events_without_anything_typed() {
     }
     let started = fake.wait_for_event("form_started");
     assert_eq!(started["form"], json!("referral"), "{started}");
-    browser.click(&format!("{form} input[name=\"urgency\"][value=\"priority\"]"));
+    browser.click(&format!(
+        "{form} input[name=\"urgency\"][value=\"priority\"]"
+    ));
     let radios: Vec<String> = browser
         .execute(
             "return [...document.querySelectorAll('#referral-form input[type=radio][required]')].map(r => r.name);",
@@ -462,28 +549,47 @@ fn a_call_and_a_form_sent_are_events_without_anything_typed() {
             json!([name]),
         );
     }
-    browser.click(&format!("{form} button:not([type=button]):not([type=reset])"));
+    browser.click(&format!(
+        "{form} button:not([type=button]):not([type=reset])"
+    ));
     let post = stage.receiver.wait_for_post("the referral");
     let sent = fake.wait_for_event("form_sent");
     assert_eq!(sent["urgency"], json!("priority"), "{sent}");
     assert_eq!(sent["service"], json!("cardiology"), "{sent}");
     // The form really carried what was typed; the provider got none of it.
     for (_, text) in TYPED {
-        assert!(post.body_text().contains(text), "the form did not send {text:?}: {}", post.body_text());
+        assert!(
+            post.body_text().contains(text),
+            "the form did not send {text:?}: {}",
+            post.body_text()
+        );
     }
     for r in fake.requests() {
         let body = r.body_text();
         for (name, text) in TYPED {
-            assert!(!body.contains(text), "the provider received the typed {name}: {body}");
-            assert!(!r.path.contains(text), "the provider's URL holds the typed {name}");
+            assert!(
+                !body.contains(text),
+                "the provider received the typed {name}: {body}"
+            );
+            assert!(
+                !r.path.contains(text),
+                "the provider's URL holds the typed {name}"
+            );
         }
     }
     for (name, props) in fake.events() {
         if name == "pageview" {
             continue;
         }
-        for key in props.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
-            assert!(PROPS.contains(&key.as_str()), "`{name}` carries the property `{key}`: {props}");
+        for key in props
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
+            assert!(
+                PROPS.contains(&key.as_str()),
+                "`{name}` carries the property `{key}`: {props}"
+            );
         }
     }
     drop(stage.site);
@@ -497,7 +603,9 @@ fn the_consent_prompt_is_valid_html() {
     site.build(&[]).expect_success();
     let page = Html::parse_document(&site.expect_file("public/index.html"));
     assert!(
-        page.select(&sel("section.consent button[data-consent]")).count() == 2,
+        page.select(&sel("section.consent button[data-consent]"))
+            .count()
+            == 2,
         "the GA4 fixture asks for consent by default"
     );
     crate::vnu::expect_valid_html(&site.public());
@@ -528,5 +636,9 @@ fn axe_finds_nothing_wrong_with_the_consent_prompt_on_a_phone() {
         );
         assert_eq!(result, json!([]), "axe at {width}px");
     }
-    assert!(fake.requests().is_empty(), "axe's run asked the provider: {:?}", fake.requests());
+    assert!(
+        fake.requests().is_empty(),
+        "axe's run asked the provider: {:?}",
+        fake.requests()
+    );
 }

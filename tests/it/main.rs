@@ -39,6 +39,7 @@
 // A test fails by panicking; unwrap/expect in the harness are the assertions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod analytics;
 mod bad_input;
 mod bench_corpus;
 mod browser;
@@ -66,4 +67,3 @@ mod subpath;
 mod support;
 mod theme;
 mod vnu;
-mod analytics;
