@@ -164,6 +164,19 @@ impl Provider {
     }
 }
 
+/// Where `key` is written, given where its value is: the start of the
+/// value's line (`key = value`), else the value.
+fn key_at(text: &str, key: &str, value: &Range<usize>) -> Range<usize> {
+    let line = text[..value.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = text[line..value.start].len() - text[line..value.start].trim_start().len();
+    let start = line + indent;
+    if text[start..].starts_with(key) {
+        start..start + key.len()
+    } else {
+        value.clone()
+    }
+}
+
 /// `scheme://host[:port]` of an address handoff wrote or checked.
 fn origin(address: &str) -> String {
     url::Url::parse(address)
@@ -176,15 +189,11 @@ const SCRIPT: UrlRule = UrlRule {
     loopback_http: false,
 };
 
-/// Whether `[intake]` lets the forms carry patient data, for the guardrail.
-pub(super) struct Forms {
-    pub phi_ok: bool,
-}
-
 /// `[analytics]`, or `None` (with findings) when any of it is wrong.
+/// `phi_ok`: `[intake]` lets the forms carry patient data.
 pub(super) fn validate(
     raw: RawAnalytics,
-    forms: &Forms,
+    phi_ok: bool,
     text: &str,
     diags: &mut Diagnostics,
 ) -> Option<Analytics> {
@@ -231,7 +240,7 @@ pub(super) fn validate(
                 at(
                     text,
                     Code::ConfigUnknownKey,
-                    span.clone(),
+                    key_at(text, key, span),
                     format!("`{key}` is not a key of the {provider_name} provider"),
                 )
                 .with_hint(format!(
@@ -277,7 +286,7 @@ pub(super) fn validate(
     };
     let on_form_pages = raw.on_form_pages.as_ref().is_some_and(|o| *o.get_ref());
     if let Some(o) = raw.on_form_pages.as_ref().filter(|o| *o.get_ref())
-        && forms.phi_ok
+        && phi_ok
     {
         diags.push(invalid(
             text,
@@ -596,7 +605,7 @@ mod tests {
         let f = findings(&with(
             "provider = \"ga4\"\nmeasurement_id = \"G-A1B2C3D4E5\"\ndomain = \"clinic.example\"",
         ));
-        assert_eq!((f[0].0, f[0].1, f[0].2), ("E002", 8, 10), "{f:?}");
+        assert_eq!((f[0].0, f[0].1, f[0].2), ("E002", 8, 1), "{f:?}");
         assert!(
             f[0].3.contains("`domain` is not a key of the ga4 provider"),
             "{f:?}"

@@ -164,10 +164,8 @@ fn validate(raw: RawConfig, text: &str) -> Result<Config, Diagnostics> {
                 .with_hint("add `privacy_policy = \"/privacy/\"` under `[organization]` and a page that explains how form data is handled"),
         );
     }
-    let forms = analytics::Forms {
-        phi_ok: intake.as_ref().is_some_and(|i| i.phi_ok),
-    };
-    let analytics = analytics.and_then(|raw| analytics::validate(raw, &forms, text, &mut diags));
+    let phi_ok = intake.as_ref().is_some_and(|i| i.phi_ok);
+    let analytics = analytics.and_then(|raw| analytics::validate(raw, phi_ok, text, &mut diags));
     let build = build.map_or_else(BuildConfig::default, |b| {
         validate_build(b, text, &mut diags)
     });

@@ -249,7 +249,7 @@ fn another_providers_key_is_a_finding_at_the_key() {
     let out = site.build(&[]);
     out.expect_exit(1);
     out.diagnostic("E002")
-        .at("site.toml", line)
+        .at_col("site.toml", line, 1)
         .mentions("not a key of the ga4 provider")
         .mentions("`measurement_id`");
 }
@@ -489,7 +489,7 @@ const TYPED: [(&str, &str); 4] = [
 ];
 
 /// The properties an event may carry, and nothing else.
-const PROPS: [&str; 9] = [
+const PROPS: [&str; 8] = [
     "page_kind",
     "service",
     "reason",
@@ -498,7 +498,6 @@ const PROPS: [&str; 9] = [
     "utm_source",
     "utm_medium",
     "utm_campaign",
-    "campaign",
 ];
 
 #[test]
@@ -520,6 +519,16 @@ fn a_call_and_a_form_sent_are_events_without_anything_typed() {
     );
     browser.click("main a[href^=\"tel:\"]");
     let call = fake.wait_for_event("call");
+    // A marked action: the map link on a location page.
+    browser.goto(&stage.url("/locations/main-street/"));
+    browser.execute(
+        "window.addEventListener('click', e => e.preventDefault()); return true;",
+        json!([]),
+    );
+    browser.click("a[data-event=directions]");
+    let directions = fake.wait_for_event("directions");
+    assert_eq!(directions["page_kind"], json!("location"), "{directions}");
+    browser.goto(&stage.url("/services/cardiology/refer/?utm_campaign=spring"));
     assert_eq!(call["page_kind"], json!("refer"), "{call}");
     assert_eq!(call["service"], json!("cardiology"), "{call}");
     assert_eq!(call["utm_campaign"], json!("spring"), "{call}");
@@ -641,4 +650,39 @@ fn axe_finds_nothing_wrong_with_the_consent_prompt_on_a_phone() {
         "axe's run asked the provider: {:?}",
         fake.requests()
     );
+}
+
+/// The theme marks the actions worth counting; `tel:` links count as calls
+/// by their address. A renamed or lost mark would silently stop an event.
+#[test]
+fn the_theme_marks_the_actions_that_matter() {
+    let site = SiteTest::fixture("analytics/plausible");
+    site.build(&[]).expect_success();
+    for (page, mark) in [
+        (REFER_PAGE, "a[href^=\"mailto:\"][data-event=secure_email]"),
+        (REFER_PAGE, "a[data-event=portal]"),
+        (
+            "services/cardiology/refer/packet/index.html",
+            "button[data-print][data-event=packet_print]",
+        ),
+        (
+            "services/cardiology/refer/packet/index.html",
+            "a[data-event=portal]",
+        ),
+        (
+            "locations/main-street/index.html",
+            "a[href*=openstreetmap][data-event=directions]",
+        ),
+        (
+            "services/cardiology/refer/thanks/index.html",
+            "a[data-event=secure_email]",
+        ),
+        ("services/cardiology/index.html", "a[href^=\"tel:\"]"),
+    ] {
+        let doc = Html::parse_document(&site.expect_file(&format!("public/{page}")));
+        assert!(
+            doc.select(&sel(mark)).next().is_some(),
+            "{page} has no `{mark}`"
+        );
+    }
 }
