@@ -6,7 +6,7 @@
 //! Content-Security-Policy opens) is written once, in [`Provider`]:
 //! - Plausible: `https://plausible.io/js/script.js` with `data-domain`,
 //!   events with `plausible(name, {props})`, sent to the script's origin
-//!   (`/api/event`). <https://plausible.io/docs/custom-event-goals>,
+//!   (`/api/event`). <https://plausible.io/docs/events-api>,
 //!   <https://plausible.io/docs/custom-props/for-custom-events>
 //! - Umami: `script.js` with `data-website-id`; events with
 //!   `umami.track(name, data)`. Umami Cloud's script sends to
@@ -22,8 +22,8 @@
 //! - GA4: `https://www.googletagmanager.com/gtag/js?id=G-…`, events with
 //!   `gtag('event', name, params)`, sent to `*.google-analytics.com` and
 //!   `*.analytics.google.com` (the `region1` endpoints among them).
-//!   <https://developers.google.com/tag-platform/gtagjs/install>,
-//!   <https://developers.google.com/analytics/devguides/collection/ga4/events>,
+//!   <https://developers.google.com/analytics/devguides/collection/gtagjs>,
+//!   <https://developers.google.com/tag-platform/gtagjs/configure>,
 //!   <https://developers.google.com/tag-platform/security/guides/csp#google_analytics_4_google_analytics>
 //! - custom: the practice's own script (`src`); events reach it as a
 //!   `handoff:analytics` DOM event on `document`.

@@ -23,7 +23,7 @@
     s.async = true;
     s.src = d.src;
     if (p === "plausible") {
-      // https://plausible.io/docs/custom-event-goals: calls before the script loads are queued.
+      // https://plausible.io/docs/custom-props/for-custom-events: calls before the script loads are queued.
       s.setAttribute("data-domain", d.id);
       w.plausible = w.plausible || function () { (w.plausible.q = w.plausible.q || []).push(arguments); };
     } else if (p === "umami") {
@@ -34,7 +34,7 @@
       w._paq = w._paq || [];
       w._paq.push(["setTrackerUrl", d.collect], ["setSiteId", d.id], ["trackPageView"]);
     } else if (p === "ga4") {
-      // https://developers.google.com/tag-platform/gtagjs/install
+      // https://developers.google.com/analytics/devguides/collection/gtagjs (gtag pushes `arguments`)
       w.dataLayer = w.dataLayer || [];
       w.gtag = function () { w.dataLayer.push(arguments); };
       w.gtag("js", new Date());
