@@ -77,25 +77,62 @@ const UMAMI_CLOUD_SCRIPT: &str = "https://cloud.umami.is/script.js";
 const UMAMI_CLOUD_COLLECT: &str = "https://gateway.umami.is";
 const GTAG_SCRIPT: &str = "https://www.googletagmanager.com/gtag/js";
 
-/// The provider names and the keys each reads (besides `provider`,
-/// `on_form_pages` and `consent`), required first.
-const PROVIDERS: [(&str, &[&str], &[&str]); 5] = [
-    ("plausible", &["domain"], &[]),
-    ("umami", &["website_id"], &["src"]),
-    ("matomo", &["site_id", "url"], &[]),
-    ("ga4", &["measurement_id"], &[]),
-    ("custom", &["src"], &[]),
-];
+/// The providers handoff knows, before their keys are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Plausible,
+    Umami,
+    Matomo,
+    Ga4,
+    Custom,
+}
+
+impl Kind {
+    const ALL: [Kind; 5] = [
+        Kind::Plausible,
+        Kind::Umami,
+        Kind::Matomo,
+        Kind::Ga4,
+        Kind::Custom,
+    ];
+
+    /// The name written in `provider = "…"`.
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Plausible => "plausible",
+            Kind::Umami => "umami",
+            Kind::Matomo => "matomo",
+            Kind::Ga4 => "ga4",
+            Kind::Custom => "custom",
+        }
+    }
+
+    /// The keys it reads besides `provider`, `on_form_pages` and
+    /// `consent`: (required, optional).
+    fn keys(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Kind::Plausible => (&["domain"], &[]),
+            Kind::Umami => (&["website_id"], &["src"]),
+            Kind::Matomo => (&["site_id", "url"], &[]),
+            Kind::Ga4 => (&["measurement_id"], &[]),
+            Kind::Custom => (&["src"], &[]),
+        }
+    }
+}
 
 impl Provider {
-    pub fn name(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            Provider::Plausible { .. } => "plausible",
-            Provider::Umami { .. } => "umami",
-            Provider::Matomo { .. } => "matomo",
-            Provider::Ga4 { .. } => "ga4",
-            Provider::Custom { .. } => "custom",
+            Provider::Plausible { .. } => Kind::Plausible,
+            Provider::Umami { .. } => Kind::Umami,
+            Provider::Matomo { .. } => Kind::Matomo,
+            Provider::Ga4 { .. } => Kind::Ga4,
+            Provider::Custom { .. } => Kind::Custom,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
 
     /// The address of the provider's script.
@@ -207,15 +244,16 @@ pub(super) fn validate(
                 header,
                 "`[analytics]` needs `provider`".to_owned(),
             )
-            .with_hint("add `provider = \"plausible\"` (or `umami`, `matomo`, `ga4`, `custom`)"),
+            .with_hint(format!(
+                "add `provider = \"…\"`: one of {}",
+                Kind::ALL.map(|k| format!("`{}`", k.name())).join(", ")
+            )),
         );
         return None;
     };
-    let names: Vec<&str> = PROVIDERS.iter().map(|p| p.0).collect();
-    let Some(&(provider_name, required, optional)) =
-        PROVIDERS.iter().find(|p| p.0 == name.get_ref())
-    else {
+    let Some(kind) = Kind::ALL.into_iter().find(|k| k.name() == name.get_ref()) else {
         let other = name.get_ref();
+        let names = Kind::ALL.map(Kind::name);
         diags.push(
             invalid(
                 text,
@@ -227,6 +265,7 @@ pub(super) fn validate(
         );
         return None;
     };
+    let (provider_name, (required, optional)) = (kind.name(), kind.keys());
     let written = raw.account_keys();
     for (key, span) in &written {
         if !required.contains(key) && !optional.contains(key) {
@@ -264,7 +303,7 @@ pub(super) fn validate(
             );
         }
     }
-    let provider = read_provider(provider_name, &raw, text, diags);
+    let provider = read_provider(kind, &raw, text, diags);
     let consent_required = match &raw.consent {
         None => provider.as_ref().is_some_and(Provider::consent_by_default),
         Some(c) => match c.get_ref().as_str() {
@@ -307,7 +346,7 @@ pub(super) fn validate(
 
 /// The provider's values, each checked; `None` when one is missing or wrong.
 fn read_provider(
-    name: &str,
+    kind: Kind,
     raw: &RawAnalytics,
     text: &str,
     diags: &mut Diagnostics,
@@ -329,8 +368,8 @@ fn read_provider(
         ));
         None
     };
-    match name {
-        "plausible" => Some(Provider::Plausible {
+    match kind {
+        Kind::Plausible => Some(Provider::Plausible {
             domain: check(
                 &raw.domain,
                 is_domain_list,
@@ -339,7 +378,7 @@ fn read_provider(
                 "write the domain from Plausible's site settings, without `https://` or a path, e.g. `your-practice.org`",
             )?,
         }),
-        "umami" => {
+        Kind::Umami => {
             let website_id = check(
                 &raw.website_id,
                 is_uuid,
@@ -356,7 +395,7 @@ fn read_provider(
                 src,
             })
         }
-        "matomo" => {
+        Kind::Matomo => {
             let site_id = match &raw.site_id {
                 None => None,
                 Some(v) => site_id(v, text, diags),
@@ -373,7 +412,7 @@ fn read_provider(
                 url: url?,
             })
         }
-        "ga4" => Some(Provider::Ga4 {
+        Kind::Ga4 => Some(Provider::Ga4 {
             measurement_id: check(
                 &raw.measurement_id,
                 is_measurement_id,
@@ -382,7 +421,7 @@ fn read_provider(
                 "copy the Measurement ID from Google Analytics, Admin › Data streams › your web stream",
             )?,
         }),
-        _ => Some(Provider::Custom {
+        Kind::Custom => Some(Provider::Custom {
             src: script_url(raw.src.as_ref()?, "src", text, diags)?,
         }),
     }

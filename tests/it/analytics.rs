@@ -452,7 +452,8 @@ fn with_consent_required_nothing_reaches_the_provider_before_the_visitors_yes() 
     // A yes loads the provider's script, which counts the page.
     browser.execute("localStorage.clear(); return true;", json!([]));
     browser.goto(&stage.url("/services/cardiology/"));
-    browser.click("section.consent button[data-consent=yes]");
+    // By keyboard: Enter on the focused "Allow" button.
+    browser.type_into("section.consent button[data-consent=yes]", "\u{E007}");
     fake.wait_for_event("pageview");
     let gets: Vec<String> = fake
         .requests()
