@@ -30,7 +30,9 @@
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
 //!   kind in Chromium at three widths (screenshots, axe-core, print);
 //! - `subpath`: a site under a path (`base_url` `https://example.org/clinic/`): built, checked, served;
-//! - `bench_corpus`: the benchmark's corpus generator makes a site that builds.
+//! - `bench_corpus`: the benchmark's corpus generator makes a site that builds;
+//! - `events`: education events, their calendar files and the upcoming/past
+//!   split at a fixed `SOURCE_DATE_EPOCH` (tests/fixtures/events).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -47,6 +49,7 @@ mod conversion;
 mod determinism;
 mod embedded_theme;
 mod escaping;
+mod events;
 mod fakes;
 mod forms;
 mod fuzz_regressions;
