@@ -79,7 +79,8 @@ enum Node {
     Service(ServiceNode),
     WebPage(WebPage),
     Breadcrumbs(BreadcrumbList),
-    Event(EventNode),
+    // Boxed: the largest node, and one page kind has it.
+    Event(Box<EventNode>),
 }
 
 impl Node {
@@ -568,7 +569,7 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
     match kind {
         PageKind::Location(i) => Some(Node::Location(location(r, i))),
         PageKind::Physician(i) => Some(Node::Physician(physician(r, i))),
-        PageKind::Event(i) => Some(Node::Event(event(r, i))),
+        PageKind::Event(i) => Some(Node::Event(Box::new(event(r, i)))),
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
             Some(Node::Service(service(r.config(), r.service(i))))
         }

@@ -501,4 +501,18 @@ mod tests {
         assert!(typed.touches(&line_changed));
         assert!(!reads_of(old, PageKind::NotFound).touches(&line_changed));
     }
+
+    #[test]
+    fn an_event_edit_touches_its_page_and_the_events_index_only() {
+        let prepared = example();
+        let old = &prepared.site;
+        let mut new = old.clone();
+        new.events[0].title.push_str(" (edited)");
+        let changed = reads::Changed::between(old, &new);
+        assert!(reads_of(old, PageKind::Event(0)).touches(&changed));
+        assert!(reads_of(old, PageKind::SectionIndex(Section::Events)).touches(&changed));
+        assert!(!reads_of(old, PageKind::Event(1)).touches(&changed));
+        assert!(!reads_of(old, PageKind::Service(0)).touches(&changed));
+        assert!(!reads_of(old, PageKind::Home).touches(&changed));
+    }
 }

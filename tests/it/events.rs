@@ -136,7 +136,9 @@ fn upcoming_events_come_first_and_past_ones_keep_their_pages() {
     let links = Html::parse_document(&past);
     assert!(
         links
-            .select(&sel("a[href='https://events.springfield-heart.example/cme-evening']"))
+            .select(&sel(
+                "a[href='https://events.springfield-heart.example/cme-evening']"
+            ))
             .next()
             .is_none(),
         "a past event offers no registration button"
