@@ -372,3 +372,27 @@ fn serve_sends_the_calendar_file_as_text_calendar() {
     );
     assert!(resp.body.contains("BEGIN:VEVENT\r\n"));
 }
+
+#[test]
+fn text_cannot_break_out_of_the_calendar_file() {
+    let site = with_event(&RIGHT.replace(
+        "title: Heart failure CME evening",
+        "title: \"CME; evening, part 2\\\\3\\r\\nATTENDEE:mailto:x@evil.example\\nEND:VEVENT\"",
+    ));
+    build_at(&site, FEBRUARY);
+    let rel = "public/events/cme-evening.ics";
+    let raw = site.read(rel);
+    let unfolded = raw.replace("\r\n ", "");
+    let names: Vec<&str> = unfolded
+        .split("\r\n")
+        .filter_map(|l| l.split_once(':').map(|(name, _)| name))
+        .collect();
+    assert!(!names.contains(&"ATTENDEE"), "{raw}");
+    assert_eq!(names.iter().filter(|n| **n == "END").count(), 2, "{raw}");
+    let cal = icalendar(&site, rel);
+    assert_eq!(
+        cal["events"][0]["summary"],
+        "CME; evening, part 2\\3\nATTENDEE:mailto:x@evil.example\nEND:VEVENT",
+        "read back as typed (the CR of a CRLF is a line break)"
+    );
+}

@@ -371,19 +371,23 @@ fn check_keys(cx: &mut FileCx<'_>, kind: Kind, unknown: &[Vec<yaml::Seg>], raw: 
                 &key(name),
                 format!("`{name}` is not used on {}", kind.name()),
             )
-            .with_hint(owner_hint(name));
+            .with_hint(owner_hint(name, &allowed));
         cx.push(d);
     }
 }
 
-fn owner_hint(key: &str) -> String {
+fn owner_hint(key: &str, allowed: &[&str]) -> String {
     let owners: Vec<&str> = Kind::WITH_KEYS
         .into_iter()
         .filter(|k| k.keys().contains(&key))
         .map(Kind::name)
         .collect();
-    format!(
-        "`{key}` belongs on {}; remove it here or move the file",
-        owners.join(" and ")
-    )
+    let owners = owners.join(" and ");
+    // `location:` on a service line is its `locations:` with an `s` lost,
+    // more likely than an event's key in the wrong file.
+    let plural = format!("{key}s");
+    match allowed.iter().find(|k| **k == plural) {
+        Some(meant) => format!("did you mean `{meant}`? (`{key}` belongs on {owners})"),
+        None => format!("`{key}` belongs on {owners}; remove it here or move the file"),
+    }
 }

@@ -115,6 +115,13 @@ fn key_findings_of_every_kind() {
             ],
         ),
         (
+            Kind::Service,
+            "---\ntitle: A\nlocation: downtown\n---\n",
+            &[
+                "UnknownKey 3:1 `location` is not used on service lines | did you mean `locations`? (`location` belongs on events)",
+            ],
+        ),
+        (
             Kind::Plain,
             "---\ntitle: A\nhours: 5\n---\n",
             &[
