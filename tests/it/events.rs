@@ -396,3 +396,19 @@ fn text_cannot_break_out_of_the_calendar_file() {
         "read back as typed (the CR of a CRLF is a line break)"
     );
 }
+
+/// What a referring office sees of `/events/` and an event page, for review.
+#[test]
+fn event_pages_match_their_snapshots() {
+    let site = site();
+    build_at(&site, FEBRUARY);
+    for (name, rel) in [
+        ("events", "public/events/index.html"),
+        ("event", "public/events/cme-evening/index.html"),
+    ] {
+        let html = site.read(rel);
+        let from = html.find("<main").expect("a <main>");
+        let to = html[from..].find("</main>").expect("a </main>") + from + "</main>".len();
+        insta::assert_snapshot!(format!("main_{name}"), html[from..to].replace("><", ">\n<"));
+    }
+}
