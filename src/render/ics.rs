@@ -60,6 +60,14 @@ pub fn calendar(site: &Site, event: &Event) -> String {
     line("DTSTAMP", &utc(site.now));
     line("DTSTART", &utc(event.starts.instant));
     line("DTEND", &utc(event.ends.instant));
+    // iTIP (RFC 5546) wants an organizer in a published event: the
+    // practice, reached at its email.
+    if let Some(email) = &config.organization.email {
+        line(
+            &format!("ORGANIZER;CN={}", param(&config.organization.name)),
+            &format!("mailto:{email}"),
+        );
+    }
     line("SUMMARY", &text(&event.title));
     line("DESCRIPTION", &text(&description.join("\n")));
     if let Some(location) = location {
@@ -92,6 +100,17 @@ fn text(value: &str) -> String {
         }
     }
     out
+}
+
+/// A parameter value (RFC 5545 §3.2), always quoted: a name may hold `;`,
+/// `:` or `,`; a double quote cannot be written inside one, so it is left
+/// out, as are control characters.
+fn param(value: &str) -> String {
+    let inner: String = value
+        .chars()
+        .filter(|&c| c != '"' && !c.is_control())
+        .collect();
+    format!("\"{inner}\"")
 }
 
 /// Appends one content line, folded (RFC 5545 §3.1): at most 75 octets per
@@ -138,6 +157,14 @@ mod tests {
         let mut short = String::new();
         fold(&mut short, "VERSION:2.0");
         assert_eq!(short, "VERSION:2.0\r\n");
+    }
+
+    #[test]
+    fn parameter_values_are_quoted_and_cannot_close_their_quotes() {
+        assert_eq!(
+            param("Heart & Lung, P.C.; \"A\""),
+            "\"Heart & Lung, P.C.; A\""
+        );
     }
 
     #[test]

@@ -221,6 +221,8 @@ fn the_calendar_file_imports_the_right_utc_times() {
         e["url"],
         "https://www.springfield-heart.example/events/cme-evening/"
     );
+    assert_eq!(e["organizer"], "mailto:referrals@springfield-heart.example");
+    assert_eq!(e["organizer_cn"], "Springfield Heart Clinic");
     let description = e["description"].as_str().expect("a description");
     assert!(
         description.starts_with("Cases from our heart failure clinic, for referring clinicians.\n")

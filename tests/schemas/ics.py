@@ -41,6 +41,10 @@ def main() -> int:
                 "description": str(ev.get("DESCRIPTION", "")),
                 "location": str(ev.get("LOCATION", "")),
                 "url": str(ev.get("URL", "")),
+                "organizer": str(ev.get("ORGANIZER", "")),
+                "organizer_cn": str(ev["ORGANIZER"].params.get("CN", ""))
+                if "ORGANIZER" in ev
+                else "",
             }
         )
     out = {
