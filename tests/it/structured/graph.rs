@@ -472,6 +472,12 @@ fn the_vocabulary_check_rejects_what_schema_org_does_not_define() {
         json!({"@id": org, "@type": "MedicalClinic", "openingHoursSpecification": [{"@type": "OpeningHoursSpecification", "dayOfWeek": ["Mo"]}]}),
         // the wrong kind of embedded node
         json!({"@id": org, "@type": "MedicalClinic", "address": {"@type": "GeoCoordinates", "latitude": 1.0, "longitude": 2.0}}),
+        // an event's time without its offset, a mode that is not a member,
+        // a location that is an address, a free-text MedicalAudience
+        json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "startDate": "2026-03-14T18:00:00"}),
+        json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "eventAttendanceMode": "https://schema.org/InPerson"}),
+        json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "location": {"@type": "PostalAddress", "streetAddress": "1 Main St"}}),
+        json!({"@id": "https://x.example/#webpage", "@type": "WebPage", "audience": {"@type": "MedicalAudience", "audienceType": "Office managers"}}),
     ];
     for node in bad {
         let doc = json!({"@context": "https://schema.org", "@graph": [node]});
