@@ -187,6 +187,7 @@ fn body_start(doc: &content::Document) -> usize {
         content::Document::Location(d) => d.page.body_start,
         content::Document::Physician(d) => d.page.body_start,
         content::Document::Checklist(_) => 0,
+        content::Document::Event(d) => d.page.body_start,
     }
 }
 

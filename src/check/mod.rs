@@ -7,7 +7,7 @@
 //! duplicate titles, NAP drift in Markdown bodies, raw HTML that acts
 //! (`<script>`, `<form>`, `on*=`…) in bodies and checklist details, referral
 //! completeness per service line, structured-data completeness per
-//! location, `[intake]` values that are still placeholders (`intake.rs`),
+//! location, events without registration or place, `[intake]` values that are still placeholders (`intake.rs`),
 //! and `TODO:` notes left in site.toml or content (`placeholders.rs`).
 
 mod intake;
@@ -177,6 +177,7 @@ pub fn audit(
     }
     diags.extend(duplicate_titles(site, sources));
     diags.extend(completeness(site, sources));
+    diags.extend(events(site, sources));
     diags.extend(checklist_raw_html(site, sources));
     diags.extend(intake::placeholders(&site.config));
     diags
@@ -779,6 +780,36 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
                 d = at_front_matter_key(d, sources, file, &[key, "title"]);
             }
             diags.push(d);
+        }
+    }
+    diags
+}
+
+/// What a referring office needs to attend an event: where to register,
+/// and where it happens.
+fn events(site: &Site, sources: &SourceSet) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for e in &site.events {
+        let mut missing = Vec::new();
+        if e.registration.is_none() {
+            missing.push((
+                "no `registration`",
+                "add `registration:` with the `https://` address where offices sign up",
+            ));
+        }
+        if e.location.is_none() && e.online.is_none() {
+            missing.push((
+                "no place: neither `location` nor `online`",
+                "add `location: <location id>` (a file in `content/locations/`) or `online:` with the session's `https://` address",
+            ));
+        }
+        for (what, hint) in missing {
+            let d = Diagnostic::new(
+                Code::EventIncomplete,
+                format!("the event `{}` has {what}", e.title),
+            )
+            .with_hint(hint);
+            diags.push(at_front_matter_key(d, sources, e.file, &["title"]));
         }
     }
     diags

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::ResolveOptions;
 use crate::content::{
-    ChecklistDoc, Document, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, ServiceDoc,
+    ChecklistDoc, Document, EventDoc, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, ServiceDoc,
 };
 use crate::source::Section;
 
@@ -22,6 +22,8 @@ pub(super) struct Docs {
     pub locations: Vec<LocationDoc>,
     pub physicians: Vec<PhysicianDoc>,
     pub checklists: Vec<ChecklistDoc>,
+    /// By start, then slug: the order `/events/` lists upcoming ones.
+    pub events: Vec<EventDoc>,
 }
 
 impl Docs {
@@ -36,6 +38,7 @@ impl Docs {
             locations: Vec::new(),
             physicians: Vec::new(),
             checklists: Vec::new(),
+            events: Vec::new(),
         };
         for doc in docs {
             match doc {
@@ -49,17 +52,23 @@ impl Docs {
                 Document::Location(d) if keep(&d.page) => sorted.locations.push(d),
                 Document::Physician(d) if keep(&d.page) => sorted.physicians.push(d),
                 Document::Checklist(c) => sorted.checklists.push(c),
+                Document::Event(d) if keep(&d.page) => sorted.events.push(d),
                 Document::Page(_)
                 | Document::Service(_)
                 | Document::Referral(_)
                 | Document::Location(_)
-                | Document::Physician(_) => {}
+                | Document::Physician(_)
+                | Document::Event(_) => {}
             }
         }
         sorted.services.sort_by(|a, b| by_order(&a.page, &b.page));
         sorted.referrals.sort_by(|a, b| by_order(&a.page, &b.page));
         sorted.locations.sort_by(|a, b| by_order(&a.page, &b.page));
         sorted.physicians.sort_by(|a, b| by_order(&a.page, &b.page));
+        sorted.events.sort_by(|a, b| {
+            (a.starts.map(|t| t.instant), &a.page.common.slug.value)
+                .cmp(&(b.starts.map(|t| t.instant), &b.page.common.slug.value))
+        });
         sorted
     }
 
@@ -73,6 +82,7 @@ impl Docs {
             .chain(self.referrals.iter().map(|d| &d.page))
             .chain(self.locations.iter().map(|d| &d.page))
             .chain(self.physicians.iter().map(|d| &d.page))
+            .chain(self.events.iter().map(|d| &d.page))
     }
 }
 

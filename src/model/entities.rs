@@ -1,13 +1,13 @@
-//! Service lines, referral reasons, locations and physicians, with the
+//! Service lines, referral reasons, locations, physicians and events, with the
 //! references between them resolved and the links back filled in: a
 //! service line knows its referral reasons and physicians, a location its
 //! service lines and physicians.
 
 use super::docs::Docs;
 use super::resolver::{Resolver, Target};
-use super::types::{Location, Physician, Referral, Service};
+use super::types::{Event, Location, Physician, Referral, Service};
 use crate::config::Config;
-use crate::content::{Located, ReferralDoc, ServiceDoc};
+use crate::content::{EventDoc, Located, ReferralDoc, ServiceDoc};
 
 /// The entities pages show; indices follow the sorted documents.
 pub(super) struct Entities {
@@ -15,6 +15,7 @@ pub(super) struct Entities {
     pub referrals: Vec<Referral>,
     pub locations: Vec<Location>,
     pub physicians: Vec<Physician>,
+    pub events: Vec<Event>,
 }
 
 /// Resolves every entity's references and links them both ways.
@@ -85,12 +86,42 @@ pub(super) fn resolve(docs: &Docs, config: &Config, r: &mut Resolver<'_>) -> Ent
             locations[l].physicians.push(i);
         }
     }
+    let events = docs.events.iter().filter_map(|d| event(d, r)).collect();
     Entities {
         services,
         referrals,
         locations,
         physicians,
+        events,
     }
+}
+
+/// An event, or `None` when its times could not be read (already a
+/// finding). Its location and services are resolved like any reference.
+fn event(d: &EventDoc, r: &mut Resolver<'_>) -> Option<Event> {
+    let file = d.page.file;
+    let location = d
+        .location
+        .as_ref()
+        .and_then(|l| r.find(Target::Location, file, "location", l));
+    let services = find_all(r, Target::Service, file, "services", &d.services);
+    let (starts, ends) = (d.starts?, d.ends?);
+    let slug = d.page.common.slug.value.clone();
+    Some(Event {
+        path: format!("/events/{slug}/"),
+        slug,
+        title: d.page.common.title.clone(),
+        description: d.page.common.description.clone(),
+        starts,
+        ends,
+        location,
+        online: d.online.clone(),
+        audience: d.audience.clone(),
+        credits: d.credits.clone(),
+        registration: d.registration.clone(),
+        services,
+        file,
+    })
 }
 
 /// The indices of a list of ids (`locations: [a, b]`); each that dangles is

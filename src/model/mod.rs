@@ -8,7 +8,7 @@
 //! [`resolve`] runs the steps in order, each in its own module: `docs`
 //! sorts the documents by kind, `checklists` flattens `extends`, `entities`
 //! resolves service lines, referral reasons, locations and physicians
-//! (through the look-ups of `resolver`), `pages` makes the pages, and
+//! and events (through the look-ups of `resolver`), `pages` makes the pages, and
 //! `urls` checks their addresses and adds the aliases. `types` holds what
 //! the stage returns.
 
@@ -21,8 +21,8 @@ mod types;
 mod urls;
 
 pub use types::{
-    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind,
-    Physician, Referral, Service, Site, full_name,
+    AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Location, NAV_SERVICES, Page,
+    PageKind, Physician, Referral, Service, Site, full_name,
 };
 
 use crate::config::Config;
@@ -59,6 +59,7 @@ pub fn resolve(
         referrals,
         locations,
         physicians,
+        events,
     } = entities;
     Ok(Site {
         config: config.clone(),
@@ -70,5 +71,6 @@ pub fn resolve(
         checklists,
         aliases,
         now: opts.now,
+        events,
     })
 }

@@ -118,6 +118,9 @@ fn section_index(
             !entities.locations.is_empty() || docs.sections.contains_key(&Section::Locations)
         }
         Section::Physicians => !entities.physicians.is_empty(),
+        Section::Events => {
+            !entities.events.is_empty() || docs.sections.contains_key(&Section::Events)
+        }
     };
     if !listed {
         return None;
@@ -134,6 +137,7 @@ fn section_index(
                 Section::Referrals => "Reasons for referral",
                 Section::Locations => "Locations",
                 Section::Physicians => "Physicians",
+                Section::Events => "Events for referring offices",
             }
             .to_owned(),
             description: None,
@@ -147,7 +151,8 @@ fn section_index(
     })
 }
 
-/// The page of each service line, referral reason, location and physician.
+/// The page of each service line, referral reason, location, physician and
+/// event.
 fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec<Page>) {
     for (i, d) in docs.services.iter().enumerate() {
         let path = entities.services[i].path.clone();
@@ -183,6 +188,16 @@ fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec
         let path = entities.physicians[i].path.clone();
         let crumbs = trail.section(Section::Physicians);
         pages.push(page_of(&d.page, path, PageKind::Physician(i), crumbs));
+    }
+    // An event whose times could not be read has no entity: found by file.
+    let event_docs: BTreeMap<usize, &PageDoc> =
+        docs.events.iter().map(|d| (d.page.file, &d.page)).collect();
+    for (i, event) in entities.events.iter().enumerate() {
+        let Some(doc) = event_docs.get(&event.file) else {
+            continue;
+        };
+        let crumbs = trail.section(Section::Events);
+        pages.push(page_of(doc, event.path.clone(), PageKind::Event(i), crumbs));
     }
 }
 

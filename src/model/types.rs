@@ -8,7 +8,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Address, Audience, Faq, Geo, Hours, Located, Referring, Urgency, VisitType};
+use crate::content::{
+    Address, Audience, Faq, Geo, Hours, LocalTime, Located, Referring, Urgency, VisitType,
+};
 use crate::phone::Phone;
 use crate::source::Section;
 
@@ -35,6 +37,24 @@ pub struct Site {
     /// "Now" for this build: events past their end leave the upcoming
     /// lists, availability dates turn stale (see [`crate::clock`]).
     pub now: jiff::Timestamp,
+    /// Education events, by start (then slug).
+    pub events: Vec<Event>,
+}
+
+impl Site {
+    /// The events that have not ended at [`Site::now`], soonest first: the
+    /// list `/events/` (and any page that promotes events) shows.
+    pub fn upcoming_events(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(|e| e.is_upcoming(self.now))
+    }
+
+    /// The events that have ended, most recent first. Their pages stay.
+    pub fn past_events(&self) -> impl Iterator<Item = &Event> {
+        self.events
+            .iter()
+            .rev()
+            .filter(|e| !e.is_upcoming(self.now))
+    }
 }
 
 /// One `aliases:` entry: the source file (an index into `SourceSet::files`)
@@ -99,6 +119,8 @@ pub enum PageKind {
     ReferThanks(usize),
     /// `/404.html`, which hosts serve for unknown addresses.
     NotFound,
+    /// `/events/<slug>/`.
+    Event(usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +198,39 @@ pub struct Physician {
     pub locations: Vec<usize>,
     pub accepting_new_patients: Option<bool>,
     pub photo: Option<String>,
+}
+
+/// An education event for referring offices (`content/events/<slug>.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub description: Option<String>,
+    pub starts: LocalTime,
+    pub ends: LocalTime,
+    /// Where it is held, if in person.
+    pub location: Option<usize>,
+    /// The `https://` address of the online session, if online.
+    pub online: Option<String>,
+    pub audience: Option<String>,
+    pub credits: Option<String>,
+    pub registration: Option<String>,
+    pub services: Vec<usize>,
+    /// The source file, for findings about the event.
+    pub file: usize,
+}
+
+impl Event {
+    /// Upcoming until it ends: a session under way is still listed.
+    pub fn is_upcoming(&self, now: jiff::Timestamp) -> bool {
+        self.ends.instant > now
+    }
+
+    /// `/events/<slug>.ics`: the event as a calendar file.
+    pub fn ics_path(&self) -> String {
+        format!("/events/{}.ics", self.slug)
+    }
 }
 
 /// A checklist with its `extends` chain applied: parent items first, an item

@@ -2,7 +2,8 @@
 //!
 //! Every page carries the organization (`<base>/#organization`), the page
 //! itself (`WebPage`, or `MedicalWebPage` with specialty and audience) and a
-//! `BreadcrumbList`; location, physician and FAQ pages add their own nodes.
+//! `BreadcrumbList`; location, physician, FAQ and event pages add their own
+//! nodes.
 //! Name, address and phone come only from the model (site.toml and location
 //! files), already in one canonical form. Values that are absent are left
 //! out. Only schema.org types and properties that exist are used.
@@ -78,6 +79,8 @@ enum Node {
     Service(ServiceNode),
     WebPage(WebPage),
     Breadcrumbs(BreadcrumbList),
+    // Boxed: the largest node, and one page kind has it.
+    Event(Box<EventNode>),
 }
 
 impl Node {
@@ -90,6 +93,7 @@ impl Node {
             Node::Service(n) => &n.id,
             Node::WebPage(n) => &n.id,
             Node::Breadcrumbs(n) => &n.id,
+            Node::Event(n) => &n.id,
         };
         IdRef { id: id.clone() }
     }
@@ -311,6 +315,73 @@ struct PhysicianNode {
     url: String,
 }
 
+/// An education event as a schema.org `EducationEvent`, on the event's
+/// own clock (`startDate` with its offset).
+#[derive(Serialize)]
+struct EventNode {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    about: Option<OneOrMany<ServiceNode>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audience: Option<EventAudience>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(rename = "endDate")]
+    end_date: String,
+    #[serde(rename = "eventAttendanceMode")]
+    event_attendance_mode: &'static str,
+    #[serde(rename = "eventStatus")]
+    event_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<OneOrMany<EventPlace>>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offers: Option<Offer>,
+    organizer: IdRef,
+    #[serde(rename = "startDate")]
+    start_date: String,
+    url: String,
+}
+
+/// Whom an event is for, in the writer's words.
+#[derive(Serialize)]
+struct EventAudience {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "audienceType")]
+    audience_type: String,
+}
+
+/// Where an event happens: a `Place` with the location's address, or a
+/// `VirtualLocation` with the session's address.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum EventPlace {
+    Place {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        address: PostalAddress,
+        name: String,
+        url: String,
+    },
+    Virtual {
+        #[serde(rename = "@type")]
+        kind: &'static str,
+        url: String,
+    },
+}
+
+/// Registration, as the offer of a seat.
+#[derive(Serialize)]
+struct Offer {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct BreadcrumbList {
     #[serde(rename = "@id")]
@@ -359,7 +430,8 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => Vec::new(),
+        | PageKind::NotFound
+        | PageKind::Event(_) => Vec::new(),
     };
     Organization {
         id: organization_ref(config).id,
@@ -468,7 +540,8 @@ fn page_type<'a>(
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => (vec!["WebPage"], None, Vec::new()),
+        | PageKind::NotFound
+        | PageKind::Event(_) => (vec!["WebPage"], None, Vec::new()),
     }
 }
 
@@ -496,6 +569,7 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
     match kind {
         PageKind::Location(i) => Some(Node::Location(location(r, i))),
         PageKind::Physician(i) => Some(Node::Physician(physician(r, i))),
+        PageKind::Event(i) => Some(Node::Event(Box::new(event(r, i)))),
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => {
             Some(Node::Service(service(r.config(), r.service(i))))
         }
@@ -632,6 +706,63 @@ fn physician(r: &mut Reader<'_>, i: usize) -> PhysicianNode {
             .first()
             .and_then(|&l| r.location(l).phone.as_ref())
             .map(|p| p.e164.clone()),
+        url,
+    }
+}
+
+/// An event: when (with its offset), where (the location's address, the
+/// online session, or both), who organizes it, where to register and the
+/// service lines it is about.
+fn event(r: &mut Reader<'_>, i: usize) -> EventNode {
+    let config = r.config();
+    let e = r.event(i);
+    let url = config.base_url.join(&e.path);
+    let mut places = Vec::new();
+    if let Some(l) = e.location {
+        let l = r.location(l);
+        places.push(EventPlace::Place {
+            kind: "Place",
+            address: postal_address(&l.address),
+            name: l.title.clone(),
+            url: config.base_url.join(&l.path),
+        });
+    }
+    if let Some(online) = &e.online {
+        places.push(EventPlace::Virtual {
+            kind: "VirtualLocation",
+            url: online.clone(),
+        });
+    }
+    let mode = match (e.location.is_some(), e.online.is_some()) {
+        (true, true) => "https://schema.org/MixedEventAttendanceMode",
+        (false, true) => "https://schema.org/OnlineEventAttendanceMode",
+        _ => "https://schema.org/OfflineEventAttendanceMode",
+    };
+    EventNode {
+        id: format!("{url}#event"),
+        kind: "EducationEvent",
+        about: OneOrMany::of(
+            e.services
+                .iter()
+                .map(|&s| service(config, r.service(s)))
+                .collect(),
+        ),
+        audience: e.audience.as_ref().map(|a| EventAudience {
+            kind: "Audience",
+            audience_type: a.clone(),
+        }),
+        description: e.description.clone(),
+        end_date: e.ends.rfc3339(),
+        event_attendance_mode: mode,
+        event_status: "https://schema.org/EventScheduled",
+        location: OneOrMany::of(places),
+        name: e.title.clone(),
+        offers: e.registration.as_ref().map(|u| Offer {
+            kind: "Offer",
+            url: u.clone(),
+        }),
+        organizer: organization_ref(config),
+        start_date: e.starts.rfc3339(),
         url,
     }
 }

@@ -12,9 +12,11 @@
 //! form buttons), [`view`] (what templates see
 //! of the site), [`reads`] (what a page read, for `serve`), [`jsonld`],
 //! [`mod@site_files`] (sitemap, robots.txt, `_headers`, `_redirects`),
-//! [`markdown`] and [`mod@prefix`] (links of a site served under a path).
+//! [`markdown`] and [`mod@prefix`] (links of a site served under a path),
+//! [`ics`] (an event's calendar file).
 
 pub mod action;
+pub mod ics;
 pub mod jsonld;
 pub mod markdown;
 pub mod pages;

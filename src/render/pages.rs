@@ -15,9 +15,9 @@ use crate::forms::{self, FormKind, FormSpec, Placement};
 use crate::model::{Page, PageKind, Referral};
 use crate::render::reads::Reader;
 use crate::render::view::{
-    self, ImageSizes, Link, LocationSummary, LocationView, PageView, PhysicianSummary,
-    PhysicianView, ReasonSummary, ReferSummary, ReferralGroup, ReferralView, ServiceSummary,
-    ServiceView,
+    self, EventSummary, EventView, ImageSizes, Link, LocationSummary, LocationView, PageView,
+    PhysicianSummary, PhysicianView, ReasonSummary, ReferSummary, ReferralGroup, ReferralView,
+    ServiceSummary, ServiceView,
 };
 use crate::render::{RenderOptions, action};
 use crate::source::Section;
@@ -54,6 +54,8 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::Thanks(_) => ("thanks", "thanks.html"),
         PageKind::ReferThanks(_) => ("refer_thanks", "refer_thanks.html"),
         PageKind::NotFound => ("not_found", "404.html"),
+        PageKind::SectionIndex(Section::Events) => ("events", "events.html"),
+        PageKind::Event(_) => ("event", "event.html"),
     };
     Kind { name, template }
 }
@@ -92,6 +94,8 @@ pub enum Variables<'a> {
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
     Thanks(Thanks<'a>),
+    Events(EventsIndex<'a>),
+    Event(EventPage<'a>),
 }
 
 #[derive(Serialize)]
@@ -123,6 +127,20 @@ pub struct LocationsIndex<'a> {
 #[derive(Serialize)]
 pub struct PhysiciansIndex<'a> {
     pub physicians: Vec<PhysicianSummary<'a>>,
+}
+
+/// `/events/`: upcoming events first, then the past ones.
+#[derive(Serialize)]
+pub struct EventsIndex<'a> {
+    /// Soonest first.
+    pub upcoming_events: Vec<EventSummary<'a>>,
+    /// Most recent first.
+    pub past_events: Vec<EventSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct EventPage<'a> {
+    pub event: EventView<'a>,
 }
 
 #[derive(Serialize)]
@@ -226,7 +244,8 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         | PageKind::Packet(_)
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => (None, None),
+        | PageKind::NotFound
+        | PageKind::Event(_) => (None, None),
     }
 }
 
@@ -279,6 +298,13 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         PageKind::Thanks(form) => Variables::Thanks(Thanks {
             form_kind: form.as_str(),
             services: view::refer_summaries(r),
+        }),
+        PageKind::SectionIndex(Section::Events) => Variables::Events(EventsIndex {
+            upcoming_events: view::upcoming_events(r),
+            past_events: view::past_events(r),
+        }),
+        PageKind::Event(i) => Variables::Event(EventPage {
+            event: view::event(r, i),
         }),
     }
 }
@@ -474,5 +500,19 @@ mod tests {
         let typed = reads_of(old, PageKind::Service(other));
         assert!(typed.touches(&line_changed));
         assert!(!reads_of(old, PageKind::NotFound).touches(&line_changed));
+    }
+
+    #[test]
+    fn an_event_edit_touches_its_page_and_the_events_index_only() {
+        let prepared = example();
+        let old = &prepared.site;
+        let mut new = old.clone();
+        new.events[0].title.push_str(" (edited)");
+        let changed = reads::Changed::between(old, &new);
+        assert!(reads_of(old, PageKind::Event(0)).touches(&changed));
+        assert!(reads_of(old, PageKind::SectionIndex(Section::Events)).touches(&changed));
+        assert!(!reads_of(old, PageKind::Event(1)).touches(&changed));
+        assert!(!reads_of(old, PageKind::Service(0)).touches(&changed));
+        assert!(!reads_of(old, PageKind::Home).touches(&changed));
     }
 }

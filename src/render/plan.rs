@@ -74,7 +74,7 @@ pub fn plan<'a>(
 }
 
 /// The files about the whole site, by output path: form schemas, sitemap,
-/// robots.txt, `_redirects`, `_headers`.
+/// robots.txt, `_redirects`, `_headers`, and each event's calendar file.
 pub fn site_files(site: &Site, opts: RenderOptions) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for kind in FormKind::ALL {
@@ -100,6 +100,12 @@ pub fn site_files(site: &Site, opts: RenderOptions) -> anyhow::Result<Vec<(Strin
         "_headers".into(),
         super::site_files::headers(&site.config).into_bytes(),
     ));
+    for event in &site.events {
+        files.push((
+            event.ics_path().trim_start_matches('/').to_owned(),
+            super::ics::calendar(site, event).into_bytes(),
+        ));
+    }
     Ok(files)
 }
 

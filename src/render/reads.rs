@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::forms::Placement;
-use crate::model::{Checklist, Location, Page, Physician, Referral, Service, Site};
+use crate::model::{Checklist, Event, Location, Page, Physician, Referral, Service, Site};
 use crate::phone::{self, Numbers};
 
 /// One thing of the site a page read.
@@ -34,6 +34,8 @@ enum Entity {
     /// Every service line's referral line, the numbers text may type
     /// ([`Reader::numbers_in`]).
     ReferralLines,
+    Event(usize),
+    AllEvents,
 }
 
 /// The site as one page's context sees it: each entity it hands out is noted.
@@ -62,6 +64,11 @@ impl<'a> Reader<'a> {
 
     pub fn location(&self, i: usize) -> &'a Location {
         &self.site.locations[i]
+    }
+
+    /// The build's "now" (fixed for a `serve` session, not noted).
+    pub fn now(&self) -> jiff::Timestamp {
+        self.site.now
     }
 
     /// A page, for its address (compared whole, not noted).
@@ -109,6 +116,23 @@ impl<'a> Reader<'a> {
     pub fn physicians(&mut self) -> &'a [Physician] {
         self.read.push(Entity::AllPhysicians);
         &self.site.physicians
+    }
+
+    pub fn event(&mut self, i: usize) -> &'a Event {
+        self.read.push(Entity::Event(i));
+        &self.site.events[i]
+    }
+
+    /// The events that have not ended, soonest first ([`Site::upcoming_events`]).
+    pub fn upcoming_events(&mut self) -> Vec<&'a Event> {
+        self.read.push(Entity::AllEvents);
+        self.site.upcoming_events().collect()
+    }
+
+    /// The events that have ended, most recent first ([`Site::past_events`]).
+    pub fn past_events(&mut self) -> Vec<&'a Event> {
+        self.read.push(Entity::AllEvents);
+        self.site.past_events().collect()
     }
 
     /// The site's published phone numbers, to link where `text` types one:
@@ -215,6 +239,8 @@ impl Reads {
             Entity::AllReferrals => !changed.referrals.is_empty(),
             Entity::AllPhysicians => !changed.physicians.is_empty(),
             Entity::ReferralLines => changed.referral_lines,
+            Entity::Event(i) => changed.events.contains(&i),
+            Entity::AllEvents => !changed.events.is_empty(),
         })
     }
 }
@@ -230,6 +256,7 @@ pub struct Changed {
     checklists: BTreeSet<usize>,
     /// A service line's referral line changed.
     referral_lines: bool,
+    events: BTreeSet<usize>,
 }
 
 impl Changed {
@@ -250,6 +277,7 @@ impl Changed {
                 .iter()
                 .zip(&new.services)
                 .any(|(a, b)| a.referring.phone != b.referring.phone),
+            events: differing(&old.events, &new.events),
         }
     }
 }

@@ -11,10 +11,11 @@ use serde::Serialize;
 
 mod format;
 use format::specialty_label;
-pub use format::{address, hours};
+pub use format::{address, hours, moment, when};
 
 use crate::model::{
-    self, Checklist, Location, NAV_SERVICES, Page, PageKind, Referral, Service, Site, full_name,
+    self, Checklist, Event, Location, NAV_SERVICES, Page, PageKind, Referral, Service, Site,
+    full_name,
 };
 use crate::phone::Phone;
 use crate::render::action::ActionView;
@@ -302,6 +303,56 @@ pub struct PhysicianSummary<'a> {
     pub credentials: Option<&'a str>,
     pub services: Vec<Link<'a>>,
     pub accepting_new_patients: Option<bool>,
+}
+
+/// A start or end of an event, in the event's own clock time.
+#[derive(Serialize)]
+pub struct MomentView {
+    /// `2026-03-14T08:00:00-05:00`, for `<time datetime>`.
+    pub iso: String,
+    /// "Saturday, March 14, 2026"
+    pub date: String,
+    /// "8:00 AM"
+    pub time: String,
+}
+
+/// An event in a list (`/events/`, and any page that promotes events).
+#[derive(Serialize)]
+pub struct EventSummary<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub starts: MomentView,
+    pub ends: MomentView,
+    /// "Saturday, March 14, 2026, 8:00 AM – 10:00 AM (UTC−05:00)"
+    pub when: String,
+    /// The location's name, "Online", or both ("Riverbend Cancer Center and online").
+    pub place: Option<String>,
+    pub credits: Option<&'a str>,
+    pub upcoming: bool,
+}
+
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub starts: MomentView,
+    pub ends: MomentView,
+    pub when: String,
+    pub location: Option<LocationSummary<'a>>,
+    /// The online session's `https://` address.
+    pub online: Option<&'a str>,
+    pub audience: Option<&'a str>,
+    pub credits: Option<&'a str>,
+    /// The registration page's `https://` address.
+    pub registration: Option<&'a str>,
+    pub services: Vec<Link<'a>>,
+    /// `/events/<slug>.ics`, the "Add to calendar" file.
+    pub ics_path: String,
+    pub upcoming: bool,
 }
 
 /// One service line as the `/refer/` hub and thanks pages compare them.
@@ -737,5 +788,64 @@ fn refer_summary<'a>(r: &mut Reader<'a>, s: &'a Service) -> ReferSummary<'a> {
             })
             .unwrap_or_default(),
         items_count: checklist.map_or(0, |c| c.items.len()),
+    }
+}
+
+/// The event's place in words: its location's name, "Online", or both.
+fn place(r: &Reader<'_>, e: &Event) -> Option<String> {
+    let location = e.location.map(|l| r.location(l).title.as_str());
+    match (location, e.online.is_some()) {
+        (Some(l), true) => Some(format!("{l} and online")),
+        (Some(l), false) => Some(l.to_owned()),
+        (None, true) => Some("Online".to_owned()),
+        (None, false) => None,
+    }
+}
+
+pub fn event_summary<'a>(r: &Reader<'a>, e: &'a Event) -> EventSummary<'a> {
+    EventSummary {
+        slug: &e.slug,
+        title: &e.title,
+        path: &e.path,
+        description: e.description.as_deref(),
+        starts: moment(e.starts),
+        ends: moment(e.ends),
+        when: when(e.starts, e.ends),
+        place: place(r, e),
+        credits: e.credits.as_deref(),
+        upcoming: e.is_upcoming(r.now()),
+    }
+}
+
+/// The events that have not ended, soonest first, as a list shows them.
+pub fn upcoming_events<'a>(r: &mut Reader<'a>) -> Vec<EventSummary<'a>> {
+    let events = r.upcoming_events();
+    events.into_iter().map(|e| event_summary(r, e)).collect()
+}
+
+/// The events that have ended, most recent first.
+pub fn past_events<'a>(r: &mut Reader<'a>) -> Vec<EventSummary<'a>> {
+    let events = r.past_events();
+    events.into_iter().map(|e| event_summary(r, e)).collect()
+}
+
+pub fn event<'a>(r: &mut Reader<'a>, i: usize) -> EventView<'a> {
+    let e = r.event(i);
+    EventView {
+        slug: &e.slug,
+        title: &e.title,
+        path: &e.path,
+        description: e.description.as_deref(),
+        starts: moment(e.starts),
+        ends: moment(e.ends),
+        when: when(e.starts, e.ends),
+        location: e.location.map(|l| location_summary(r.location(l))),
+        online: e.online.as_deref(),
+        audience: e.audience.as_deref(),
+        credits: e.credits.as_deref(),
+        registration: e.registration.as_deref(),
+        services: service_links(r, &e.services),
+        ics_path: e.ics_path(),
+        upcoming: e.is_upcoming(r.now()),
     }
 }

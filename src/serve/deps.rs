@@ -61,6 +61,7 @@ fn same_shape(old: &Site, new: &Site) -> bool {
         && old.services.len() == new.services.len()
         && old.referrals.len() == new.referrals.len()
         && old.physicians.len() == new.physicians.len()
+        && old.events.len() == new.events.len()
         && old.locations == new.locations
         && old.checklists.keys().eq(new.checklists.keys())
 }

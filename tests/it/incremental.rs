@@ -11,14 +11,19 @@ use handoff::BuildOptions;
 use handoff::render::RenderOptions;
 use handoff::serve::session::{Failure, Files, Session};
 
-use crate::support::SiteTest;
+use crate::support::{SiteTest, TEST_EPOCH};
 
 fn options(site: &SiteTest) -> (BuildOptions, RenderOptions) {
     (
         BuildOptions {
             root: site.root().to_path_buf(),
             serving: true,
-            now: None,
+            // One "now" for the session and the full build it is compared
+            // with: an event's calendar file is stamped with it.
+            now: TEST_EPOCH
+                .parse()
+                .ok()
+                .and_then(|s| jiff::Timestamp::from_second(s).ok()),
             ..BuildOptions::default()
         },
         RenderOptions {

@@ -33,6 +33,8 @@
 //! - `bench_corpus`: the benchmark's corpus generator makes a site that builds;
 //! - `analytics`: `[analytics]`, its CSP origins, form pages left alone, consent
 //!   and events in Chromium against a fake provider (tests/fixtures/analytics).
+//! - `events`: education events, their calendar files and the upcoming/past
+//!   split at a fixed `SOURCE_DATE_EPOCH` (tests/fixtures/events).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -50,6 +52,7 @@ mod conversion;
 mod determinism;
 mod embedded_theme;
 mod escaping;
+mod events;
 mod fakes;
 mod forms;
 mod fuzz_regressions;

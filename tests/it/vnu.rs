@@ -89,6 +89,15 @@ fn conversion_fixture_is_valid_html() {
     expect_valid_html(&site.public());
 }
 
+/// The events fixture: `/events/` with upcoming and past events, and event
+/// pages held in person, online, and both.
+#[test]
+fn events_fixture_is_valid_html() {
+    let site = SiteTest::fixture("events");
+    site.build(&[]).expect_success();
+    expect_valid_html(&site.public());
+}
+
 /// The checker itself works here and catches an error, so a green run above
 /// means something.
 #[test]

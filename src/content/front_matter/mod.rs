@@ -2,12 +2,13 @@
 //!
 //! Each kind of page declares its keys once, as a struct in its own module
 //! (`page` for the keys of every page, then `service`, `referral`,
-//! `location`, `physician`). A page's YAML is read in one pass into
+//! `location`, `physician`, `event`). A page's YAML is read in one pass into
 //! [`RawFrontMatter`], which holds the keys of every kind, so that a key of
 //! another kind is still checked and can be reported as belonging there
 //! (SPEC §4); an unknown key gets a "did you mean" hint from the keys
 //! allowed where it stands. Values keep their positions for later stages.
 
+mod event;
 mod location;
 mod page;
 mod physician;
@@ -20,6 +21,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+pub use event::{EventDoc, LocalTime, parse_time};
 pub use location::{Address, DAYS, Geo, Hours, LocationDoc};
 pub use page::{Common, PageDoc};
 pub use physician::PhysicianDoc;
@@ -32,6 +34,7 @@ use super::yaml;
 use super::{Document, Split, split_front_matter, wrong_value};
 use crate::diag::{Code, Diagnostics, closest};
 use crate::source::SourceFile;
+use event::EventKeys;
 use location::LocationKeys;
 use page::CommonKeys;
 use physician::PhysicianKeys;
@@ -46,15 +49,17 @@ pub enum Kind {
     Referral,
     Location,
     Physician,
+    Event,
 }
 
 impl Kind {
     /// The kinds with keys of their own, in the order hints name them.
-    const WITH_KEYS: [Kind; 4] = [
+    const WITH_KEYS: [Kind; 5] = [
         Kind::Service,
         Kind::Referral,
         Kind::Location,
         Kind::Physician,
+        Kind::Event,
     ];
 
     /// The keys of this kind besides those of every page.
@@ -65,6 +70,7 @@ impl Kind {
             Kind::Referral => ReferralKeys::KEYS,
             Kind::Location => LocationKeys::KEYS,
             Kind::Physician => PhysicianKeys::KEYS,
+            Kind::Event => EventKeys::KEYS,
         }
     }
 
@@ -75,6 +81,7 @@ impl Kind {
             Kind::Referral => "referral reasons",
             Kind::Location => "locations",
             Kind::Physician => "physicians",
+            Kind::Event => "events",
         }
     }
 }
@@ -103,6 +110,7 @@ struct RawFrontMatter {
     referral: ReferralKeys,
     location: LocationKeys,
     physician: PhysicianKeys,
+    event: EventKeys,
 }
 
 impl RawFrontMatter {
@@ -138,6 +146,7 @@ impl RawFrontMatter {
             Kind::Referral => self.referral.read(key, map, seen),
             Kind::Location => self.location.read(key, map, seen),
             Kind::Physician => self.physician.read(key, map, seen),
+            Kind::Event => self.event.read(key, map, seen),
         }
     }
 
@@ -152,6 +161,7 @@ impl RawFrontMatter {
                 Kind::Referral => self.referral.set(),
                 Kind::Location => self.location.set(),
                 Kind::Physician => self.physician.set(),
+                Kind::Event => self.event.set(),
             })
             .collect()
     }
@@ -259,6 +269,7 @@ pub enum Parsed {
     Referral(ReferralDoc),
     Location(LocationDoc),
     Physician(PhysicianDoc),
+    Event(EventDoc),
 }
 
 impl Parsed {
@@ -269,6 +280,7 @@ impl Parsed {
             Parsed::Referral(d) => d.page,
             Parsed::Location(d) => d.page,
             Parsed::Physician(d) => d.page,
+            Parsed::Event(d) => d.page,
         }
     }
 
@@ -279,6 +291,7 @@ impl Parsed {
             Parsed::Referral(d) => Document::Referral(d),
             Parsed::Location(d) => Document::Location(d),
             Parsed::Physician(d) => Document::Physician(d),
+            Parsed::Event(d) => Document::Event(d),
         }
     }
 }
@@ -333,6 +346,7 @@ fn read_page_or_stop(
         },
         Kind::Location => Parsed::Location(location::location(&mut cx, raw.location, page)),
         Kind::Physician => Parsed::Physician(physician::physician(&mut cx, raw.physician, page)),
+        Kind::Event => Parsed::Event(event::event(&mut cx, raw.event, page)),
     };
     Ok((result, cx.diags))
 }
@@ -357,19 +371,23 @@ fn check_keys(cx: &mut FileCx<'_>, kind: Kind, unknown: &[Vec<yaml::Seg>], raw: 
                 &key(name),
                 format!("`{name}` is not used on {}", kind.name()),
             )
-            .with_hint(owner_hint(name));
+            .with_hint(owner_hint(name, &allowed));
         cx.push(d);
     }
 }
 
-fn owner_hint(key: &str) -> String {
+fn owner_hint(key: &str, allowed: &[&str]) -> String {
     let owners: Vec<&str> = Kind::WITH_KEYS
         .into_iter()
         .filter(|k| k.keys().contains(&key))
         .map(Kind::name)
         .collect();
-    format!(
-        "`{key}` belongs on {}; remove it here or move the file",
-        owners.join(" and ")
-    )
+    let owners = owners.join(" and ");
+    // `location:` on a service line is its `locations:` with an `s` lost,
+    // more likely than an event's key in the wrong file.
+    let plural = format!("{key}s");
+    match allowed.iter().find(|k| **k == plural) {
+        Some(meant) => format!("did you mean `{meant}`? (`{key}` belongs on {owners})"),
+        None => format!("`{key}` belongs on {owners}; remove it here or move the file"),
+    }
 }

@@ -115,6 +115,13 @@ fn key_findings_of_every_kind() {
             ],
         ),
         (
+            Kind::Service,
+            "---\ntitle: A\nlocation: downtown\n---\n",
+            &[
+                "UnknownKey 3:1 `location` is not used on service lines | did you mean `locations`? (`location` belongs on events)",
+            ],
+        ),
+        (
             Kind::Plain,
             "---\ntitle: A\nhours: 5\n---\n",
             &[
@@ -190,7 +197,7 @@ fn key_findings_of_every_kind() {
             &[
                 "UnknownKey 5:26 `referring.contacts[0].emial` is not a key handoff knows here | did you mean `email`?",
                 "UnknownKey 7:1 `urgency` is not used on service lines | `urgency` belongs on referral reasons; remove it here or move the file",
-                "UnknownKey 11:1 `services` is not used on service lines | `services` belongs on physicians; remove it here or move the file",
+                "UnknownKey 11:1 `services` is not used on service lines | `services` belongs on physicians and events; remove it here or move the file",
             ],
         ),
         (
@@ -251,7 +258,7 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 6:1 `referring` is not used on plain pages | `referring` belongs on service lines; remove it here or move the file",
                 "UnknownKey 7:1 `service` is not used on plain pages | `service` belongs on referral reasons; remove it here or move the file",
                 "UnknownKey 8:1 `urgency` is not used on plain pages | `urgency` belongs on referral reasons; remove it here or move the file",
-                "UnknownKey 9:1 `audience` is not used on plain pages | `audience` belongs on referral reasons; remove it here or move the file",
+                "UnknownKey 9:1 `audience` is not used on plain pages | `audience` belongs on referral reasons and events; remove it here or move the file",
                 "UnknownKey 10:1 `criteria` is not used on plain pages | `criteria` belongs on referral reasons; remove it here or move the file",
                 "UnknownKey 11:1 `exclusions` is not used on plain pages | `exclusions` belongs on referral reasons; remove it here or move the file",
                 "UnknownKey 12:1 `faq` is not used on plain pages | `faq` belongs on referral reasons; remove it here or move the file",
@@ -262,7 +269,7 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 17:1 `hours` is not used on plain pages | `hours` belongs on locations; remove it here or move the file",
                 "UnknownKey 18:1 `honorific` is not used on plain pages | `honorific` belongs on physicians; remove it here or move the file",
                 "UnknownKey 19:1 `credentials` is not used on plain pages | `credentials` belongs on physicians; remove it here or move the file",
-                "UnknownKey 20:1 `services` is not used on plain pages | `services` belongs on physicians; remove it here or move the file",
+                "UnknownKey 20:1 `services` is not used on plain pages | `services` belongs on physicians and events; remove it here or move the file",
                 "UnknownKey 21:1 `accepting_new_patients` is not used on plain pages | `accepting_new_patients` belongs on physicians; remove it here or move the file",
                 "UnknownKey 22:1 `photo` is not used on plain pages | `photo` belongs on physicians; remove it here or move the file",
             ],

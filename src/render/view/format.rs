@@ -1,8 +1,9 @@
 //! How values read on a page: an address on one line, opening hours like
-//! a clinic's sign, a schema.org specialty in words.
+//! a clinic's sign, a schema.org specialty in words, an event's date and
+//! time on its own clock.
 
-use crate::content::{Address, Hours};
-use crate::render::view::{AddressView, HoursView};
+use crate::content::{Address, Hours, LocalTime};
+use crate::render::view::{AddressView, HoursView, MomentView};
 
 pub fn address(a: &Address) -> AddressView<'_> {
     let region_line = [a.region.as_deref(), a.postal_code.as_deref()]
@@ -74,6 +75,44 @@ fn clock(hhmm: &str) -> String {
     format!("{h12}:{m} {ampm}")
 }
 
+/// A start or end in the event's own clock time.
+pub fn moment(t: LocalTime) -> MomentView {
+    let civil = t.civil();
+    MomentView {
+        iso: t.rfc3339(),
+        date: civil.strftime("%A, %B %-d, %Y").to_string(),
+        time: civil.strftime("%-I:%M %p").to_string(),
+    }
+}
+
+/// "Saturday, March 14, 2026, 8:00 AM – 10:00 AM (UTC−05:00)": the end's
+/// date only when it is another day, its offset only when it differs.
+pub fn when(starts: LocalTime, ends: LocalTime) -> String {
+    let (s, e) = (moment(starts), moment(ends));
+    let end = if starts.civil().date() == ends.civil().date() {
+        e.time
+    } else {
+        format!("{}, {}", e.date, e.time)
+    };
+    let (from, to) = (utc_offset(starts.offset), utc_offset(ends.offset));
+    if from == to {
+        format!("{}, {} – {end} ({from})", s.date, s.time)
+    } else {
+        format!("{}, {} ({from}) – {end} ({to})", s.date, s.time)
+    }
+}
+
+/// "UTC−05:00", "UTC+05:30", "UTC".
+fn utc_offset(o: jiff::tz::Offset) -> String {
+    let s = o.seconds();
+    if s == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if s < 0 { '−' } else { '+' };
+    let abs = s.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60)
+}
+
 /// "Oncologic" → "Oncologic"; "PrimaryCare" → "Primary care".
 pub fn specialty_label(s: &str) -> String {
     let mut out = String::new();
@@ -112,6 +151,36 @@ mod tests {
         assert_eq!(
             (sat.days.as_str(), sat.opens.as_str(), sat.closes.as_str()),
             ("Sat", "12:00 AM", "12:00 PM")
+        );
+    }
+
+    fn at(text: &str) -> LocalTime {
+        crate::content::front_matter::parse_time(text).unwrap()
+    }
+
+    #[test]
+    fn event_times_read_on_their_own_clock() {
+        let m = moment(at("2026-03-14T18:30:00-05:00"));
+        assert_eq!(m.date, "Saturday, March 14, 2026");
+        assert_eq!(m.time, "6:30 PM");
+        assert_eq!(m.iso, "2026-03-14T18:30:00-05:00");
+        assert_eq!(
+            when(
+                at("2026-03-14T18:30:00-05:00"),
+                at("2026-03-14T20:00:00-05:00")
+            ),
+            "Saturday, March 14, 2026, 6:30 PM – 8:00 PM (UTC−05:00)"
+        );
+        assert_eq!(
+            when(at("2026-03-14T18:30:00Z"), at("2026-03-15T09:00:00Z")),
+            "Saturday, March 14, 2026, 6:30 PM – Sunday, March 15, 2026, 9:00 AM (UTC)"
+        );
+        assert_eq!(
+            when(
+                at("2026-03-07T23:00:00-06:00"),
+                at("2026-03-08T03:00:00-05:00")
+            ),
+            "Saturday, March 7, 2026, 11:00 PM (UTC−06:00) – Sunday, March 8, 2026, 3:00 AM (UTC−05:00)"
         );
     }
 

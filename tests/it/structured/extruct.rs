@@ -141,6 +141,40 @@ fn extruct_reads_the_organization_clinic_and_breadcrumbs() {
     }
 }
 
+/// An event page: extruct reads the EducationEvent with its times (and
+/// their offset), place, registration and organizer.
+#[test]
+fn extruct_reads_an_event() {
+    let built = Built::new(SiteTest::example(), &[]);
+    let facts = ExampleFacts::read(&built.site);
+    let path = "/events/thoracic-tumor-board-cme-evening/";
+    let fm = front_matter(&built.site, "events/thoracic-tumor-board-cme-evening.md");
+    let nodes = extruct_graph(&extruct(&built, path), path);
+    let event = nodes
+        .iter()
+        .find(|n| n["@type"] == "EducationEvent")
+        .unwrap_or_else(|| panic!("{path}: extruct found no EducationEvent: {nodes:#?}"));
+    assert_eq!(event["name"], fm["title"]);
+    assert_eq!(event["startDate"], "2027-02-18T18:00:00-08:00");
+    assert_eq!(event["startDate"], fm["starts"]);
+    assert_eq!(event["endDate"], fm["ends"]);
+    assert_eq!(event["offers"]["url"], fm["registration"]);
+    assert_eq!(event["organizer"]["@id"], built.org_id().as_str());
+    let downtown = &facts.locations["downtown"];
+    let place = event["location"]
+        .as_array()
+        .and_then(|l| l.iter().find(|p| p["@type"] == "Place"))
+        .unwrap_or_else(|| panic!("{path}: no Place: {event:#}"));
+    assert_eq!(
+        place["address"]["streetAddress"],
+        downtown["address"]["street"]
+    );
+    assert_eq!(
+        event["eventAttendanceMode"],
+        "https://schema.org/MixedEventAttendanceMode"
+    );
+}
+
 #[test]
 fn extruct_reads_hostile_text_back_as_typed() {
     let built = Built::new(SiteTest::fixture("structured/xss"), &[]);

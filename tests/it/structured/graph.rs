@@ -1,6 +1,6 @@
 //! The JSON-LD of every page of the example site (SPEC §8): one sound
 //! schema.org graph per page, whose organization, page node, breadcrumbs
-//! and per-kind nodes (clinic, physician, medical page, FAQ) repeat what the
+//! and per-kind nodes (clinic, physician, medical page, FAQ, event) repeat what the
 //! site's files say; and one snapshot of the graph per page kind.
 
 use std::collections::BTreeSet;
@@ -13,7 +13,7 @@ use super::built::{
     Built, PageOut, as_list, has_type, jsonld, node_by_id, one_of_type, page_node, resolve,
     str_set, types_of,
 };
-use super::facts::{ExampleFacts, e164, fm_str};
+use super::facts::{ExampleFacts, e164, fm_str, section};
 use super::schema_org::{DAYS, vocabulary_problems};
 
 fn slug_after<'a>(path: &'a str, prefix: &str) -> &'a str {
@@ -128,6 +128,7 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
                 expect_contact_point(&facts, page, org, slug);
             }
             "referral" => expect_referral(&facts, page, org, node),
+            "event" => expect_event(&facts, &built, page, &doc, node),
             _ => {
                 assert!(
                     types_of(node) == ["WebPage"] || types_of(node) == ["MedicalWebPage"],
@@ -148,6 +149,8 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
         "packet",
         "thanks",
         "not_found",
+        "events",
+        "event",
     ] {
         assert!(
             kinds_seen.contains(kind),
@@ -291,6 +294,74 @@ fn expect_location(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Va
     assert_eq!(node["about"]["@id"], clinic["@id"], "{}", page.rel);
 }
 
+/// An event: its EducationEvent says when (on the event's clock, with its
+/// offset), where (the location's address, the online address), who
+/// organizes it, where to register and which service lines it is about,
+/// as its file does.
+fn expect_event(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value, node: &Value) {
+    let url = built.url(&page.path);
+    let slug = slug_after(&page.path, "/events/");
+    let fm = &section(&built.site, "events")[slug];
+    let event = one_of_type(page, doc, "EducationEvent");
+    let at = &page.rel;
+    assert_eq!(event["@id"], format!("{url}#event"), "{at}");
+    assert_eq!(node["about"]["@id"], event["@id"], "{at}");
+    assert_eq!(event["name"], fm["title"], "{at}");
+    assert_eq!(event["url"], url.as_str(), "{at}");
+    assert_eq!(event["startDate"], fm["starts"], "{at}");
+    assert_eq!(event["endDate"], fm["ends"], "{at}");
+    assert_eq!(event["organizer"]["@id"], built.org_id().as_str(), "{at}");
+    assert_eq!(event["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(
+        event["offers"]["url"].as_str(),
+        fm_str(fm, "registration"),
+        "{at}: registration"
+    );
+    assert_eq!(
+        event["audience"]["audienceType"].as_str(),
+        fm_str(fm, "audience"),
+        "{at}"
+    );
+    let places = as_list(&event["location"]);
+    let place = places.iter().find(|p| p["@type"] == "Place");
+    let online = places.iter().find(|p| p["@type"] == "VirtualLocation");
+    match fm_str(fm, "location") {
+        Some(id) => {
+            let place = place.unwrap_or_else(|| panic!("{at}: no Place for `{id}`"));
+            let location = &facts.locations[id];
+            assert_eq!(place["name"], location["title"], "{at}");
+            expect_address(page, &place["address"], &location["address"]);
+        }
+        None => assert!(place.is_none(), "{at}: a Place without `location`"),
+    }
+    assert_eq!(
+        online.and_then(|o| o["url"].as_str()),
+        fm_str(fm, "online"),
+        "{at}: VirtualLocation"
+    );
+    let mode = match (place.is_some(), online.is_some()) {
+        (true, true) => "MixedEventAttendanceMode",
+        (false, true) => "OnlineEventAttendanceMode",
+        _ => "OfflineEventAttendanceMode",
+    };
+    assert_eq!(
+        event["eventAttendanceMode"],
+        format!("https://schema.org/{mode}"),
+        "{at}"
+    );
+    let services: BTreeSet<String> = fm["services"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| facts.services[s.as_str().expect("a service id")]["title"].to_string())
+        .collect();
+    let about: BTreeSet<String> = as_list(&event["about"])
+        .iter()
+        .map(|s| s["name"].to_string())
+        .collect();
+    assert_eq!(about, services, "{at}: about");
+}
+
 /// A physician: specialties of their services, addresses of their locations.
 fn expect_physician(
     facts: &ExampleFacts,
@@ -401,6 +472,12 @@ fn the_vocabulary_check_rejects_what_schema_org_does_not_define() {
         json!({"@id": org, "@type": "MedicalClinic", "openingHoursSpecification": [{"@type": "OpeningHoursSpecification", "dayOfWeek": ["Mo"]}]}),
         // the wrong kind of embedded node
         json!({"@id": org, "@type": "MedicalClinic", "address": {"@type": "GeoCoordinates", "latitude": 1.0, "longitude": 2.0}}),
+        // an event's time without its offset, a mode that is not a member,
+        // a location that is an address, a free-text MedicalAudience
+        json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "startDate": "2026-03-14T18:00:00"}),
+        json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "eventAttendanceMode": "https://schema.org/InPerson"}),
+        json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "location": {"@type": "PostalAddress", "streetAddress": "1 Main St"}}),
+        json!({"@id": "https://x.example/#webpage", "@type": "WebPage", "audience": {"@type": "MedicalAudience", "audienceType": "Office managers"}}),
     ];
     for node in bad {
         let doc = json!({"@context": "https://schema.org", "@graph": [node]});
@@ -462,6 +539,7 @@ fn graphs_of_one_page_per_kind_match_their_snapshots() {
         ("referral_with_faq", "/referrals/lung-nodule-evaluation/"),
         ("location", "/locations/downtown/"),
         ("physician", "/physicians/ana-ruiz/"),
+        ("event", "/events/thoracic-tumor-board-cme-evening/"),
     ] {
         let doc = jsonld(built.page(path));
         insta::assert_json_snapshot!(format!("jsonld_{name}"), doc);

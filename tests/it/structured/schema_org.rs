@@ -13,7 +13,7 @@ use super::built::{as_list, types_of};
 
 /// Every schema.org type handoff writes. Checked against schema.org
 /// (https://schema.org/<Type>, version 29): each exists and is not pending.
-const KNOWN_TYPES: [&str; 19] = [
+const KNOWN_TYPES: [&str; 24] = [
     "MedicalOrganization",
     "MedicalClinic",
     "Hospital",
@@ -33,6 +33,11 @@ const KNOWN_TYPES: [&str; 19] = [
     "Answer",
     "Organization",
     "Person",
+    "EducationEvent",
+    "Place",
+    "VirtualLocation",
+    "Offer",
+    "Audience",
 ];
 
 /// The properties a node of `ty` may carry: schema.org's own, inherited
@@ -114,6 +119,25 @@ fn allowed_properties(ty: &str) -> BTreeSet<&'static str> {
         "Question" => vec![THING, &["acceptedAnswer", "text"]],
         "Answer" => vec![THING, &["text"]],
         "Person" => vec![THING, &["telephone", "email", "address"]],
+        // Event (EducationEvent adds nothing handoff uses)
+        "EducationEvent" => vec![
+            THING,
+            &[
+                "startDate",
+                "endDate",
+                "eventAttendanceMode",
+                "eventStatus",
+                "location",
+                "organizer",
+                "offers",
+                "about",
+                "audience",
+            ],
+        ],
+        "Place" => vec![THING, &["address"]],
+        "VirtualLocation" => vec![THING],
+        "Offer" => vec![THING],
+        "Audience" => vec![&["@type", "audienceType"]],
         _ => Vec::new(),
     };
     parts.into_iter().flatten().copied().collect()
@@ -127,7 +151,9 @@ fn expected_value_types(property: &str) -> Option<&'static [&'static str]> {
         "openingHoursSpecification" => &["OpeningHoursSpecification"],
         "contactPoint" => &["ContactPoint"],
         "acceptedAnswer" => &["Answer"],
-        "audience" => &["MedicalAudience"],
+        "audience" => &["MedicalAudience", "Audience"],
+        "location" => &["Place", "VirtualLocation"],
+        "offers" => &["Offer"],
         "itemListElement" => &["ListItem"],
         "mainEntity" => &["Question"],
         _ => return None,
@@ -350,7 +376,13 @@ fn check_value(
                             problems.push(format!("{at}: {s} is not a schema.org day URL"));
                         }
                     }
-                    "audienceType" if s != "Clinician" && s != "Patient" => {
+                    // An event's `Audience` is the writer's words; a page's
+                    // `MedicalAudience` one of schema.org's types.
+                    "audienceType"
+                        if at.ends_with("MedicalAudience.audienceType")
+                            && s != "Clinician"
+                            && s != "Patient" =>
+                    {
                         problems.push(format!(
                             "{at}: {s} is not a MedicalAudienceType handoff uses"
                         ));
@@ -367,6 +399,34 @@ fn check_value(
                         if !s.starts_with("https://") && !s.starts_with("http://") =>
                     {
                         problems.push(format!("{at}: {s} is not an absolute URL"));
+                    }
+                    "eventAttendanceMode" | "eventStatus" => {
+                        let members: &[&str] = if key == "eventStatus" {
+                            &[
+                                "EventScheduled",
+                                "EventCancelled",
+                                "EventPostponed",
+                                "EventRescheduled",
+                                "EventMovedOnline",
+                            ]
+                        } else {
+                            &[
+                                "OfflineEventAttendanceMode",
+                                "OnlineEventAttendanceMode",
+                                "MixedEventAttendanceMode",
+                            ]
+                        };
+                        let ok = s
+                            .strip_prefix("https://schema.org/")
+                            .is_some_and(|m| members.contains(&m));
+                        if !ok {
+                            problems.push(format!("{at}: {s} is not a schema.org {key} member"));
+                        }
+                    }
+                    // ISO 8601 with the offset: a date alone, or a time
+                    // without its offset, names no moment.
+                    "startDate" | "endDate" if s.parse::<jiff::Timestamp>().is_err() => {
+                        problems.push(format!("{at}: {s} is not a date-time with its offset"));
                     }
                     _ => {}
                 }

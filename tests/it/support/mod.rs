@@ -51,6 +51,11 @@ pub use tree::{DirSnapshot, Entry, listing, names_in, snapshot_of_dir};
 /// debug build on a loaded CI machine is slow, but a hang is still caught.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// "Now" for every run of the binary (`SOURCE_DATE_EPOCH`, 2026-12-01
+/// 00:00 UTC), so dated content (upcoming events, a calendar file's
+/// stamp) builds the same bytes on any day; a test may set its own.
+pub const TEST_EPOCH: &str = "1796083200";
+
 /// The repository root (also the root of the example site).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

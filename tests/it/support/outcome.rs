@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::findings::{self, Diagnostic, Found};
-use super::listing;
+use super::{TEST_EPOCH, listing};
 
 /// Runs the real binary with a time limit, capturing stdout and stderr.
 pub fn run_handoff(cwd: &Path, args: &[&str], limit: Duration) -> Outcome {
@@ -31,6 +31,7 @@ pub fn run_handoff_with_env(
         .join(" ");
     let mut child = Command::new(bin)
         .args(args)
+        .env("SOURCE_DATE_EPOCH", TEST_EPOCH)
         .envs(env.iter().copied())
         .current_dir(cwd)
         .env("NO_COLOR", "1")
