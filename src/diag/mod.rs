@@ -114,6 +114,9 @@ pub enum Code {
     /// A `TODO:` note still in site.toml or a content file: a placeholder
     /// (`handoff new` writes them) waiting for the practice's own words.
     Placeholder,
+    /// A service line's availability (`as_of`) last confirmed more than
+    /// 90 days before the build: a stale promise hurts trust.
+    StaleAvailability,
 }
 
 impl Code {
@@ -160,6 +163,7 @@ impl Code {
             Code::ThemeContrast => "W040",
             Code::IntakePlaceholder => "W050",
             Code::Placeholder => "W051",
+            Code::StaleAvailability => "W035",
         }
     }
 
@@ -176,7 +180,8 @@ impl Code {
             | Code::StructuredDataIncomplete
             | Code::ThemeContrast
             | Code::IntakePlaceholder
-            | Code::Placeholder => Severity::Warning,
+            | Code::Placeholder
+            | Code::StaleAvailability => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey

@@ -54,6 +54,7 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::Thanks(_) => ("thanks", "thanks.html"),
         PageKind::ReferThanks(_) => ("refer_thanks", "refer_thanks.html"),
         PageKind::NotFound => ("not_found", "404.html"),
+        PageKind::Insurance => ("insurance", "insurance.html"),
     };
     Kind { name, template }
 }
@@ -92,6 +93,7 @@ pub enum Variables<'a> {
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
     Thanks(Thanks<'a>),
+    Insurance(InsurancePage),
 }
 
 #[derive(Serialize)]
@@ -163,6 +165,13 @@ pub struct Thanks<'a> {
     pub services: Vec<ReferSummary<'a>>,
 }
 
+#[derive(Serialize)]
+pub struct InsurancePage {
+    /// `[organization] self_pay` as HTML; the plans are
+    /// `site.organization.insurance`.
+    pub self_pay: Option<String>,
+}
+
 /// The context of `page`, whose rendered Markdown body is `body`.
 pub fn context<'a>(
     r: &mut Reader<'a>,
@@ -226,7 +235,8 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         | PageKind::Packet(_)
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => (None, None),
+        | PageKind::NotFound
+        | PageKind::Insurance => (None, None),
     }
 }
 
@@ -279,6 +289,9 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         PageKind::Thanks(form) => Variables::Thanks(Thanks {
             form_kind: form.as_str(),
             services: view::refer_summaries(r),
+        }),
+        PageKind::Insurance => Variables::Insurance(InsurancePage {
+            self_pay: view::self_pay(r),
         }),
     }
 }

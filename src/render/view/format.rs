@@ -1,7 +1,7 @@
 //! How values read on a page: an address on one line, opening hours like
 //! a clinic's sign, a schema.org specialty in words.
 
-use crate::content::{Address, Hours};
+use crate::content::{Address, Hours, Wait};
 use crate::render::view::{AddressView, HoursView};
 
 pub fn address(a: &Address) -> AddressView<'_> {
@@ -120,4 +120,34 @@ mod tests {
         assert_eq!(specialty_label("PrimaryCare"), "Primary care");
         assert_eq!(specialty_label("Oncologic"), "Oncologic");
     }
+}
+
+/// A new patient's wait: "about 5 business days" (one: "about 1 business
+/// day"), or the practice's own words.
+pub fn wait(w: &Wait) -> String {
+    match w {
+        Wait::Text(t) => t.clone(),
+        Wait::BusinessDays(1) => "about 1 business day".to_owned(),
+        Wait::BusinessDays(n) => format!("about {n} business days"),
+    }
+}
+
+/// `2026-03-01` → "March 1, 2026".
+pub fn day(d: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = usize::try_from(d.month() - 1).map_or("", |m| MONTHS.get(m).copied().unwrap_or(""));
+    format!("{month} {}, {}", d.day(), d.year())
 }

@@ -9,6 +9,12 @@ use std::time::{Duration, Instant};
 use super::findings::{self, Diagnostic, Found};
 use super::listing;
 
+/// "Now" for every run (`SOURCE_DATE_EPOCH`), 2026-12-01T00:00:00Z, unless
+/// a test passes its own: dated content (availability's `as_of`, events)
+/// then reads the same on any day the suite runs, and the example site's
+/// dates stay recent.
+pub const TEST_EPOCH: &str = "1796083200";
+
 /// Runs the real binary with a time limit, capturing stdout and stderr.
 pub fn run_handoff(cwd: &Path, args: &[&str], limit: Duration) -> Outcome {
     run_handoff_with_env(cwd, &[], args, limit)
@@ -31,6 +37,7 @@ pub fn run_handoff_with_env(
         .join(" ");
     let mut child = Command::new(bin)
         .args(args)
+        .env("SOURCE_DATE_EPOCH", TEST_EPOCH)
         .envs(env.iter().copied())
         .current_dir(cwd)
         .env("NO_COLOR", "1")

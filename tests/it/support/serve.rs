@@ -98,6 +98,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_handoff"))
             .args(&args)
             .current_dir(site.work_dir())
+            .env("SOURCE_DATE_EPOCH", super::outcome::TEST_EPOCH)
             .env("NO_COLOR", "1")
             .env_remove("CLICOLOR_FORCE")
             .stdin(Stdio::null())
