@@ -10,7 +10,7 @@ use scraper::Html;
 use crate::support::{Outcome, SiteTest, sel};
 
 const EP: &str = "content/services/electrophysiology.md";
-const ONCOLOGY: &str = "content/services/medical-oncology.md";
+const ONCOLOGY: &str = "content/services/breast-oncology.md";
 /// The example's `as_of` (both service lines).
 const AS_OF: &str = "as_of: 2026-11-16";
 /// 2027-02-14T00:00:00Z: 90 days after the example's `as_of`.
@@ -76,7 +76,7 @@ fn availability_is_shown_beside_the_refer_button() {
     let refer = page(&site, "/services/electrophysiology/refer/");
     assert_eq!(texts(&refer, ".panel ul.availability li"), expected);
     // A location's own block, each key it leaves out the service line's.
-    let oncology = page(&site, "/services/medical-oncology/");
+    let oncology = page(&site, "/services/breast-oncology/");
     assert_eq!(
         texts(&oncology, ".panel-referring .availability-at"),
         ["At Northside Heart & Oncology Clinic:"]
@@ -85,7 +85,7 @@ fn availability_is_shown_beside_the_refer_button() {
         texts(&oncology, ".panel-referring ul.availability li"),
         [
             "Accepting new patients",
-            "First visit: within 5 business days of a confirmed diagnosis",
+            "First visit: within 5 business days of a cancer diagnosis",
             "Telehealth visits available",
             "Accepting new patients",
             "First visit: about 8 business days",
@@ -125,7 +125,7 @@ fn an_as_of_over_90_days_old_warns_at_its_date() {
         "{}",
         stale.report()
     );
-    for (file, title) in [(EP, "Electrophysiology"), (ONCOLOGY, "Medical Oncology")] {
+    for (file, title) in [(EP, "Electrophysiology"), (ONCOLOGY, "Breast Oncology")] {
         let text = site.read(file);
         let (line, col) = line_col(&text, AS_OF);
         let found = stale
