@@ -108,7 +108,9 @@ pub struct ServiceDoc {
     pub locations: Vec<Located<String>>,
     pub referring: Referring,
     /// `availability:`, absent when not written.
-    pub availability: Option<AvailabilityDoc>,
+    /// Boxed: most service lines have none, and a parsed page is moved
+    /// around whole.
+    pub availability: Option<Box<AvailabilityDoc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -158,7 +160,9 @@ pub(super) fn service(cx: &mut FileCx<'_>, raw: ServiceKeys, page: PageDoc) -> S
     let checklist = raw.checklist.map(|c| cx.located(&key("checklist"), c));
     let locations = cx.ids("locations", raw.locations);
     let referring = referring(cx, raw.referring.unwrap_or_default());
-    let availability = raw.availability.map(|a| availability::availability(cx, a));
+    let availability = raw
+        .availability
+        .map(|a| Box::new(availability::availability(cx, a)));
     ServiceDoc {
         page,
         specialty,
