@@ -183,6 +183,9 @@ pub fn prepare(
         now,
     };
     let site = model::resolve(docs, &config, &sources, resolve).map_err(|d| diags.extend(d));
+    if let Ok(site) = &site {
+        diags.extend(check::stale_availability(site, &sources));
+    }
     laps.lap("resolve");
     let Ok(theme) = theme else {
         return Err(BuildError::Findings(diags));

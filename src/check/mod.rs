@@ -10,9 +10,11 @@
 //! location, events without registration or place, `[intake]` values that are still placeholders (`intake.rs`),
 //! and `TODO:` notes left in site.toml or content (`placeholders.rs`).
 
+mod availability;
 mod intake;
 mod placeholders;
 
+pub(crate) use availability::stale as stale_availability;
 pub(crate) use placeholders::todo_notes;
 
 use std::collections::{BTreeMap, BTreeSet};

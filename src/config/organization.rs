@@ -60,6 +60,18 @@ pub struct Organization {
     pub privacy_policy: Option<String>,
     /// The confidentiality notice printed on the fax cover sheet.
     pub fax_notice: String,
+    /// The insurance plans the practice accepts, as patients know them.
+    pub insurance: Vec<String>,
+    /// Self-pay terms, Markdown.
+    pub self_pay: Option<String>,
+}
+
+impl Organization {
+    /// `/insurance/` exists when the practice says which plans it takes
+    /// or what self-pay costs.
+    pub fn has_insurance_page(&self) -> bool {
+        !self.insurance.is_empty() || self.self_pay.is_some()
+    }
 }
 
 /// The fax cover's notice when `fax_notice` is not set: what referral
@@ -83,6 +95,8 @@ pub(super) fn validate(
         same_as,
         privacy_policy,
         fax_notice,
+        insurance,
+        self_pay,
     } = raw.unwrap_or_default();
     let kind = kind.map_or(OrganizationType::MedicalOrganization, |k| {
         organization_type(&k, text, diags)
@@ -115,7 +129,35 @@ pub(super) fn validate(
         fax_notice: fax_notice
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| DEFAULT_FAX_NOTICE.to_owned()),
+        insurance: plans(insurance.unwrap_or_default(), text, diags),
+        self_pay: self_pay.filter(|s| !s.trim().is_empty()),
     }
+}
+
+/// `insurance`: each plan named once, none blank (a patient picks one
+/// from the list on the appointment form).
+fn plans(raw: Vec<Spanned<String>>, text: &str, diags: &mut Diagnostics) -> Vec<String> {
+    let mut plans: Vec<String> = Vec::new();
+    for plan in raw {
+        let name = plan.get_ref().trim();
+        let fault = if name.is_empty() {
+            Some("`insurance` has a blank plan name".to_owned())
+        } else if plans.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+            Some(format!("`insurance` names the plan `{name}` twice"))
+        } else {
+            None
+        };
+        match fault {
+            Some(message) => diags.push(invalid(
+                text,
+                plan.span(),
+                message,
+                "list each plan once, as patients know it: `insurance = [\"Medicare\", \"Aetna\"]`",
+            )),
+            None => plans.push(name.to_owned()),
+        }
+    }
+    plans
 }
 
 fn organization_type(k: &Spanned<String>, text: &str, diags: &mut Diagnostics) -> OrganizationType {

@@ -50,6 +50,10 @@ pub(super) struct RawOrganization {
     pub same_as: Option<Vec<Spanned<String>>>,
     pub privacy_policy: Option<Spanned<String>>,
     pub fax_notice: Option<String>,
+    /// The plans the practice accepts, by name.
+    pub insurance: Option<Vec<Spanned<String>>>,
+    /// What a patient without insurance pays and how (Markdown).
+    pub self_pay: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -226,6 +226,14 @@ impl<'a> FileCx<'a> {
         }
     }
 
+    /// `value`, a key of a mapping (a location id under `by_location`),
+    /// with where the key at `path` is written.
+    pub fn key_located(&self, path: &[Seg], value: String) -> Located<String> {
+        let offset = self.positions().find(path).map_or(0, |f| f.key_at);
+        let len = value.len();
+        Located::new(value, self.yaml_start + offset, len)
+    }
+
     /// A list of ids under key `name`, each with where it is written.
     pub fn ids(&self, name: &str, list: Option<Vec<String>>) -> Vec<Located<String>> {
         list.unwrap_or_default()

@@ -21,8 +21,9 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
-    Address, Audience, Common, Contact, EventDoc, Faq, Geo, Hours, LocalTime, LocationDoc, PageDoc,
-    PhysicianDoc, ReferralDoc, Referring, SPECIALTIES, ServiceDoc, Update, Urgency, VisitType,
+    Address, Audience, Availability, AvailabilityDoc, Common, Contact, EventDoc, Faq, Geo, Hours,
+    LocalTime, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, Referring, SPECIALTIES, ServiceDoc,
+    Update, Urgency, VisitType, Wait,
 };
 
 /// A value from a file, with where it was written (byte offset and length

@@ -116,6 +116,9 @@ pub enum Code {
     Placeholder,
     /// An event without registration or without a place (location or online).
     EventIncomplete,
+    /// A service line's availability (`as_of`) last confirmed more than
+    /// 90 days before the build: a stale promise hurts trust.
+    StaleAvailability,
 }
 
 impl Code {
@@ -163,6 +166,7 @@ impl Code {
             Code::IntakePlaceholder => "W050",
             Code::Placeholder => "W051",
             Code::EventIncomplete => "W032",
+            Code::StaleAvailability => "W035",
         }
     }
 
@@ -181,6 +185,7 @@ impl Code {
             | Code::IntakePlaceholder
             | Code::Placeholder
             | Code::EventIncomplete => Severity::Warning,
+            Code::StaleAvailability => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey

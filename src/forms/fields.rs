@@ -398,6 +398,7 @@ pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
         set.fields = main;
         more.extend::<Vec<Field>>(optional);
     }
+    more.push(insurance(site));
     sets.push(more_details(more));
     sets.push(fieldset(
         "Consent",
@@ -513,6 +514,35 @@ fn visit(site: &Site, at: &Placement<'_>) -> Vec<Field> {
     visit
 }
 
+/// The insurance question's name: its canonical name and the name every
+/// backend receives it under.
+pub const INSURANCE: &str = "insurance";
+
+/// The patient's insurance plan, optional: a choice of the plans the
+/// practice lists (`[organization] insurance`), self-pay, or "other / not
+/// sure", so what reaches intake matches its own list; free text where the
+/// practice lists none. Only the plan's name: a member or policy number
+/// identifies the patient, and the page says it is never asked for.
+fn insurance(site: &Site) -> Field {
+    let plans = &site.config.organization.insurance;
+    let help = "The plan's name only; never your member ID. We check your coverage when we call.";
+    let label = "Insurance plan";
+    if plans.is_empty() {
+        return field(INSURANCE, label, Input::Text)
+            .short("Insurance")
+            .max(NAME_MAX)
+            .auto("off")
+            .help(help);
+    }
+    let mut options = vec![prompt("Choose your plan", true)];
+    options.extend(plans.iter().map(|p| choice(p, p)));
+    options.push(choice("self_pay", "Self-pay (no insurance)"));
+    options.push(choice("not_sure", "Other / not sure"));
+    field(INSURANCE, label, Input::Select { options })
+        .short("Insurance")
+        .help(help)
+}
+
 /// Luhn check of an NPI with the `80840` prefix (the card-issuer prefix the
 /// NPI standard prepends), as the script does in the browser.
 pub fn npi_is_valid(npi: &str) -> bool {
@@ -541,6 +571,92 @@ pub fn npi_is_valid(npi: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words that name a patient's member or policy number, in any field's
+    /// name or label: the forms never ask for one (the insurance question
+    /// takes the plan's name only).
+    const MEMBER_ID_WORDS: [&str; 7] = [
+        "member",
+        "policy",
+        "subscriber",
+        "group_number",
+        "group number",
+        "insurance_id",
+        "insurance id",
+    ];
+
+    #[test]
+    fn no_form_asks_for_a_member_id_or_policy_number() {
+        let opts = crate::BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..crate::BuildOptions::default()
+        };
+        let Ok(prepared) = crate::prepare(&opts, &mut Vec::new()) else {
+            panic!("the example site does not build");
+        };
+        let mut site = prepared.site;
+        assert!(
+            !site.config.organization.insurance.is_empty(),
+            "the example lists insurance plans"
+        );
+        let mut asked = 0;
+        for plans in [site.config.organization.insurance.clone(), Vec::new()] {
+            site.config.organization.insurance = plans;
+            let at = Placement {
+                page: "/request-appointment/",
+                service: None,
+                reason: None,
+                local: false,
+            };
+            for sets in [appointment(&site, &at), referral(&site, true, &at)] {
+                for f in sets.iter().flat_map(|s| s.fields.iter()) {
+                    let said = format!("{} {} {}", f.canonical, f.name, f.label).to_lowercase();
+                    for word in MEMBER_ID_WORDS {
+                        assert!(!said.contains(word), "`{}` asks for a {word}", f.canonical);
+                    }
+                    if f.canonical == INSURANCE {
+                        asked += 1;
+                        let help = f.help.as_deref().unwrap_or_default();
+                        assert!(help.contains("never your member ID"), "{help}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            asked, 2,
+            "the appointment form asks for the plan, with and without a list"
+        );
+    }
+
+    #[test]
+    fn the_insurance_question_lists_the_plans_then_self_pay_and_not_sure() {
+        let opts = crate::BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..crate::BuildOptions::default()
+        };
+        let Ok(prepared) = crate::prepare(&opts, &mut Vec::new()) else {
+            panic!("the example site does not build");
+        };
+        let mut site = prepared.site;
+        let f = insurance(&site);
+        let Input::Select { options } = &f.input else {
+            panic!("a select where the practice lists plans");
+        };
+        let values: Vec<&str> = options.iter().map(|o| o.value.as_str()).collect();
+        let mut expected = vec![""];
+        expected.extend(
+            site.config
+                .organization
+                .insurance
+                .iter()
+                .map(String::as_str),
+        );
+        expected.extend(["self_pay", "not_sure"]);
+        assert_eq!(values, expected);
+        assert!(!f.required);
+        site.config.organization.insurance.clear();
+        assert!(matches!(insurance(&site).input, Input::Text));
+    }
 
     #[test]
     fn npi_check_digit() {

@@ -75,6 +75,10 @@ fn property(site: &Site, f: &Field) -> Value {
                 values = site.referrals.iter().map(|r| r.slug.clone()).collect();
                 values.push("other".into());
             }
+            // An optional select left at its prompt sends its empty value.
+            if !f.required && options.iter().any(|o| o.value.is_empty()) {
+                values.insert(0, String::new());
+            }
             p.insert("enum".into(), json!(values));
         }
         Input::Checkboxes { .. } => {

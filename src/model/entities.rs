@@ -7,7 +7,8 @@ use super::docs::Docs;
 use super::resolver::{Resolver, Target};
 use super::types::{Event, Location, Physician, Referral, Service};
 use crate::config::Config;
-use crate::content::{EventDoc, Located, ReferralDoc, ServiceDoc};
+use crate::content::{Availability, EventDoc, Located, ReferralDoc, ServiceDoc};
+use crate::diag::Code;
 
 /// The entities pages show; indices follow the sorted documents.
 pub(super) struct Entities {
@@ -154,12 +155,53 @@ fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
         description: d.page.common.description.clone(),
         specialty: d.specialty.as_ref().map(|s| s.value.clone()),
         checklist: r.checklist(file, &d.checklist),
-        locations,
         referring,
         reasons: Vec::new(),
         physicians: Vec::new(),
         weight: d.page.common.weight,
+        availability: d.availability.as_ref().map(|a| a.own.clone()),
+        availability_by_location: availability_by_location(d, &locations, r),
+        locations,
     }
+}
+
+/// `availability.by_location`: each id a location of the service line
+/// (a finding where it is not), its keys completed with the service line's.
+fn availability_by_location(
+    d: &ServiceDoc,
+    offered_at: &[usize],
+    r: &mut Resolver<'_>,
+) -> Vec<(usize, Availability)> {
+    let Some(doc) = &d.availability else {
+        return Vec::new();
+    };
+    let file = d.page.file;
+    let mut out = Vec::new();
+    for (id, own) in &doc.by_location {
+        let Some(l) = r.find(Target::Location, file, "availability.by_location", id) else {
+            continue;
+        };
+        if !offered_at.contains(&l) {
+            let d = r
+                .at(
+                    file,
+                    id,
+                    Code::InvalidValue,
+                    format!(
+                        "`availability.by_location.{}`: `{}` does not list this location in `locations`",
+                        id.value, d.page.common.title
+                    ),
+                )
+                .with_hint(format!(
+                    "add `{}` to `locations:`, or remove its block from `availability.by_location`",
+                    id.value
+                ));
+            r.push(d);
+            continue;
+        }
+        out.push((l, own.or(&doc.own)));
+    }
+    out
 }
 
 /// A referral reason, or `None` when its service line does not exist.

@@ -20,6 +20,7 @@ mod resolver;
 mod types;
 mod urls;
 
+pub use pages::INSURANCE_PATH;
 pub use types::{
     AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Location, NAV_SERVICES, Page,
     PageKind, Physician, Referral, Service, Site, full_name,

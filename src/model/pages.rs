@@ -253,6 +253,9 @@ fn made(
 }
 
 /// The pages handoff makes itself (SPEC §6, §7).
+/// Where the insurance page is, when the practice has one.
+pub const INSURANCE_PATH: &str = "/insurance/";
+
 pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) -> Vec<Page> {
     let site = &config.title;
     let hub = Crumb {
@@ -302,6 +305,17 @@ pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) ->
             trail.home(),
         ),
     ];
+    if config.organization.has_insurance_page() {
+        pages.push(made(
+            INSURANCE_PATH.to_owned(),
+            PageKind::Insurance,
+            "Insurance and self-pay".to_owned(),
+            Some(format!(
+                "The insurance plans {site} accepts, what a visit costs without insurance, and how to check your coverage before your first visit."
+            )),
+            trail.home(),
+        ));
+    }
     for (i, s) in services.iter().enumerate() {
         let mut crumbs = trail.section(Section::Services);
         crumbs.push(Crumb {

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{
-    Address, Audience, Faq, Geo, Hours, LocalTime, Located, Referring, Urgency, VisitType,
+    Address, Audience, Availability, Faq, Geo, Hours, LocalTime, Located, Referring, Urgency,
+    VisitType,
 };
 use crate::phone::Phone;
 use crate::source::Section;
@@ -121,6 +122,9 @@ pub enum PageKind {
     NotFound,
     /// `/events/<slug>/`.
     Event(usize),
+    /// `/insurance/`: the plans the practice accepts and self-pay, made
+    /// when `[organization]` has `insurance` or `self_pay`.
+    Insurance,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,9 +141,24 @@ pub struct Service {
     pub reasons: Vec<usize>,
     pub physicians: Vec<usize>,
     pub weight: i64,
+    /// What the service line says about seeing new patients, if anything.
+    pub availability: Option<Availability>,
+    /// At some of its locations (by location index), each key it leaves
+    /// out already taken from [`Service::availability`].
+    pub availability_by_location: Vec<(usize, Availability)>,
 }
 
 impl Service {
+    /// Availability at location `l`: its own block, else the service
+    /// line's.
+    pub fn availability_at(&self, l: usize) -> Option<&Availability> {
+        self.availability_by_location
+            .iter()
+            .find(|(at, _)| *at == l)
+            .map(|(_, a)| a)
+            .or(self.availability.as_ref())
+    }
+
     /// `/services/<slug>/refer/`: the referring-physician section.
     pub fn refer_path(&self) -> String {
         format!("{}refer/", self.path)

@@ -34,6 +34,7 @@ pub fn graph(r: &mut Reader<'_>, page: &Page) -> String {
     let mut graph = vec![Node::Organization(organization(r, page.kind))];
     let web_page = web_page(r, page, &url, about.as_ref().map(Node::id));
     graph.extend(about);
+    graph.extend(department(r, page.kind).map(Node::Department));
     graph.push(Node::WebPage(web_page));
     graph.push(Node::Breadcrumbs(breadcrumbs(config, page, &url)));
     let doc = Document {
@@ -81,6 +82,7 @@ enum Node {
     Breadcrumbs(BreadcrumbList),
     // Boxed: the largest node, and one page kind has it.
     Event(Box<EventNode>),
+    Department(Department),
 }
 
 impl Node {
@@ -94,6 +96,7 @@ impl Node {
             Node::WebPage(n) => &n.id,
             Node::Breadcrumbs(n) => &n.id,
             Node::Event(n) => &n.id,
+            Node::Department(n) => &n.id,
         };
         IdRef { id: id.clone() }
     }
@@ -220,12 +223,46 @@ struct ServiceNode {
     id: String,
     #[serde(rename = "@type")]
     kind: &'static str,
+    #[serde(rename = "availableChannel", skip_serializing_if = "Vec::is_empty")]
+    available_channel: Vec<ServiceChannel>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     name: String,
     provider: IdRef,
     #[serde(rename = "serviceType")]
     service_type: String,
+    url: String,
+}
+
+/// A way to reach a service: telehealth visits.
+#[derive(Serialize)]
+struct ServiceChannel {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'static str,
+    #[serde(rename = "serviceUrl")]
+    service_url: String,
+}
+
+/// A service line as the part of the practice that sees its patients:
+/// schema.org puts `isAcceptingNewPatients` on a `MedicalOrganization`,
+/// not on a `Service`, and one service line may take new patients while
+/// another does not.
+#[derive(Serialize)]
+struct Department {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "isAcceptingNewPatients")]
+    is_accepting_new_patients: bool,
+    #[serde(rename = "medicalSpecialty", skip_serializing_if = "Option::is_none")]
+    medical_specialty: Option<String>,
+    name: String,
+    #[serde(rename = "parentOrganization")]
+    parent_organization: IdRef,
     url: String,
 }
 
@@ -432,6 +469,7 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
         | PageKind::Event(_) => Vec::new(),
+        PageKind::Insurance => Vec::new(),
     };
     Organization {
         id: organization_ref(config).id,
@@ -542,6 +580,7 @@ fn page_type<'a>(
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
         | PageKind::Event(_) => (vec!["WebPage"], None, Vec::new()),
+        PageKind::Insurance => (vec!["WebPage"], None, Vec::new()),
     }
 }
 
@@ -585,7 +624,8 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => None,
+        | PageKind::NotFound
+        | PageKind::Insurance => None,
     }
 }
 
@@ -598,15 +638,60 @@ fn absolute(config: &Config, path: &str) -> String {
     }
 }
 
-/// A service line as a schema.org `Service` the organization provides.
+/// The service line of a page about one, when it says whether it takes
+/// new patients.
+fn department(r: &mut Reader<'_>, kind: PageKind) -> Option<Department> {
+    let i = match kind {
+        PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => i,
+        PageKind::Referral(i) => r.referral(i).service,
+        _ => return None,
+    };
+    let config = r.config();
+    let s = r.service(i);
+    let accepting = s.availability.as_ref()?.accepting_new_patients?;
+    let url = config.base_url.join(&s.path);
+    Some(Department {
+        id: format!("{url}#department"),
+        kind: "MedicalOrganization",
+        is_accepting_new_patients: accepting,
+        medical_specialty: s
+            .specialty
+            .as_ref()
+            .map(|sp| format!("https://schema.org/{sp}")),
+        name: s.title.clone(),
+        parent_organization: organization_ref(config),
+        url,
+    })
+}
+
+/// A service line as a schema.org `Service` the organization provides
+/// (its department, where the service line says whether it takes new
+/// patients), with telehealth as a channel where it offers it.
 fn service(config: &Config, s: &Service) -> ServiceNode {
     let url = config.base_url.join(&s.path);
+    let availability = s.availability.as_ref();
+    let provider = match availability.and_then(|a| a.accepting_new_patients) {
+        Some(_) => IdRef {
+            id: format!("{url}#department"),
+        },
+        None => organization_ref(config),
+    };
+    let telehealth = availability.and_then(|a| a.telehealth) == Some(true);
     ServiceNode {
         id: format!("{url}#service"),
         kind: "Service",
+        available_channel: telehealth
+            .then(|| ServiceChannel {
+                id: format!("{url}#telehealth"),
+                kind: "ServiceChannel",
+                name: "Telehealth visits",
+                service_url: config.base_url.join("/request-appointment/"),
+            })
+            .into_iter()
+            .collect(),
         description: s.description.clone(),
         name: s.title.clone(),
-        provider: organization_ref(config),
+        provider,
         service_type: s.title.clone(),
         url,
     }

@@ -56,6 +56,7 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::NotFound => ("not_found", "404.html"),
         PageKind::SectionIndex(Section::Events) => ("events", "events.html"),
         PageKind::Event(_) => ("event", "event.html"),
+        PageKind::Insurance => ("insurance", "insurance.html"),
     };
     Kind { name, template }
 }
@@ -96,6 +97,7 @@ pub enum Variables<'a> {
     Thanks(Thanks<'a>),
     Events(EventsIndex<'a>),
     Event(EventPage<'a>),
+    Insurance(InsurancePage),
 }
 
 #[derive(Serialize)]
@@ -181,6 +183,13 @@ pub struct Thanks<'a> {
     pub services: Vec<ReferSummary<'a>>,
 }
 
+#[derive(Serialize)]
+pub struct InsurancePage {
+    /// `[organization] self_pay` as HTML; the plans are
+    /// `site.organization.insurance`.
+    pub self_pay: Option<String>,
+}
+
 /// The context of `page`, whose rendered Markdown body is `body`.
 pub fn context<'a>(
     r: &mut Reader<'a>,
@@ -246,6 +255,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
         | PageKind::Event(_) => (None, None),
+        PageKind::Insurance => (None, None),
     }
 }
 
@@ -305,6 +315,9 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         }),
         PageKind::Event(i) => Variables::Event(EventPage {
             event: view::event(r, i),
+        }),
+        PageKind::Insurance => Variables::Insurance(InsurancePage {
+            self_pay: view::self_pay(r),
         }),
     }
 }

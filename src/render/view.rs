@@ -51,6 +51,11 @@ pub struct OrganizationView<'a> {
     pub privacy_policy: Option<&'a str>,
     /// The fax cover sheet's confidentiality notice.
     pub fax_notice: &'a str,
+    /// The plans the practice accepts.
+    pub insurance: &'a [String],
+    /// `/insurance/` when the site has it (footer and appointment form
+    /// link to it), else none.
+    pub insurance_page: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -220,6 +225,30 @@ pub struct ServiceView<'a> {
     pub referring: ReferringView<'a>,
     pub reasons: Vec<ReasonSummary<'a>>,
     pub physicians: Vec<Link<'a>>,
+    /// What the service line says about seeing new patients, or none.
+    pub availability: Option<AvailabilityView>,
+    /// The same at the locations that say something of their own.
+    pub availability_by_location: Vec<LocationAvailability<'a>>,
+}
+
+/// `availability:` as a page shows it.
+#[derive(Serialize)]
+pub struct AvailabilityView {
+    pub accepting_new_patients: Option<bool>,
+    /// "about 5 business days", or the practice's own words.
+    pub new_patient_wait: Option<String>,
+    pub telehealth: Option<bool>,
+    /// `2026-03-01`, for `<time datetime>`.
+    pub as_of: Option<String>,
+    /// "March 1, 2026".
+    pub as_of_label: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct LocationAvailability<'a> {
+    pub location: Link<'a>,
+    #[serde(flatten)]
+    pub availability: AvailabilityView,
 }
 
 #[derive(Serialize)]
@@ -394,6 +423,8 @@ pub fn site(site: &Site) -> SiteView<'_> {
             same_as: &o.same_as,
             privacy_policy: o.privacy_policy.as_deref(),
             fax_notice: &o.fax_notice,
+            insurance: &o.insurance,
+            insurance_page: o.has_insurance_page().then_some(model::INSURANCE_PATH),
         },
         nav: NavView {
             services: nav_services(&site.services),
@@ -542,6 +573,13 @@ pub fn checklist<'a>(r: &mut Reader<'a>, id: Option<&str>) -> Option<ChecklistVi
 
 /// Inline Markdown written in YAML (a checklist detail, an FAQ answer) as
 /// HTML, the site's phone numbers it types as `tel:` links.
+/// `[organization] self_pay` as HTML, its phone numbers linked.
+pub fn self_pay(r: &mut Reader<'_>) -> Option<String> {
+    let text = r.config().organization.self_pay.as_deref()?;
+    let numbers = r.numbers_in(text);
+    Some(markdown::render_linking(text, &numbers).html)
+}
+
 fn inline_markdown(r: &mut Reader<'_>, text: &str) -> String {
     let numbers = r.numbers_in(text);
     markdown::render_inline_linking(text, &numbers).html
@@ -634,8 +672,33 @@ fn physician_links<'a>(r: &mut Reader<'a>, physicians: &[usize]) -> Vec<Link<'a>
         .collect()
 }
 
+/// A service line's availability, in words.
+pub fn availability(a: &crate::content::Availability) -> AvailabilityView {
+    AvailabilityView {
+        accepting_new_patients: a.accepting_new_patients,
+        new_patient_wait: a.new_patient_wait.as_ref().map(format::wait),
+        telehealth: a.telehealth,
+        as_of: a.as_of.as_ref().map(|d| d.value.to_string()),
+        as_of_label: a.as_of.as_ref().map(|d| format::day(d.value)),
+    }
+}
+
 pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
     let s = r.service(i);
+    let availability_by_location = s
+        .availability_by_location
+        .iter()
+        .map(|(l, a)| {
+            let l = r.location(*l);
+            LocationAvailability {
+                location: Link {
+                    title: &l.title,
+                    path: &l.path,
+                },
+                availability: availability(a),
+            }
+        })
+        .collect();
     ServiceView {
         slug: &s.slug,
         title: &s.title,
@@ -648,6 +711,8 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
         referring: referring(r, s),
         reasons: reason_summaries(r, &s.reasons),
         physicians: physician_links(r, &s.physicians),
+        availability: s.availability.as_ref().map(availability),
+        availability_by_location,
     }
 }
 

@@ -744,6 +744,7 @@ fn appointment_fields(backend: &Backend) -> BTreeSet<String> {
         "referred_by",
         "preferred_location",
         "consent",
+        "insurance",
     ]
     .iter()
     .map(|c| backend.name(c).to_owned())
@@ -1507,7 +1508,7 @@ fn csp_allows_the_backend(b: &Backend, site: &SiteTest) {
 type Check = fn(&Backend, &SiteTest);
 
 /// The checks every backend's build must pass, by name.
-const SUITE: [(&str, Check); 17] = [
+const SUITE: [(&str, Check); 18] = [
     ("action_and_method", action_and_method),
     ("referral_form_fields", referral_form_fields),
     ("checklist_boxes", checklist_boxes),
@@ -1531,7 +1532,80 @@ const SUITE: [(&str, Check); 17] = [
     ("npi_pattern", npi_pattern),
     ("csp_allows_the_backend", csp_allows_the_backend),
     ("no_patient_data_in_urls", no_patient_data_in_urls),
+    ("insurance_question", insurance_question),
 ];
+
+/// The appointment form's insurance question: optional, the plan's name
+/// only (the hint says a member ID is never asked), a choice of the plans
+/// `[organization] insurance` lists plus self-pay and "other / not sure"
+/// (free text without a list), and in the JSON Schema with the same values,
+/// left blank included. No control of either form asks for a member or
+/// policy number.
+fn insurance_question(b: &Backend, site: &SiteTest) {
+    let page = Page::read(site, APPOINTMENT_PAGE);
+    let form = page.form(Kind::Appointment);
+    let d = form.describe();
+    let name = b.name("insurance");
+    let control = form.control(b.honeypot, name);
+    assert!(!control.required, "{d}: the insurance question is optional");
+    let toml = site.read("site.toml");
+    let plans: Vec<String> = toml
+        .lines()
+        .find_map(|l| l.strip_prefix("insurance = "))
+        .map(|list| {
+            list.trim_matches(['[', ']'])
+                .split(',')
+                .map(|p| p.trim().trim_matches('"').to_owned())
+                .filter(|p| !p.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let schema = read_schema(site, Kind::Appointment);
+    let mut payload = form.payload(b.honeypot);
+    if plans.is_empty() {
+        assert_eq!(
+            control.kind, "text",
+            "{d}: free text without a list of plans"
+        );
+    } else {
+        assert_eq!(control.kind, "select", "{d}: a choice of the listed plans");
+        let mut expected = vec![String::new()];
+        expected.extend(plans.iter().cloned());
+        expected.extend(["self_pay".to_owned(), "not_sure".to_owned()]);
+        assert_eq!(control.values, expected, "{d}: the insurance choices");
+        for value in &control.values {
+            payload.insert(name.to_owned(), json!(value));
+            expect_valid(&schema, &payload, &format!("{d} with insurance `{value}`"));
+        }
+        payload.insert(name.to_owned(), json!("Some other plan"));
+        expect_invalid(&schema, &payload, &format!("{d} with a plan not listed"));
+    }
+    let help = form
+        .el
+        .select(&sel(&format!("#{}-help", control.ids[0])))
+        .next()
+        .map(|h| h.text().collect::<String>())
+        .unwrap_or_default();
+    assert!(
+        help.contains("never your member ID"),
+        "{d}: the insurance question says it never asks for a member ID: {help:?}"
+    );
+    for (path, kind) in CORE_PLACEMENTS {
+        let page = Page::read(site, path);
+        let form = page.form(kind);
+        for c in form.controls(b.honeypot) {
+            let n = c.name.to_lowercase();
+            for word in ["member", "policy", "subscriber", "group_number"] {
+                assert!(
+                    !n.contains(word),
+                    "{}: `{}` asks for a {word}",
+                    form.describe(),
+                    c.name
+                );
+            }
+        }
+    }
+}
 
 /// The panic message of a failed check.
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {

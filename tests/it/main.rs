@@ -66,6 +66,8 @@ mod snapshots_pages;
 mod structured;
 mod subpath;
 // The harness serves every area; not every area uses every helper.
+mod availability;
+mod insurance;
 #[allow(dead_code)]
 mod support;
 mod theme;

@@ -30,7 +30,7 @@ const WIDTHS: [(&str, u32, u32, bool); 3] = [
 ];
 
 /// The page kinds the example site must have (`<body class="kind-…">`).
-const KINDS: [&str; 19] = [
+const KINDS: [&str; 20] = [
     "home",
     "page",
     "service",
@@ -50,6 +50,7 @@ const KINDS: [&str; 19] = [
     "not_found",
     "events",
     "event",
+    "insurance",
 ];
 
 pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {

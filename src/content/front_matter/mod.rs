@@ -8,6 +8,7 @@
 //! (SPEC §4); an unknown key gets a "did you mean" hint from the keys
 //! allowed where it stands. Values keep their positions for later stages.
 
+mod availability;
 mod event;
 mod location;
 mod page;
@@ -21,6 +22,7 @@ use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+pub use availability::{Availability, AvailabilityDoc, Wait};
 pub use event::{EventDoc, LocalTime, parse_time};
 pub use location::{Address, DAYS, Geo, Hours, LocationDoc};
 pub use page::{Common, PageDoc};
@@ -96,6 +98,7 @@ fn block_keys(parent: &str) -> &'static [&'static str] {
         "address" => keys_of::<Address>(),
         "geo" => keys_of::<Geo>(),
         "hours" => keys_of::<location::RawHours>(),
+        "availability" => keys_of::<availability::RawAvailability>(),
         _ => &[],
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use super::availability::{self, AvailabilityDoc, RawAvailability};
 use super::page::PageDoc;
 use crate::content::Located;
 use crate::content::findings::{FileCx, key};
@@ -64,6 +65,7 @@ keys! {
         checklist: String,
         locations: Vec<String>,
         referring: RawReferring,
+        availability: RawAvailability,
     }
 }
 
@@ -105,6 +107,10 @@ pub struct ServiceDoc {
     pub checklist: Option<Located<String>>,
     pub locations: Vec<Located<String>>,
     pub referring: Referring,
+    /// `availability:`, absent when not written.
+    /// Boxed: most service lines have none, and a parsed page is moved
+    /// around whole.
+    pub availability: Option<Box<AvailabilityDoc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -154,12 +160,16 @@ pub(super) fn service(cx: &mut FileCx<'_>, raw: ServiceKeys, page: PageDoc) -> S
     let checklist = raw.checklist.map(|c| cx.located(&key("checklist"), c));
     let locations = cx.ids("locations", raw.locations);
     let referring = referring(cx, raw.referring.unwrap_or_default());
+    let availability = raw
+        .availability
+        .map(|a| Box::new(availability::availability(cx, a)));
     ServiceDoc {
         page,
         specialty,
         checklist,
         locations,
         referring,
+        availability,
     }
 }
 

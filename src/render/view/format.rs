@@ -2,7 +2,7 @@
 //! a clinic's sign, a schema.org specialty in words, an event's date and
 //! time on its own clock.
 
-use crate::content::{Address, Hours, LocalTime};
+use crate::content::{Address, Hours, LocalTime, Wait};
 use crate::render::view::{AddressView, HoursView, MomentView};
 
 pub fn address(a: &Address) -> AddressView<'_> {
@@ -127,9 +127,51 @@ pub fn specialty_label(s: &str) -> String {
     out
 }
 
+/// A new patient's wait: "about 5 business days" (one: "about 1 business
+/// day"), or the practice's own words.
+pub fn wait(w: &Wait) -> String {
+    match w {
+        Wait::Text(t) => t.clone(),
+        Wait::BusinessDays(1) => "about 1 business day".to_owned(),
+        Wait::BusinessDays(n) => format!("about {n} business days"),
+    }
+}
+
+/// `2026-03-01` → "March 1, 2026".
+pub fn day(d: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = usize::try_from(d.month() - 1).map_or("", |m| MONTHS.get(m).copied().unwrap_or(""));
+    format!("{month} {}, {}", d.day(), d.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_in_days_reads_as_business_days_and_words_stay_as_written() {
+        assert_eq!(wait(&Wait::BusinessDays(5)), "about 5 business days");
+        assert_eq!(wait(&Wait::BusinessDays(1)), "about 1 business day");
+        assert_eq!(
+            wait(&Wait::Text("within one week".into())),
+            "within one week"
+        );
+        assert_eq!(day(jiff::civil::date(2026, 3, 1)), "March 1, 2026");
+        assert_eq!(day(jiff::civil::date(2026, 12, 31)), "December 31, 2026");
+    }
 
     #[test]
     fn hours_read_like_a_clinic_sign() {

@@ -175,6 +175,39 @@ fn extruct_reads_an_event() {
     );
 }
 
+/// Availability as an outside parser reads it: the service line that
+/// provides electrophysiology takes new patients, and offers telehealth.
+#[test]
+fn extruct_reads_availability_and_telehealth() {
+    let built = Built::new(SiteTest::example(), &[]);
+    let path = "/services/electrophysiology/";
+    let fm = front_matter(&built.site, "services/electrophysiology.md");
+    assert_eq!(fm["availability"]["accepting_new_patients"], json!(true));
+    assert_eq!(fm["availability"]["telehealth"], json!(true));
+    let nodes = extruct_graph(&extruct(&built, path), path);
+    let url = built.url(path);
+    let service = nodes
+        .iter()
+        .find(|n| n["@type"] == "Service")
+        .unwrap_or_else(|| panic!("{path}: extruct found no Service"));
+    let provider_id = service["provider"]["@id"]
+        .as_str()
+        .expect("a provider reference");
+    let provider = nodes
+        .iter()
+        .find(|n| n["@id"] == provider_id)
+        .unwrap_or_else(|| panic!("{path}: the provider {provider_id} is not in the graph"));
+    assert_eq!(provider["@type"], "MedicalOrganization");
+    assert_eq!(provider["isAcceptingNewPatients"], json!(true));
+    assert_eq!(
+        provider["parentOrganization"]["@id"],
+        built.org_id().as_str()
+    );
+    let channel = &service["availableChannel"][0];
+    assert_eq!(channel["@type"], "ServiceChannel", "{service:#}");
+    assert_eq!(channel["@id"], format!("{url}#telehealth"));
+}
+
 #[test]
 fn extruct_reads_hostile_text_back_as_typed() {
     let built = Built::new(SiteTest::fixture("structured/xss"), &[]);

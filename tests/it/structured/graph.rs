@@ -126,6 +126,13 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
                 };
                 expect_medical_web_page(&facts, page, node, slug, audience);
                 expect_contact_point(&facts, page, org, slug);
+                expect_availability(
+                    &facts,
+                    built.url(&format!("/services/{slug}/")),
+                    page,
+                    &doc,
+                    slug,
+                );
             }
             "referral" => expect_referral(&facts, page, org, node),
             "event" => expect_event(&facts, &built, page, &doc, node),
@@ -156,6 +163,47 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
             kinds_seen.contains(kind),
             "the example site built no `{kind}` page (kinds seen: {kinds_seen:?})"
         );
+    }
+}
+
+/// A service line's `availability`: whether it takes new patients on the
+/// `MedicalOrganization` that provides the `Service` (schema.org has
+/// `isAcceptingNewPatients` there, not on a `Service`), and telehealth as a
+/// `ServiceChannel`. Nothing of either where its file says nothing.
+fn expect_availability(facts: &ExampleFacts, url: String, page: &PageOut, doc: &Value, slug: &str) {
+    let availability = &facts.services[slug]["availability"];
+    let service = node_by_id(doc, &format!("{url}#service"))
+        .unwrap_or_else(|| panic!("{}: no Service node\n{doc:#}", page.rel));
+    let provider = resolve(page, doc, &service["provider"]);
+    match availability["accepting_new_patients"].as_bool() {
+        Some(accepting) => {
+            assert_eq!(provider["@type"], "MedicalOrganization", "{}", page.rel);
+            assert_eq!(
+                provider["isAcceptingNewPatients"],
+                json!(accepting),
+                "{}",
+                page.rel
+            );
+            assert_eq!(
+                provider["parentOrganization"]["@id"], doc["@graph"][0]["@id"],
+                "{}",
+                page.rel
+            );
+            assert_eq!(provider["url"], url.as_str(), "{}", page.rel);
+        }
+        None => assert!(
+            provider.get("isAcceptingNewPatients").is_none(),
+            "{}",
+            page.rel
+        ),
+    }
+    let channels = as_list(&service["availableChannel"]);
+    if availability["telehealth"].as_bool() == Some(true) {
+        assert_eq!(channels.len(), 1, "{}: one telehealth channel", page.rel);
+        assert_eq!(channels[0]["@type"], "ServiceChannel", "{}", page.rel);
+        assert_eq!(channels[0]["name"], "Telehealth visits", "{}", page.rel);
+    } else {
+        assert!(channels.is_empty(), "{}: no telehealth channel", page.rel);
     }
 }
 

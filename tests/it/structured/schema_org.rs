@@ -13,7 +13,7 @@ use super::built::{as_list, types_of};
 
 /// Every schema.org type handoff writes. Checked against schema.org
 /// (https://schema.org/<Type>, version 29): each exists and is not pending.
-const KNOWN_TYPES: [&str; 24] = [
+const KNOWN_TYPES: [&str; 25] = [
     "MedicalOrganization",
     "MedicalClinic",
     "Hospital",
@@ -38,6 +38,7 @@ const KNOWN_TYPES: [&str; 24] = [
     "VirtualLocation",
     "Offer",
     "Audience",
+    "ServiceChannel",
 ];
 
 /// The properties a node of `ty` may carry: schema.org's own, inherited
@@ -113,7 +114,8 @@ fn allowed_properties(ty: &str) -> BTreeSet<&'static str> {
         "GeoCoordinates" => vec![&["@type", "latitude", "longitude"]],
         "OpeningHoursSpecification" => vec![&["@type", "dayOfWeek", "opens", "closes"]],
         "ContactPoint" => vec![THING, &["contactType", "telephone", "faxNumber", "email"]],
-        "Service" => vec![THING, &["serviceType", "provider"]],
+        "Service" => vec![THING, &["serviceType", "provider", "availableChannel"]],
+        "ServiceChannel" => vec![THING, &["serviceUrl"]],
         // Audience.audienceType
         "MedicalAudience" => vec![&["@type", "audienceType"]],
         "Question" => vec![THING, &["acceptedAnswer", "text"]],
@@ -156,6 +158,7 @@ fn expected_value_types(property: &str) -> Option<&'static [&'static str]> {
         "offers" => &["Offer"],
         "itemListElement" => &["ListItem"],
         "mainEntity" => &["Question"],
+        "availableChannel" => &["ServiceChannel"],
         _ => return None,
     })
 }
@@ -395,7 +398,7 @@ fn check_value(
                             problems.push(format!("{at}: {s} is not E.164"));
                         }
                     }
-                    "url" | "item" | "logo" | "image" | "sameAs" | "@id"
+                    "url" | "item" | "logo" | "image" | "sameAs" | "@id" | "serviceUrl"
                         if !s.starts_with("https://") && !s.starts_with("http://") =>
                     {
                         problems.push(format!("{at}: {s} is not an absolute URL"));

@@ -60,6 +60,16 @@ fn round_trip(scene: &Scene, browser: &Browser, page: &Page, javascript: bool) {
         page.kind,
         if javascript { "on" } else { "off" }
     );
+    // The insurance question (issue #23) travels like every other value:
+    // chosen or typed here, found in what the backend kept below.
+    if page.kind == "appointment" {
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.canonical == "insurance" && !e.raw.is_empty()),
+            "{what}: the appointment form's insurance question was not answered"
+        );
+    }
     let post = scene.intake.wait_for_posts(before + 1, &what);
     browser.wait_for_path(page.thanks);
     let kept = scene.intake.kept();
