@@ -152,7 +152,7 @@ impl Need<'_> {
             format!("{key} = \"…\"")
         };
         let or = shorthand
-            .map(|s| format!(", or `{s} = \"…\"` for one form that takes both"))
+            .map(|s| format!(", or `{s} = \"…\"` for one form that takes every kind"))
             .unwrap_or_default();
         diags.push(
             at(
@@ -200,6 +200,7 @@ fn read_account(
             Spelled::Not => {
                 match key.default {
                     Some(default) => account.insert(key.name, default.to_owned()),
+                    None if key.optional => {}
                     None => ask(diags, key),
                 }
                 continue;

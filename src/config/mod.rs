@@ -21,7 +21,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 pub use self::intake::{Encoding, Intake};
-pub use self::organization::{Organization, OrganizationType};
+pub use self::organization::{Liaison, Organization, OrganizationType};
 use self::raw::{RawBuild, RawConfig};
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::values::{self, Fault, UrlRule};

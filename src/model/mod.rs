@@ -15,14 +15,15 @@
 mod checklists;
 mod docs;
 mod entities;
+mod liaisons;
 mod pages;
 mod resolver;
 mod types;
 mod urls;
 
 pub use types::{
-    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind,
-    Physician, Referral, Service, Site, full_name,
+    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Liaison, Location, NAV_SERVICES,
+    PARTNERS_PATH, Page, PageKind, Physician, Referral, Service, Site, full_name,
 };
 
 use crate::config::Config;
@@ -49,8 +50,17 @@ pub fn resolve(
     let mut r = resolver::Resolver::new(sources, &docs);
     let checklists = checklists::flatten(&docs.checklists, &mut r);
     let entities = entities::resolve(&docs, config, &mut r);
+    let liaisons = liaisons::resolve(config, &mut r);
     let (written, trail) = pages::written(&docs, &entities, &mut r);
-    let made = pages::generated(&entities.services, config, &trail);
+    // The partner program has a page when the site writes one or names a liaison.
+    let program = if written.iter().any(|p| p.kind == PageKind::Partners) {
+        pages::Program::Written
+    } else if liaisons.is_empty() {
+        pages::Program::None
+    } else {
+        pages::Program::Made
+    };
+    let made = pages::generated(&entities.services, config, &trail, program);
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;
@@ -70,5 +80,6 @@ pub fn resolve(
         checklists,
         aliases,
         now: opts.now,
+        liaisons,
     })
 }

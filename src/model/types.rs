@@ -35,6 +35,18 @@ pub struct Site {
     /// "Now" for this build: events past their end leave the upcoming
     /// lists, availability dates turn stale (see [`crate::clock`]).
     pub now: jiff::Timestamp,
+    /// `[[organization.liaisons]]`, their service lines resolved.
+    pub liaisons: Vec<Liaison>,
+}
+
+impl Site {
+    /// The liaisons who look after the referring offices of service line
+    /// `service`, in site.toml's order.
+    pub fn liaisons_of(&self, service: usize) -> impl Iterator<Item = &Liaison> {
+        self.liaisons
+            .iter()
+            .filter(move |l| l.services.contains(&service))
+    }
 }
 
 /// One `aliases:` entry: the source file (an index into `SourceSet::files`)
@@ -99,6 +111,9 @@ pub enum PageKind {
     ReferThanks(usize),
     /// `/404.html`, which hosts serve for unknown addresses.
     NotFound,
+    /// `/partners/`: the referral-partner program, its liaisons and the
+    /// updates sign-up.
+    Partners,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,15 +223,19 @@ pub struct ChecklistItem {
 pub enum FormKind {
     Referral,
     Appointment,
+    /// The updates sign-up of `/partners/`: a referring office's contact
+    /// details and the service lines it wants news of; never patient data.
+    Updates,
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 2] = [FormKind::Referral, FormKind::Appointment];
+    pub const ALL: [FormKind; 3] = [FormKind::Referral, FormKind::Appointment, FormKind::Updates];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FormKind::Referral => "referral",
             FormKind::Appointment => "appointment",
+            FormKind::Updates => "updates",
         }
     }
 
@@ -226,6 +245,7 @@ impl FormKind {
         match self {
             FormKind::Referral => "/refer/thanks/",
             FormKind::Appointment => "/request-appointment/thanks/",
+            FormKind::Updates => "/partners/thanks/",
         }
     }
 
@@ -239,6 +259,24 @@ impl FormKind {
         }
     }
 }
+
+/// A physician liaison (`[[organization.liaisons]]`): a named person who
+/// looks after referring offices, for a territory or some service lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Liaison {
+    pub name: String,
+    pub role: Option<String>,
+    pub territory: Option<String>,
+    /// Indices into `Site::services`.
+    pub services: Vec<usize>,
+    pub phone: Option<Phone>,
+    pub email: Option<String>,
+    /// A path on the site or an https address.
+    pub photo: Option<String>,
+}
+
+/// The referral-partner program's page, and where its sign-up lands.
+pub const PARTNERS_PATH: &str = "/partners/";
 
 /// "Dr. Ana Ruiz, MD, PhD"
 pub fn full_name(p: &Physician) -> String {

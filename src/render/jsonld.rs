@@ -359,7 +359,8 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => Vec::new(),
+        | PageKind::NotFound
+        | PageKind::Partners => Vec::new(),
     };
     Organization {
         id: organization_ref(config).id,
@@ -458,7 +459,9 @@ fn page_type<'a>(
                 audience,
             )
         }
-        PageKind::ReferHub => (vec!["MedicalWebPage"], None, vec!["Clinician"]),
+        PageKind::ReferHub | PageKind::Partners => {
+            (vec!["MedicalWebPage"], None, vec!["Clinician"])
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -511,7 +514,8 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => None,
+        | PageKind::NotFound
+        | PageKind::Partners => None,
     }
 }
 

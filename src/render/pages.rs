@@ -15,7 +15,7 @@ use crate::forms::{self, FormKind, FormSpec, Placement};
 use crate::model::{Page, PageKind, Referral};
 use crate::render::reads::Reader;
 use crate::render::view::{
-    self, ImageSizes, Link, LocationSummary, LocationView, PageView, PhysicianSummary,
+    self, ImageSizes, LiaisonView, Link, LocationSummary, LocationView, PageView, PhysicianSummary,
     PhysicianView, ReasonSummary, ReferSummary, ReferralGroup, ReferralView, ServiceSummary,
     ServiceView,
 };
@@ -54,6 +54,7 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::Thanks(_) => ("thanks", "thanks.html"),
         PageKind::ReferThanks(_) => ("refer_thanks", "refer_thanks.html"),
         PageKind::NotFound => ("not_found", "404.html"),
+        PageKind::Partners => ("partners", "partners.html"),
     };
     Kind { name, template }
 }
@@ -63,8 +64,9 @@ pub fn kind(kind: PageKind) -> Kind {
 #[derive(Serialize)]
 pub struct PageContext<'a> {
     pub page: PageView<'a>,
-    /// The referral form, on pages that have one; none on every page of a
-    /// site without `[intake]`.
+    /// The page's form: the referral form on pages that have one, the
+    /// updates sign-up on `/partners/`; none on every page of a site
+    /// without `[intake]`.
     pub form: Option<FormSpec>,
     /// The appointment form, likewise.
     pub appointment_form: Option<FormSpec>,
@@ -92,6 +94,7 @@ pub enum Variables<'a> {
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
     Thanks(Thanks<'a>),
+    Partners(Partners<'a>),
 }
 
 #[derive(Serialize)]
@@ -158,9 +161,15 @@ pub struct ReferHub<'a> {
 
 #[derive(Serialize)]
 pub struct Thanks<'a> {
-    /// `referral` or `appointment`.
+    /// `referral`, `appointment` or `updates`.
     pub form_kind: &'static str,
     pub services: Vec<ReferSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Partners<'a> {
+    /// Every liaison, in site.toml's order.
+    pub liaisons: Vec<LiaisonView<'a>>,
 }
 
 /// The context of `page`, whose rendered Markdown body is `body`.
@@ -194,6 +203,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
         PageKind::ReferHub => (form(r, FormKind::Referral, &at(None, None)), None),
         PageKind::Appointment => (form(r, FormKind::Appointment, &at(None, None)), None),
+        PageKind::Partners => (form(r, FormKind::Updates, &at(None, None)), None),
         PageKind::Referral(i) => {
             let reason = r.referral(i);
             // Urgent cases are a phone call, never a form.
@@ -279,6 +289,13 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         PageKind::Thanks(form) => Variables::Thanks(Thanks {
             form_kind: form.as_str(),
             services: view::refer_summaries(r),
+        }),
+        PageKind::Partners => Variables::Partners(Partners {
+            liaisons: r
+                .liaisons()
+                .iter()
+                .map(|l| view::liaison(r, l, image_sizes))
+                .collect(),
         }),
     }
 }

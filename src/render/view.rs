@@ -14,7 +14,7 @@ use format::specialty_label;
 pub use format::{address, hours};
 
 use crate::model::{
-    self, Checklist, Location, NAV_SERVICES, Page, Referral, Service, Site, full_name,
+    self, Checklist, Liaison, Location, NAV_SERVICES, Page, Referral, Service, Site, full_name,
 };
 use crate::phone::Phone;
 use crate::render::action::ActionView;
@@ -57,6 +57,8 @@ pub struct NavView<'a> {
     pub services: Vec<Link<'a>>,
     pub more_services: bool,
     pub has_physicians: bool,
+    /// The site has a partner program page (`/partners/`).
+    pub has_partners: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -195,6 +197,20 @@ pub struct ServiceView<'a> {
     pub referring: ReferringView<'a>,
     pub reasons: Vec<ReasonSummary<'a>>,
     pub physicians: Vec<Link<'a>>,
+    /// The liaisons who look after this service line's referring offices.
+    pub liaisons: Vec<LiaisonView<'a>>,
+}
+
+/// A physician liaison, as the partners and refer pages show one.
+#[derive(Serialize)]
+pub struct LiaisonView<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub territory: Option<&'a str>,
+    pub services: Vec<Link<'a>>,
+    pub phone: Option<&'a Phone>,
+    pub email: Option<&'a str>,
+    pub photo: Option<PhotoView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -324,6 +340,7 @@ pub fn site(site: &Site) -> SiteView<'_> {
             services: nav_services(&site.services),
             more_services: site.services.len() > NAV_SERVICES,
             has_physicians: !site.physicians.is_empty(),
+            has_partners: site.pages.iter().any(|p| p.kind == model::PageKind::Partners),
         },
         locations: site.locations.iter().map(location_summary).collect(),
         patient_callback: c
@@ -538,6 +555,36 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
         referring: referring(r, s),
         reasons: reason_summaries(r, &s.reasons),
         physicians: physician_links(r, &s.physicians),
+        liaisons: r
+            .liaisons_of(i)
+            .into_iter()
+            .map(|l| liaison(r, l, &ImageSizes::new()))
+            .collect(),
+    }
+}
+
+/// A liaison; the photo's size from `sizes` (none when unknown).
+pub fn liaison<'a>(r: &mut Reader<'a>, l: &'a Liaison, sizes: &ImageSizes) -> LiaisonView<'a> {
+    LiaisonView {
+        name: &l.name,
+        role: l.role.as_deref(),
+        territory: l.territory.as_deref(),
+        services: service_links(r, &l.services),
+        phone: l.phone.as_ref(),
+        email: l.email.as_deref(),
+        photo: l.photo.as_deref().map(|src| photo(src, format!("Portrait of {}", l.name), sizes)),
+    }
+}
+
+/// A photo with its file's size, when known: without it (a remote or
+/// missing file) the photo has no width/height rather than wrong ones.
+fn photo<'a>(src: &'a str, alt: String, sizes: &ImageSizes) -> PhotoView<'a> {
+    let size = sizes.get(src).copied();
+    PhotoView {
+        src,
+        alt,
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
     }
 }
 
@@ -608,17 +655,10 @@ pub fn physician<'a>(r: &mut Reader<'a>, i: usize, sizes: &ImageSizes) -> Physic
         services: service_links(r, &p.services),
         locations: location_summaries(r, &p.locations),
         accepting_new_patients: p.accepting_new_patients,
-        // Without a known size (a remote or missing file) the photo has no
-        // width/height rather than wrong ones.
-        photo: p.photo.as_deref().map(|src| {
-            let size = sizes.get(src).copied();
-            PhotoView {
-                src,
-                alt: format!("Portrait of {}", full_name(p)),
-                width: size.map(|s| s.0),
-                height: size.map(|s| s.1),
-            }
-        }),
+        photo: p
+            .photo
+            .as_deref()
+            .map(|src| photo(src, format!("Portrait of {}", full_name(p)), sizes)),
     }
 }
 
