@@ -152,7 +152,7 @@ impl Need<'_> {
             format!("{key} = \"…\"")
         };
         let or = shorthand
-            .map(|s| format!(", or `{s} = \"…\"` for one form that takes every kind"))
+            .map(|s| format!(", or `{s} = \"…\"` for one form that takes both"))
             .unwrap_or_default();
         diags.push(
             at(
