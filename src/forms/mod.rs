@@ -154,8 +154,9 @@ pub struct Placement<'a> {
 pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
     let intake = site.config.intake.as_ref()?;
     let profile = intake.profile();
-    // A form the practice has not set up at its backend (an optional key).
-    if !profile.takes(&intake.account, kind.as_str()) {
+    // A form the practice has not set up at its backend (an optional
+    // key), or one whose page the site does not have.
+    if !profile.takes(&intake.account, kind.as_str()) || !site.offers(kind) {
         return None;
     }
     let thanks = kind.thanks_path(at.service.map(|i| &site.services[i]));

@@ -40,6 +40,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// The site has a page for forms of `kind`: the updates sign-up lives
+    /// on the partner program's page, which a site without one lacks.
+    pub fn offers(&self, kind: FormKind) -> bool {
+        match kind {
+            FormKind::Referral | FormKind::Appointment => true,
+            FormKind::Updates => self.pages.iter().any(|p| p.kind == PageKind::Partners),
+        }
+    }
+
     /// The liaisons who look after the referring offices of service line
     /// `service`, in site.toml's order.
     pub fn liaisons_of(&self, service: usize) -> impl Iterator<Item = &Liaison> {

@@ -340,7 +340,10 @@ pub fn site(site: &Site) -> SiteView<'_> {
             services: nav_services(&site.services),
             more_services: site.services.len() > NAV_SERVICES,
             has_physicians: !site.physicians.is_empty(),
-            has_partners: site.pages.iter().any(|p| p.kind == model::PageKind::Partners),
+            has_partners: site
+                .pages
+                .iter()
+                .any(|p| p.kind == model::PageKind::Partners),
         },
         locations: site.locations.iter().map(location_summary).collect(),
         patient_callback: c
