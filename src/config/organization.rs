@@ -1,5 +1,6 @@
 //! `[organization]`: the practice's name, type and contact data, the single
-//! source of truth for name, address and phone (NAP) on every page.
+//! source of truth for name, address and phone (NAP) on every page, and
+//! its physician liaisons (`[[organization.liaisons]]`).
 //! Raw values → [`Organization`], each bad value a finding at the value.
 
 use toml::Spanned;
@@ -107,13 +108,7 @@ pub(super) fn validate(
     });
     let phone = phone.and_then(|p| phone_number(p, "phone", text, diags));
     let fax = fax.and_then(|p| phone_number(p, "fax", text, diags));
-    let email = email.and_then(|e| match values::email(e.get_ref()) {
-        Ok(()) => Some(e.into_inner()),
-        Err(fault) => {
-            diags.push(refused(text, e.span(), "email", &fault, values::EMAIL_HINT));
-            None
-        }
-    });
+    let email = email.and_then(|e| email_address(e, text, diags));
     let same_as = same_as
         .unwrap_or_default()
         .into_iter()
@@ -193,13 +188,7 @@ fn liaison(raw: Spanned<RawLiaison>, text: &str, diags: &mut Diagnostics) -> Opt
         );
     }
     let phone = phone.and_then(|p| phone_number(p, "phone", text, diags));
-    let email = email.and_then(|e| match values::email(e.get_ref()) {
-        Ok(()) => Some(e.into_inner()),
-        Err(fault) => {
-            diags.push(refused(text, e.span(), "email", &fault, values::EMAIL_HINT));
-            None
-        }
-    });
+    let email = email.and_then(|e| email_address(e, text, diags));
     let photo = photo.and_then(|v| site_link(v, "photo", text, diags));
     let services = services
         .unwrap_or_default()
@@ -221,6 +210,17 @@ fn liaison(raw: Spanned<RawLiaison>, text: &str, diags: &mut Diagnostics) -> Opt
         email,
         photo,
     })
+}
+
+/// A plain email address, or a finding at it.
+fn email_address(e: Spanned<String>, text: &str, diags: &mut Diagnostics) -> Option<String> {
+    match values::email(e.get_ref()) {
+        Ok(()) => Some(e.into_inner()),
+        Err(fault) => {
+            diags.push(refused(text, e.span(), "email", &fault, values::EMAIL_HINT));
+            None
+        }
+    }
 }
 
 fn organization_type(k: &Spanned<String>, text: &str, diags: &mut Diagnostics) -> OrganizationType {

@@ -79,7 +79,10 @@ fn property(site: &Site, f: &Field) -> Value {
         }
         Input::Checkboxes { options } if f.canonical != RECORDS_ENCLOSED => {
             p.insert("type".into(), json!("array"));
-            p.insert("items".into(), json!({ "type": "string", "enum": enum_of(options) }));
+            p.insert(
+                "items".into(),
+                json!({ "type": "string", "enum": enum_of(options) }),
+            );
             p.insert("uniqueItems".into(), json!(true));
         }
         Input::Checkboxes { .. } => {

@@ -8,7 +8,8 @@
 //! [`resolve`] runs the steps in order, each in its own module: `docs`
 //! sorts the documents by kind, `checklists` flattens `extends`, `entities`
 //! resolves service lines, referral reasons, locations and physicians
-//! (through the look-ups of `resolver`), `pages` makes the pages, and
+//! (through the look-ups of `resolver`), `liaisons` resolves the service
+//! lines of site.toml's liaisons, `pages` makes the pages, and
 //! `urls` checks their addresses and adds the aliases. `types` holds what
 //! the stage returns.
 

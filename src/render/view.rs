@@ -575,7 +575,10 @@ pub fn liaison<'a>(r: &mut Reader<'a>, l: &'a Liaison, sizes: &ImageSizes) -> Li
         services: service_links(r, &l.services),
         phone: l.phone.as_ref(),
         email: l.email.as_deref(),
-        photo: l.photo.as_deref().map(|src| photo(src, format!("Portrait of {}", l.name), sizes)),
+        photo: l
+            .photo
+            .as_deref()
+            .map(|src| photo(src, format!("Portrait of {}", l.name), sizes)),
     }
 }
 

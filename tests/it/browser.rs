@@ -1241,7 +1241,9 @@ fn updates_sign_up_sends_contact_fields_and_lands_on_its_thanks_page() {
     for (name, text) in typed {
         browser.type_into(&format!("{form} [name=\"{name}\"]"), text);
     }
-    browser.click(&format!("{form} input[name=\"specialties\"][value=\"{SERVICE}\"]"));
+    browser.click(&format!(
+        "{form} input[name=\"specialties\"][value=\"{SERVICE}\"]"
+    ));
     browser.click(&format!("{form} input[name=\"consent\"]"));
     browser.click(&format!(
         "{form} button:not([type=button]):not([type=reset])"

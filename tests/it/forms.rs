@@ -180,7 +180,10 @@ const FORMSPREE: Backend = Backend {
         "_next",
         "https://www.riverside-heart.example/request-appointment/thanks/",
     )],
-    updates_extra: &[("_next", "https://www.riverside-heart.example/partners/thanks/")],
+    updates_extra: &[(
+        "_next",
+        "https://www.riverside-heart.example/partners/thanks/",
+    )],
     referral_attributes: &[],
     appointment_attributes: &[],
     updates_attributes: &[],
@@ -1593,7 +1596,11 @@ fn updates_form(b: &Backend, site: &SiteTest) {
         );
     }
     let specialties = form.control(b.honeypot, "specialties");
-    assert_eq!(specialties.values, [SERVICE], "one tick box per service line");
+    assert_eq!(
+        specialties.values,
+        [SERVICE],
+        "one tick box per service line"
+    );
 
     let schema = read_schema(site, kind);
     if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
@@ -1613,7 +1620,11 @@ fn updates_form(b: &Backend, site: &SiteTest) {
     expect_invalid(&schema, &unknown, "a service line the site does not have");
 
     let thanks = Page::read(site, kind.thanks());
-    assert!(thanks.forms().is_empty(), "{}: a thanks page has no form", kind.thanks());
+    assert!(
+        thanks.forms().is_empty(),
+        "{}: a thanks page has no form",
+        kind.thanks()
+    );
 }
 
 /// One check of a backend's build.

@@ -37,8 +37,13 @@ fn hrefs(html: &Html, css: &str) -> Vec<String> {
 fn with_liaison(liaison: &str) -> SiteTest {
     let site = SiteTest::fixture(FIXTURE);
     let toml = site.read("site.toml");
-    let start = toml.find("[[organization.liaisons]]").expect("the fixture has a liaison");
-    let end = start + toml[start..].find("\n\n").expect("a blank line ends the table");
+    let start = toml
+        .find("[[organization.liaisons]]")
+        .expect("the fixture has a liaison");
+    let end = start
+        + toml[start..]
+            .find("\n\n")
+            .expect("a blank line ends the table");
     site.write(
         "site.toml",
         &format!("{}{liaison}{}", &toml[..start], &toml[end..]),
@@ -53,10 +58,16 @@ fn the_example_s_partners_page_has_its_program_liaison_and_sign_up() {
     let html = page(&site, "/partners/");
     let main = text(&html, "main");
     // The program text of content/partners/_index.md.
-    assert!(main.contains("What the program offers your office"), "{main}");
+    assert!(
+        main.contains("What the program offers your office"),
+        "{main}"
+    );
     assert!(main.contains("Dana Whitfield"), "{main}");
     assert!(main.contains("Physician liaison, oncology"), "{main}");
-    assert!(main.contains("Riverbend and the river valley"), "the territory: {main}");
+    assert!(
+        main.contains("Riverbend and the river valley"),
+        "the territory: {main}"
+    );
     let links = hrefs(&html, "main a");
     for want in [
         "tel:+15550100160",
@@ -64,15 +75,30 @@ fn the_example_s_partners_page_has_its_program_liaison_and_sign_up() {
         "/services/breast-oncology/refer/",
         "/services/thoracic-oncology/refer/",
     ] {
-        assert!(links.iter().any(|l| l == want), "no link to {want}: {links:?}");
+        assert!(
+            links.iter().any(|l| l == want),
+            "no link to {want}: {links:?}"
+        );
     }
     let photo = html
-        .select(&sel("main img[src=\"/images/liaisons/dana-whitfield.svg\"]"))
+        .select(&sel(
+            "main img[src=\"/images/liaisons/dana-whitfield.svg\"]",
+        ))
         .next()
         .expect("the liaison's photo");
-    assert_eq!(photo.value().attr("alt"), Some("Portrait of Dana Whitfield"));
-    assert_eq!(photo.value().attr("width"), Some("240"), "the photo's own size");
-    let form = html.select(&sel("form#updates-form")).next().expect("the sign-up");
+    assert_eq!(
+        photo.value().attr("alt"),
+        Some("Portrait of Dana Whitfield")
+    );
+    assert_eq!(
+        photo.value().attr("width"),
+        Some("240"),
+        "the photo's own size"
+    );
+    let form = html
+        .select(&sel("form#updates-form"))
+        .next()
+        .expect("the sign-up");
     assert_eq!(form.value().attr("data-thanks"), Some("/partners/thanks/"));
     // Every page's footer leads to it; the sitemap lists it, not its thanks page.
     let home = Html::parse_document(&site.expect_file("public/index.html"));
@@ -212,14 +238,14 @@ fn without_a_form_of_its_own_at_the_backend_the_page_has_no_sign_up() {
     // rather than posting it into another form's inbox.
     let site = SiteTest::fixture("forms/formspree");
     let toml = site.read("site.toml");
-    site.write(
-        "site.toml",
-        &toml.replace(", updates = \"mnnqpwkd\"", ""),
-    );
+    site.write("site.toml", &toml.replace(", updates = \"mnnqpwkd\"", ""));
     site.build(&[]).expect_success();
     let html = page(&site, "/partners/");
     assert!(text(&html, "main").contains(LIAISON));
-    assert!(html.select(&sel("form")).next().is_none(), "a sign-up without a form id");
+    assert!(
+        html.select(&sel("form")).next().is_none(),
+        "a sign-up without a form id"
+    );
     site.expect_no_file("public/forms/updates.schema.json");
     let sheet = site.intake(&["--format", "json"]);
     sheet.expect_success();
