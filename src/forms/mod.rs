@@ -210,7 +210,7 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         title: kind.words().title,
         submit_label: kind.words().submit.to_owned(),
         thanks_path: fill.thanks.to_owned(),
-        phi_ok: intake.phi_ok,
+        phi_ok: intake.phi_ok && !kind.contact_only(),
         // A CRM's script routes the fields; without it they would be
         // refused or dropped (and a honeypot unchecked).
         needs_script: profile.accepts == Accepts::JsonOnly || profile.digest().is_some(),
@@ -355,4 +355,44 @@ fn name_field(f: &mut Field, intake: &Intake, kind: FormKind) {
         kind.as_str(),
         f.canonical.replace("__", "-").replace('_', "-")
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example site: a webhook under a business associate agreement.
+    fn example() -> Site {
+        let opts = crate::BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..crate::BuildOptions::default()
+        };
+        match crate::prepare(&opts, &mut Vec::new()) {
+            Ok(p) => p.site,
+            Err(_) => panic!("the example site does not build"),
+        }
+    }
+
+    #[test]
+    fn the_updates_sign_up_is_contact_only_even_where_patient_data_may_go() {
+        let site = example();
+        assert!(site.config.intake.as_ref().is_some_and(|i| i.phi_ok));
+        let at = Placement {
+            page: crate::model::PARTNERS_PATH,
+            ..Placement::default()
+        };
+        let form = spec(&site, FormKind::Updates, &at).unwrap();
+        assert!(!form.phi_ok);
+        assert_eq!(form.thanks_path, "/partners/thanks/");
+        let names: Vec<&str> = form.fields().map(|f| f.canonical.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.starts_with("patient") && *n != "clinical_question"),
+            "{names:?}"
+        );
+        // The referral form of the same site does carry the patient.
+        let referral = spec(&site, FormKind::Referral, &at).unwrap();
+        assert!(referral.phi_ok);
+    }
 }

@@ -248,6 +248,12 @@ impl FormKind {
         }
     }
 
+    /// Forms of this kind never carry patient data, whatever the backend
+    /// and `phi_ok` say.
+    pub fn contact_only(self) -> bool {
+        matches!(self, FormKind::Updates)
+    }
+
     /// The page a submission lands on when the form's page is about no
     /// one service line.
     pub fn generic_thanks_path(self) -> &'static str {
