@@ -7,6 +7,7 @@
 use scraper::Html;
 
 use crate::forms::collapse;
+use crate::support::serve::Server;
 use crate::support::{SiteTest, sel};
 
 /// A backend fixture with one liaison for `cardiology` and no
@@ -250,4 +251,49 @@ fn without_a_form_of_its_own_at_the_backend_the_page_has_no_sign_up() {
     let sheet = site.intake(&["--format", "json"]);
     sheet.expect_success();
     assert!(!sheet.stdout.contains("\"updates\""), "{}", sheet.stdout);
+}
+
+/// `handoff serve` serves the sign-up's schema, points the sign-up at its
+/// local sink, and the sink takes a sign-up as a backend would: 303 to
+/// `/partners/thanks/`, and 422 without an email.
+#[test]
+fn serve_takes_the_sign_up_at_its_local_sink() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let schema = server.get("/forms/updates.schema.json");
+    assert_eq!(schema.status, 200, "{}", schema.head);
+    let partners = Html::parse_document(&server.get("/partners/").body);
+    let action = partners
+        .select(&sel("form#updates-form"))
+        .next()
+        .and_then(|f| f.value().attr("action").map(str::to_owned));
+    assert_eq!(action.as_deref(), Some("/_intake/updates"));
+    let body = "form=updates&page=%2Fpartners%2F&reason=&utm_source=&utm_medium=&utm_campaign=\
+                &referrer_host=&website=&name=Jordan+Lee&practice=Oak+Family+Practice&role=\
+                &email=j.lee%40oak-family-practice.example&specialties=breast-oncology\
+                &specialties=heart-failure&consent=yes";
+    let resp = server.post(
+        "/_intake/updates",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(
+        resp.status,
+        303,
+        "{}\n{}\n{}",
+        resp.head,
+        resp.body,
+        server.context()
+    );
+    assert_eq!(
+        resp.header("location").as_deref(),
+        Some("/partners/thanks/")
+    );
+    let missing = body.replace("&email=j.lee%40oak-family-practice.example", "");
+    let refused = server.post(
+        "/_intake/updates",
+        "application/x-www-form-urlencoded",
+        missing.as_bytes(),
+    );
+    assert_eq!(refused.status, 422, "{}\n{}", refused.head, refused.body);
 }
