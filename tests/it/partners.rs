@@ -297,3 +297,23 @@ fn serve_takes_the_sign_up_at_its_local_sink() {
     );
     assert_eq!(refused.status, 422, "{}\n{}", refused.head, refused.body);
 }
+
+/// A liaison's text is the practice's, printed as text everywhere.
+#[test]
+fn a_liaison_s_text_is_escaped() {
+    let site = with_liaison(
+        "[[organization.liaisons]]\nname = \"Jo <b>Avery</b>\"\nrole = \"\\\"><script>alert(1)</script>\"\nterritory = \"North & South\"\nservices = [\"cardiology\"]\nemail = \"jordan.avery@riverside-heart.example\"",
+    );
+    site.build(&[]).expect_success();
+    for path in ["/partners/", "/services/cardiology/refer/"] {
+        let source = site.expect_file(&format!("public{path}index.html"));
+        assert!(!source.contains("<b>Avery"), "{path}: the name is markup");
+        assert!(
+            !source.contains("<script>alert"),
+            "{path}: the role is markup"
+        );
+        let html = Html::parse_document(&source);
+        let main = text(&html, "main");
+        assert!(main.contains("Jo <b>Avery</b>"), "{path}: {main}");
+    }
+}
