@@ -200,6 +200,7 @@ fn read_account(
             Spelled::Not => {
                 match key.default {
                     Some(default) => account.insert(key.name, default.to_owned()),
+                    None if key.optional => {}
                     None => ask(diags, key),
                 }
                 continue;

@@ -23,7 +23,7 @@ use toml::Spanned;
 
 pub use self::analytics::{Analytics, Provider};
 pub use self::intake::{Encoding, Intake};
-pub use self::organization::{Organization, OrganizationType};
+pub use self::organization::{Liaison, Organization, OrganizationType};
 use self::raw::{RawBuild, RawConfig};
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::values::{self, Fault, UrlRule};

@@ -1,13 +1,15 @@
 //! `[organization]`: the practice's name, type and contact data, the single
-//! source of truth for name, address and phone (NAP) on every page.
+//! source of truth for name, address and phone (NAP) on every page, and
+//! its physician liaisons (`[[organization.liaisons]]`).
 //! Raw values → [`Organization`], each bad value a finding at the value.
 
 use toml::Spanned;
 
-use super::raw::RawOrganization;
-use super::{invalid, refused};
-use crate::diag::{Diagnostics, did_you_mean};
+use super::raw::{RawLiaison, RawOrganization};
+use super::{FILE, at, invalid, refused};
+use crate::diag::{Code, Diagnostics, did_you_mean};
 use crate::phone::Phone;
+use crate::theme::Origin;
 use crate::values::{self, UrlRule};
 
 /// schema.org types a practice can be.
@@ -64,6 +66,8 @@ pub struct Organization {
     pub insurance: Vec<String>,
     /// Self-pay terms, Markdown.
     pub self_pay: Option<String>,
+    /// `[[organization.liaisons]]`, in the order written.
+    pub liaisons: Vec<Liaison>,
 }
 
 impl Organization {
@@ -72,6 +76,20 @@ impl Organization {
     pub fn has_insurance_page(&self) -> bool {
         !self.insurance.is_empty() || self.self_pay.is_some()
     }
+}
+
+/// A physician liaison as site.toml writes one: the model resolves its
+/// service lines (a slug that names none is a finding there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Liaison {
+    pub name: String,
+    pub role: Option<String>,
+    pub territory: Option<String>,
+    /// Service line slugs, each with where it is written.
+    pub services: Vec<(String, Origin)>,
+    pub phone: Option<Phone>,
+    pub email: Option<String>,
+    pub photo: Option<String>,
 }
 
 /// The fax cover's notice when `fax_notice` is not set: what referral
@@ -97,19 +115,14 @@ pub(super) fn validate(
         fax_notice,
         insurance,
         self_pay,
+        liaisons,
     } = raw.unwrap_or_default();
     let kind = kind.map_or(OrganizationType::MedicalOrganization, |k| {
         organization_type(&k, text, diags)
     });
     let phone = phone.and_then(|p| phone_number(p, "phone", text, diags));
     let fax = fax.and_then(|p| phone_number(p, "fax", text, diags));
-    let email = email.and_then(|e| match values::email(e.get_ref()) {
-        Ok(()) => Some(e.into_inner()),
-        Err(fault) => {
-            diags.push(refused(text, e.span(), "email", &fault, values::EMAIL_HINT));
-            None
-        }
-    });
+    let email = email.and_then(|e| email_address(e, text, diags));
     let same_as = same_as
         .unwrap_or_default()
         .into_iter()
@@ -131,6 +144,98 @@ pub(super) fn validate(
             .unwrap_or_else(|| DEFAULT_FAX_NOTICE.to_owned()),
         insurance: plans(insurance.unwrap_or_default(), text, diags),
         self_pay: self_pay.filter(|s| !s.trim().is_empty()),
+        liaisons: liaisons
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|l| liaison(l, text, diags))
+            .collect(),
+    }
+}
+
+/// One `[[organization.liaisons]]`: a name and a way to reach them are
+/// what a referring office needs, so each missing one is a finding at the
+/// table.
+fn liaison(raw: Spanned<RawLiaison>, text: &str, diags: &mut Diagnostics) -> Option<Liaison> {
+    let table = raw.span();
+    let RawLiaison {
+        name,
+        role,
+        territory,
+        services,
+        phone,
+        email,
+        photo,
+    } = raw.into_inner();
+    let start = diags.error_count();
+    let name = match name {
+        Some(n) if !n.get_ref().trim().is_empty() => Some(n.into_inner()),
+        Some(n) => {
+            diags.push(invalid(
+                text,
+                n.span(),
+                "a liaison's `name` is empty".to_owned(),
+                "write the name referring offices know them by",
+            ));
+            None
+        }
+        None => {
+            diags.push(
+                at(
+                    text,
+                    Code::ConfigMissingKey,
+                    table.clone(),
+                    "a liaison in `[[organization.liaisons]]` has no `name`".to_owned(),
+                )
+                .with_hint("add `name = \"…\"`: the name referring offices know them by"),
+            );
+            None
+        }
+    };
+    if phone.is_none() && email.is_none() {
+        let who = name.as_deref().unwrap_or("a liaison");
+        diags.push(
+            at(
+                text,
+                Code::ConfigMissingKey,
+                table,
+                format!("{who} has no `phone` or `email` in `[[organization.liaisons]]`"),
+            )
+            .with_hint("add `phone = \"…\"` or `email = \"…\"`: a liaison is the person a referring office calls or writes to"),
+        );
+    }
+    let phone = phone.and_then(|p| phone_number(p, "phone", text, diags));
+    let email = email.and_then(|e| email_address(e, text, diags));
+    let photo = photo.and_then(|v| site_link(v, "photo", text, diags));
+    let services = services
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| {
+            let origin = Origin::of(FILE, text, s.span());
+            (s.into_inner(), origin)
+        })
+        .collect();
+    if diags.error_count() > start {
+        return None;
+    }
+    Some(Liaison {
+        name: name?,
+        role: role.filter(|r| !r.trim().is_empty()),
+        territory: territory.filter(|t| !t.trim().is_empty()),
+        services,
+        phone,
+        email,
+        photo,
+    })
+}
+
+/// A plain email address, or a finding at it.
+fn email_address(e: Spanned<String>, text: &str, diags: &mut Diagnostics) -> Option<String> {
+    match values::email(e.get_ref()) {
+        Ok(()) => Some(e.into_inner()),
+        Err(fault) => {
+            diags.push(refused(text, e.span(), "email", &fault, values::EMAIL_HINT));
+            None
+        }
     }
 }
 

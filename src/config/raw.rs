@@ -54,6 +54,20 @@ pub(super) struct RawOrganization {
     pub insurance: Option<Vec<Spanned<String>>>,
     /// What a patient without insurance pays and how (Markdown).
     pub self_pay: Option<String>,
+    /// `[[organization.liaisons]]`, each kept with where its table is.
+    pub liaisons: Option<Vec<Spanned<RawLiaison>>>,
+}
+
+/// One `[[organization.liaisons]]` table.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct RawLiaison {
+    pub name: Option<Spanned<String>>,
+    pub role: Option<String>,
+    pub territory: Option<String>,
+    pub services: Option<Vec<Spanned<String>>>,
+    pub phone: Option<Spanned<String>>,
+    pub email: Option<Spanned<String>>,
+    pub photo: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +91,7 @@ pub(super) struct RawIntake {
 pub(super) struct RawPerForm {
     pub referral: Option<Spanned<String>>,
     pub appointment: Option<Spanned<String>>,
+    pub updates: Option<Spanned<String>>,
 }
 
 impl RawIntake {
@@ -102,6 +117,7 @@ impl RawIntake {
         match form {
             "referral" => per_form.referral.as_ref(),
             "appointment" => per_form.appointment.as_ref(),
+            "updates" => per_form.updates.as_ref(),
             _ => None,
         }
     }
@@ -199,6 +215,7 @@ pub(super) fn declared_keys(table: &[&str]) -> &'static [&'static str] {
     match table {
         [] => keys_of::<RawConfig>(),
         ["organization"] => keys_of::<RawOrganization>(),
+        ["organization", "liaisons"] => keys_of::<RawLiaison>(),
         ["intake"] => keys_of::<RawIntake>(),
         ["intake", "form_ids" | "form_guids" | "lead_source"] => keys_of::<RawPerForm>(),
         ["build"] => keys_of::<RawBuild>(),

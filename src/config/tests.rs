@@ -102,9 +102,9 @@ fn bad_toml_is_a_positioned_finding() {
 fn every_backend_key_is_an_intake_key() {
     let raw: raw::RawConfig = toml::from_str(
         "[intake]\nendpoint = \"e\"\nform_id = \"f\"\nportal_id = \"p\"\noid = \"o\"\n\
-         form_guids = { referral = \"r\", appointment = \"a\" }\n\
-         form_ids = { referral = \"r\", appointment = \"a\" }\n\
-         lead_source = { referral = \"r\", appointment = \"a\" }\n",
+         form_guids = { referral = \"r\", appointment = \"a\", updates = \"u\" }\n\
+         form_ids = { referral = \"r\", appointment = \"a\", updates = \"u\" }\n\
+         lead_source = { referral = \"r\", appointment = \"a\", updates = \"u\" }\n",
     )
     .unwrap();
     let intake = raw.intake.unwrap();

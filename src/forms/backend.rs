@@ -14,7 +14,7 @@
 //! its profile, and a fixture under `tests/fixtures/forms/`.
 //!
 //! Values in a profile are templates: `{form}` is the form's kind
-//! (`referral`, `appointment`), `{thanks}` its thanks page and `{thanks_url}`
+//! (`referral`, `appointment`, `updates`), `{thanks}` its thanks page and `{thanks_url}`
 //! that page's absolute address, `{honeypot}` the profile's honeypot, and
 //! `{key}` the value of an `[intake]` key, where `<form>` inside a key is the
 //! form's kind (`{form_guids.<form>}`). This module is a leaf: it knows no
@@ -225,6 +225,10 @@ pub struct Key {
     /// `form_ids.referral` and `form_ids.appointment`); the practice writes
     /// one spelling or the other, never both.
     pub shorthand: Option<&'static str>,
+    /// Absent, the key's form is simply not offered (the updates sign-up
+    /// needs a form of its own at the backend, which a practice that runs
+    /// no partner program never makes), rather than a missing key.
+    pub optional: bool,
 }
 
 impl Key {
@@ -236,7 +240,13 @@ impl Key {
             default: None,
             ask: name,
             shorthand: None,
+            optional: false,
         }
+    }
+
+    /// The form kind of a per-form key (`form_ids.updates` → `updates`).
+    pub fn form(&self) -> Option<&'static str> {
+        self.name.split_once('.').map(|(_, form)| form)
     }
 }
 
@@ -297,6 +307,12 @@ const FORMSPREE: Profile = Profile {
             shorthand: Some("form_id"),
             ..Key::new("form_ids.appointment", Check::FormspreeFormId)
         },
+        Key {
+            ask: FORM_IDS,
+            shorthand: Some("form_id"),
+            optional: true,
+            ..Key::new("form_ids.updates", Check::FormspreeFormId)
+        },
     ],
     origin: "https://formspree.io",
     action: "{origin}/f/{form_ids.<form>}",
@@ -352,6 +368,11 @@ const HUBSPOT: Profile = Profile {
             ask: FORM_GUIDS,
             ..Key::new("form_guids.appointment", Check::HubspotFormGuid)
         },
+        Key {
+            ask: FORM_GUIDS,
+            optional: true,
+            ..Key::new("form_guids.updates", Check::HubspotFormGuid)
+        },
     ],
     origin: "https://api.hsforms.com",
     action: "{origin}/submissions/v3/integration/submit/{portal_id}/{form_guids.<form>}",
@@ -366,6 +387,8 @@ const HUBSPOT: Profile = Profile {
         ("clinician_practice", "company"),
         ("email", "email"),
         ("phone", "phone"),
+        ("practice", "company"),
+        ("role", "jobtitle"),
     ],
     keeps: Keeps::Own {
         standard: &HUBSPOT_CONTACT_PROPERTIES,
@@ -400,6 +423,10 @@ const SALESFORCE: Profile = Profile {
             default: Some("Web appointment request"),
             ..Key::new("lead_source.appointment", Check::Text)
         },
+        Key {
+            default: Some("Web updates sign-up"),
+            ..Key::new("lead_source.updates", Check::Text)
+        },
     ],
     origin: "",
     action: "{endpoint}",
@@ -418,6 +445,8 @@ const SALESFORCE: Profile = Profile {
         ("clinician_fax", "fax"),
         ("email", "email"),
         ("phone", "phone"),
+        ("practice", "company"),
+        ("role", "title"),
     ],
     keeps: Keeps::Own {
         standard: &SALESFORCE_LEAD_FIELDS,
@@ -528,7 +557,7 @@ pub struct Fill<'a> {
     pub origin: String,
     /// The form's subject line: the form and service, never the patient.
     pub subject: String,
-    /// `referral` or `appointment`.
+    /// `referral`, `appointment` or `updates`.
     pub form: &'static str,
     /// The form's thanks page, root-relative.
     pub thanks: &'a str,
@@ -552,6 +581,15 @@ impl Profile {
             Keeps::Every => None,
             Keeps::Own { digest, .. } => Some(digest),
         }
+    }
+
+    /// The practice's account takes forms of kind `form`: every key of
+    /// that form has a value (only an optional one can lack it).
+    pub fn takes(&self, account: &Account, form: &str) -> bool {
+        self.keys
+            .iter()
+            .filter(|k| k.form() == Some(form))
+            .all(|k| account.get(k.name).is_some())
     }
 
     /// The backend's own name for a canonical field, if it has one.

@@ -274,7 +274,7 @@ fn form_sheet(site: &Site, intake: &Intake, kind: FormKind) -> Option<FormSheet>
         fields.push(Received {
             name: name.to_owned(),
             carries: digest.iter().map(|l| l.canonical.clone()).collect(),
-            label: digest_label(kind).to_owned(),
+            label: kind.words().digest.to_owned(),
             kind: "textarea",
             required: true,
             standard: Some(true),
@@ -327,14 +327,6 @@ fn form_sheet(site: &Site, intake: &Intake, kind: FormKind) -> Option<FormSheet>
         }),
         create,
     })
-}
-
-/// The label of the digest property, as the practice names it.
-fn digest_label(kind: FormKind) -> &'static str {
-    match kind {
-        FormKind::Referral => "Referral details",
-        FormKind::Appointment => "Appointment request details",
-    }
 }
 
 /// The names one field arrives under (none for a digest line).

@@ -543,6 +543,73 @@ fn insurance(site: &Site) -> Field {
         .help(help)
 }
 
+// ---- the referring office's updates sign-up ----
+
+/// The updates sign-up of `/partners/`: who signs up, for which practice,
+/// and the service lines they refer to. Contact details only, whatever
+/// the backend: nothing here is about a patient.
+pub(super) fn updates(site: &Site) -> Vec<Fieldset> {
+    let mut you = vec![
+        field("name", "Your name", Input::Text)
+            .contact()
+            .required()
+            .max(NAME_MAX)
+            .auto("name"),
+        field("practice", "Practice or organization", Input::Text)
+            .short("Practice")
+            .required()
+            .max(NAME_MAX)
+            .auto("organization"),
+        field("role", "Your role (optional)", Input::Text)
+            .short("Role")
+            .max(NAME_MAX)
+            .auto("organization-title")
+            .help("For example: physician, nurse coordinator, practice manager"),
+        field("email", "Email", Input::Email)
+            .required()
+            .max(EMAIL_MAX)
+            .auto("work email"),
+    ];
+    if !site.services.is_empty() {
+        let options = site
+            .services
+            .iter()
+            .map(|s| choice(&s.slug, &s.title))
+            .collect();
+        you.push(
+            field(
+                "specialties",
+                "Service lines you would like news of",
+                Input::Checkboxes { options },
+            )
+            .short("Specialties of interest")
+            .help("Tick none for news of every service line."),
+        );
+    }
+    vec![
+        fieldset("Updates for your office", None, you),
+        fieldset(
+            "Consent",
+            None,
+            vec![
+                field(
+                    "consent",
+                    &format!(
+                        "I agree that {} may email me updates for referring offices. I can unsubscribe at any time.",
+                        site.config.organization.name
+                    ),
+                    Input::Checkbox {
+                        value: "yes".into(),
+                        checked: false,
+                    },
+                )
+                .short("Consent to email updates")
+                .required(),
+            ],
+        ),
+    ]
+}
+
 /// Luhn check of an NPI with the `80840` prefix (the card-issuer prefix the
 /// NPI standard prepends), as the script does in the browser.
 pub fn npi_is_valid(npi: &str) -> bool {

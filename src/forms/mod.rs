@@ -154,6 +154,11 @@ pub struct Placement<'a> {
 pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec> {
     let intake = site.config.intake.as_ref()?;
     let profile = intake.profile();
+    // A form the practice has not set up at its backend (an optional
+    // key), or one whose page the site does not have.
+    if !profile.takes(&intake.account, kind.as_str()) || !site.offers(kind) {
+        return None;
+    }
     let thanks = kind.thanks_path(at.service.map(|i| &site.services[i]));
     let fill = fill(&site.config, intake, kind, &thanks, subject(site, kind, at));
     let action = if at.local {
@@ -176,6 +181,7 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
     let mut fieldsets = match kind {
         FormKind::Referral => fields::referral(site, intake.phi_ok, at),
         FormKind::Appointment => fields::appointment(site, at),
+        FormKind::Updates => fields::updates(site),
     };
     // The service is known on this page: send it hidden.
     for set in &mut fieldsets {
@@ -201,13 +207,10 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         hidden,
         honeypot: profile.honeypot.to_owned(),
         fieldsets,
-        title: title(kind),
-        submit_label: match kind {
-            FormKind::Referral => "Send referral".to_owned(),
-            FormKind::Appointment => "Request appointment".to_owned(),
-        },
+        title: kind.words().title,
+        submit_label: kind.words().submit.to_owned(),
         thanks_path: fill.thanks.to_owned(),
-        phi_ok: intake.phi_ok,
+        phi_ok: intake.phi_ok && !kind.contact_only(),
         // A CRM's script routes the fields; without it they would be
         // refused or dropped (and a honeypot unchecked).
         needs_script: profile.accepts == Accepts::JsonOnly || profile.digest().is_some(),
@@ -224,17 +227,52 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
     Some(form)
 }
 
-fn title(kind: FormKind) -> &'static str {
-    match kind {
-        FormKind::Referral => "Referral",
-        FormKind::Appointment => "Appointment request",
+/// What a form of one kind is called, each name written once.
+pub(crate) struct Words {
+    /// In a subject line: "Referral".
+    pub title: &'static str,
+    /// The JSON Schema's title.
+    pub schema: &'static str,
+    pub submit: &'static str,
+    /// The label of a CRM's digest property.
+    pub digest: &'static str,
+    /// The action bar's button to the form on its page; none where the
+    /// form is no visitor's next step (the bar leads to referring then).
+    pub action: Option<&'static str>,
+}
+
+impl FormKind {
+    pub(crate) fn words(self) -> Words {
+        match self {
+            FormKind::Referral => Words {
+                title: "Referral",
+                schema: "Clinician referral",
+                submit: "Send referral",
+                digest: "Referral details",
+                action: Some("Refer online"),
+            },
+            FormKind::Appointment => Words {
+                title: "Appointment request",
+                schema: "Appointment request",
+                submit: "Request appointment",
+                digest: "Appointment request details",
+                action: Some("Request online"),
+            },
+            FormKind::Updates => Words {
+                title: "Updates sign-up",
+                schema: "Updates for referring offices",
+                submit: "Sign up for updates",
+                digest: "Updates sign-up details",
+                action: None,
+            },
+        }
     }
 }
 
 /// A subject line that names the form and the service, never the patient
 /// (SPEC §7.2); the script adds the chosen service and urgency.
 fn subject(site: &Site, kind: FormKind, at: &Placement<'_>) -> String {
-    let form = title(kind);
+    let form = kind.words().title;
     match at.service {
         Some(s) => format!("{form}: {}", site.services[s].title),
         None => format!("{form} from the website"),
@@ -317,4 +355,44 @@ fn name_field(f: &mut Field, intake: &Intake, kind: FormKind) {
         kind.as_str(),
         f.canonical.replace("__", "-").replace('_', "-")
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example site: a webhook under a business associate agreement.
+    fn example() -> Site {
+        let opts = crate::BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..crate::BuildOptions::default()
+        };
+        match crate::prepare(&opts, &mut Vec::new()) {
+            Ok(p) => p.site,
+            Err(_) => panic!("the example site does not build"),
+        }
+    }
+
+    #[test]
+    fn the_updates_sign_up_is_contact_only_even_where_patient_data_may_go() {
+        let site = example();
+        assert!(site.config.intake.as_ref().is_some_and(|i| i.phi_ok));
+        let at = Placement {
+            page: crate::model::PARTNERS_PATH,
+            ..Placement::default()
+        };
+        let form = spec(&site, FormKind::Updates, &at).unwrap();
+        assert!(!form.phi_ok);
+        assert_eq!(form.thanks_path, "/partners/thanks/");
+        let names: Vec<&str> = form.fields().map(|f| f.canonical.as_str()).collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.starts_with("patient") && *n != "clinical_question"),
+            "{names:?}"
+        );
+        // The referral form of the same site does carry the patient.
+        let referral = spec(&site, FormKind::Referral, &at).unwrap();
+        assert!(referral.phi_ok);
+    }
 }

@@ -41,7 +41,7 @@ pub fn schema(site: &Site, kind: FormKind) -> Option<Value> {
     Some(json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("{base}/forms/{}.schema.json", kind.as_str()),
-        "title": match kind { FormKind::Referral => "Clinician referral", FormKind::Appointment => "Appointment request" },
+        "title": kind.words().schema,
         "description": format!("What the {} form of {} sends to the intake backend. `{RECORDS_ENCLOSED}` lists the ids of the checklist items enclosed (a form post repeats the name, JSON sends an array).", kind.as_str(), site.config.title),
         "type": "object",
         "properties": properties,
@@ -80,6 +80,14 @@ fn property(site: &Site, f: &Field) -> Value {
                 values.insert(0, String::new());
             }
             p.insert("enum".into(), json!(values));
+        }
+        Input::Checkboxes { options } if f.canonical != RECORDS_ENCLOSED => {
+            p.insert("type".into(), json!("array"));
+            p.insert(
+                "items".into(),
+                json!({ "type": "string", "enum": enum_of(options) }),
+            );
+            p.insert("uniqueItems".into(), json!(true));
         }
         Input::Checkboxes { .. } => {
             // Every checklist's items (the form on each page lists its

@@ -7,14 +7,16 @@
 //!
 //! [`resolve`] runs the steps in order, each in its own module: `docs`
 //! sorts the documents by kind, `checklists` flattens `extends`, `entities`
-//! resolves service lines, referral reasons, locations and physicians
-//! and events (through the look-ups of `resolver`), `pages` makes the pages, and
+//! resolves service lines, referral reasons, locations, physicians
+//! and events (through the look-ups of `resolver`), `liaisons` resolves the service
+//! lines of site.toml's liaisons, `pages` makes the pages, and
 //! `urls` checks their addresses and adds the aliases. `types` holds what
 //! the stage returns.
 
 mod checklists;
 mod docs;
 mod entities;
+mod liaisons;
 mod pages;
 mod resolver;
 mod types;
@@ -22,8 +24,8 @@ mod urls;
 
 pub use pages::INSURANCE_PATH;
 pub use types::{
-    AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Location, NAV_SERVICES, Page,
-    PageKind, Physician, Referral, Service, Site, full_name,
+    AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Liaison, Location, NAV_SERVICES,
+    PARTNERS_PATH, Page, PageKind, Physician, Referral, Service, Site, full_name,
 };
 
 use crate::config::Config;
@@ -50,8 +52,17 @@ pub fn resolve(
     let mut r = resolver::Resolver::new(sources, &docs);
     let checklists = checklists::flatten(&docs.checklists, &mut r);
     let entities = entities::resolve(&docs, config, &mut r);
+    let liaisons = liaisons::resolve(config, &mut r);
     let (written, trail) = pages::written(&docs, &entities, &mut r);
-    let made = pages::generated(&entities.services, config, &trail);
+    // The partner program has a page when the site writes one or names a liaison.
+    let program = if written.iter().any(|p| p.kind == PageKind::Partners) {
+        pages::Program::Written
+    } else if liaisons.is_empty() {
+        pages::Program::None
+    } else {
+        pages::Program::Made
+    };
+    let made = pages::generated(&entities.services, config, &trail, program);
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;
@@ -73,5 +84,6 @@ pub fn resolve(
         aliases,
         now: opts.now,
         events,
+        liaisons,
     })
 }

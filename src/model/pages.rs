@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::docs::Docs;
 use super::entities::Entities;
 use super::resolver::Resolver;
-use super::types::{Crumb, FormKind, Page, PageKind, Service};
+use super::types::{Crumb, FormKind, PARTNERS_PATH, Page, PageKind, Service};
 use crate::config::Config;
 use crate::content::PageDoc;
 use crate::diag::{Code, Diagnostic};
@@ -89,6 +89,11 @@ pub(super) fn written(
     for d in &docs.plain {
         let file = &r.sources.files[d.file];
         match plain_path(&file.rel, &d.common.slug.value) {
+            // `content/partners/_index.md` writes the partner program's
+            // page, which handoff fills with the liaisons and the sign-up.
+            Ok(path) if path == PARTNERS_PATH => {
+                pages.push(page_of(d, path, PageKind::Partners, trail.home()));
+            }
             Ok(path) => pages.push(page_of(d, path, PageKind::Plain, trail.home())),
             Err(msg) => {
                 let finding = Diagnostic::new(Code::InvalidValue, msg)
@@ -252,11 +257,27 @@ fn made(
     }
 }
 
-/// The pages handoff makes itself (SPEC §6, §7).
 /// Where the insurance page is, when the practice has one.
 pub const INSURANCE_PATH: &str = "/insurance/";
 
-pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) -> Vec<Page> {
+/// Whether the site runs a referral-partner program, and who writes its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Program {
+    None,
+    /// `content/partners/_index.md` writes the page.
+    Written,
+    /// Liaisons without a page of the writer's: handoff makes it.
+    Made,
+}
+
+/// The pages handoff makes itself (SPEC §6, §7), with the partner
+/// program's as `program` says.
+pub(super) fn generated(
+    services: &[Service],
+    config: &Config,
+    trail: &Trail,
+    program: Program,
+) -> Vec<Page> {
     let site = &config.title;
     let hub = Crumb {
         title: "Refer a patient".to_owned(),
@@ -316,6 +337,9 @@ pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) ->
             trail.home(),
         ));
     }
+    if program != Program::None {
+        pages.extend(partners(site, trail, program == Program::Made));
+    }
     for (i, s) in services.iter().enumerate() {
         let mut crumbs = trail.section(Section::Services);
         crumbs.push(Crumb {
@@ -350,6 +374,33 @@ pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) ->
         ));
     }
     pages
+}
+
+/// The partner program's page when no file writes it (`make`), and the
+/// page its updates sign-up lands on.
+fn partners(site: &str, trail: &Trail, make: bool) -> Vec<Page> {
+    let program = Crumb {
+        title: "For referring offices".to_owned(),
+        path: PARTNERS_PATH.to_owned(),
+    };
+    let page = make.then(|| {
+        made(
+            program.path.clone(),
+            PageKind::Partners,
+            program.title.clone(),
+            Some(format!(
+                "How {site} works with referring offices: your physician liaison, education for your team and updates on our service lines."
+            )),
+            trail.home(),
+        )
+    });
+    let thanks = thanks(
+        FormKind::Updates,
+        "Thank you: you are signed up for updates",
+        program,
+        trail,
+    );
+    page.into_iter().chain([thanks]).collect()
 }
 
 /// The page a form's submission lands on, under the form's page.

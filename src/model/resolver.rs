@@ -9,6 +9,7 @@ use super::docs::Docs;
 use crate::content::Located;
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::source::SourceSet;
+use crate::theme::Origin;
 
 /// What a reference names: the folder whose file names are its ids.
 #[derive(Debug, Clone, Copy)]
@@ -116,11 +117,6 @@ impl<'a> Resolver<'a> {
         if let Some(&i) = ids.by_id.get(loc.value.as_str()) {
             return Some(i);
         }
-        let hint = format!(
-            "{} (the file names in `content/{}/`)",
-            did_you_mean(&loc.value, ids.known()),
-            target.folder()
-        );
         let d = self
             .at(
                 file,
@@ -132,9 +128,43 @@ impl<'a> Resolver<'a> {
                     target.what()
                 ),
             )
-            .with_hint(hint);
+            .with_hint(self.closest(target, &loc.value));
         self.push(d);
         None
+    }
+
+    /// The index of what `value`, written in site.toml at `origin` under
+    /// `key`, names; a finding naming the closest id when nothing has it.
+    pub fn find_configured(
+        &mut self,
+        target: Target,
+        origin: &Origin,
+        key: &str,
+        value: &str,
+    ) -> Option<usize> {
+        if let Some(&i) = self.ids(target).by_id.get(value) {
+            return Some(i);
+        }
+        let d = origin
+            .finding(
+                Code::DanglingReference,
+                format!(
+                    "`{key} = [\"{value}\"]` does not match any {}",
+                    target.what()
+                ),
+            )
+            .with_hint(self.closest(target, value));
+        self.push(d);
+        None
+    }
+
+    /// The hint of a dangling reference: the closest id, and where ids come from.
+    fn closest(&self, target: Target, value: &str) -> String {
+        format!(
+            "{} (the file names in `content/{}/`)",
+            did_you_mean(value, self.ids(target).known()),
+            target.folder()
+        )
     }
 
     /// The id of the checklist `checklist:` names, if it names one.

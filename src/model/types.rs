@@ -40,6 +40,8 @@ pub struct Site {
     pub now: jiff::Timestamp,
     /// Education events, by start (then slug).
     pub events: Vec<Event>,
+    /// `[[organization.liaisons]]`, their service lines resolved.
+    pub liaisons: Vec<Liaison>,
 }
 
 impl Site {
@@ -55,6 +57,23 @@ impl Site {
             .iter()
             .rev()
             .filter(|e| !e.is_upcoming(self.now))
+    }
+
+    /// The site has a page for forms of `kind`: the updates sign-up lives
+    /// on the partner program's page, which a site without one lacks.
+    pub fn offers(&self, kind: FormKind) -> bool {
+        match kind {
+            FormKind::Referral | FormKind::Appointment => true,
+            FormKind::Updates => self.pages.iter().any(|p| p.kind == PageKind::Partners),
+        }
+    }
+
+    /// The liaisons who look after the referring offices of service line
+    /// `service`, in site.toml's order.
+    pub fn liaisons_of(&self, service: usize) -> impl Iterator<Item = &Liaison> {
+        self.liaisons
+            .iter()
+            .filter(move |l| l.services.contains(&service))
     }
 }
 
@@ -125,6 +144,9 @@ pub enum PageKind {
     /// `/insurance/`: the plans the practice accepts and self-pay, made
     /// when `[organization]` has `insurance` or `self_pay`.
     Insurance,
+    /// `/partners/`: the referral-partner program, its liaisons and the
+    /// updates sign-up.
+    Partners,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -282,16 +304,26 @@ pub struct ChecklistItem {
 pub enum FormKind {
     Referral,
     Appointment,
+    /// The updates sign-up of `/partners/`: a referring office's contact
+    /// details and the service lines it wants news of; never patient data.
+    Updates,
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 2] = [FormKind::Referral, FormKind::Appointment];
+    pub const ALL: [FormKind; 3] = [FormKind::Referral, FormKind::Appointment, FormKind::Updates];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FormKind::Referral => "referral",
             FormKind::Appointment => "appointment",
+            FormKind::Updates => "updates",
         }
+    }
+
+    /// Forms of this kind never carry patient data, whatever the backend
+    /// and `phi_ok` say.
+    pub fn contact_only(self) -> bool {
+        matches!(self, FormKind::Updates)
     }
 
     /// The page a submission lands on when the form's page is about no
@@ -300,6 +332,7 @@ impl FormKind {
         match self {
             FormKind::Referral => "/refer/thanks/",
             FormKind::Appointment => "/request-appointment/thanks/",
+            FormKind::Updates => "/partners/thanks/",
         }
     }
 
@@ -313,6 +346,24 @@ impl FormKind {
         }
     }
 }
+
+/// A physician liaison (`[[organization.liaisons]]`): a named person who
+/// looks after referring offices, for a territory or some service lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Liaison {
+    pub name: String,
+    pub role: Option<String>,
+    pub territory: Option<String>,
+    /// Indices into `Site::services`.
+    pub services: Vec<usize>,
+    pub phone: Option<Phone>,
+    pub email: Option<String>,
+    /// A path on the site or an https address.
+    pub photo: Option<String>,
+}
+
+/// The referral-partner program's page, and where its sign-up lands.
+pub const PARTNERS_PATH: &str = "/partners/";
 
 /// "Dr. Ana Ruiz, MD, PhD"
 pub fn full_name(p: &Physician) -> String {

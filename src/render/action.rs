@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::content::{Audience, Urgency};
-use crate::forms::{FormKind, FormSpec};
+use crate::forms::FormSpec;
 use crate::model::{Page, PageKind};
 use crate::phone::Phone;
 use crate::render::reads::Reader;
@@ -71,12 +71,12 @@ pub fn action<'a>(
     // The first form on the page: the referral form where there are both.
     let go = if urgent {
         None
-    } else if let Some(f) = form.or(appointment_form) {
+    } else if let Some((f, title)) = form
+        .or(appointment_form)
+        .and_then(|f| Some((f, f.kind.words().action?)))
+    {
         Some(ActionLink {
-            title: match f.kind {
-                FormKind::Referral => "Refer online",
-                FormKind::Appointment => "Request online",
-            },
+            title,
             path: format!("#{}", f.id),
             on_page: true,
         })
@@ -102,7 +102,7 @@ pub fn action<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forms::{self, Placement};
+    use crate::forms::{self, FormKind, Placement};
     use crate::model::Site;
 
     fn example() -> Site {

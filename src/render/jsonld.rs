@@ -469,7 +469,7 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
         | PageKind::Event(_) => Vec::new(),
-        PageKind::Insurance => Vec::new(),
+        PageKind::Insurance | PageKind::Partners => Vec::new(),
     };
     Organization {
         id: organization_ref(config).id,
@@ -568,7 +568,9 @@ fn page_type<'a>(
                 audience,
             )
         }
-        PageKind::ReferHub => (vec!["MedicalWebPage"], None, vec!["Clinician"]),
+        PageKind::ReferHub | PageKind::Partners => {
+            (vec!["MedicalWebPage"], None, vec!["Clinician"])
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -625,7 +627,8 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
-        | PageKind::Insurance => None,
+        | PageKind::Insurance
+        | PageKind::Partners => None,
     }
 }
 

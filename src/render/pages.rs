@@ -15,9 +15,9 @@ use crate::forms::{self, FormKind, FormSpec, Placement};
 use crate::model::{Page, PageKind, Referral};
 use crate::render::reads::Reader;
 use crate::render::view::{
-    self, EventSummary, EventView, ImageSizes, Link, LocationSummary, LocationView, PageView,
-    PhysicianSummary, PhysicianView, ReasonSummary, ReferSummary, ReferralGroup, ReferralView,
-    ServiceSummary, ServiceView,
+    self, EventSummary, EventView, ImageSizes, LiaisonView, Link, LocationSummary, LocationView,
+    PageView, PhysicianSummary, PhysicianView, ReasonSummary, ReferSummary, ReferralGroup,
+    ReferralView, ServiceSummary, ServiceView,
 };
 use crate::render::{RenderOptions, action};
 use crate::source::Section;
@@ -57,6 +57,7 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::SectionIndex(Section::Events) => ("events", "events.html"),
         PageKind::Event(_) => ("event", "event.html"),
         PageKind::Insurance => ("insurance", "insurance.html"),
+        PageKind::Partners => ("partners", "partners.html"),
     };
     Kind { name, template }
 }
@@ -66,8 +67,9 @@ pub fn kind(kind: PageKind) -> Kind {
 #[derive(Serialize)]
 pub struct PageContext<'a> {
     pub page: PageView<'a>,
-    /// The referral form, on pages that have one; none on every page of a
-    /// site without `[intake]`.
+    /// The page's form: the referral form on pages that have one, the
+    /// updates sign-up on `/partners/`; none on every page of a site
+    /// without `[intake]`.
     pub form: Option<FormSpec>,
     /// The appointment form, likewise.
     pub appointment_form: Option<FormSpec>,
@@ -98,6 +100,7 @@ pub enum Variables<'a> {
     Events(EventsIndex<'a>),
     Event(EventPage<'a>),
     Insurance(InsurancePage),
+    Partners(Partners<'a>),
 }
 
 #[derive(Serialize)]
@@ -178,7 +181,7 @@ pub struct ReferHub<'a> {
 
 #[derive(Serialize)]
 pub struct Thanks<'a> {
-    /// `referral` or `appointment`.
+    /// `referral`, `appointment` or `updates`.
     pub form_kind: &'static str,
     pub services: Vec<ReferSummary<'a>>,
 }
@@ -188,6 +191,14 @@ pub struct InsurancePage {
     /// `[organization] self_pay` as HTML; the plans are
     /// `site.organization.insurance`.
     pub self_pay: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Partners<'a> {
+    /// Every liaison, in site.toml's order.
+    pub liaisons: Vec<LiaisonView<'a>>,
+    /// The education events still to come, soonest first.
+    pub upcoming_events: Vec<EventSummary<'a>>,
 }
 
 /// The context of `page`, whose rendered Markdown body is `body`.
@@ -221,6 +232,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
         PageKind::ReferHub => (form(r, FormKind::Referral, &at(None, None)), None),
         PageKind::Appointment => (form(r, FormKind::Appointment, &at(None, None)), None),
+        PageKind::Partners => (form(r, FormKind::Updates, &at(None, None)), None),
         PageKind::Referral(i) => {
             let reason = r.referral(i);
             // Urgent cases are a phone call, never a form.
@@ -318,6 +330,14 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         }),
         PageKind::Insurance => Variables::Insurance(InsurancePage {
             self_pay: view::self_pay(r),
+        }),
+        PageKind::Partners => Variables::Partners(Partners {
+            liaisons: r
+                .liaisons()
+                .iter()
+                .map(|l| view::liaison(r, l, image_sizes))
+                .collect(),
+            upcoming_events: view::upcoming_events(r),
         }),
     }
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::forms::Placement;
-use crate::model::{Checklist, Event, Location, Page, Physician, Referral, Service, Site};
+use crate::model::{Checklist, Event, Liaison, Location, Page, Physician, Referral, Service, Site};
 use crate::phone::{self, Numbers};
 
 /// One thing of the site a page read.
@@ -55,6 +55,17 @@ impl<'a> Reader<'a> {
     /// site.toml's settings (compared whole, not noted).
     pub fn config(&self) -> &'a Config {
         &self.site.config
+    }
+
+    /// The liaisons: site.toml's (compared whole, not noted); the service
+    /// lines they cover are read through [`Reader::service`].
+    pub fn liaisons(&self) -> &'a [Liaison] {
+        &self.site.liaisons
+    }
+
+    /// The liaisons who cover service line `service`, in site.toml's order.
+    pub fn liaisons_of(&self, service: usize) -> Vec<&'a Liaison> {
+        self.site.liaisons_of(service).collect()
     }
 
     /// Every location (compared whole, not noted).

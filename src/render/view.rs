@@ -14,8 +14,8 @@ use format::specialty_label;
 pub use format::{address, hours, moment, when};
 
 use crate::model::{
-    self, Checklist, Event, Location, NAV_SERVICES, Page, PageKind, Referral, Service, Site,
-    full_name,
+    self, Checklist, Event, Liaison, Location, NAV_SERVICES, Page, PageKind, Referral, Service,
+    Site, full_name,
 };
 use crate::phone::Phone;
 use crate::render::action::ActionView;
@@ -63,6 +63,8 @@ pub struct NavView<'a> {
     pub services: Vec<Link<'a>>,
     pub more_services: bool,
     pub has_physicians: bool,
+    /// The site has a partner program page (`/partners/`).
+    pub has_partners: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -229,6 +231,8 @@ pub struct ServiceView<'a> {
     pub availability: Option<AvailabilityView>,
     /// The same at the locations that say something of their own.
     pub availability_by_location: Vec<LocationAvailability<'a>>,
+    /// The liaisons who look after this service line's referring offices.
+    pub liaisons: Vec<LiaisonView<'a>>,
 }
 
 /// `availability:` as a page shows it.
@@ -249,6 +253,18 @@ pub struct LocationAvailability<'a> {
     pub location: Link<'a>,
     #[serde(flatten)]
     pub availability: AvailabilityView,
+}
+
+/// A physician liaison, as the partners and refer pages show one.
+#[derive(Serialize)]
+pub struct LiaisonView<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub territory: Option<&'a str>,
+    pub services: Vec<Link<'a>>,
+    pub phone: Option<&'a Phone>,
+    pub email: Option<&'a str>,
+    pub photo: Option<PhotoView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -430,6 +446,10 @@ pub fn site(site: &Site) -> SiteView<'_> {
             services: nav_services(&site.services),
             more_services: site.services.len() > NAV_SERVICES,
             has_physicians: !site.physicians.is_empty(),
+            has_partners: site
+                .pages
+                .iter()
+                .any(|p| p.kind == model::PageKind::Partners),
         },
         locations: site.locations.iter().map(location_summary).collect(),
         patient_callback: c
@@ -713,6 +733,39 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
         physicians: physician_links(r, &s.physicians),
         availability: s.availability.as_ref().map(availability),
         availability_by_location,
+        liaisons: r
+            .liaisons_of(i)
+            .into_iter()
+            .map(|l| liaison(r, l, &ImageSizes::new()))
+            .collect(),
+    }
+}
+
+/// A liaison; the photo's size from `sizes` (none when unknown).
+pub fn liaison<'a>(r: &mut Reader<'a>, l: &'a Liaison, sizes: &ImageSizes) -> LiaisonView<'a> {
+    LiaisonView {
+        name: &l.name,
+        role: l.role.as_deref(),
+        territory: l.territory.as_deref(),
+        services: service_links(r, &l.services),
+        phone: l.phone.as_ref(),
+        email: l.email.as_deref(),
+        photo: l
+            .photo
+            .as_deref()
+            .map(|src| photo(src, format!("Portrait of {}", l.name), sizes)),
+    }
+}
+
+/// A photo with its file's size, when known: without it (a remote or
+/// missing file) the photo has no width/height rather than wrong ones.
+fn photo<'a>(src: &'a str, alt: String, sizes: &ImageSizes) -> PhotoView<'a> {
+    let size = sizes.get(src).copied();
+    PhotoView {
+        src,
+        alt,
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
     }
 }
 
@@ -783,17 +836,10 @@ pub fn physician<'a>(r: &mut Reader<'a>, i: usize, sizes: &ImageSizes) -> Physic
         services: service_links(r, &p.services),
         locations: location_summaries(r, &p.locations),
         accepting_new_patients: p.accepting_new_patients,
-        // Without a known size (a remote or missing file) the photo has no
-        // width/height rather than wrong ones.
-        photo: p.photo.as_deref().map(|src| {
-            let size = sizes.get(src).copied();
-            PhotoView {
-                src,
-                alt: format!("Portrait of {}", full_name(p)),
-                width: size.map(|s| s.0),
-                height: size.map(|s| s.1),
-            }
-        }),
+        photo: p
+            .photo
+            .as_deref()
+            .map(|src| photo(src, format!("Portrait of {}", full_name(p)), sizes)),
     }
 }
 

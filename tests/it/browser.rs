@@ -1227,6 +1227,63 @@ fn referral_with_json_encoding_sends_json() {
     assert_eq!(stage.receiver.posts().len(), 1, "one submit, one POST");
 }
 
+/// The updates sign-up of `/partners/` (issue #20), JSON by the script:
+/// exactly the contact fields, the ticked service lines and the consent
+/// arrive (nothing about a patient), and the browser lands on the
+/// sign-up's own thanks page.
+#[test]
+fn updates_sign_up_sends_contact_fields_and_lands_on_its_thanks_page() {
+    let _one = exclusive();
+    let stage = Stage::new("json");
+    let browser = Browser::start(true);
+    browser.goto(&stage.url(&format!("/partners/?{UTM}")));
+    let form = "#updates-form";
+    browser.find(form);
+    let typed = [
+        ("name", "Jordan Lee"),
+        ("practice", "Oak Family Practice"),
+        ("role", "Practice manager"),
+        ("email", "j.lee@oak-family-practice.example"),
+    ];
+    for (name, text) in typed {
+        browser.type_into(&format!("{form} [name=\"{name}\"]"), text);
+    }
+    browser.click(&format!(
+        "{form} input[name=\"specialties\"][value=\"{SERVICE}\"]"
+    ));
+    browser.click(&format!("{form} input[name=\"consent\"]"));
+    browser.click(&format!(
+        "{form} button:not([type=button]):not([type=reset])"
+    ));
+
+    let post = stage.receiver.wait_for_post("updates sign-up, JSON");
+    browser.wait_for_path("/partners/thanks/");
+    let got: Value = serde_json::from_slice(&post.body)
+        .unwrap_or_else(|e| panic!("the body is not JSON ({e}): {}", post.body_text()));
+    let mut want = json!({
+        "form": "updates",
+        "page": "/partners/",
+        "reason": "",
+        "utm_source": "newsletter",
+        "utm_medium": "email",
+        "utm_campaign": "spring",
+        "referrer_host": "",
+        "website": "",
+        "specialties": [SERVICE],
+        "consent": "yes",
+    });
+    for (name, text) in typed {
+        want[name] = json!(text);
+    }
+    assert_eq!(got, want, "what the sign-up sends");
+    assert_eq!(stage.receiver.posts().len(), 1, "one submit, one POST");
+    assert!(
+        browser.text("h1").to_lowercase().contains("signed up"),
+        "the sign-up's thanks page: {}",
+        browser.text("h1")
+    );
+}
+
 /// An NPI with a wrong check digit: the script shows the inline error on the
 /// field, moves focus there and sends nothing.
 #[test]

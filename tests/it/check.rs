@@ -935,7 +935,7 @@ fn placeholder_ids_are_flagged_at_their_value() {
         "{w050:?}"
     );
     let one_for_both = site.read("site.toml").replace(
-        "form_ids = { referral = \"xqkrvbza\", appointment = \"xxxxxxxx\" }",
+        "form_ids = { referral = \"xqkrvbza\", appointment = \"xxxxxxxx\", updates = \"mnnqpwkd\" }",
         "form_id = \"00000000\"",
     );
     site.write("site.toml", &one_for_both);

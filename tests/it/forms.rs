@@ -30,11 +30,12 @@ use crate::support::{Outcome, SiteTest, sel};
 
 // ---- what each backend fixture must produce ---------------------------------
 
-/// The two pathways of SPEC §7.1.
+/// The two pathways of SPEC §7.1, and the referring offices' updates sign-up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Referral,
     Appointment,
+    Updates,
 }
 
 impl Kind {
@@ -42,6 +43,7 @@ impl Kind {
         match self {
             Kind::Referral => "referral",
             Kind::Appointment => "appointment",
+            Kind::Updates => "updates",
         }
     }
 
@@ -50,6 +52,7 @@ impl Kind {
         match self {
             Kind::Referral => "referral-form",
             Kind::Appointment => "appointment-form",
+            Kind::Updates => "updates-form",
         }
     }
 
@@ -57,6 +60,7 @@ impl Kind {
         match self {
             Kind::Referral => "/refer/thanks/",
             Kind::Appointment => "/request-appointment/thanks/",
+            Kind::Updates => "/partners/thanks/",
         }
     }
 
@@ -64,6 +68,7 @@ impl Kind {
         match self {
             Kind::Referral => "public/forms/referral.schema.json",
             Kind::Appointment => "public/forms/appointment.schema.json",
+            Kind::Updates => "public/forms/updates.schema.json",
         }
     }
 }
@@ -71,9 +76,10 @@ impl Kind {
 /// One backend fixture and what its forms must look like.
 struct Backend {
     case: &'static str,
-    /// `action` of the referral and of the appointment form.
+    /// `action` of the referral, the appointment and the updates form.
     referral_action: &'static str,
     appointment_action: &'static str,
+    updates_action: &'static str,
     /// `data-transport`: `native` (a normal POST) or `fetch` (the script sends JSON).
     transport: &'static str,
     honeypot: &'static str,
@@ -82,9 +88,11 @@ struct Backend {
     /// Hidden fields the backend adds, as (name, value), per form.
     referral_extra: &'static [(&'static str, &'static str)],
     appointment_extra: &'static [(&'static str, &'static str)],
+    updates_extra: &'static [(&'static str, &'static str)],
     /// Attributes the backend adds to `<form>`, per form.
     referral_attributes: &'static [(&'static str, &'static str)],
     appointment_attributes: &'static [(&'static str, &'static str)],
+    updates_attributes: &'static [(&'static str, &'static str)],
     /// Canonical name → the name the form sends (`[intake.field_names]` or
     /// the backend's own names).
     renames: &'static [(&'static str, &'static str)],
@@ -105,6 +113,7 @@ impl Backend {
         match kind {
             Kind::Referral => self.referral_action,
             Kind::Appointment => self.appointment_action,
+            Kind::Updates => self.updates_action,
         }
     }
 
@@ -112,6 +121,7 @@ impl Backend {
         match kind {
             Kind::Referral => self.referral_extra,
             Kind::Appointment => self.appointment_extra,
+            Kind::Updates => self.updates_extra,
         }
     }
 
@@ -119,6 +129,7 @@ impl Backend {
         match kind {
             Kind::Referral => self.referral_attributes,
             Kind::Appointment => self.appointment_attributes,
+            Kind::Updates => self.updates_attributes,
         }
     }
 
@@ -135,13 +146,16 @@ const WEBHOOK_FORM: Backend = Backend {
     case: "webhook-form",
     referral_action: WEBHOOK,
     appointment_action: WEBHOOK,
+    updates_action: WEBHOOK,
     transport: "native",
     honeypot: "website",
     phi_ok: true,
     referral_extra: &[],
     appointment_extra: &[],
+    updates_extra: &[],
     referral_attributes: &[],
     appointment_attributes: &[],
+    updates_attributes: &[],
     renames: &[],
     subject: false,
 };
@@ -157,6 +171,7 @@ const FORMSPREE: Backend = Backend {
     // The fixture's `form_ids`: a Formspree form per kind.
     referral_action: "https://formspree.io/f/xqkrvbza",
     appointment_action: "https://formspree.io/f/mrbgyjwo",
+    updates_action: "https://formspree.io/f/mnnqpwkd",
     transport: "native",
     honeypot: "_gotcha",
     phi_ok: false,
@@ -165,8 +180,13 @@ const FORMSPREE: Backend = Backend {
         "_next",
         "https://www.riverside-heart.example/request-appointment/thanks/",
     )],
+    updates_extra: &[(
+        "_next",
+        "https://www.riverside-heart.example/partners/thanks/",
+    )],
     referral_attributes: &[],
     appointment_attributes: &[],
+    updates_attributes: &[],
     // `email` is Formspree's reply-to.
     renames: &[("clinician_email", "email")],
     subject: true,
@@ -177,11 +197,13 @@ const NETLIFY: Backend = Backend {
     // Netlify takes the POST on the site itself and shows the action page.
     referral_action: "/refer/thanks/",
     appointment_action: "/request-appointment/thanks/",
+    updates_action: "/partners/thanks/",
     transport: "native",
     honeypot: "bot-field",
     phi_ok: false,
     referral_extra: &[("form-name", "referral")],
     appointment_extra: &[("form-name", "appointment")],
+    updates_extra: &[("form-name", "updates")],
     referral_attributes: &[
         ("data-netlify", "true"),
         ("name", "referral"),
@@ -192,6 +214,11 @@ const NETLIFY: Backend = Backend {
         ("name", "appointment"),
         ("netlify-honeypot", "bot-field"),
     ],
+    updates_attributes: &[
+        ("data-netlify", "true"),
+        ("name", "updates"),
+        ("netlify-honeypot", "bot-field"),
+    ],
     renames: &[],
     subject: false,
 };
@@ -200,13 +227,16 @@ const HUBSPOT: Backend = Backend {
     case: "hubspot",
     referral_action: "https://api.hsforms.com/submissions/v3/integration/submit/4455667/0a1b2c3d-1111-4222-8333-944455556666",
     appointment_action: "https://api.hsforms.com/submissions/v3/integration/submit/4455667/7e8f9a0b-2222-4333-8444-a55566667777",
+    updates_action: "https://api.hsforms.com/submissions/v3/integration/submit/4455667/3c4d5e6f-3333-4444-8555-b66677778888",
     transport: "fetch",
     honeypot: "website",
     phi_ok: true,
     referral_extra: &[],
     appointment_extra: &[],
+    updates_extra: &[],
     referral_attributes: &[],
     appointment_attributes: &[],
+    updates_attributes: &[],
     // HubSpot's contact properties (the fixture's `[intake.field_names]`
     // also names `email`); the script splits the name into `firstname`
     // and `lastname`.
@@ -215,6 +245,8 @@ const HUBSPOT: Backend = Backend {
         ("clinician_phone", "phone"),
         ("clinician_fax", "fax"),
         ("clinician_practice", "company"),
+        ("practice", "company"),
+        ("role", "jobtitle"),
     ],
     subject: false,
 };
@@ -223,6 +255,7 @@ const SALESFORCE: Backend = Backend {
     case: "salesforce",
     referral_action: "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8",
     appointment_action: "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8",
+    updates_action: "https://webto.salesforce.com/servlet/servlet.WebToLead?encoding=UTF-8",
     transport: "native",
     honeypot: "website",
     phi_ok: true,
@@ -242,8 +275,17 @@ const SALESFORCE: Backend = Backend {
         ),
         ("lead_source", "Web appointment request"),
     ],
+    updates_extra: &[
+        ("oid", "00D5e000000AbCd"),
+        (
+            "retURL",
+            "https://www.riverside-heart.example/partners/thanks/",
+        ),
+        ("lead_source", "Web updates sign-up"),
+    ],
     referral_attributes: &[],
     appointment_attributes: &[],
+    updates_attributes: &[],
     // Web-to-Lead's standard lead fields.
     // Web-to-Lead's standard lead fields; the script splits the
     // contact's name into `first_name` and `last_name`.
@@ -252,6 +294,8 @@ const SALESFORCE: Backend = Backend {
         ("clinician_email", "email"),
         ("clinician_phone", "phone"),
         ("clinician_fax", "fax"),
+        ("practice", "company"),
+        ("role", "title"),
     ],
     subject: false,
 };
@@ -295,7 +339,7 @@ fn referral_thanks_on(page: &str) -> &'static str {
 fn placed(value: &str, kind: Kind, page: &str) -> String {
     match kind {
         Kind::Referral => value.replace(Kind::Referral.thanks(), referral_thanks_on(page)),
-        Kind::Appointment => value.to_owned(),
+        Kind::Appointment | Kind::Updates => value.to_owned(),
     }
 }
 
@@ -923,6 +967,7 @@ fn expected_hidden(
         let form = match kind {
             Kind::Referral => "Referral",
             Kind::Appointment => "Appointment request",
+            Kind::Updates => "Updates sign-up",
         };
         let subject = match service {
             Some(_) => format!("{form}: {SERVICE_TITLE}"),
@@ -1504,11 +1549,90 @@ fn csp_allows_the_backend(b: &Backend, site: &SiteTest) {
     }
 }
 
+// ---- the updates sign-up (issue #20) ----------------------------------------------
+
+/// The partner program's page, where the updates sign-up is.
+const PARTNERS_PAGE: &str = "/partners/";
+
+/// The updates sign-up of `/partners/`: the backend's action, hidden
+/// fields, attributes and honeypot, as the other forms; contact fields
+/// only, under the backend's names; a schema of its own that takes what
+/// the form sends and refuses what it cannot; and its own thanks page.
+fn updates_form(b: &Backend, site: &SiteTest) {
+    let kind = Kind::Updates;
+    let page = Page::read(site, PARTNERS_PAGE);
+    let form = page.form(kind);
+    assert_eq!(form.attr("action"), Some(b.action(kind)), "action");
+    assert_eq!(form.attr("method"), Some("post"));
+    assert_eq!(form.attr("data-form"), Some("updates"));
+    assert_eq!(form.attr("data-transport"), Some(b.transport));
+    assert_eq!(form.attr("data-thanks"), Some(kind.thanks()));
+    for (name, value) in b.attributes(kind) {
+        assert_eq!(form.attr(name), Some(*value), "`<form {name}>`");
+    }
+    assert_eq!(
+        form.hidden(),
+        expected_hidden(b, kind, PARTNERS_PAGE, None, ""),
+        "hidden fields"
+    );
+    assert_eq!(form.inputs_named(b.honeypot).len(), 1, "one honeypot");
+    let want: BTreeSet<String> = [
+        "name",
+        b.name("practice"),
+        b.name("role"),
+        b.name("email"),
+        "specialties",
+        "consent",
+    ]
+    .iter()
+    .map(|n| (*n).to_owned())
+    .collect();
+    assert_eq!(form.control_names(b.honeypot), want, "the sign-up's fields");
+    // Contact-only whatever the backend, `phi_ok` or not.
+    for c in form.controls(b.honeypot) {
+        assert!(
+            !c.name.starts_with("patient") && c.name != "clinical_question",
+            "`{}` asks about a patient",
+            c.name
+        );
+    }
+    let specialties = form.control(b.honeypot, "specialties");
+    assert_eq!(
+        specialties.values,
+        [SERVICE],
+        "one tick box per service line"
+    );
+
+    let schema = read_schema(site, kind);
+    if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+        panic!("{} is not a valid 2020-12 schema: {e}", kind.schema_file());
+    }
+    assert_eq!(
+        schema["$id"],
+        json!(format!("{BASE}/forms/updates.schema.json"))
+    );
+    let full = form.payload(b.honeypot);
+    expect_valid(&schema, &full, "the updates sign-up, every field filled");
+    let mut no_email = full.clone();
+    no_email.remove(b.name("email"));
+    expect_invalid(&schema, &no_email, "the updates sign-up without an email");
+    let mut unknown = full;
+    unknown.insert("specialties".into(), json!(["dermatology"]));
+    expect_invalid(&schema, &unknown, "a service line the site does not have");
+
+    let thanks = Page::read(site, kind.thanks());
+    assert!(
+        thanks.forms().is_empty(),
+        "{}: a thanks page has no form",
+        kind.thanks()
+    );
+}
+
 /// One check of a backend's build.
 type Check = fn(&Backend, &SiteTest);
 
 /// The checks every backend's build must pass, by name.
-const SUITE: [(&str, Check); 18] = [
+const SUITE: [(&str, Check); 19] = [
     ("action_and_method", action_and_method),
     ("referral_form_fields", referral_form_fields),
     ("checklist_boxes", checklist_boxes),
@@ -1533,6 +1657,7 @@ const SUITE: [(&str, Check); 18] = [
     ("csp_allows_the_backend", csp_allows_the_backend),
     ("no_patient_data_in_urls", no_patient_data_in_urls),
     ("insurance_question", insurance_question),
+    ("updates_form", updates_form),
 ];
 
 /// The appointment form's insurance question: optional, the plan's name

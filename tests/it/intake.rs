@@ -58,7 +58,7 @@ fn a_webhook_sheet_lists_the_schema_properties() {
     let site = SiteTest::fixture("forms/webhook-form");
     site.build(&[]).expect_success();
     let sheet = sheet(&site);
-    for kind in ["referral", "appointment"] {
+    for kind in ["referral", "appointment", "updates"] {
         let schema: Value =
             serde_json::from_str(&site.read(&format!("public/forms/{kind}.schema.json")))
                 .expect("schema");
@@ -85,7 +85,7 @@ fn a_hubspot_sheet_holds_properties_and_a_digest() {
     let sheet = sheet(&site);
     let webhook = self::sheet(&SiteTest::fixture("forms/webhook-form"));
     let form_of = form;
-    for kind in ["referral", "appointment"] {
+    for kind in ["referral", "appointment", "updates"] {
         let form = form(&sheet, kind);
         for f in form["fields"].as_array().expect("fields") {
             assert_eq!(f["standard"], true, "{kind}: {f}");
@@ -198,7 +198,8 @@ fn the_readme_lists_the_canonical_field_names() {
     let sheet = sheet(&SiteTest::fixture("forms/webhook-form"));
     for (kind, from, to) in [
         ("referral", "Referral:", "Patient fields"),
-        ("appointment", "Appointment:", "A test"),
+        ("appointment", "Appointment:", "Updates"),
+        ("updates", "Updates", "A test"),
     ] {
         let sent: BTreeSet<String> = names(form(&sheet, kind))
             .into_iter()

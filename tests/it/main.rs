@@ -58,6 +58,7 @@ mod forms;
 mod fuzz_regressions;
 mod incremental;
 mod intake;
+mod partners;
 mod phone_first;
 mod scaffold;
 mod serve;

@@ -400,7 +400,8 @@ fn the_setup_sheet_gives_netlify_s_action_under_the_prefix() {
         actions,
         [
             "/clinic/refer/thanks/",
-            "/clinic/request-appointment/thanks/"
+            "/clinic/request-appointment/thanks/",
+            "/clinic/partners/thanks/"
         ]
     );
 }

@@ -30,7 +30,7 @@ const WIDTHS: [(&str, u32, u32, bool); 3] = [
 ];
 
 /// The page kinds the example site must have (`<body class="kind-…">`).
-const KINDS: [&str; 20] = [
+const KINDS: [&str; 21] = [
     "home",
     "page",
     "service",
@@ -51,6 +51,7 @@ const KINDS: [&str; 20] = [
     "events",
     "event",
     "insurance",
+    "partners",
 ];
 
 pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {

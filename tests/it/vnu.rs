@@ -98,6 +98,17 @@ fn events_fixture_is_valid_html() {
     expect_valid_html(&site.public());
 }
 
+/// The partner program's page as handoff makes it (no page of the
+/// writer's: the usual text, the liaison, the updates sign-up) and the
+/// sign-up's thanks page (issue #20).
+#[test]
+fn made_partners_page_is_valid_html() {
+    let site = SiteTest::fixture("forms/webhook-form");
+    site.build(&[]).expect_success();
+    site.expect_file("public/partners/index.html");
+    expect_valid_html(&site.public().join("partners"));
+}
+
 /// The checker itself works here and catches an error, so a green run above
 /// means something.
 #[test]

@@ -17,6 +17,7 @@ fn readme_row(p: &Profile) -> String {
         .keys
         .iter()
         .map(|k| match k.default {
+            None if k.optional => format!("{} (optional)", code(k.name)),
             None => code(k.name),
             Some(d) => format!("{} (default {})", code(k.name), code(d)),
         })
@@ -26,7 +27,7 @@ fn readme_row(p: &Profile) -> String {
     keys.extend(
         shorthands
             .iter()
-            .map(|s| format!("or {} for both", code(s))),
+            .map(|s| format!("or {} for every form", code(s))),
     );
     let sends = match p.accepts {
         Accepts::Either => "a form POST, or JSON by `fetch` with `encoding = \"json\"`",

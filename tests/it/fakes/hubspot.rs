@@ -37,13 +37,14 @@ use crate::browser::Request;
 
 /// What a HubSpot form declares when the practice follows the README: the
 /// default contact properties handoff fills.
-pub(crate) const DECLARED_BY_DEFAULT: [&str; 7] = [
+pub(crate) const DECLARED_BY_DEFAULT: [&str; 8] = [
     "firstname",
     "lastname",
     "email",
     "phone",
     "fax",
     "company",
+    "jobtitle",
     "message",
 ];
 

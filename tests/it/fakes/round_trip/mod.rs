@@ -183,10 +183,10 @@ fn backend_specifics(
         }
         Backend::Salesforce => {
             // The fixture sets no `lead_source`: the defaults say which form.
-            let want = if page.kind == "referral" {
-                "Web referral"
-            } else {
-                "Web appointment request"
+            let want = match page.kind {
+                "referral" => "Web referral",
+                "updates" => "Web updates sign-up",
+                _ => "Web appointment request",
             };
             assert_eq!(
                 kept.get("lead_source"),

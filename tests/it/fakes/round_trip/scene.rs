@@ -17,12 +17,14 @@ use crate::support::SiteTest;
 const PORTAL: &str = "4455667";
 const REFERRAL_GUID: &str = "0a1b2c3d-1111-4222-8333-944455556666";
 const APPOINTMENT_GUID: &str = "7e8f9a0b-2222-4333-8444-a55566667777";
+const UPDATES_GUID: &str = "3c4d5e6f-3333-4444-8555-b66677778888";
 const OID: &str = "00D5e000000AbCd";
 /// A custom HubSpot contact property the practice maps urgency to (and so
 /// creates and declares on its forms).
 pub(super) const URGENCY_PROPERTY: &str = "referral_urgency";
 const FORMSPREE_REFERRAL: &str = "xqkrvbza";
 const FORMSPREE_APPOINTMENT: &str = "mbjnqwer";
+const FORMSPREE_UPDATES: &str = "mnnqpwkd";
 pub(super) const UTM: [(&str, &str); 3] = [
     ("utm_source", "newsletter"),
     ("utm_medium", "email"),
@@ -53,14 +55,15 @@ impl Backend {
 
     /// The id the backend files a submission under (`Kept::form`).
     pub(super) fn account_form(self, page: &Page) -> &'static str {
-        let referral = page.kind == "referral";
-        match self {
-            Backend::Hubspot if referral => REFERRAL_GUID,
-            Backend::Hubspot => APPOINTMENT_GUID,
-            Backend::Formspree if referral => FORMSPREE_REFERRAL,
-            Backend::Formspree => FORMSPREE_APPOINTMENT,
-            Backend::Salesforce => OID,
-            Backend::Netlify | Backend::WebhookForm | Backend::WebhookJson => page.kind,
+        match (self, page.kind) {
+            (Backend::Hubspot, "referral") => REFERRAL_GUID,
+            (Backend::Hubspot, "updates") => UPDATES_GUID,
+            (Backend::Hubspot, _) => APPOINTMENT_GUID,
+            (Backend::Formspree, "referral") => FORMSPREE_REFERRAL,
+            (Backend::Formspree, "updates") => FORMSPREE_UPDATES,
+            (Backend::Formspree, _) => FORMSPREE_APPOINTMENT,
+            (Backend::Salesforce, _) => OID,
+            (Backend::Netlify | Backend::WebhookForm | Backend::WebhookJson, _) => page.kind,
         }
     }
 }
@@ -68,7 +71,7 @@ impl Backend {
 /// A page with a form.
 pub(super) struct Page {
     pub(super) path: &'static str,
-    /// `referral` or `appointment`: the form's kind, `#<kind>-form`.
+    /// `referral`, `appointment` or `updates`: the form's kind, `#<kind>-form`.
     pub(super) kind: &'static str,
     /// The service the page belongs to (its checklist items are on it).
     pub(super) service: Option<&'static str>,
@@ -106,7 +109,15 @@ pub(super) const REASON: Page = Page {
     thanks: "/refer/thanks/",
 };
 
-pub(super) const PAGES: [&Page; 4] = [&REFERRAL, &APPOINTMENT, &REFER_HUB, &REASON];
+/// The partner program's page: the updates sign-up of referring offices.
+pub(super) const PARTNERS: Page = Page {
+    path: "/partners/",
+    kind: "updates",
+    service: None,
+    thanks: "/partners/thanks/",
+};
+
+pub(super) const PAGES: [&Page; 5] = [&REFERRAL, &APPOINTMENT, &REFER_HUB, &REASON, &PARTNERS];
 
 impl Page {
     pub(super) fn form_css(&self) -> String {
@@ -176,16 +187,21 @@ impl Scene {
                         listener,
                         HubSpot::new(PORTAL)
                             .form(REFERRAL_GUID, declared)
-                            .form(APPOINTMENT_GUID, declared),
+                            .form(APPOINTMENT_GUID, declared)
+                            .form(UPDATES_GUID, declared),
                     ),
                     Backend::Salesforce => Fake::start_on(listener, Salesforce::new(OID)),
                     Backend::Formspree => Fake::start_on(
                         listener,
-                        Formspree::new(&[FORMSPREE_REFERRAL, FORMSPREE_APPOINTMENT]),
+                        Formspree::new(&[
+                            FORMSPREE_REFERRAL,
+                            FORMSPREE_APPOINTMENT,
+                            FORMSPREE_UPDATES,
+                        ]),
                     ),
                     _ => Fake::start_on(
                         listener,
-                        Webhook::new(&[thanks(&REFERRAL), thanks(&APPOINTMENT)]),
+                        Webhook::new(&[thanks(&REFERRAL), thanks(&APPOINTMENT), thanks(&PARTNERS)]),
                     ),
                 };
                 (fake, Some(SiteServer::start(site_listener, site.public())))
@@ -295,7 +311,7 @@ pub(super) fn configure(site: &SiteTest, backend: Backend, origin: &str, intake:
                     out.push(format!("endpoint = \"{intake}/submit\""));
                 }
                 Backend::Formspree => out.push(format!(
-                    "form_ids = {{ referral = \"{FORMSPREE_REFERRAL}\", appointment = \"{FORMSPREE_APPOINTMENT}\" }}"
+                    "form_ids = {{ referral = \"{FORMSPREE_REFERRAL}\", appointment = \"{FORMSPREE_APPOINTMENT}\", updates = \"{FORMSPREE_UPDATES}\" }}"
                 )),
                 Backend::Hubspot | Backend::Netlify => {}
             }
