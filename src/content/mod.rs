@@ -21,8 +21,9 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
-    Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, PageDoc, PhysicianDoc,
-    ReferralDoc, Referring, SPECIALTIES, ServiceDoc, Update, Urgency, VisitType,
+    Address, Audience, Common, Contact, Eligibility, Faq, Geo, Hours, LocationDoc, PHASES, PageDoc,
+    PhysicianDoc, ReferralDoc, Referring, SPECIALTIES, ServiceDoc, TrialDoc, TrialStatus, Update,
+    Urgency, VisitType, is_nct_id,
 };
 
 /// A value from a file, with where it was written (byte offset and length
@@ -51,6 +52,7 @@ pub enum Document {
     Location(LocationDoc),
     Physician(PhysicianDoc),
     Checklist(ChecklistDoc),
+    Trial(TrialDoc),
 }
 
 /// Parses every source file in parallel; findings of all files are kept.
@@ -138,6 +140,7 @@ fn read_kind(index: usize, file: &SourceFile) -> (Option<Document>, Diagnostics)
                 Section::Referrals => Kind::Referral,
                 Section::Locations => Kind::Location,
                 Section::Physicians => Kind::Physician,
+                Section::Trials => Kind::Trial,
             };
             let (p, d) = page(kind);
             (p.map(front_matter::Parsed::into_document), d)

@@ -114,6 +114,8 @@ pub enum Code {
     /// A `TODO:` note still in site.toml or a content file: a placeholder
     /// (`handoff new` writes them) waiting for the practice's own words.
     Placeholder,
+    /// A recruiting clinical trial with no one named to ask about it.
+    TrialWithoutContact,
 }
 
 impl Code {
@@ -160,6 +162,7 @@ impl Code {
             Code::ThemeContrast => "W040",
             Code::IntakePlaceholder => "W050",
             Code::Placeholder => "W051",
+            Code::TrialWithoutContact => "W032",
         }
     }
 
@@ -176,7 +179,8 @@ impl Code {
             | Code::StructuredDataIncomplete
             | Code::ThemeContrast
             | Code::IntakePlaceholder
-            | Code::Placeholder => Severity::Warning,
+            | Code::Placeholder
+            | Code::TrialWithoutContact => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::ResolveOptions;
 use crate::content::{
-    ChecklistDoc, Document, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, ServiceDoc,
+    ChecklistDoc, Document, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, ServiceDoc, TrialDoc,
 };
 use crate::source::Section;
 
@@ -22,6 +22,7 @@ pub(super) struct Docs {
     pub locations: Vec<LocationDoc>,
     pub physicians: Vec<PhysicianDoc>,
     pub checklists: Vec<ChecklistDoc>,
+    pub trials: Vec<TrialDoc>,
 }
 
 impl Docs {
@@ -36,6 +37,7 @@ impl Docs {
             locations: Vec::new(),
             physicians: Vec::new(),
             checklists: Vec::new(),
+            trials: Vec::new(),
         };
         for doc in docs {
             match doc {
@@ -49,17 +51,26 @@ impl Docs {
                 Document::Location(d) if keep(&d.page) => sorted.locations.push(d),
                 Document::Physician(d) if keep(&d.page) => sorted.physicians.push(d),
                 Document::Checklist(c) => sorted.checklists.push(c),
+                Document::Trial(d) if keep(&d.page) => sorted.trials.push(d),
                 Document::Page(_)
                 | Document::Service(_)
                 | Document::Referral(_)
                 | Document::Location(_)
-                | Document::Physician(_) => {}
+                | Document::Physician(_)
+                | Document::Trial(_) => {}
             }
         }
         sorted.services.sort_by(|a, b| by_order(&a.page, &b.page));
         sorted.referrals.sort_by(|a, b| by_order(&a.page, &b.page));
         sorted.locations.sort_by(|a, b| by_order(&a.page, &b.page));
         sorted.physicians.sort_by(|a, b| by_order(&a.page, &b.page));
+        // Trials open to new participants first: the list a patient reads.
+        sorted.trials.sort_by(|a, b| {
+            let recruiting = |d: &TrialDoc| d.status != Some(crate::content::TrialStatus::Recruiting);
+            recruiting(a)
+                .cmp(&recruiting(b))
+                .then_with(|| by_order(&a.page, &b.page))
+        });
         sorted
     }
 
@@ -73,6 +84,7 @@ impl Docs {
             .chain(self.referrals.iter().map(|d| &d.page))
             .chain(self.locations.iter().map(|d| &d.page))
             .chain(self.physicians.iter().map(|d| &d.page))
+            .chain(self.trials.iter().map(|d| &d.page))
     }
 }
 

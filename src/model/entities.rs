@@ -1,11 +1,12 @@
-//! Service lines, referral reasons, locations and physicians, with the
+//! Service lines, referral reasons, locations, physicians and clinical
+//! trials, with the
 //! references between them resolved and the links back filled in: a
 //! service line knows its referral reasons and physicians, a location its
 //! service lines and physicians.
 
 use super::docs::Docs;
 use super::resolver::{Resolver, Target};
-use super::types::{Location, Physician, Referral, Service};
+use super::types::{Location, Physician, Referral, Service, Trial};
 use crate::config::Config;
 use crate::content::{Located, ReferralDoc, ServiceDoc};
 
@@ -15,6 +16,7 @@ pub(super) struct Entities {
     pub referrals: Vec<Referral>,
     pub locations: Vec<Location>,
     pub physicians: Vec<Physician>,
+    pub trials: Vec<Trial>,
 }
 
 /// Resolves every entity's references and links them both ways.
@@ -85,11 +87,40 @@ pub(super) fn resolve(docs: &Docs, config: &Config, r: &mut Resolver<'_>) -> Ent
             locations[l].physicians.push(i);
         }
     }
+    let trials: Vec<Trial> = docs
+        .trials
+        .iter()
+        .map(|d| {
+            let file = d.page.file;
+            let slug = d.page.common.slug.value.clone();
+            Trial {
+                path: format!("/trials/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                nct_id: d.nct_id.clone(),
+                phase: d.phase,
+                status: d.status,
+                services: find_all(r, Target::Service, file, "services", &d.services),
+                locations: find_all(r, Target::Location, file, "locations", &d.locations),
+                eligibility: d.eligibility.clone(),
+                contact: d.contact.clone(),
+                weight: d.page.common.weight,
+                file,
+            }
+        })
+        .collect();
+    for (i, trial) in trials.iter().enumerate() {
+        for &s in &trial.services {
+            services[s].trials.push(i);
+        }
+    }
     Entities {
         services,
         referrals,
         locations,
         physicians,
+        trials,
     }
 }
 
@@ -128,6 +159,7 @@ fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
         reasons: Vec::new(),
         physicians: Vec::new(),
         weight: d.page.common.weight,
+        trials: Vec::new(),
     }
 }
 

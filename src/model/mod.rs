@@ -22,7 +22,7 @@ mod urls;
 
 pub use types::{
     AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind,
-    Physician, Referral, Service, Site, full_name,
+    Physician, Referral, Service, Site, Trial, full_name,
 };
 
 use crate::config::Config;
@@ -50,7 +50,8 @@ pub fn resolve(
     let checklists = checklists::flatten(&docs.checklists, &mut r);
     let entities = entities::resolve(&docs, config, &mut r);
     let (written, trail) = pages::written(&docs, &entities, &mut r);
-    let made = pages::generated(&entities.services, config, &trail);
+    let mut made = pages::generated(&entities.services, config, &trail);
+    made.extend(pages::trial_thanks(&entities.trials, &trail));
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;
@@ -59,6 +60,7 @@ pub fn resolve(
         referrals,
         locations,
         physicians,
+        trials,
     } = entities;
     Ok(Site {
         config: config.clone(),
@@ -70,5 +72,6 @@ pub fn resolve(
         checklists,
         aliases,
         now: opts.now,
+        trials,
     })
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::docs::Docs;
 use super::entities::Entities;
 use super::resolver::Resolver;
-use super::types::{Crumb, FormKind, Page, PageKind, Service};
+use super::types::{Crumb, FormKind, Page, PageKind, Service, Trial};
 use crate::config::Config;
 use crate::content::PageDoc;
 use crate::diag::{Code, Diagnostic};
@@ -118,6 +118,9 @@ fn section_index(
             !entities.locations.is_empty() || docs.sections.contains_key(&Section::Locations)
         }
         Section::Physicians => !entities.physicians.is_empty(),
+        Section::Trials => {
+            !entities.trials.is_empty() || docs.sections.contains_key(&Section::Trials)
+        }
     };
     if !listed {
         return None;
@@ -134,6 +137,7 @@ fn section_index(
                 Section::Referrals => "Reasons for referral",
                 Section::Locations => "Locations",
                 Section::Physicians => "Physicians",
+                Section::Trials => "Clinical trials",
             }
             .to_owned(),
             description: None,
@@ -184,6 +188,11 @@ fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec
         let crumbs = trail.section(Section::Physicians);
         pages.push(page_of(&d.page, path, PageKind::Physician(i), crumbs));
     }
+    for (i, d) in docs.trials.iter().enumerate() {
+        let path = entities.trials[i].path.clone();
+        let crumbs = trail.section(Section::Trials);
+        pages.push(page_of(&d.page, path, PageKind::Trial(i), crumbs));
+    }
 }
 
 /// The URL of a plain page from its path under `content/`.
@@ -229,6 +238,7 @@ fn made(
                 | PageKind::ReferThanks(_)
                 | PageKind::Packet(_)
                 | PageKind::NotFound
+                | PageKind::TrialThanks(_)
         ),
         updated: None,
         breadcrumbs: crumbs,
@@ -321,6 +331,28 @@ pub(super) fn generated(services: &[Service], config: &Config, trail: &Trail) ->
         ));
     }
     pages
+}
+
+/// Each trial's thanks page, under the trial's page.
+pub(super) fn trial_thanks(trials: &[Trial], trail: &Trail) -> Vec<Page> {
+    trials
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut crumbs = trail.section(Section::Trials);
+            crumbs.push(Crumb {
+                title: t.title.clone(),
+                path: t.path.clone(),
+            });
+            made(
+                t.thanks_path(),
+                PageKind::TrialThanks(i),
+                format!("Thank you: we have your question about {}", t.title),
+                None,
+                crumbs,
+            )
+        })
+        .collect()
 }
 
 /// The page a form's submission lands on, under the form's page.

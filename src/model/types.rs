@@ -8,7 +8,10 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Address, Audience, Faq, Geo, Hours, Located, Referring, Urgency, VisitType};
+use crate::content::{
+    Address, Audience, Contact, Eligibility, Faq, Geo, Hours, Located, Referring, TrialStatus,
+    Urgency, VisitType,
+};
 use crate::phone::Phone;
 use crate::source::Section;
 
@@ -35,6 +38,8 @@ pub struct Site {
     /// "Now" for this build: events past their end leave the upcoming
     /// lists, availability dates turn stale (see [`crate::clock`]).
     pub now: jiff::Timestamp,
+    /// Clinical trials: recruiting first, then by weight and title.
+    pub trials: Vec<Trial>,
 }
 
 /// One `aliases:` entry: the source file (an index into `SourceSet::files`)
@@ -99,6 +104,11 @@ pub enum PageKind {
     ReferThanks(usize),
     /// `/404.html`, which hosts serve for unknown addresses.
     NotFound,
+    /// `/trials/<slug>/`: a clinical trial, with the form that asks its team.
+    Trial(usize),
+    /// `/trials/<slug>/thanks/`: where a question about that trial lands,
+    /// naming the trial's contact.
+    TrialThanks(usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +125,8 @@ pub struct Service {
     pub reasons: Vec<usize>,
     pub physicians: Vec<usize>,
     pub weight: i64,
+    /// Its clinical trials, in the site's order (recruiting first).
+    pub trials: Vec<usize>,
 }
 
 impl Service {
@@ -176,6 +188,46 @@ pub struct Physician {
     pub locations: Vec<usize>,
     pub accepting_new_patients: Option<bool>,
     pub photo: Option<String>,
+}
+
+/// A clinical trial (`content/trials/<slug>.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub description: Option<String>,
+    /// `NCT` and 8 digits.
+    pub nct_id: Option<String>,
+    /// As ClinicalTrials.gov writes it: "Phase 2".
+    pub phase: Option<&'static str>,
+    pub status: Option<TrialStatus>,
+    pub services: Vec<usize>,
+    pub locations: Vec<usize>,
+    pub eligibility: Option<Eligibility>,
+    pub contact: Option<Contact>,
+    pub weight: i64,
+    /// The file it was written in.
+    pub file: usize,
+}
+
+impl Trial {
+    /// Open to new participants: listed first, and on its services' pages.
+    pub fn recruiting(&self) -> bool {
+        self.status == Some(TrialStatus::Recruiting)
+    }
+
+    /// `/trials/<slug>/thanks/`: where a question about it lands.
+    pub fn thanks_path(&self) -> String {
+        format!("{}thanks/", self.path)
+    }
+
+    /// Its public record on ClinicalTrials.gov.
+    pub fn registry_url(&self) -> Option<String> {
+        self.nct_id
+            .as_ref()
+            .map(|id| format!("https://clinicaltrials.gov/study/{id}"))
+    }
 }
 
 /// A checklist with its `extends` chain applied: parent items first, an item

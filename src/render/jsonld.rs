@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Address, Audience};
-use crate::model::{Page, PageKind, Service, Site};
+use crate::model::{Page, PageKind, Service, Site, Trial};
 use crate::render::markdown;
 use crate::render::reads::Reader;
 
@@ -78,6 +78,7 @@ enum Node {
     Service(ServiceNode),
     WebPage(WebPage),
     Breadcrumbs(BreadcrumbList),
+    Trial(TrialNode),
 }
 
 impl Node {
@@ -90,6 +91,7 @@ impl Node {
             Node::Service(n) => &n.id,
             Node::WebPage(n) => &n.id,
             Node::Breadcrumbs(n) => &n.id,
+            Node::Trial(n) => &n.id,
         };
         IdRef { id: id.clone() }
     }
@@ -311,6 +313,47 @@ struct PhysicianNode {
     url: String,
 }
 
+/// A clinical trial as a schema.org `MedicalTrial`. Its phase has no
+/// property in schema.org (version 29; `phase` went to the attic), so it is
+/// on the page and in the registry record `sameAs` points to.
+#[derive(Serialize)]
+struct TrialNode {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    /// The NCT number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<String>,
+    name: String,
+    /// The schema.org specialties of its service lines.
+    #[serde(rename = "relevantSpecialty", skip_serializing_if = "Vec::is_empty")]
+    relevant_specialty: Vec<String>,
+    /// Its ClinicalTrials.gov record.
+    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    sponsor: IdRef,
+    /// A `MedicalStudyStatus` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    /// Where it runs: schema.org takes an `AdministrativeArea` here, so
+    /// each location is one, by its name and address.
+    #[serde(rename = "studyLocation", skip_serializing_if = "Vec::is_empty")]
+    study_location: Vec<StudyLocation>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct StudyLocation {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address: PostalAddress,
+    name: String,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct BreadcrumbList {
     #[serde(rename = "@id")]
@@ -359,7 +402,9 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => Vec::new(),
+        | PageKind::NotFound
+        | PageKind::Trial(_)
+        | PageKind::TrialThanks(_) => Vec::new(),
     };
     Organization {
         id: organization_ref(config).id,
@@ -459,6 +504,14 @@ fn page_type<'a>(
             )
         }
         PageKind::ReferHub => (vec!["MedicalWebPage"], None, vec!["Clinician"]),
+        PageKind::Trial(i) => {
+            let first = r.trial(i).services.first().copied();
+            (
+                vec!["MedicalWebPage"],
+                first.and_then(|s| r.service(s).specialty.as_deref()),
+                vec!["Patient", "Clinician"],
+            )
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -468,7 +521,8 @@ fn page_type<'a>(
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => (vec!["WebPage"], None, Vec::new()),
+        | PageKind::NotFound
+        | PageKind::TrialThanks(_) => (vec!["WebPage"], None, Vec::new()),
     }
 }
 
@@ -503,6 +557,10 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
             let s = r.referral(i).service;
             Some(Node::Service(service(r.config(), r.service(s))))
         }
+        PageKind::Trial(i) => {
+            let t = r.trial(i);
+            Some(Node::Trial(trial(r, t)))
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -511,7 +569,8 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
         | PageKind::Appointment
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => None,
+        | PageKind::NotFound
+        | PageKind::TrialThanks(_) => None,
     }
 }
 
@@ -534,6 +593,38 @@ fn service(config: &Config, s: &Service) -> ServiceNode {
         name: s.title.clone(),
         provider: organization_ref(config),
         service_type: s.title.clone(),
+        url,
+    }
+}
+
+fn trial(r: &mut Reader<'_>, t: &Trial) -> TrialNode {
+    let config = r.config();
+    let url = config.base_url.join(&t.path);
+    TrialNode {
+        id: format!("{url}#trial"),
+        kind: "MedicalTrial",
+        description: t.description.clone(),
+        identifier: t.nct_id.clone(),
+        name: t.title.clone(),
+        relevant_specialty: specialties(r, &t.services),
+        same_as: t.registry_url(),
+        sponsor: organization_ref(config),
+        status: t
+            .status
+            .map(|s| format!("https://schema.org/{}", s.schema_org())),
+        study_location: t
+            .locations
+            .iter()
+            .map(|&l| {
+                let l = r.location(l);
+                StudyLocation {
+                    kind: "AdministrativeArea",
+                    address: postal_address(&l.address),
+                    name: l.title.clone(),
+                    url: config.base_url.join(&l.path),
+                }
+            })
+            .collect(),
         url,
     }
 }

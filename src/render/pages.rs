@@ -17,7 +17,7 @@ use crate::render::reads::Reader;
 use crate::render::view::{
     self, ImageSizes, Link, LocationSummary, LocationView, PageView, PhysicianSummary,
     PhysicianView, ReasonSummary, ReferSummary, ReferralGroup, ReferralView, ServiceSummary,
-    ServiceView,
+    ServiceView, TrialGroup, TrialSummary, TrialView,
 };
 use crate::render::{RenderOptions, action};
 use crate::source::Section;
@@ -54,6 +54,9 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::Thanks(_) => ("thanks", "thanks.html"),
         PageKind::ReferThanks(_) => ("refer_thanks", "refer_thanks.html"),
         PageKind::NotFound => ("not_found", "404.html"),
+        PageKind::SectionIndex(Section::Trials) => ("trials", "trials.html"),
+        PageKind::Trial(_) => ("trial", "trial.html"),
+        PageKind::TrialThanks(_) => ("trial_thanks", "trial_thanks.html"),
     };
     Kind { name, template }
 }
@@ -92,6 +95,9 @@ pub enum Variables<'a> {
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
     Thanks(Thanks<'a>),
+    Trials(TrialsIndex<'a>),
+    /// A trial's page and its thanks page.
+    Trial(TrialPage<'a>),
 }
 
 #[derive(Serialize)]
@@ -163,6 +169,20 @@ pub struct Thanks<'a> {
     pub services: Vec<ReferSummary<'a>>,
 }
 
+#[derive(Serialize)]
+pub struct TrialsIndex<'a> {
+    /// Every trial, recruiting first.
+    pub trials: Vec<TrialSummary<'a>>,
+    /// By service line (a trial of two lines is in both), then the trials
+    /// of no line: the page's filter that works without JavaScript.
+    pub trial_groups: Vec<TrialGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TrialPage<'a> {
+    pub trial: TrialView<'a>,
+}
+
 /// The context of `page`, whose rendered Markdown body is `body`.
 pub fn context<'a>(
     r: &mut Reader<'a>,
@@ -189,6 +209,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         service,
         reason,
         local,
+        trial: None,
     };
     match page.kind {
         PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
@@ -216,6 +237,15 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
                 },
             )
         }
+        // "Ask the trial team": the appointment form, the visit a trial
+        // question and the trial known, landing on the trial's thanks page.
+        PageKind::Trial(i) => {
+            let place = Placement {
+                trial: Some(i),
+                ..at(r.trial(i).services.first().copied(), None)
+            };
+            (None, form(r, FormKind::Appointment, &place))
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -226,7 +256,8 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         | PageKind::Packet(_)
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
-        | PageKind::NotFound => (None, None),
+        | PageKind::NotFound
+        | PageKind::TrialThanks(_) => (None, None),
     }
 }
 
@@ -279,6 +310,13 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         PageKind::Thanks(form) => Variables::Thanks(Thanks {
             form_kind: form.as_str(),
             services: view::refer_summaries(r),
+        }),
+        PageKind::SectionIndex(Section::Trials) => Variables::Trials(TrialsIndex {
+            trials: view::trial_summaries(r),
+            trial_groups: view::trial_groups(r),
+        }),
+        PageKind::Trial(i) | PageKind::TrialThanks(i) => Variables::Trial(TrialPage {
+            trial: view::trial(r, i),
         }),
     }
 }

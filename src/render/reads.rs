@@ -6,9 +6,10 @@
 //! again only when something the page read has changed ([`Changed`]), so the
 //! list of what each page kind depends on is never written by hand.
 //!
-//! Three things every page reads are not noted, because `serve` compares
-//! them whole and renders every page again when one differs: site.toml
-//! (`config`), the locations (every footer lists them) and the pages'
+//! Four things pages read are not noted, because `serve` compares them
+//! whole and renders every page again when one differs: site.toml
+//! (`config`), the locations (every footer lists them), the clinical
+//! trials (a handful, shown on their services' pages) and the pages'
 //! addresses and kinds. `forms::spec` reads the site directly; what a form
 //! reads is noted by [`Reader::for_form`].
 
@@ -16,7 +17,7 @@ use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::forms::Placement;
-use crate::model::{Checklist, Location, Page, Physician, Referral, Service, Site};
+use crate::model::{Checklist, Location, Page, Physician, Referral, Service, Site, Trial};
 use crate::phone::{self, Numbers};
 
 /// One thing of the site a page read.
@@ -62,6 +63,15 @@ impl<'a> Reader<'a> {
 
     pub fn location(&self, i: usize) -> &'a Location {
         &self.site.locations[i]
+    }
+
+    /// Every clinical trial (compared whole, not noted).
+    pub fn trials(&self) -> &'a [Trial] {
+        &self.site.trials
+    }
+
+    pub fn trial(&self, i: usize) -> &'a Trial {
+        &self.site.trials[i]
     }
 
     /// A page, for its address (compared whole, not noted).

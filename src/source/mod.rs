@@ -52,14 +52,16 @@ pub enum Section {
     Referrals,
     Locations,
     Physicians,
+    Trials,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::Services,
         Section::Referrals,
         Section::Locations,
         Section::Physicians,
+        Section::Trials,
     ];
 
     pub fn dir(self) -> &'static str {
@@ -68,6 +70,7 @@ impl Section {
             Section::Referrals => "referrals",
             Section::Locations => "locations",
             Section::Physicians => "physicians",
+            Section::Trials => "trials",
         }
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Each kind of page declares its keys once, as a struct in its own module
 //! (`page` for the keys of every page, then `service`, `referral`,
-//! `location`, `physician`). A page's YAML is read in one pass into
+//! `location`, `physician`, `trial`). A page's YAML is read in one pass into
 //! [`RawFrontMatter`], which holds the keys of every kind, so that a key of
 //! another kind is still checked and can be reported as belonging there
 //! (SPEC §4); an unknown key gets a "did you mean" hint from the keys
@@ -15,6 +15,7 @@ mod referral;
 mod service;
 #[cfg(test)]
 mod tests;
+mod trial;
 
 use std::fmt;
 
@@ -25,6 +26,7 @@ pub use page::{Common, PageDoc};
 pub use physician::PhysicianDoc;
 pub use referral::{Audience, Faq, ReferralDoc, Urgency, VisitType};
 pub use service::{Contact, Referring, SPECIALTIES, ServiceDoc, Update};
+pub use trial::{Eligibility, PHASES, TrialDoc, TrialStatus, is_nct_id};
 
 use super::findings::{FileCx, key};
 use super::keys::{Key, Keys, keys_of};
@@ -37,6 +39,7 @@ use page::CommonKeys;
 use physician::PhysicianKeys;
 use referral::ReferralKeys;
 use service::ServiceKeys;
+use trial::TrialKeys;
 
 /// Which content model a page follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,15 +49,17 @@ pub enum Kind {
     Referral,
     Location,
     Physician,
+    Trial,
 }
 
 impl Kind {
     /// The kinds with keys of their own, in the order hints name them.
-    const WITH_KEYS: [Kind; 4] = [
+    const WITH_KEYS: [Kind; 5] = [
         Kind::Service,
         Kind::Referral,
         Kind::Location,
         Kind::Physician,
+        Kind::Trial,
     ];
 
     /// The keys of this kind besides those of every page.
@@ -65,6 +70,7 @@ impl Kind {
             Kind::Referral => ReferralKeys::KEYS,
             Kind::Location => LocationKeys::KEYS,
             Kind::Physician => PhysicianKeys::KEYS,
+            Kind::Trial => TrialKeys::KEYS,
         }
     }
 
@@ -75,6 +81,7 @@ impl Kind {
             Kind::Referral => "referral reasons",
             Kind::Location => "locations",
             Kind::Physician => "physicians",
+            Kind::Trial => "clinical trials",
         }
     }
 }
@@ -89,6 +96,7 @@ fn block_keys(parent: &str) -> &'static [&'static str] {
         "address" => keys_of::<Address>(),
         "geo" => keys_of::<Geo>(),
         "hours" => keys_of::<location::RawHours>(),
+        "contact" => keys_of::<service::RawContact>(),
         _ => &[],
     }
 }
@@ -103,6 +111,7 @@ struct RawFrontMatter {
     referral: ReferralKeys,
     location: LocationKeys,
     physician: PhysicianKeys,
+    trial: TrialKeys,
 }
 
 impl RawFrontMatter {
@@ -138,6 +147,7 @@ impl RawFrontMatter {
             Kind::Referral => self.referral.read(key, map, seen),
             Kind::Location => self.location.read(key, map, seen),
             Kind::Physician => self.physician.read(key, map, seen),
+            Kind::Trial => self.trial.read(key, map, seen),
         }
     }
 
@@ -152,6 +162,7 @@ impl RawFrontMatter {
                 Kind::Referral => self.referral.set(),
                 Kind::Location => self.location.set(),
                 Kind::Physician => self.physician.set(),
+                Kind::Trial => self.trial.set(),
             })
             .collect()
     }
@@ -259,6 +270,7 @@ pub enum Parsed {
     Referral(ReferralDoc),
     Location(LocationDoc),
     Physician(PhysicianDoc),
+    Trial(TrialDoc),
 }
 
 impl Parsed {
@@ -269,6 +281,7 @@ impl Parsed {
             Parsed::Referral(d) => d.page,
             Parsed::Location(d) => d.page,
             Parsed::Physician(d) => d.page,
+            Parsed::Trial(d) => d.page,
         }
     }
 
@@ -279,6 +292,7 @@ impl Parsed {
             Parsed::Referral(d) => Document::Referral(d),
             Parsed::Location(d) => Document::Location(d),
             Parsed::Physician(d) => Document::Physician(d),
+            Parsed::Trial(d) => Document::Trial(d),
         }
     }
 }
@@ -333,6 +347,7 @@ fn read_page_or_stop(
         },
         Kind::Location => Parsed::Location(location::location(&mut cx, raw.location, page)),
         Kind::Physician => Parsed::Physician(physician::physician(&mut cx, raw.physician, page)),
+        Kind::Trial => Parsed::Trial(trial::trial(&mut cx, raw.trial, page)),
     };
     Ok((result, cx.diags))
 }
