@@ -383,8 +383,10 @@ fn owner_hint(key: &str) -> String {
         .filter(|k| k.keys().contains(&key))
         .map(Kind::name)
         .collect();
-    format!(
-        "`{key}` belongs on {}; remove it here or move the file",
-        owners.join(" and ")
-    )
+    // "service lines, physicians and clinical trials"
+    let owners = match owners.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => owners.join(""),
+    };
+    format!("`{key}` belongs on {owners}; remove it here or move the file")
 }
