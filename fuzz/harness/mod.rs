@@ -187,6 +187,7 @@ fn body_start(doc: &content::Document) -> usize {
         content::Document::Location(d) => d.page.body_start,
         content::Document::Physician(d) => d.page.body_start,
         content::Document::Checklist(_) => 0,
+        content::Document::Trial(d) => d.page.body_start,
     }
 }
 
@@ -437,6 +438,7 @@ fn resolve_alone(
             service: Some(i),
             reason: None,
             local: false,
+            trial: None,
         };
         forms::spec(&site, forms::FormKind::Referral, &at);
     }

@@ -30,7 +30,9 @@
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
 //!   kind in Chromium at three widths (screenshots, axe-core, print);
 //! - `subpath`: a site under a path (`base_url` `https://example.org/clinic/`): built, checked, served;
-//! - `bench_corpus`: the benchmark's corpus generator makes a site that builds.
+//! - `bench_corpus`: the benchmark's corpus generator makes a site that builds;
+//! - `trials`: clinical trials: their pages, `/trials/`, the form that asks a
+//!   trial's team, and their findings (tests/fixtures/trials).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -64,3 +66,4 @@ mod subpath;
 mod support;
 mod theme;
 mod vnu;
+mod trials;

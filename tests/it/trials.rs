@@ -1,0 +1,297 @@
+//! Clinical trials (issue 23), on the fixture `tests/fixtures/trials`: each
+//! trial's page (phase, status, eligibility, locations, the contact, the
+//! registry record, "Ask the trial team" with the appointment form that
+//! carries the trial), its thanks page naming the contact, `/trials/` by
+//! service line with recruiting trials first, service pages listing their
+//! recruiting trials, the sitemap, the JSON Schema's `trial` field, and the
+//! findings: a malformed NCT number, phase or status at its position, an
+//! unknown service or location (an error with the closest id), a recruiting
+//! trial without a contact (a `check` warning).
+
+use serde_json::json;
+
+use crate::forms::{Kind, Page, built, read_schema};
+use crate::support::{SiteTest, sel};
+
+const CASE: &str = "trials";
+const RECRUITING: &str = "/trials/targeted-therapy/";
+const RECRUITING_FILE: &str = "content/trials/targeted-therapy.md";
+const COMPLETED: &str = "/trials/adjuvant-study/";
+const CARDIOLOGY: &str = "/trials/heart-failure-device/";
+const THANKS: &str = "/trials/targeted-therapy/thanks/";
+
+/// The hrefs of the links inside `css` on a page, in order.
+fn links(page: &Page, css: &str) -> Vec<String> {
+    page.html
+        .select(&sel(css))
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn a_trial_page_shows_the_trial_and_asks_its_team() {
+    let site = built(CASE);
+    let page = Page::read(&site, RECRUITING);
+    let text = page.text();
+    for shown in [
+        "Targeted therapy for advanced lung cancer",
+        "Recruiting",
+        "Phase 1/Phase 2",
+        "Who may take part",
+        "Adults with advanced non-small cell lung cancer",
+        "Lakeside Clinic",
+        "Hillcrest Clinic",
+        "Rosa Quint, Research nurse",
+    ] {
+        assert!(text.contains(shown), "{RECRUITING} lacks {shown:?}: {text}");
+    }
+    // Criteria are inline Markdown.
+    assert!(
+        page.source.contains("<strong>biopsy test</strong>"),
+        "{RECRUITING}: the criteria's Markdown is not rendered"
+    );
+    let hrefs = links(&page, "main a");
+    for href in [
+        "https://clinicaltrials.gov/study/NCT09900001",
+        "tel:+15550100172",
+        "mailto:rquint@lakeside-health.example",
+        "/locations/lakeside/",
+        "/locations/hillcrest/",
+        "/services/oncology/",
+        "#ask-trial-team",
+    ] {
+        assert!(
+            hrefs.iter().any(|h| h == href),
+            "{RECRUITING}: no link to {href}: {hrefs:?}"
+        );
+    }
+    let ask = page
+        .html
+        .select(&sel("main a.btn"))
+        .find(|a| a.text().collect::<String>().contains("Ask the trial team"))
+        .expect("an \"Ask the trial team\" button");
+    assert_eq!(ask.value().attr("href"), Some("#ask-trial-team"));
+    assert!(
+        page.html.select(&sel("#ask-trial-team")).next().is_some(),
+        "{RECRUITING}: the button's target is not on the page"
+    );
+
+    // The appointment form: the trial in its hidden field, the visit a
+    // trial question, landing on the trial's own thanks page.
+    let form = page.form(Kind::Appointment);
+    let hidden = form.hidden();
+    assert_eq!(
+        hidden.get("trial").map(String::as_str),
+        Some("targeted-therapy")
+    );
+    assert_eq!(
+        hidden.get("service").map(String::as_str),
+        Some("oncology"),
+        "the trial's service line is known"
+    );
+    assert_eq!(form.attr("data-thanks"), Some(THANKS));
+    let visit: Vec<_> = form
+        .el
+        .select(&sel("input[name=visit_type][checked]"))
+        .filter_map(|i| i.value().attr("value"))
+        .collect();
+    assert_eq!(visit, ["clinical_trial"], "the visit type preselected");
+}
+
+#[test]
+fn a_trial_thanks_page_names_the_trial_contact() {
+    let site = built(CASE);
+    let page = Page::read(&site, THANKS);
+    let text = page.text();
+    assert!(
+        text.contains("Rosa Quint, Research nurse"),
+        "{THANKS} does not name the contact: {text}"
+    );
+    let hrefs = links(&page, "main a");
+    assert!(hrefs.iter().any(|h| h == "tel:+15550100172"), "{hrefs:?}");
+    assert!(hrefs.iter().any(|h| h == RECRUITING), "{hrefs:?}");
+    // A thanks page is not for search engines.
+    assert!(page.source.contains("noindex"), "{THANKS} is indexable");
+    let sitemap = site.expect_file("public/sitemap.xml");
+    let base = "https://www.lakeside-health.example";
+    for path in ["/trials/", RECRUITING, COMPLETED, CARDIOLOGY] {
+        assert!(
+            sitemap.contains(&format!("<loc>{base}{path}</loc>")),
+            "the sitemap lacks {path}"
+        );
+    }
+    assert!(!sitemap.contains(THANKS), "the sitemap lists {THANKS}");
+}
+
+#[test]
+fn the_trials_page_groups_by_service_with_recruiting_trials_first() {
+    let site = built(CASE);
+    let page = Page::read(&site, "/trials/");
+    // An in-page list of the service lines (in the site's order of
+    // service lines): the filter without JavaScript.
+    assert_eq!(
+        links(&page, "main nav[aria-label=\"Trials by service line\"] a"),
+        ["#trials-cardiology", "#trials-oncology"]
+    );
+    let groups: Vec<(String, Vec<String>)> = page
+        .html
+        .select(&sel("main section"))
+        .map(|s| {
+            let heading = s
+                .select(&sel("h2"))
+                .next()
+                .map(|h| h.value().attr("id").unwrap_or_default().to_owned())
+                .unwrap_or_default();
+            (heading, links_in(&s))
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("trials-cardiology".to_owned(), vec![CARDIOLOGY.to_owned()]),
+            (
+                "trials-oncology".to_owned(),
+                // Recruiting first, though the completed one weighs less.
+                vec![RECRUITING.to_owned(), COMPLETED.to_owned()]
+            ),
+        ]
+    );
+    let text = page.text();
+    assert!(text.contains("Completed") && text.contains("Recruiting"), "{text}");
+}
+
+/// The trial links of a group (`/trials/<slug>/`), in order.
+fn links_in(section: &scraper::ElementRef<'_>) -> Vec<String> {
+    section
+        .select(&sel("li a"))
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|h| h.starts_with("/trials/"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_service_page_lists_its_recruiting_trials() {
+    let site = built(CASE);
+    let page = Page::read(&site, "/services/oncology/");
+    let hrefs = links(&page, "main a");
+    assert!(hrefs.iter().any(|h| h == RECRUITING), "{hrefs:?}");
+    assert!(
+        !hrefs.iter().any(|h| h == COMPLETED),
+        "a completed trial is listed on its service's page: {hrefs:?}"
+    );
+    let cardiology = Page::read(&site, "/services/cardiology/");
+    assert!(links(&cardiology, "main a").iter().any(|h| h == CARDIOLOGY));
+}
+
+#[test]
+fn the_appointment_schema_carries_the_trial() {
+    let site = built(CASE);
+    let schema = read_schema(&site, Kind::Appointment);
+    let trial = &schema["properties"]["trial"];
+    assert_eq!(
+        trial["enum"],
+        json!([
+            "",
+            "heart-failure-device",
+            "targeted-therapy",
+            "adjuvant-study"
+        ]),
+        "{trial}"
+    );
+    // The generic form sends it empty.
+    let page = Page::read(&site, "/request-appointment/");
+    let hidden = page.form(Kind::Appointment).hidden();
+    assert_eq!(hidden.get("trial").map(String::as_str), Some(""));
+    // A site without trials has no such field.
+    let plain = built("conversion");
+    assert!(read_schema(&plain, Kind::Appointment)["properties"]["trial"].is_null());
+}
+
+/// The fixture with `RECRUITING_FILE`'s line `from` written as `to`.
+fn with_line(from: &str, to: &str) -> SiteTest {
+    let site = SiteTest::fixture(CASE);
+    let text = site.read(RECRUITING_FILE);
+    assert!(text.contains(from), "{RECRUITING_FILE} has no {from:?}");
+    site.write(RECRUITING_FILE, &text.replace(from, to));
+    site
+}
+
+#[test]
+fn a_malformed_nct_number_is_a_finding_at_its_value() {
+    let site = with_line("nct_id: NCT09900001", "nct_id: NCT0990001");
+    let out = site.expect_failed_build();
+    out.diagnostic("E014")
+        .at_col(RECRUITING_FILE, 5, 9)
+        .mentions("NCT0990001")
+        .mentions("exactly 8 digits");
+}
+
+#[test]
+fn a_phase_or_status_outside_the_registrys_words_is_a_finding() {
+    let site = with_line("phase: \"1/2\"", "phase: Phase 5");
+    site.expect_failed_build()
+        .diagnostic("E014")
+        .at_col(RECRUITING_FILE, 6, 8)
+        .mentions("Early Phase 1");
+    let site = with_line("status: Recruiting", "status: enroling");
+    site.expect_failed_build()
+        .diagnostic("E014")
+        .at_col(RECRUITING_FILE, 7, 9)
+        .mentions("Active, not recruiting");
+}
+
+#[test]
+fn an_unknown_service_or_location_is_an_error_with_the_closest_id() {
+    let site = with_line("services: [oncology]", "services: [oncolgy]");
+    site.expect_failed_build()
+        .diagnostic("E020")
+        .at_col(RECRUITING_FILE, 8, 12)
+        .mentions("did you mean `oncology`");
+    let site = with_line(
+        "locations: [lakeside, hillcrest]",
+        "locations: [lakeside, hilcrest]",
+    );
+    site.expect_failed_build()
+        .diagnostic("E020")
+        .at_col(RECRUITING_FILE, 9, 23)
+        .mentions("did you mean `hillcrest`");
+}
+
+#[test]
+fn check_warns_on_a_recruiting_trial_without_a_contact() {
+    let site = SiteTest::fixture(CASE);
+    let out = site.check(&["--format", "json"]);
+    assert!(
+        out.diagnostics_with("W032").is_empty(),
+        "every recruiting trial of the fixture has a contact\n{}",
+        out.report()
+    );
+    let text = site.read(RECRUITING_FILE);
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("contact:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write(RECRUITING_FILE, &without);
+    let out = site.check(&["--format", "json"]);
+    out.diagnostic("W032")
+        .at_col(RECRUITING_FILE, 7, 1)
+        .mentions("Targeted therapy for advanced lung cancer")
+        .mentions("contact:");
+    // A completed trial without one is no finding.
+    let site = SiteTest::fixture(CASE);
+    let done = "content/trials/adjuvant-study.md";
+    let text = site.read(done);
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("contact:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write(done, &without);
+    assert!(
+        site.check(&["--format", "json"])
+            .diagnostics_with("W032")
+            .is_empty()
+    );
+}
