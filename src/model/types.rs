@@ -217,6 +217,15 @@ impl Trial {
         self.status == Some(TrialStatus::Recruiting)
     }
 
+    /// Whether its page asks the team: a trial that recruits, or will;
+    /// one that no longer takes participants points to the others.
+    pub fn takes_questions(&self) -> bool {
+        !matches!(
+            self.status,
+            Some(TrialStatus::ActiveNotRecruiting | TrialStatus::Completed)
+        )
+    }
+
     /// `/trials/<slug>/thanks/`: where a question about it lands.
     pub fn thanks_path(&self) -> String {
         format!("{}thanks/", self.path)

@@ -239,7 +239,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         }
         // "Ask the trial team": the appointment form, the visit a trial
         // question and the trial known, landing on the trial's thanks page.
-        PageKind::Trial(i) => {
+        PageKind::Trial(i) if r.trial(i).takes_questions() => {
             let place = Placement {
                 trial: Some(i),
                 ..at(r.trial(i).services.first().copied(), None)
@@ -257,6 +257,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
+        | PageKind::Trial(_)
         | PageKind::TrialThanks(_) => (None, None),
     }
 }

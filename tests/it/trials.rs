@@ -99,6 +99,19 @@ fn a_trial_page_shows_the_trial_and_asks_its_team() {
 }
 
 #[test]
+fn a_trial_that_no_longer_recruits_asks_no_questions() {
+    let site = built(CASE);
+    let page = Page::read(&site, COMPLETED);
+    assert!(page.forms().is_empty(), "{COMPLETED} carries a form");
+    assert!(
+        page.text().contains("not taking new participants"),
+        "{COMPLETED}: {}",
+        page.text()
+    );
+    assert!(links(&page, "main a").iter().any(|h| h == "/trials/"));
+}
+
+#[test]
 fn a_trial_thanks_page_names_the_trial_contact() {
     let site = built(CASE);
     let page = Page::read(&site, THANKS);

@@ -13,7 +13,7 @@ use super::built::{
     Built, PageOut, as_list, has_type, jsonld, node_by_id, one_of_type, page_node, resolve,
     str_set, types_of,
 };
-use super::facts::{ExampleFacts, e164, fm_str};
+use super::facts::{ExampleFacts, e164, fm_str, section};
 use super::schema_org::{DAYS, vocabulary_problems};
 
 fn slug_after<'a>(path: &'a str, prefix: &str) -> &'a str {
@@ -128,6 +128,7 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
                 expect_contact_point(&facts, page, org, slug);
             }
             "referral" => expect_referral(&facts, page, org, node),
+            "trial" => expect_trial(&facts, &built, page, &doc, node),
             _ => {
                 assert!(
                     types_of(node) == ["WebPage"] || types_of(node) == ["MedicalWebPage"],
@@ -148,6 +149,9 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
         "packet",
         "thanks",
         "not_found",
+        "trial",
+        "trials",
+        "trial_thanks",
     ] {
         assert!(
             kinds_seen.contains(kind),
@@ -369,6 +373,61 @@ fn expect_referral(facts: &ExampleFacts, page: &PageOut, org: &Value, node: &Val
     }
 }
 
+/// A clinical trial: a `MedicalTrial` as its file describes it, run by the
+/// practice at its locations.
+fn expect_trial(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value, node: &Value) {
+    let url = built.url(&page.path);
+    let slug = slug_after(&page.path, "/trials/");
+    let trials = section(&built.site, "trials");
+    let fm = &trials[slug];
+    let trial = one_of_type(page, doc, "MedicalTrial");
+    assert_eq!(trial["@id"], format!("{url}#trial"), "{}", page.rel);
+    assert_eq!(trial["name"], fm["title"], "{}", page.rel);
+    assert_eq!(trial["url"], url.as_str(), "{}", page.rel);
+    let nct = fm_str(fm, "nct_id").expect("example trials have an NCT number");
+    assert_eq!(trial["identifier"], nct, "{}", page.rel);
+    assert_eq!(
+        trial["sameAs"],
+        format!("https://clinicaltrials.gov/study/{nct}"),
+        "{}",
+        page.rel
+    );
+    let status = match fm_str(fm, "status").map(str::to_lowercase).as_deref() {
+        Some("recruiting") => "Recruiting",
+        Some("active, not recruiting") => "ActiveNotRecruiting",
+        Some("completed") => "Completed",
+        other => panic!("{}: an example status {other:?} this test does not know", page.rel),
+    };
+    assert_eq!(
+        trial["status"],
+        format!("https://schema.org/{status}"),
+        "{}",
+        page.rel
+    );
+    assert_eq!(trial["sponsor"]["@id"], built.org_id().as_str(), "{}", page.rel);
+    let locations: Vec<&str> = fm["locations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let places = as_list(&trial["studyLocation"]);
+    assert_eq!(places.len(), locations.len(), "{}: studyLocation", page.rel);
+    for (place, loc) in places.iter().zip(&locations) {
+        assert_eq!(place["name"], facts.locations[*loc]["title"], "{}", page.rel);
+        expect_address(page, &place["address"], &facts.locations[*loc]["address"]);
+    }
+    let services: Vec<&str> = fm["services"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        str_set(as_list(&trial["relevantSpecialty"])),
+        facts.specialties_of(&services),
+        "{}: relevantSpecialty",
+        page.rel
+    );
+    assert_eq!(node["about"]["@id"], trial["@id"], "{}", page.rel);
+}
+
 /// The checker above must itself catch what it is there to catch.
 #[test]
 fn the_vocabulary_check_rejects_what_schema_org_does_not_define() {
@@ -401,6 +460,13 @@ fn the_vocabulary_check_rejects_what_schema_org_does_not_define() {
         json!({"@id": org, "@type": "MedicalClinic", "openingHoursSpecification": [{"@type": "OpeningHoursSpecification", "dayOfWeek": ["Mo"]}]}),
         // the wrong kind of embedded node
         json!({"@id": org, "@type": "MedicalClinic", "address": {"@type": "GeoCoordinates", "latitude": 1.0, "longitude": 2.0}}),
+        // a trial: a status that is not a MedicalStudyStatus, `phase` (in
+        // schema.org's attic), an identifier that is not an NCT number, a
+        // clinic where schema.org takes an AdministrativeArea
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "status": "https://schema.org/Open"}),
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "phase": "Phase 2"}),
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "identifier": "NCT123"}),
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "studyLocation": {"@type": "MedicalClinic", "name": "C"}}),
     ];
     for node in bad {
         let doc = json!({"@context": "https://schema.org", "@graph": [node]});
@@ -462,6 +528,7 @@ fn graphs_of_one_page_per_kind_match_their_snapshots() {
         ("referral_with_faq", "/referrals/lung-nodule-evaluation/"),
         ("location", "/locations/downtown/"),
         ("physician", "/physicians/ana-ruiz/"),
+        ("trial", "/trials/neoadjuvant-immunotherapy-lung/"),
     ] {
         let doc = jsonld(built.page(path));
         insta::assert_json_snapshot!(format!("jsonld_{name}"), doc);
