@@ -106,7 +106,17 @@ pub(super) const REASON: Page = Page {
     thanks: "/refer/thanks/",
 };
 
-pub(super) const PAGES: [&Page; 4] = [&REFERRAL, &APPOINTMENT, &REFER_HUB, &REASON];
+/// A clinical trial's page (issue 23): the appointment form asking the
+/// trial's team, the trial's slug in a hidden field, landing on the
+/// trial's thanks page.
+pub(super) const TRIAL: Page = Page {
+    path: "/trials/holter-ai/",
+    kind: "appointment",
+    service: None,
+    thanks: "/trials/holter-ai/thanks/",
+};
+
+pub(super) const PAGES: [&Page; 5] = [&REFERRAL, &APPOINTMENT, &REFER_HUB, &REASON, &TRIAL];
 
 impl Page {
     pub(super) fn form_css(&self) -> String {
