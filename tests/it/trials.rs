@@ -308,3 +308,64 @@ fn check_warns_on_a_recruiting_trial_without_a_contact() {
             .is_empty()
     );
 }
+
+/// `serve`'s local intake sink answers a question from a trial's page like
+/// the live backend: the payload keeps the trial's slug and the post lands
+/// on the trial's thanks page.
+#[test]
+fn the_serve_sink_lands_a_trial_question_on_the_trials_thanks_page() {
+    use crate::support::serve::Server;
+    let site = SiteTest::fixture(CASE);
+    let server = Server::start(&site, &[]);
+    let page = server.get(RECRUITING);
+    assert_eq!(page.status, 200);
+    let doc = scraper::Html::parse_document(&page.body);
+    let form = doc
+        .select(&sel("form#appointment-form"))
+        .next()
+        .expect("the trial's form");
+    let action = form.value().attr("action").unwrap_or_default().to_owned();
+    assert_eq!(action, "/_intake/appointment");
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for el in form.select(&sel("input, select")) {
+        let v = el.value();
+        let Some(name) = v.attr("name") else { continue };
+        let value = match (v.name(), v.attr("type").unwrap_or("text")) {
+            ("select", _) => el
+                .select(&sel("option"))
+                .filter_map(|o| o.value().attr("value"))
+                .find(|s| !s.is_empty())
+                .unwrap_or_default()
+                .to_owned(),
+            (_, "radio") if v.attr("checked").is_none() => continue,
+            (_, "hidden" | "radio" | "checkbox") => v.attr("value").unwrap_or_default().to_owned(),
+            (_, "tel") => "555-010-0123".to_owned(),
+            (_, "email") => "pat@example.org".to_owned(),
+            _ if name == "website" => String::new(),
+            _ if name == "name" => "Pat Example".to_owned(),
+            _ => String::new(),
+        };
+        fields.push((name.to_owned(), value));
+    }
+    let mut body = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &fields {
+        body.append_pair(k, v);
+    }
+    let resp = server.post(
+        &action,
+        "application/x-www-form-urlencoded",
+        body.finish().as_bytes(),
+    );
+    assert_eq!(resp.status, 303, "{}\n{}", resp.head, resp.body);
+    assert_eq!(resp.header("location").as_deref(), Some(THANKS));
+    let line: serde_json::Value = serde_json::from_str(
+        site.read(".handoff/intake.jsonl")
+            .lines()
+            .next()
+            .expect("one line"),
+    )
+    .expect("JSON");
+    assert_eq!(line["valid"], true, "{line}");
+    assert_eq!(line["payload"]["trial"], "targeted-therapy");
+    assert_eq!(line["payload"]["visit_type"], "clinical_trial");
+}
