@@ -782,7 +782,11 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
             diags.push(d);
         }
     }
-    for t in site.trials.iter().filter(|t| t.recruiting() && t.contact.is_none()) {
+    for t in site
+        .trials
+        .iter()
+        .filter(|t| t.recruiting() && t.contact.is_none())
+    {
         let d = Diagnostic::new(
             Code::TrialWithoutContact,
             format!(
@@ -791,7 +795,12 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
             ),
         )
         .with_hint("add `contact: { role: Research nurse, name: …, phone: \"…\", email: … }`: the trial's page and its thanks page name them");
-        diags.push(at_front_matter_key(d, sources, t.file, &["status", "title"]));
+        diags.push(at_front_matter_key(
+            d,
+            sources,
+            t.file,
+            &["status", "title"],
+        ));
     }
     diags
 }

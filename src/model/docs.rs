@@ -66,7 +66,8 @@ impl Docs {
         sorted.physicians.sort_by(|a, b| by_order(&a.page, &b.page));
         // Trials open to new participants first: the list a patient reads.
         sorted.trials.sort_by(|a, b| {
-            let recruiting = |d: &TrialDoc| d.status != Some(crate::content::TrialStatus::Recruiting);
+            let recruiting =
+                |d: &TrialDoc| d.status != Some(crate::content::TrialStatus::Recruiting);
             recruiting(a)
                 .cmp(&recruiting(b))
                 .then_with(|| by_order(&a.page, &b.page))

@@ -773,7 +773,11 @@ pub fn trial_groups<'a>(r: &mut Reader<'a>) -> Vec<TrialGroup<'a>> {
         .map(|s| TrialGroup {
             service: Some(link_service(s)),
             anchor: format!("trials-{}", s.slug),
-            trials: s.trials.iter().map(|&t| trial_summary(&trials[t])).collect(),
+            trials: s
+                .trials
+                .iter()
+                .map(|&t| trial_summary(&trials[t]))
+                .collect(),
         })
         .collect();
     let unfiled: Vec<TrialSummary<'a>> = trials
@@ -794,10 +798,9 @@ pub fn trial_groups<'a>(r: &mut Reader<'a>) -> Vec<TrialGroup<'a>> {
 pub fn trial<'a>(r: &mut Reader<'a>, i: usize) -> TrialView<'a> {
     let t = r.trial(i);
     let (eligibility, eligibility_html) = match &t.eligibility {
-        Some(Eligibility::List(items)) => (
-            items.iter().map(|c| inline_markdown(r, c)).collect(),
-            None,
-        ),
+        Some(Eligibility::List(items)) => {
+            (items.iter().map(|c| inline_markdown(r, c)).collect(), None)
+        }
         Some(Eligibility::Text(text)) => {
             let numbers = r.numbers_in(text);
             (

@@ -1586,7 +1586,10 @@ const SUITE: [(&str, Check); 18] = [
     ("npi_pattern", npi_pattern),
     ("csp_allows_the_backend", csp_allows_the_backend),
     ("no_patient_data_in_urls", no_patient_data_in_urls),
-    ("trial_page_asks_the_trial_team", trial_page_asks_the_trial_team),
+    (
+        "trial_page_asks_the_trial_team",
+        trial_page_asks_the_trial_team,
+    ),
 ];
 
 /// The panic message of a failed check.

@@ -65,5 +65,5 @@ mod subpath;
 #[allow(dead_code)]
 mod support;
 mod theme;
-mod vnu;
 mod trials;
+mod vnu;

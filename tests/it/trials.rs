@@ -170,7 +170,10 @@ fn the_trials_page_groups_by_service_with_recruiting_trials_first() {
         ]
     );
     let text = page.text();
-    assert!(text.contains("Completed") && text.contains("Recruiting"), "{text}");
+    assert!(
+        text.contains("Completed") && text.contains("Recruiting"),
+        "{text}"
+    );
 }
 
 /// The trial links of a group (`/trials/<slug>/`), in order.

@@ -121,7 +121,8 @@ impl TrialStatus {
             _ => {}
         }
         TrialStatus::ALL.into_iter().find(|s| {
-            s.label().to_lowercase().replace(',', "") == words || s.as_str().replace('-', " ") == words
+            s.label().to_lowercase().replace(',', "") == words
+                || s.as_str().replace('-', " ") == words
         })
     }
 }
@@ -171,7 +172,9 @@ pub(super) fn trial(cx: &mut FileCx<'_>, raw: TrialKeys, page: PageDoc) -> Trial
                     &key("contact"),
                     "the trial's `contact` needs a `role` and a `name`".to_owned(),
                 )
-                .with_hint("e.g. `{ role: Research nurse, name: Jordan Lee, phone: \"+1-555-010-0150\" }`");
+                .with_hint(
+                    "e.g. `{ role: Research nurse, name: Jordan Lee, phone: \"+1-555-010-0150\" }`",
+                );
             cx.push(d);
             return None;
         };
@@ -205,7 +208,9 @@ fn nct_id(cx: &mut FileCx<'_>, id: String) -> Option<String> {
     }
     let digits = id.bytes().filter(u8::is_ascii_digit).count();
     let hint = if id.to_ascii_uppercase().starts_with("NCT") && digits != 8 {
-        format!("an NCT number has exactly 8 digits after `NCT`; this one has {digits}: copy it from the study's ClinicalTrials.gov record")
+        format!(
+            "an NCT number has exactly 8 digits after `NCT`; this one has {digits}: copy it from the study's ClinicalTrials.gov record"
+        )
     } else {
         "write the ClinicalTrials.gov number: `NCT` and 8 digits, e.g. `NCT01234567`".to_owned()
     };
@@ -221,9 +226,7 @@ fn nct_id(cx: &mut FileCx<'_>, id: String) -> Option<String> {
 }
 
 pub fn is_nct_id(id: &str) -> bool {
-    id.len() == 11
-        && id.starts_with("NCT")
-        && id[3..].bytes().all(|b| b.is_ascii_digit())
+    id.len() == 11 && id.starts_with("NCT") && id[3..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// One of the registry's phases; `2`, `phase 2`, `Phase 1/2` and `NA` are

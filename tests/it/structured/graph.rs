@@ -396,7 +396,10 @@ fn expect_trial(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value
         Some("recruiting") => "Recruiting",
         Some("active, not recruiting") => "ActiveNotRecruiting",
         Some("completed") => "Completed",
-        other => panic!("{}: an example status {other:?} this test does not know", page.rel),
+        other => panic!(
+            "{}: an example status {other:?} this test does not know",
+            page.rel
+        ),
     };
     assert_eq!(
         trial["status"],
@@ -404,7 +407,12 @@ fn expect_trial(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value
         "{}",
         page.rel
     );
-    assert_eq!(trial["sponsor"]["@id"], built.org_id().as_str(), "{}", page.rel);
+    assert_eq!(
+        trial["sponsor"]["@id"],
+        built.org_id().as_str(),
+        "{}",
+        page.rel
+    );
     let locations: Vec<&str> = fm["locations"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
@@ -412,7 +420,11 @@ fn expect_trial(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value
     let places = as_list(&trial["studyLocation"]);
     assert_eq!(places.len(), locations.len(), "{}: studyLocation", page.rel);
     for (place, loc) in places.iter().zip(&locations) {
-        assert_eq!(place["name"], facts.locations[*loc]["title"], "{}", page.rel);
+        assert_eq!(
+            place["name"], facts.locations[*loc]["title"],
+            "{}",
+            page.rel
+        );
         expect_address(page, &place["address"], &facts.locations[*loc]["address"]);
     }
     let services: Vec<&str> = fm["services"]

@@ -383,9 +383,9 @@ fn check_value(
                     }
                     // A MedicalStudyStatus member.
                     "status" => {
-                        let ok = s.strip_prefix("https://schema.org/").is_some_and(|m| {
-                            MEDICAL_STUDY_STATUSES.contains(&m)
-                        });
+                        let ok = s
+                            .strip_prefix("https://schema.org/")
+                            .is_some_and(|m| MEDICAL_STUDY_STATUSES.contains(&m));
                         if !ok {
                             problems.push(format!(
                                 "{at}: {s} is not a https://schema.org/ MedicalStudyStatus"
