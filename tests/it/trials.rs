@@ -372,3 +372,46 @@ fn the_serve_sink_lands_a_trial_question_on_the_trials_thanks_page() {
     assert_eq!(line["payload"]["trial"], "targeted-therapy");
     assert_eq!(line["payload"]["visit_type"], "clinical_trial");
 }
+
+/// axe-core (all its default rules) on `/trials/`, a recruiting trial's
+/// page with its form, and its thanks page, on a 390 px phone and a
+/// desktop: no violations.
+#[test]
+fn axe_finds_no_violations_on_the_trial_pages() {
+    use crate::browser::{Browser, SiteServer, bind_loopback, exclusive, port_of};
+    let axe_path = crate::support::repo_root().join("node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {} ({e}): run `npm ci` at the repository root (scripts/test does)",
+            axe_path.display()
+        )
+    });
+    let site = built(CASE);
+    let _one = exclusive();
+    let listener = bind_loopback();
+    let origin = format!("http://127.0.0.1:{}", port_of(&listener));
+    let _server = SiteServer::start(listener, site.public());
+    let browser = Browser::start(true);
+    let mut found = Vec::new();
+    for (width, height, touch) in [(390, 844, true), (1280, 900, false)] {
+        browser.viewport(width, height, touch);
+        for path in ["/trials/", RECRUITING, THANKS] {
+            browser.goto(&format!("{origin}{path}"));
+            browser.execute(&format!("{axe}\nreturn true;"), json!([]));
+            let result = browser.execute(
+                "return axe.run(document, { resultTypes: ['violations'] }).then(r => ({ \
+                   rules: r.passes.length + r.violations.length + r.incomplete.length, \
+                   violations: r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')) }));",
+                json!([]),
+            );
+            assert!(
+                result["rules"].as_u64().unwrap_or(0) > 20,
+                "axe did not run on {path}: {result}"
+            );
+            for v in result["violations"].as_array().into_iter().flatten() {
+                found.push(format!("{path} at {width}px: {v}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "axe-core found:\n  {}", found.join("\n  "));
+}
