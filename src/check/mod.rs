@@ -546,6 +546,11 @@ impl Nap {
                 emails.extend(c.email.as_deref());
             }
         }
+        // A trial's team is reached at its contact's number and address.
+        for c in site.trials.iter().filter_map(|t| t.contact.as_ref()) {
+            phones.extend(c.phone.iter());
+            emails.extend(c.email.as_deref());
+        }
         let mut shown: Vec<String> = phones.iter().map(|p| p.display.clone()).collect();
         shown.sort();
         shown.dedup();

@@ -413,5 +413,30 @@ fn axe_finds_no_violations_on_the_trial_pages() {
             }
         }
     }
-    assert!(found.is_empty(), "axe-core found:\n  {}", found.join("\n  "));
+    assert!(
+        found.is_empty(),
+        "axe-core found:\n  {}",
+        found.join("\n  ")
+    );
+}
+
+/// A trial contact's number or address typed in a page is the practice's
+/// own (no NAP drift), like a referral contact's.
+#[test]
+fn a_trial_contacts_number_in_a_page_is_no_nap_drift() {
+    let site = SiteTest::fixture(CASE);
+    let page = "content/trials/heart-failure-device.md";
+    let text = site.read(page);
+    site.write(
+        page,
+        &format!(
+            "{text}\nQuestions? Call (555) 010-0172 or write to rquint@lakeside-health.example.\n"
+        ),
+    );
+    let out = site.check(&["--format", "json"]);
+    assert!(out.diagnostics_with("W020").is_empty(), "{}", out.report());
+    // A number nobody publishes still is.
+    site.write(page, &format!("{text}\nCall (555) 010-0999.\n"));
+    let out = site.check(&["--format", "json"]);
+    out.diagnostic("W020").in_file(page);
 }
