@@ -440,3 +440,28 @@ fn a_trial_contacts_number_in_a_page_is_no_nap_drift() {
     let out = site.check(&["--format", "json"]);
     out.diagnostic("W020").in_file(page);
 }
+
+/// Criteria follow the link policy of page bodies: a script-running link
+/// is E030 at the link, and no page is written.
+#[test]
+fn a_script_link_in_the_criteria_is_refused() {
+    let site = with_line(
+        "  - Adults with advanced non-small cell lung cancer",
+        "  - Adults with [advanced](javascript:alert(1)) lung cancer",
+    );
+    site.expect_failed_build()
+        .diagnostic("E030")
+        .at(RECRUITING_FILE, 11)
+        .mentions("javascript:alert(1)");
+    let site = SiteTest::fixture(CASE);
+    let file = "content/trials/heart-failure-device.md";
+    let text = site.read(file);
+    site.write(
+        file,
+        &text.replace(
+            "Adults with **heart failure**",
+            "Adults with [heart failure](javascript:alert(1))",
+        ),
+    );
+    site.expect_failed_build().diagnostic("E030").in_file(file);
+}
