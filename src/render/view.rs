@@ -335,6 +335,8 @@ pub struct TrialView<'a> {
     pub status: Option<&'static str>,
     pub status_label: Option<&'static str>,
     pub recruiting: bool,
+    /// Recruiting, or about to: its page asks the trial team.
+    pub takes_questions: bool,
     pub services: Vec<Link<'a>>,
     pub locations: Vec<LocationSummary<'a>>,
     /// Criteria written as a list, each as inline HTML.
@@ -821,6 +823,7 @@ pub fn trial<'a>(r: &mut Reader<'a>, i: usize) -> TrialView<'a> {
         status: t.status.map(|s| s.as_str()),
         status_label: t.status.map(|s| s.label()),
         recruiting: t.recruiting(),
+        takes_questions: t.takes_questions(),
         services: service_links(r, &t.services),
         locations: location_summaries(r, &t.locations),
         eligibility,

@@ -465,3 +465,31 @@ fn a_script_link_in_the_criteria_is_refused() {
     );
     site.expect_failed_build().diagnostic("E030").in_file(file);
 }
+
+/// A trial not yet recruiting still asks its team (people may ask ahead),
+/// and does not say it is closed.
+#[test]
+fn a_trial_not_yet_recruiting_still_asks_its_team() {
+    let site = with_line("status: Recruiting", "status: not yet recruiting");
+    site.build(&[]).expect_success();
+    let page = Page::read(&site, RECRUITING);
+    assert!(
+        page.text().contains("Not yet recruiting"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.text().contains("not taking new participants"));
+    let form = page.form(Kind::Appointment);
+    assert_eq!(
+        form.hidden().get("trial").map(String::as_str),
+        Some("targeted-therapy")
+    );
+    assert!(
+        links(&page, "main a.btn")
+            .iter()
+            .any(|h| h == "#ask-trial-team")
+    );
+    // Not recruiting yet: not listed on its service line's page.
+    let service = Page::read(&site, "/services/oncology/");
+    assert!(!links(&service, "main a").iter().any(|h| h == RECRUITING));
+}
