@@ -188,6 +188,7 @@ fn body_start(doc: &content::Document) -> usize {
         content::Document::Physician(d) => d.page.body_start,
         content::Document::Checklist(_) => 0,
         content::Document::Event(d) => d.page.body_start,
+        content::Document::Trial(d) => d.page.body_start,
     }
 }
 
@@ -438,6 +439,7 @@ fn resolve_alone(
             service: Some(i),
             reason: None,
             local: false,
+            trial: None,
         };
         forms::spec(&site, forms::FormKind::Referral, &at);
     }

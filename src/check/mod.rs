@@ -549,6 +549,11 @@ impl Nap {
                 emails.extend(c.email.as_deref());
             }
         }
+        // A trial's team is reached at its contact's number and address.
+        for c in site.trials.iter().filter_map(|t| t.contact.as_ref()) {
+            phones.extend(c.phone.iter());
+            emails.extend(c.email.as_deref());
+        }
         let mut shown: Vec<String> = phones.iter().map(|p| p.display.clone()).collect();
         shown.sort();
         shown.dedup();
@@ -671,8 +676,9 @@ fn email_candidates(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Referral completeness per service line (SPEC §6) and structured-data
-/// completeness per location (SPEC §9).
+/// Referral completeness per service line (SPEC §6), structured-data
+/// completeness per location (SPEC §9), and a contact for every recruiting
+/// trial.
 fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let file_of = |path: &str| {
@@ -783,6 +789,26 @@ fn completeness(site: &Site, sources: &SourceSet) -> Diagnostics {
             }
             diags.push(d);
         }
+    }
+    for t in site
+        .trials
+        .iter()
+        .filter(|t| t.recruiting() && t.contact.is_none())
+    {
+        let d = Diagnostic::new(
+            Code::TrialWithoutContact,
+            format!(
+                "the trial `{}` is recruiting but names no one to ask about it",
+                t.title
+            ),
+        )
+        .with_hint("add `contact: { role: Research nurse, name: …, phone: \"…\", email: … }`: the trial's page and its thanks page name them");
+        diags.push(at_front_matter_key(
+            d,
+            sources,
+            t.file,
+            &["status", "title"],
+        ));
     }
     diags
 }

@@ -21,9 +21,9 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
-    Address, Audience, Availability, AvailabilityDoc, Common, Contact, EventDoc, Faq, Geo, Hours,
-    LocalTime, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, Referring, SPECIALTIES, ServiceDoc,
-    Update, Urgency, VisitType, Wait,
+    Address, Audience, Availability, AvailabilityDoc, Common, Contact, Eligibility, EventDoc, Faq,
+    Geo, Hours, LocalTime, LocationDoc, PHASES, PageDoc, PhysicianDoc, ReferralDoc, Referring,
+    SPECIALTIES, ServiceDoc, TrialDoc, TrialStatus, Update, Urgency, VisitType, Wait, is_nct_id,
 };
 
 /// A value from a file, with where it was written (byte offset and length
@@ -53,6 +53,7 @@ pub enum Document {
     Physician(PhysicianDoc),
     Checklist(ChecklistDoc),
     Event(EventDoc),
+    Trial(TrialDoc),
 }
 
 /// Parses every source file in parallel; findings of all files are kept.
@@ -141,6 +142,7 @@ fn read_kind(index: usize, file: &SourceFile) -> (Option<Document>, Diagnostics)
                 Section::Locations => Kind::Location,
                 Section::Physicians => Kind::Physician,
                 Section::Events => Kind::Event,
+                Section::Trials => Kind::Trial,
             };
             let (p, d) = page(kind);
             (p.map(front_matter::Parsed::into_document), d)

@@ -119,6 +119,8 @@ pub enum Code {
     /// A service line's availability (`as_of`) last confirmed more than
     /// 90 days before the build: a stale promise hurts trust.
     StaleAvailability,
+    /// A recruiting clinical trial with no one named to ask about it.
+    TrialWithoutContact,
 }
 
 impl Code {
@@ -167,6 +169,7 @@ impl Code {
             Code::Placeholder => "W051",
             Code::EventIncomplete => "W032",
             Code::StaleAvailability => "W035",
+            Code::TrialWithoutContact => "W033",
         }
     }
 
@@ -184,8 +187,9 @@ impl Code {
             | Code::ThemeContrast
             | Code::IntakePlaceholder
             | Code::Placeholder
-            | Code::EventIncomplete => Severity::Warning,
-            Code::StaleAvailability => Severity::Warning,
+            | Code::EventIncomplete
+            | Code::StaleAvailability
+            | Code::TrialWithoutContact => Severity::Warning,
             Code::ConfigSyntax
             | Code::ConfigUnknownKey
             | Code::ConfigMissingKey

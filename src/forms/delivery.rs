@@ -236,7 +236,7 @@ fn placements(site: &Site) -> Vec<(Option<usize>, Placement<'static>)> {
                 page: "/",
                 service: Some(reason.service),
                 reason: Some(r),
-                local: false,
+                ..Placement::default()
             },
         )
     });

@@ -470,11 +470,15 @@ fn you() -> Fieldset {
 }
 
 fn visit(site: &Site, at: &Placement<'_>) -> Vec<Field> {
-    // A reason's page knows the visit (a second opinion's page presets it).
-    let preset = at
-        .reason
-        .and_then(|r| site.referrals[r].visit_type)
-        .unwrap_or(VisitType::NewConsult);
+    // A reason's page knows the visit (a second opinion's page presets
+    // it); a trial's page asks about that trial.
+    let preset = if at.trial.is_some() {
+        VisitType::ClinicalTrial
+    } else {
+        at.reason
+            .and_then(|r| site.referrals[r].visit_type)
+            .unwrap_or(VisitType::NewConsult)
+    };
     let mut visit = vec![
         service_field(site, at, true),
         field(
@@ -674,6 +678,7 @@ mod tests {
                 service: None,
                 reason: None,
                 local: false,
+                trial: None,
             };
             for sets in [appointment(&site, &at), referral(&site, true, &at)] {
                 for f in sets.iter().flat_map(|s| s.fields.iter()) {

@@ -122,8 +122,9 @@ pub struct FormSpec {
     /// For the script: what to send to a backend that keeps only its own
     /// properties (a [`delivery::Plan`] as JSON), else empty.
     pub delivery: String,
-    /// The number a visitor calls when the form cannot send: the service's
-    /// referral line where the page is about one, else the practice's.
+    /// The number a visitor calls when the form cannot send: the trial
+    /// contact's on a trial's page, the service's referral line where the
+    /// page is about one, else the practice's.
     pub phone: Option<crate::phone::Phone>,
 }
 
@@ -148,6 +149,8 @@ pub struct Placement<'a> {
     /// `handoff serve` without `--real-intake`: post to the local sink
     /// `/_intake/<form>` instead of the configured backend.
     pub local: bool,
+    /// Index into `site.trials`, on a clinical trial's page.
+    pub trial: Option<usize>,
 }
 
 /// The form for `kind` on the page `at`, or `None` without `[intake]`.
@@ -159,7 +162,12 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
     if !profile.takes(&intake.account, kind.as_str()) || !site.offers(kind) {
         return None;
     }
-    let thanks = kind.thanks_path(at.service.map(|i| &site.services[i]));
+    // A question about a trial lands on that trial's thanks page, which
+    // names the trial's contact.
+    let thanks = match at.trial {
+        Some(t) => site.trials[t].thanks_path(),
+        None => kind.thanks_path(at.service.map(|i| &site.services[i])),
+    };
     let fill = fill(&site.config, intake, kind, &thanks, subject(site, kind, at));
     let action = if at.local {
         format!("/_intake/{}", kind.as_str())
@@ -216,10 +224,17 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         needs_script: profile.accepts == Accepts::JsonOnly || profile.digest().is_some(),
         backend: intake.backend,
         delivery: String::new(),
-        phone: at
-            .service
-            .and_then(|s| site.services[s].referring.phone.clone())
-            .or_else(|| site.config.organization.phone.clone()),
+        phone: match at.trial {
+            // A patient asking about a trial calls its team, else the practice.
+            Some(t) => site.trials[t]
+                .contact
+                .as_ref()
+                .and_then(|c| c.phone.clone()),
+            None => at
+                .service
+                .and_then(|s| site.services[s].referring.phone.clone()),
+        }
+        .or_else(|| site.config.organization.phone.clone()),
     };
     if let Some(plan) = delivery::plan(site, intake, &form, at) {
         form.delivery = serde_json::to_string(&plan).unwrap_or_default();
@@ -273,6 +288,9 @@ impl FormKind {
 /// (SPEC §7.2); the script adds the chosen service and urgency.
 fn subject(site: &Site, kind: FormKind, at: &Placement<'_>) -> String {
     let form = kind.words().title;
+    if let Some(t) = at.trial {
+        return format!("{form}: clinical trial {}", site.trials[t].title);
+    }
     match at.service {
         Some(s) => format!("{form}: {}", site.services[s].title),
         None => format!("{form} from the website"),
@@ -331,6 +349,17 @@ fn hidden_fields(site: &Site, kind: FormKind, at: &Placement<'_>) -> Vec<Field> 
         fields::hidden("page", "Page", at.page.to_owned()),
         fields::hidden("reason", "Referral reason page", reason.unwrap_or_default()),
     ];
+    // The trial a question is about: on every appointment form of a site
+    // with trials, so the backend and the schema see one field, filled on
+    // a trial's page and empty elsewhere.
+    if kind == FormKind::Appointment && !site.trials.is_empty() {
+        let trial = at.trial.map(|t| site.trials[t].slug.clone());
+        hidden.push(fields::hidden(
+            "trial",
+            "Clinical trial",
+            trial.unwrap_or_default(),
+        ));
+    }
     hidden.extend(
         TRACKING
             .iter()

@@ -152,6 +152,7 @@ fn representatives(site: &Site, kind: FormKind) -> Option<Vec<FormSpec>> {
             service: None,
             reason: None,
             local: false,
+            trial: None,
         },
     )?];
     // Placements differ in their fields only by the checklist shown and the
@@ -183,6 +184,7 @@ fn representatives(site: &Site, kind: FormKind) -> Option<Vec<FormSpec>> {
                 service: Some(service),
                 reason,
                 local: false,
+                trial: None,
             },
         ));
     }
@@ -208,6 +210,11 @@ fn hidden_property(site: &Site, f: &Field, value: &str, p: &mut serde_json::Map<
         }
         "reason" => {
             let mut v: Vec<String> = site.referrals.iter().map(|r| r.slug.clone()).collect();
+            v.insert(0, String::new());
+            p.insert("enum".into(), json!(v));
+        }
+        "trial" => {
+            let mut v: Vec<String> = site.trials.iter().map(|t| t.slug.clone()).collect();
             v.insert(0, String::new());
             p.insert("enum".into(), json!(v));
         }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::ResolveOptions;
 use crate::content::{
     ChecklistDoc, Document, EventDoc, LocationDoc, PageDoc, PhysicianDoc, ReferralDoc, ServiceDoc,
+    TrialDoc,
 };
 use crate::source::Section;
 
@@ -24,6 +25,7 @@ pub(super) struct Docs {
     pub checklists: Vec<ChecklistDoc>,
     /// By start, then slug: the order `/events/` lists upcoming ones.
     pub events: Vec<EventDoc>,
+    pub trials: Vec<TrialDoc>,
 }
 
 impl Docs {
@@ -39,6 +41,7 @@ impl Docs {
             physicians: Vec::new(),
             checklists: Vec::new(),
             events: Vec::new(),
+            trials: Vec::new(),
         };
         for doc in docs {
             match doc {
@@ -53,12 +56,14 @@ impl Docs {
                 Document::Physician(d) if keep(&d.page) => sorted.physicians.push(d),
                 Document::Checklist(c) => sorted.checklists.push(c),
                 Document::Event(d) if keep(&d.page) => sorted.events.push(d),
+                Document::Trial(d) if keep(&d.page) => sorted.trials.push(d),
                 Document::Page(_)
                 | Document::Service(_)
                 | Document::Referral(_)
                 | Document::Location(_)
                 | Document::Physician(_)
                 | Document::Event(_) => {}
+                Document::Trial(_) => {}
             }
         }
         sorted.services.sort_by(|a, b| by_order(&a.page, &b.page));
@@ -68,6 +73,14 @@ impl Docs {
         sorted.events.sort_by(|a, b| {
             (a.starts.map(|t| t.instant), &a.page.common.slug.value)
                 .cmp(&(b.starts.map(|t| t.instant), &b.page.common.slug.value))
+        });
+        // Trials open to new participants first: the list a patient reads.
+        sorted.trials.sort_by(|a, b| {
+            let recruiting =
+                |d: &TrialDoc| d.status != Some(crate::content::TrialStatus::Recruiting);
+            recruiting(a)
+                .cmp(&recruiting(b))
+                .then_with(|| by_order(&a.page, &b.page))
         });
         sorted
     }
@@ -83,6 +96,7 @@ impl Docs {
             .chain(self.locations.iter().map(|d| &d.page))
             .chain(self.physicians.iter().map(|d| &d.page))
             .chain(self.events.iter().map(|d| &d.page))
+            .chain(self.trials.iter().map(|d| &d.page))
     }
 }
 

@@ -1,11 +1,12 @@
-//! Service lines, referral reasons, locations, physicians and events, with the
+//! Service lines, referral reasons, locations, physicians, events and
+//! clinical trials, with the
 //! references between them resolved and the links back filled in: a
 //! service line knows its referral reasons and physicians, a location its
 //! service lines and physicians.
 
 use super::docs::Docs;
 use super::resolver::{Resolver, Target};
-use super::types::{Event, Location, Physician, Referral, Service};
+use super::types::{Event, Location, Physician, Referral, Service, Trial};
 use crate::config::Config;
 use crate::content::{Availability, EventDoc, Located, ReferralDoc, ServiceDoc};
 use crate::diag::Code;
@@ -17,6 +18,7 @@ pub(super) struct Entities {
     pub locations: Vec<Location>,
     pub physicians: Vec<Physician>,
     pub events: Vec<Event>,
+    pub trials: Vec<Trial>,
 }
 
 /// Resolves every entity's references and links them both ways.
@@ -88,12 +90,41 @@ pub(super) fn resolve(docs: &Docs, config: &Config, r: &mut Resolver<'_>) -> Ent
         }
     }
     let events = docs.events.iter().filter_map(|d| event(d, r)).collect();
+    let trials: Vec<Trial> = docs
+        .trials
+        .iter()
+        .map(|d| {
+            let file = d.page.file;
+            let slug = d.page.common.slug.value.clone();
+            Trial {
+                path: format!("/trials/{slug}/"),
+                slug,
+                title: d.page.common.title.clone(),
+                description: d.page.common.description.clone(),
+                nct_id: d.nct_id.clone(),
+                phase: d.phase,
+                status: d.status,
+                services: find_all(r, Target::Service, file, "services", &d.services),
+                locations: find_all(r, Target::Location, file, "locations", &d.locations),
+                eligibility: d.eligibility.clone(),
+                contact: d.contact.clone(),
+                weight: d.page.common.weight,
+                file,
+            }
+        })
+        .collect();
+    for (i, trial) in trials.iter().enumerate() {
+        for &s in &trial.services {
+            services[s].trials.push(i);
+        }
+    }
     Entities {
         services,
         referrals,
         locations,
         physicians,
         events,
+        trials,
     }
 }
 
@@ -162,6 +193,7 @@ fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
         availability: d.availability.as_ref().map(|a| a.own.clone()),
         availability_by_location: availability_by_location(d, &locations, r),
         locations,
+        trials: Vec::new(),
     }
 }
 

@@ -25,7 +25,7 @@ mod urls;
 pub use pages::INSURANCE_PATH;
 pub use types::{
     AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Liaison, Location, NAV_SERVICES,
-    PARTNERS_PATH, Page, PageKind, Physician, Referral, Service, Site, full_name,
+    PARTNERS_PATH, Page, PageKind, Physician, Referral, Service, Site, Trial, full_name,
 };
 
 use crate::config::Config;
@@ -62,7 +62,8 @@ pub fn resolve(
     } else {
         pages::Program::Made
     };
-    let made = pages::generated(&entities.services, config, &trail, program);
+    let mut made = pages::generated(&entities.services, config, &trail, program);
+    made.extend(pages::trial_thanks(&entities.trials, &trail));
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;
@@ -72,6 +73,7 @@ pub fn resolve(
         locations,
         physicians,
         events,
+        trials,
     } = entities;
     Ok(Site {
         config: config.clone(),
@@ -85,5 +87,6 @@ pub fn resolve(
         now: opts.now,
         events,
         liaisons,
+        trials,
     })
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::docs::Docs;
 use super::entities::Entities;
 use super::resolver::Resolver;
-use super::types::{Crumb, FormKind, PARTNERS_PATH, Page, PageKind, Service};
+use super::types::{Crumb, FormKind, PARTNERS_PATH, Page, PageKind, Service, Trial};
 use crate::config::Config;
 use crate::content::PageDoc;
 use crate::diag::{Code, Diagnostic};
@@ -126,6 +126,9 @@ fn section_index(
         Section::Events => {
             !entities.events.is_empty() || docs.sections.contains_key(&Section::Events)
         }
+        Section::Trials => {
+            !entities.trials.is_empty() || docs.sections.contains_key(&Section::Trials)
+        }
     };
     if !listed {
         return None;
@@ -143,6 +146,7 @@ fn section_index(
                 Section::Locations => "Locations",
                 Section::Physicians => "Physicians",
                 Section::Events => "Events for referring offices",
+                Section::Trials => "Clinical trials",
             }
             .to_owned(),
             description: None,
@@ -204,6 +208,11 @@ fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec
         let crumbs = trail.section(Section::Events);
         pages.push(page_of(doc, event.path.clone(), PageKind::Event(i), crumbs));
     }
+    for (i, d) in docs.trials.iter().enumerate() {
+        let path = entities.trials[i].path.clone();
+        let crumbs = trail.section(Section::Trials);
+        pages.push(page_of(&d.page, path, PageKind::Trial(i), crumbs));
+    }
 }
 
 /// The URL of a plain page from its path under `content/`.
@@ -249,6 +258,7 @@ fn made(
                 | PageKind::ReferThanks(_)
                 | PageKind::Packet(_)
                 | PageKind::NotFound
+                | PageKind::TrialThanks(_)
         ),
         updated: None,
         breadcrumbs: crumbs,
@@ -401,6 +411,27 @@ fn partners(site: &str, trail: &Trail, make: bool) -> Vec<Page> {
         trail,
     );
     page.into_iter().chain([thanks]).collect()
+}
+/// Each trial's thanks page, under the trial's page.
+pub(super) fn trial_thanks(trials: &[Trial], trail: &Trail) -> Vec<Page> {
+    trials
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut crumbs = trail.section(Section::Trials);
+            crumbs.push(Crumb {
+                title: t.title.clone(),
+                path: t.path.clone(),
+            });
+            made(
+                t.thanks_path(),
+                PageKind::TrialThanks(i),
+                format!("Thank you: we have your question about {}", t.title),
+                None,
+                crumbs,
+            )
+        })
+        .collect()
 }
 
 /// The page a form's submission lands on, under the form's page.

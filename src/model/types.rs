@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{
-    Address, Audience, Availability, Faq, Geo, Hours, LocalTime, Located, Referring, Urgency,
-    VisitType,
+    Address, Audience, Availability, Contact, Eligibility, Faq, Geo, Hours, LocalTime, Located,
+    Referring, TrialStatus, Urgency, VisitType,
 };
 use crate::phone::Phone;
 use crate::source::Section;
@@ -42,6 +42,8 @@ pub struct Site {
     pub events: Vec<Event>,
     /// `[[organization.liaisons]]`, their service lines resolved.
     pub liaisons: Vec<Liaison>,
+    /// Clinical trials: recruiting first, then by weight and title.
+    pub trials: Vec<Trial>,
 }
 
 impl Site {
@@ -147,6 +149,11 @@ pub enum PageKind {
     /// `/partners/`: the referral-partner program, its liaisons and the
     /// updates sign-up.
     Partners,
+    /// `/trials/<slug>/`: a clinical trial, with the form that asks its team.
+    Trial(usize),
+    /// `/trials/<slug>/thanks/`: where a question about that trial lands,
+    /// naming the trial's contact.
+    TrialThanks(usize),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -168,6 +175,8 @@ pub struct Service {
     /// At some of its locations (by location index), each key it leaves
     /// out already taken from [`Service::availability`].
     pub availability_by_location: Vec<(usize, Availability)>,
+    /// Its clinical trials, in the site's order (recruiting first).
+    pub trials: Vec<usize>,
 }
 
 impl Service {
@@ -271,6 +280,55 @@ impl Event {
     /// `/events/<slug>.ics`: the event as a calendar file.
     pub fn ics_path(&self) -> String {
         format!("/events/{}.ics", self.slug)
+    }
+}
+
+/// A clinical trial (`content/trials/<slug>.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    pub slug: String,
+    pub title: String,
+    pub path: String,
+    pub description: Option<String>,
+    /// `NCT` and 8 digits.
+    pub nct_id: Option<String>,
+    /// As ClinicalTrials.gov writes it: "Phase 2".
+    pub phase: Option<&'static str>,
+    pub status: Option<TrialStatus>,
+    pub services: Vec<usize>,
+    pub locations: Vec<usize>,
+    pub eligibility: Option<Eligibility>,
+    pub contact: Option<Contact>,
+    pub weight: i64,
+    /// The file it was written in.
+    pub file: usize,
+}
+
+impl Trial {
+    /// Open to new participants: listed first, and on its services' pages.
+    pub fn recruiting(&self) -> bool {
+        self.status == Some(TrialStatus::Recruiting)
+    }
+
+    /// Whether its page asks the team: a trial that recruits, or will;
+    /// one that no longer takes participants points to the others.
+    pub fn takes_questions(&self) -> bool {
+        !matches!(
+            self.status,
+            Some(TrialStatus::ActiveNotRecruiting | TrialStatus::Completed)
+        )
+    }
+
+    /// `/trials/<slug>/thanks/`: where a question about it lands.
+    pub fn thanks_path(&self) -> String {
+        format!("{}thanks/", self.path)
+    }
+
+    /// Its public record on ClinicalTrials.gov.
+    pub fn registry_url(&self) -> Option<String> {
+        self.nct_id
+            .as_ref()
+            .map(|id| format!("https://clinicaltrials.gov/study/{id}"))
     }
 }
 

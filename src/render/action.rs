@@ -46,7 +46,7 @@ pub fn action<'a>(
     let main = r.config().organization.phone.as_ref();
     let mut service = None;
     // Patients call the main number: a referral line is for referring offices.
-    let mut for_patients = page.kind == PageKind::Appointment;
+    let mut for_patients = matches!(page.kind, PageKind::Appointment | PageKind::Trial(_));
     // An urgent case goes to the phone, never a form.
     let mut urgent = false;
     match page.kind {
@@ -168,6 +168,7 @@ mod tests {
             service: None,
             reason: None,
             local: false,
+            trial: None,
         };
         let form = forms::spec(&site, FormKind::Referral, &at).unwrap();
         let a = action(
@@ -196,6 +197,7 @@ mod tests {
             service: Some(site.referrals[i].service),
             reason: Some(i),
             local: false,
+            trial: None,
         };
         let form = forms::spec(&site, FormKind::Referral, &at).unwrap();
         assert_eq!(of(&site, PageKind::Referral(i), Some(&form)).1, None);

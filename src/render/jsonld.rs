@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Address, Audience};
-use crate::model::{Page, PageKind, Service, Site};
+use crate::model::{Page, PageKind, Service, Site, Trial};
 use crate::render::markdown;
 use crate::render::reads::Reader;
 
@@ -83,6 +83,7 @@ enum Node {
     // Boxed: the largest node, and one page kind has it.
     Event(Box<EventNode>),
     Department(Department),
+    Trial(TrialNode),
 }
 
 impl Node {
@@ -97,6 +98,7 @@ impl Node {
             Node::Breadcrumbs(n) => &n.id,
             Node::Event(n) => &n.id,
             Node::Department(n) => &n.id,
+            Node::Trial(n) => &n.id,
         };
         IdRef { id: id.clone() }
     }
@@ -419,6 +421,47 @@ struct Offer {
     url: String,
 }
 
+/// A clinical trial as a schema.org `MedicalTrial`. Its phase has no
+/// property in schema.org (version 29; `phase` went to the attic), so it is
+/// on the page and in the registry record `sameAs` points to.
+#[derive(Serialize)]
+struct TrialNode {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    /// The NCT number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<String>,
+    name: String,
+    /// The schema.org specialties of its service lines.
+    #[serde(rename = "relevantSpecialty", skip_serializing_if = "Vec::is_empty")]
+    relevant_specialty: Vec<String>,
+    /// Its ClinicalTrials.gov record.
+    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    sponsor: IdRef,
+    /// A `MedicalStudyStatus` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<String>,
+    /// Where it runs: schema.org takes an `AdministrativeArea` here, so
+    /// each location is one, by its name and address.
+    #[serde(rename = "studyLocation", skip_serializing_if = "Vec::is_empty")]
+    study_location: Vec<StudyLocation>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct StudyLocation {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    address: PostalAddress,
+    name: String,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct BreadcrumbList {
     #[serde(rename = "@id")]
@@ -468,8 +511,11 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
-        | PageKind::Event(_) => Vec::new(),
-        PageKind::Insurance | PageKind::Partners => Vec::new(),
+        | PageKind::Event(_)
+        | PageKind::Insurance
+        | PageKind::Partners
+        | PageKind::Trial(_)
+        | PageKind::TrialThanks(_) => Vec::new(),
     };
     Organization {
         id: organization_ref(config).id,
@@ -571,6 +617,14 @@ fn page_type<'a>(
         PageKind::ReferHub | PageKind::Partners => {
             (vec!["MedicalWebPage"], None, vec!["Clinician"])
         }
+        PageKind::Trial(i) => {
+            let first = r.trial(i).services.first().copied();
+            (
+                vec!["MedicalWebPage"],
+                first.and_then(|s| r.service(s).specialty.as_deref()),
+                vec!["Patient", "Clinician"],
+            )
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -581,8 +635,9 @@ fn page_type<'a>(
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
-        | PageKind::Event(_) => (vec!["WebPage"], None, Vec::new()),
-        PageKind::Insurance => (vec!["WebPage"], None, Vec::new()),
+        | PageKind::Event(_)
+        | PageKind::Insurance
+        | PageKind::TrialThanks(_) => (vec!["WebPage"], None, Vec::new()),
     }
 }
 
@@ -618,6 +673,10 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
             let s = r.referral(i).service;
             Some(Node::Service(service(r.config(), r.service(s))))
         }
+        PageKind::Trial(i) => {
+            let t = r.trial(i);
+            Some(Node::Trial(trial(r, t)))
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -628,7 +687,8 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
         | PageKind::Insurance
-        | PageKind::Partners => None,
+        | PageKind::Partners
+        | PageKind::TrialThanks(_) => None,
     }
 }
 
@@ -696,6 +756,38 @@ fn service(config: &Config, s: &Service) -> ServiceNode {
         name: s.title.clone(),
         provider,
         service_type: s.title.clone(),
+        url,
+    }
+}
+
+fn trial(r: &mut Reader<'_>, t: &Trial) -> TrialNode {
+    let config = r.config();
+    let url = config.base_url.join(&t.path);
+    TrialNode {
+        id: format!("{url}#trial"),
+        kind: "MedicalTrial",
+        description: t.description.clone(),
+        identifier: t.nct_id.clone(),
+        name: t.title.clone(),
+        relevant_specialty: specialties(r, &t.services),
+        same_as: t.registry_url(),
+        sponsor: organization_ref(config),
+        status: t
+            .status
+            .map(|s| format!("https://schema.org/{}", s.schema_org())),
+        study_location: t
+            .locations
+            .iter()
+            .map(|&l| {
+                let l = r.location(l);
+                StudyLocation {
+                    kind: "AdministrativeArea",
+                    address: postal_address(&l.address),
+                    name: l.title.clone(),
+                    url: config.base_url.join(&l.path),
+                }
+            })
+            .collect(),
         url,
     }
 }

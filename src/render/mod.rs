@@ -310,8 +310,8 @@ fn unsafe_link(rel: &str, text: &str, offset: usize, len: usize, target: &str) -
     .with_hint("link to a page (`/services/…/`) or an `https://` address")
 }
 
-/// Inline Markdown written inside YAML (checklist details, FAQ answers)
-/// follows the same link policy as page bodies. `only`: the source files
+/// Markdown written inside YAML (checklist details, FAQ answers, trial
+/// criteria) follows the same link policy as page bodies. `only`: the source files
 /// to look at (an edit), else all.
 pub fn check_inline_markdown(
     site: &Site,
@@ -347,6 +347,19 @@ pub fn check_inline_markdown(
     for r in &site.referrals {
         for f in &r.faq {
             check(r.file, &f.a);
+        }
+    }
+    // A trial's criteria: a list of inline Markdown, or a Markdown block
+    // (its links are found the same way inline).
+    for t in &site.trials {
+        match &t.eligibility {
+            Some(crate::content::Eligibility::List(items)) => {
+                for item in items {
+                    check(t.file, item);
+                }
+            }
+            Some(crate::content::Eligibility::Text(text)) => check(t.file, text),
+            None => {}
         }
     }
     diags

@@ -17,7 +17,7 @@ use crate::render::reads::Reader;
 use crate::render::view::{
     self, EventSummary, EventView, ImageSizes, LiaisonView, Link, LocationSummary, LocationView,
     PageView, PhysicianSummary, PhysicianView, ReasonSummary, ReferSummary, ReferralGroup,
-    ReferralView, ServiceSummary, ServiceView,
+    ReferralView, ServiceSummary, ServiceView, TrialGroup, TrialSummary, TrialView,
 };
 use crate::render::{RenderOptions, action};
 use crate::source::Section;
@@ -58,6 +58,9 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::Event(_) => ("event", "event.html"),
         PageKind::Insurance => ("insurance", "insurance.html"),
         PageKind::Partners => ("partners", "partners.html"),
+        PageKind::SectionIndex(Section::Trials) => ("trials", "trials.html"),
+        PageKind::Trial(_) => ("trial", "trial.html"),
+        PageKind::TrialThanks(_) => ("trial_thanks", "trial_thanks.html"),
     };
     Kind { name, template }
 }
@@ -101,6 +104,9 @@ pub enum Variables<'a> {
     Event(EventPage<'a>),
     Insurance(InsurancePage),
     Partners(Partners<'a>),
+    Trials(TrialsIndex<'a>),
+    /// A trial's page and its thanks page.
+    Trial(TrialPage<'a>),
 }
 
 #[derive(Serialize)]
@@ -201,6 +207,20 @@ pub struct Partners<'a> {
     pub upcoming_events: Vec<EventSummary<'a>>,
 }
 
+#[derive(Serialize)]
+pub struct TrialsIndex<'a> {
+    /// Every trial, recruiting first.
+    pub trials: Vec<TrialSummary<'a>>,
+    /// By service line (a trial of two lines is in both), then the trials
+    /// of no line: the page's filter that works without JavaScript.
+    pub trial_groups: Vec<TrialGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TrialPage<'a> {
+    pub trial: TrialView<'a>,
+}
+
 /// The context of `page`, whose rendered Markdown body is `body`.
 pub fn context<'a>(
     r: &mut Reader<'a>,
@@ -227,6 +247,7 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         service,
         reason,
         local,
+        trial: None,
     };
     match page.kind {
         PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
@@ -255,6 +276,15 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
                 },
             )
         }
+        // "Ask the trial team": the appointment form, the visit a trial
+        // question and the trial known, landing on the trial's thanks page.
+        PageKind::Trial(i) if r.trial(i).takes_questions() => {
+            let place = Placement {
+                trial: Some(i),
+                ..at(r.trial(i).services.first().copied(), None)
+            };
+            (None, form(r, FormKind::Appointment, &place))
+        }
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -266,8 +296,10 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         | PageKind::Thanks(_)
         | PageKind::ReferThanks(_)
         | PageKind::NotFound
-        | PageKind::Event(_) => (None, None),
-        PageKind::Insurance => (None, None),
+        | PageKind::Event(_)
+        | PageKind::Insurance
+        | PageKind::Trial(_)
+        | PageKind::TrialThanks(_) => (None, None),
     }
 }
 
@@ -338,6 +370,13 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
                 .map(|l| view::liaison(r, l, image_sizes))
                 .collect(),
             upcoming_events: view::upcoming_events(r),
+        }),
+        PageKind::SectionIndex(Section::Trials) => Variables::Trials(TrialsIndex {
+            trials: view::trial_summaries(r),
+            trial_groups: view::trial_groups(r),
+        }),
+        PageKind::Trial(i) | PageKind::TrialThanks(i) => Variables::Trial(TrialPage {
+            trial: view::trial(r, i),
         }),
     }
 }

@@ -6,9 +6,10 @@
 //! again only when something the page read has changed ([`Changed`]), so the
 //! list of what each page kind depends on is never written by hand.
 //!
-//! Three things every page reads are not noted, because `serve` compares
-//! them whole and renders every page again when one differs: site.toml
-//! (`config`), the locations (every footer lists them) and the pages'
+//! Four things pages read are not noted, because `serve` compares them
+//! whole and renders every page again when one differs: site.toml
+//! (`config`), the locations (every footer lists them), the clinical
+//! trials (a handful, shown on their services' pages) and the pages'
 //! addresses and kinds. `forms::spec` reads the site directly; what a form
 //! reads is noted by [`Reader::for_form`].
 
@@ -16,7 +17,9 @@ use std::collections::BTreeSet;
 
 use crate::config::Config;
 use crate::forms::Placement;
-use crate::model::{Checklist, Event, Liaison, Location, Page, Physician, Referral, Service, Site};
+use crate::model::{
+    Checklist, Event, Liaison, Location, Page, Physician, Referral, Service, Site, Trial,
+};
 use crate::phone::{self, Numbers};
 
 /// One thing of the site a page read.
@@ -80,6 +83,14 @@ impl<'a> Reader<'a> {
     /// The build's "now" (fixed for a `serve` session, not noted).
     pub fn now(&self) -> jiff::Timestamp {
         self.site.now
+    }
+    /// Every clinical trial (compared whole, not noted).
+    pub fn trials(&self) -> &'a [Trial] {
+        &self.site.trials
+    }
+
+    pub fn trial(&self, i: usize) -> &'a Trial {
+        &self.site.trials[i]
     }
 
     /// A page, for its address (compared whole, not noted).

@@ -20,6 +20,7 @@ pub fn indexable(kind: PageKind, noindex: bool) -> bool {
                 | PageKind::ReferThanks(_)
                 | PageKind::Packet(_)
                 | PageKind::NotFound
+                | PageKind::TrialThanks(_)
         )
 }
 

@@ -13,9 +13,10 @@ mod format;
 use format::specialty_label;
 pub use format::{address, hours, moment, when};
 
+use crate::content::Eligibility;
 use crate::model::{
     self, Checklist, Event, Liaison, Location, NAV_SERVICES, Page, PageKind, Referral, Service,
-    Site, full_name,
+    Site, Trial, full_name,
 };
 use crate::phone::Phone;
 use crate::render::action::ActionView;
@@ -233,6 +234,8 @@ pub struct ServiceView<'a> {
     pub availability_by_location: Vec<LocationAvailability<'a>>,
     /// The liaisons who look after this service line's referring offices.
     pub liaisons: Vec<LiaisonView<'a>>,
+    /// Its clinical trials open to new participants.
+    pub trials: Vec<TrialSummary<'a>>,
 }
 
 /// `availability:` as a page shows it.
@@ -419,6 +422,60 @@ pub struct ReferSummary<'a> {
     /// Labels of the required checklist items.
     pub required_items: Vec<&'a str>,
     pub items_count: usize,
+}
+
+/// A clinical trial in a list.
+#[derive(Serialize)]
+pub struct TrialSummary<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub nct_id: Option<&'a str>,
+    /// As ClinicalTrials.gov writes it: "Phase 2".
+    pub phase: Option<&'static str>,
+    /// `recruiting`, `not-yet-recruiting`, `active-not-recruiting`, `completed`.
+    pub status: Option<&'static str>,
+    /// As the registry writes it: "Active, not recruiting".
+    pub status_label: Option<&'static str>,
+    pub recruiting: bool,
+}
+
+/// A clinical trial's page.
+#[derive(Serialize)]
+pub struct TrialView<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub path: &'a str,
+    pub description: Option<&'a str>,
+    pub nct_id: Option<&'a str>,
+    /// `https://clinicaltrials.gov/study/<nct_id>`.
+    pub registry_url: Option<String>,
+    pub phase: Option<&'static str>,
+    pub status: Option<&'static str>,
+    pub status_label: Option<&'static str>,
+    pub recruiting: bool,
+    /// Recruiting, or about to: its page asks the trial team.
+    pub takes_questions: bool,
+    pub services: Vec<Link<'a>>,
+    pub locations: Vec<LocationSummary<'a>>,
+    /// Criteria written as a list, each as inline HTML.
+    pub eligibility: Vec<String>,
+    /// Criteria written as Markdown, as HTML.
+    pub eligibility_html: Option<String>,
+    pub contact: Option<ContactView<'a>>,
+    /// Where a question sent from its page lands.
+    pub thanks_path: String,
+}
+
+/// The trials of one service line on `/trials/`; `service` is none for
+/// the trials of no line.
+#[derive(Serialize)]
+pub struct TrialGroup<'a> {
+    pub service: Option<Link<'a>>,
+    /// An id for the group's heading, for the page's list of links.
+    pub anchor: String,
+    pub trials: Vec<TrialSummary<'a>>,
 }
 
 pub fn site(site: &Site) -> SiteView<'_> {
@@ -738,6 +795,13 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
             .into_iter()
             .map(|l| liaison(r, l, &ImageSizes::new()))
             .collect(),
+        trials: s
+            .trials
+            .iter()
+            .map(|&t| r.trial(t))
+            .filter(|t| t.recruiting())
+            .map(trial_summary)
+            .collect(),
     }
 }
 
@@ -958,5 +1022,98 @@ pub fn event<'a>(r: &mut Reader<'a>, i: usize) -> EventView<'a> {
         services: service_links(r, &e.services),
         ics_path: e.ics_path(),
         upcoming: e.is_upcoming(r.now()),
+    }
+}
+
+pub fn trial_summary(t: &Trial) -> TrialSummary<'_> {
+    TrialSummary {
+        slug: &t.slug,
+        title: &t.title,
+        path: &t.path,
+        description: t.description.as_deref(),
+        nct_id: t.nct_id.as_deref(),
+        phase: t.phase,
+        status: t.status.map(|s| s.as_str()),
+        status_label: t.status.map(|s| s.label()),
+        recruiting: t.recruiting(),
+    }
+}
+
+/// Every trial, recruiting first (the site's order).
+pub fn trial_summaries<'a>(r: &Reader<'a>) -> Vec<TrialSummary<'a>> {
+    r.trials().iter().map(trial_summary).collect()
+}
+
+/// The trials by service line, in the order of the lines, then the trials
+/// of no line; each group recruiting first.
+pub fn trial_groups<'a>(r: &mut Reader<'a>) -> Vec<TrialGroup<'a>> {
+    let trials = r.trials();
+    let mut groups: Vec<TrialGroup<'a>> = r
+        .services()
+        .iter()
+        .filter(|s| !s.trials.is_empty())
+        .map(|s| TrialGroup {
+            service: Some(link_service(s)),
+            anchor: format!("trials-{}", s.slug),
+            trials: s
+                .trials
+                .iter()
+                .map(|&t| trial_summary(&trials[t]))
+                .collect(),
+        })
+        .collect();
+    let unfiled: Vec<TrialSummary<'a>> = trials
+        .iter()
+        .filter(|t| t.services.is_empty())
+        .map(trial_summary)
+        .collect();
+    if !unfiled.is_empty() {
+        groups.push(TrialGroup {
+            service: None,
+            anchor: "trials-other".to_owned(),
+            trials: unfiled,
+        });
+    }
+    groups
+}
+
+pub fn trial<'a>(r: &mut Reader<'a>, i: usize) -> TrialView<'a> {
+    let t = r.trial(i);
+    let (eligibility, eligibility_html) = match &t.eligibility {
+        Some(Eligibility::List(items)) => {
+            (items.iter().map(|c| inline_markdown(r, c)).collect(), None)
+        }
+        Some(Eligibility::Text(text)) => {
+            let numbers = r.numbers_in(text);
+            (
+                Vec::new(),
+                Some(markdown::render_linking(text, &numbers).html),
+            )
+        }
+        None => (Vec::new(), None),
+    };
+    TrialView {
+        slug: &t.slug,
+        title: &t.title,
+        path: &t.path,
+        description: t.description.as_deref(),
+        nct_id: t.nct_id.as_deref(),
+        registry_url: t.registry_url(),
+        phase: t.phase,
+        status: t.status.map(|s| s.as_str()),
+        status_label: t.status.map(|s| s.label()),
+        recruiting: t.recruiting(),
+        takes_questions: t.takes_questions(),
+        services: service_links(r, &t.services),
+        locations: location_summaries(r, &t.locations),
+        eligibility,
+        eligibility_html,
+        contact: t.contact.as_ref().map(|c| ContactView {
+            role: &c.role,
+            name: &c.name,
+            phone: c.phone.as_ref(),
+            email: c.email.as_deref(),
+        }),
+        thanks_path: t.thanks_path(),
     }
 }

@@ -49,7 +49,8 @@ pub fn affected(
 }
 
 /// The same pages at the same addresses, the same lists of entities, and
-/// what every page reads whole unchanged: site.toml and the locations.
+/// what pages read whole unchanged: site.toml, the locations and the
+/// trials.
 fn same_shape(old: &Site, new: &Site) -> bool {
     old.config == new.config
         && old.pages.len() == new.pages.len()
@@ -63,6 +64,7 @@ fn same_shape(old: &Site, new: &Site) -> bool {
         && old.physicians.len() == new.physicians.len()
         && old.events.len() == new.events.len()
         && old.locations == new.locations
+        && old.trials == new.trials
         && old.checklists.keys().eq(new.checklists.keys())
 }
 

@@ -524,18 +524,24 @@ pub(super) async fn post(
 }
 
 /// Where a native post lands: a referral for a service line on that
-/// service's thanks page (as the form's own `retURL`, `_next` or action
-/// says on the live site), else the form's generic one.
+/// service's thanks page, a question about a trial on that trial's (as the
+/// form's own `retURL`, `_next` or action says on the live site), else the
+/// form's generic one.
 fn thanks_page<'a>(
     kind: FormKind,
     payload: &Map<String, Value>,
-    services: &'a BTreeMap<String, String>,
+    pages: &'a super::session::ThanksPages,
 ) -> &'a str {
-    let service = payload.get("service").and_then(Value::as_str);
-    match (kind, service.and_then(|slug| services.get(slug))) {
-        (FormKind::Referral, Some(path)) => path,
-        _ => kind.generic_thanks_path(),
-    }
+    let named = |key: &str, pages: &'a BTreeMap<String, String>| {
+        let slug = payload.get(key).and_then(Value::as_str)?;
+        pages.get(slug).map(String::as_str)
+    };
+    let own = match kind {
+        FormKind::Referral => named("service", &pages.services),
+        FormKind::Appointment => named("trial", &pages.trials),
+        FormKind::Updates => None,
+    };
+    own.unwrap_or(kind.generic_thanks_path())
 }
 
 /// The checks made before a byte of the body is read: where the post comes

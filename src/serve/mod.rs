@@ -67,9 +67,9 @@ pub struct Served {
     /// `base_url`'s path (`/clinic`), under which the site is served; empty
     /// for a site at the root.
     prefix: String,
-    /// Each service line's thanks page, by slug: where the sink lands a
-    /// referral for it.
-    thanks: Arc<BTreeMap<String, String>>,
+    /// Each service line's and trial's thanks page, by slug: where the
+    /// sink lands a referral for the one, a question about the other.
+    thanks: Arc<session::ThanksPages>,
 }
 
 impl Served {
@@ -139,7 +139,7 @@ fn snapshot(session: &Session) -> Served {
         error: None,
         schemas,
         prefix: session.prefix().to_owned(),
-        thanks: Arc::new(session.service_thanks()),
+        thanks: Arc::new(session.thanks_pages()),
     }
 }
 

@@ -27,6 +27,14 @@ use crate::{BuildError, BuildOptions, Prepared, prepare, render, source};
 /// Files of the served site by output path (`services/x/index.html`).
 pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
 
+/// Where the local sink lands a submission that names a service line (a
+/// referral) or a trial (an appointment request), by slug.
+#[derive(Debug, Default)]
+pub struct ThanksPages {
+    pub services: BTreeMap<String, String>,
+    pub trials: BTreeMap<String, String>,
+}
+
 /// What an edit changed in the served site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -149,14 +157,21 @@ impl Session {
         self.prepared.site.config.base_url.path()
     }
 
-    /// Each service line's thanks page, by slug.
-    pub fn service_thanks(&self) -> BTreeMap<String, String> {
-        self.prepared
-            .site
-            .services
-            .iter()
-            .map(|s| (s.slug.clone(), s.thanks_path()))
-            .collect()
+    /// Each service line's and each trial's thanks page, by slug.
+    pub fn thanks_pages(&self) -> ThanksPages {
+        let site = &self.prepared.site;
+        ThanksPages {
+            services: site
+                .services
+                .iter()
+                .map(|s| (s.slug.clone(), s.thanks_path()))
+                .collect(),
+            trials: site
+                .trials
+                .iter()
+                .map(|t| (t.slug.clone(), t.thanks_path()))
+                .collect(),
+        }
     }
 
     /// How many pages the site has (the files include assets too).

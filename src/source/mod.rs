@@ -53,15 +53,17 @@ pub enum Section {
     Locations,
     Physicians,
     Events,
+    Trials,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Services,
         Section::Referrals,
         Section::Locations,
         Section::Physicians,
         Section::Events,
+        Section::Trials,
     ];
 
     pub fn dir(self) -> &'static str {
@@ -71,6 +73,7 @@ impl Section {
             Section::Locations => "locations",
             Section::Physicians => "physicians",
             Section::Events => "events",
+            Section::Trials => "trials",
         }
     }
 

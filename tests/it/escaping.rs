@@ -136,6 +136,18 @@ const PLAIN: &[(u32, &str, &[Ctx])] = &[
     (53, "physician credentials", &[Ctx::Text]),
     (60, "checklist title", &[Ctx::Text]),
     (61, "checklist item label", &[Ctx::Text]),
+    (
+        70,
+        "trial title",
+        &[Ctx::Title, Ctx::Text, Ctx::Attr, Ctx::JsonLd],
+    ),
+    (
+        71,
+        "trial description",
+        &[Ctx::Text, Ctx::Attr, Ctx::JsonLd],
+    ),
+    (72, "trial contact role", &[Ctx::Text]),
+    (73, "trial contact name", &[Ctx::Text]),
 ];
 
 /// Inline-Markdown fields: (n, what it is).
@@ -143,6 +155,7 @@ const MARKDOWN: &[(u32, &str)] = &[
     (14, "page body"),
     (35, "FAQ answer"),
     (62, "checklist item detail"),
+    (74, "trial eligibility item"),
 ];
 
 /// URL fields: (n, what it is, the value as written).

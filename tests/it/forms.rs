@@ -323,6 +323,12 @@ const APPOINTMENT_PAGE: &str = "/request-appointment/";
 const REASON_PAGE: &str = "/referrals/palpitations/";
 /// Where a referral sent from the service's own pages lands.
 const SERVICE_THANKS: &str = "/services/cardiology/refer/thanks/";
+/// The recruiting clinical trial in every backend fixture, its page and the
+/// page a question asked there lands on.
+const TRIAL: &str = "holter-ai";
+const TRIAL_TITLE: &str = "Reading heart monitors with software";
+const TRIAL_PAGE: &str = "/trials/holter-ai/";
+const TRIAL_THANKS: &str = "/trials/holter-ai/thanks/";
 
 /// Where a referral from `page` lands: the service's own thanks page from
 /// its refer and reason pages, the hub's thanks page elsewhere.
@@ -954,6 +960,11 @@ fn expected_hidden(
     out.insert("form".into(), kind.as_str().into());
     out.insert("page".into(), path.into());
     out.insert("reason".into(), reason.into());
+    // The fixtures have a trial: every appointment form carries the field,
+    // empty off a trial's page.
+    if kind == Kind::Appointment {
+        out.insert("trial".into(), String::new());
+    }
     if let Some(s) = service {
         out.insert("service".into(), s.into());
     }
@@ -1628,11 +1639,55 @@ fn updates_form(b: &Backend, site: &SiteTest) {
     );
 }
 
+/// Issue 23: a trial's page carries the appointment form with the visit a
+/// trial question and the trial's slug in the hidden `trial` field (a
+/// canonical field of the schema), landing on the trial's thanks page,
+/// which names the trial's contact.
+fn trial_page_asks_the_trial_team(b: &Backend, site: &SiteTest) {
+    let page = Page::read(site, TRIAL_PAGE);
+    let form = page.form(Kind::Appointment);
+    let to_trial = |v: String| v.replace(Kind::Appointment.thanks(), TRIAL_THANKS);
+    let mut want = expected_hidden(b, Kind::Appointment, TRIAL_PAGE, Some(SERVICE), "");
+    want.insert("trial".into(), TRIAL.into());
+    for v in want.values_mut() {
+        *v = to_trial(std::mem::take(v));
+    }
+    if b.subject {
+        want.insert(
+            "_subject".into(),
+            format!("Appointment request: clinical trial {TRIAL_TITLE}"),
+        );
+    }
+    assert_eq!(form.hidden(), want, "{}: hidden fields", form.describe());
+    assert_eq!(form.attr("data-thanks"), Some(TRIAL_THANKS));
+    let checked: Vec<_> = form
+        .el
+        .select(&sel("input[name=visit_type][checked]"))
+        .filter_map(|i| i.value().attr("value"))
+        .collect();
+    assert_eq!(checked, ["clinical_trial"], "{}", form.describe());
+    let schema = read_schema(site, Kind::Appointment);
+    assert_eq!(
+        schema_enum(schema_property(&schema, "trial")),
+        Some(vec![String::new(), TRIAL.to_owned()]),
+        "the schema's `trial`"
+    );
+    let payload = form.payload(b.honeypot);
+    assert_eq!(payload.get("trial"), Some(&json!(TRIAL)));
+    expect_valid(&schema, &payload, &form.describe());
+    let thanks = Page::read(site, TRIAL_THANKS);
+    assert!(
+        thanks.text().contains("Nora Vance, Research nurse"),
+        "{TRIAL_THANKS} does not name the trial's contact: {}",
+        thanks.text()
+    );
+}
+
 /// One check of a backend's build.
 type Check = fn(&Backend, &SiteTest);
 
 /// The checks every backend's build must pass, by name.
-const SUITE: [(&str, Check); 19] = [
+const SUITE: [(&str, Check); 20] = [
     ("action_and_method", action_and_method),
     ("referral_form_fields", referral_form_fields),
     ("checklist_boxes", checklist_boxes),
@@ -1658,6 +1713,10 @@ const SUITE: [(&str, Check); 19] = [
     ("no_patient_data_in_urls", no_patient_data_in_urls),
     ("insurance_question", insurance_question),
     ("updates_form", updates_form),
+    (
+        "trial_page_asks_the_trial_team",
+        trial_page_asks_the_trial_team,
+    ),
 ];
 
 /// The appointment form's insurance question: optional, the plan's name

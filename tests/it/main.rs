@@ -35,6 +35,8 @@
 //!   and events in Chromium against a fake provider (tests/fixtures/analytics).
 //! - `events`: education events, their calendar files and the upcoming/past
 //!   split at a fixed `SOURCE_DATE_EPOCH` (tests/fixtures/events).
+//! - `trials`: clinical trials: their pages, `/trials/`, the form that asks a
+//!   trial's team, and their findings (tests/fixtures/trials).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -72,4 +74,5 @@ mod insurance;
 #[allow(dead_code)]
 mod support;
 mod theme;
+mod trials;
 mod vnu;

@@ -221,6 +221,7 @@ fn every_page_kind_is_phone_first() {
     let sites = [
         Served::new(SiteTest::example(), "example"),
         Served::new(SiteTest::fixture("forms/webhook-form"), "fixture"),
+        Served::new(SiteTest::fixture("trials"), "trials"),
     ];
     let browser = Browser::start(true);
     browser.viewport(PHONE.0, PHONE.1, true);

@@ -30,7 +30,7 @@ const WIDTHS: [(&str, u32, u32, bool); 3] = [
 ];
 
 /// The page kinds the example site must have (`<body class="kind-…">`).
-const KINDS: [&str; 21] = [
+const KINDS: [&str; 24] = [
     "home",
     "page",
     "service",
@@ -52,6 +52,9 @@ const KINDS: [&str; 21] = [
     "event",
     "insurance",
     "partners",
+    "trials",
+    "trial",
+    "trial_thanks",
 ];
 
 pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {

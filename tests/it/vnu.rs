@@ -128,3 +128,12 @@ fn vnu_reports_invalid_html() {
         "vnu's report does not name the file:\n{report}"
     );
 }
+
+/// Clinical trials (issue 23): `/trials/`, each trial's page with its form,
+/// and the trials' thanks pages.
+#[test]
+fn trials_fixture_is_valid_html() {
+    let site = SiteTest::fixture("trials");
+    site.build(&[]).expect_success();
+    expect_valid_html(&site.public());
+}

@@ -2,7 +2,7 @@
 //!
 //! Each kind of page declares its keys once, as a struct in its own module
 //! (`page` for the keys of every page, then `service`, `referral`,
-//! `location`, `physician`, `event`). A page's YAML is read in one pass into
+//! `location`, `physician`, `event`, `trial`). A page's YAML is read in one pass into
 //! [`RawFrontMatter`], which holds the keys of every kind, so that a key of
 //! another kind is still checked and can be reported as belonging there
 //! (SPEC §4); an unknown key gets a "did you mean" hint from the keys
@@ -17,6 +17,7 @@ mod referral;
 mod service;
 #[cfg(test)]
 mod tests;
+mod trial;
 
 use std::fmt;
 
@@ -29,6 +30,7 @@ pub use page::{Common, PageDoc};
 pub use physician::PhysicianDoc;
 pub use referral::{Audience, Faq, ReferralDoc, Urgency, VisitType};
 pub use service::{Contact, Referring, SPECIALTIES, ServiceDoc, Update};
+pub use trial::{Eligibility, PHASES, TrialDoc, TrialStatus, is_nct_id};
 
 use super::findings::{FileCx, key};
 use super::keys::{Key, Keys, keys_of};
@@ -42,6 +44,7 @@ use page::CommonKeys;
 use physician::PhysicianKeys;
 use referral::ReferralKeys;
 use service::ServiceKeys;
+use trial::TrialKeys;
 
 /// Which content model a page follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,16 +55,18 @@ pub enum Kind {
     Location,
     Physician,
     Event,
+    Trial,
 }
 
 impl Kind {
     /// The kinds with keys of their own, in the order hints name them.
-    const WITH_KEYS: [Kind; 5] = [
+    const WITH_KEYS: [Kind; 6] = [
         Kind::Service,
         Kind::Referral,
         Kind::Location,
         Kind::Physician,
         Kind::Event,
+        Kind::Trial,
     ];
 
     /// The keys of this kind besides those of every page.
@@ -73,6 +78,7 @@ impl Kind {
             Kind::Location => LocationKeys::KEYS,
             Kind::Physician => PhysicianKeys::KEYS,
             Kind::Event => EventKeys::KEYS,
+            Kind::Trial => TrialKeys::KEYS,
         }
     }
 
@@ -84,6 +90,7 @@ impl Kind {
             Kind::Location => "locations",
             Kind::Physician => "physicians",
             Kind::Event => "events",
+            Kind::Trial => "clinical trials",
         }
     }
 }
@@ -99,6 +106,7 @@ fn block_keys(parent: &str) -> &'static [&'static str] {
         "geo" => keys_of::<Geo>(),
         "hours" => keys_of::<location::RawHours>(),
         "availability" => keys_of::<availability::RawAvailability>(),
+        "contact" => keys_of::<service::RawContact>(),
         _ => &[],
     }
 }
@@ -114,6 +122,7 @@ struct RawFrontMatter {
     location: LocationKeys,
     physician: PhysicianKeys,
     event: EventKeys,
+    trial: TrialKeys,
 }
 
 impl RawFrontMatter {
@@ -150,6 +159,7 @@ impl RawFrontMatter {
             Kind::Location => self.location.read(key, map, seen),
             Kind::Physician => self.physician.read(key, map, seen),
             Kind::Event => self.event.read(key, map, seen),
+            Kind::Trial => self.trial.read(key, map, seen),
         }
     }
 
@@ -165,6 +175,7 @@ impl RawFrontMatter {
                 Kind::Location => self.location.set(),
                 Kind::Physician => self.physician.set(),
                 Kind::Event => self.event.set(),
+                Kind::Trial => self.trial.set(),
             })
             .collect()
     }
@@ -273,6 +284,7 @@ pub enum Parsed {
     Location(LocationDoc),
     Physician(PhysicianDoc),
     Event(EventDoc),
+    Trial(TrialDoc),
 }
 
 impl Parsed {
@@ -284,6 +296,7 @@ impl Parsed {
             Parsed::Location(d) => d.page,
             Parsed::Physician(d) => d.page,
             Parsed::Event(d) => d.page,
+            Parsed::Trial(d) => d.page,
         }
     }
 
@@ -295,6 +308,7 @@ impl Parsed {
             Parsed::Location(d) => Document::Location(d),
             Parsed::Physician(d) => Document::Physician(d),
             Parsed::Event(d) => Document::Event(d),
+            Parsed::Trial(d) => Document::Trial(d),
         }
     }
 }
@@ -350,6 +364,7 @@ fn read_page_or_stop(
         Kind::Location => Parsed::Location(location::location(&mut cx, raw.location, page)),
         Kind::Physician => Parsed::Physician(physician::physician(&mut cx, raw.physician, page)),
         Kind::Event => Parsed::Event(event::event(&mut cx, raw.event, page)),
+        Kind::Trial => Parsed::Trial(trial::trial(&mut cx, raw.trial, page)),
     };
     Ok((result, cx.diags))
 }
@@ -385,7 +400,11 @@ fn owner_hint(key: &str, allowed: &[&str]) -> String {
         .filter(|k| k.keys().contains(&key))
         .map(Kind::name)
         .collect();
-    let owners = owners.join(" and ");
+    // "physicians, events and clinical trials"
+    let owners = match owners.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => owners.join(""),
+    };
     // `location:` on a service line is its `locations:` with an `s` lost,
     // more likely than an event's key in the wrong file.
     let plural = format!("{key}s");

@@ -94,10 +94,10 @@ pub(super) struct RawUpdate {
 /// One entry of `referring.contacts`.
 #[derive(Debug, Deserialize)]
 pub(super) struct RawContact {
-    role: Option<String>,
-    name: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
+    pub(super) role: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) phone: Option<String>,
+    pub(super) email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -100,7 +100,7 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 4:1 `referring` is not used on plain pages | `referring` belongs on service lines; remove it here or move the file",
                 "UnknownKey 5:3 `referring.phne` is not a key handoff knows here | did you mean `phone`?",
                 "UnknownKey 6:1 `checklist` is not used on plain pages | `checklist` belongs on service lines and referral reasons; remove it here or move the file",
-                "UnknownKey 7:1 `locations` is not used on plain pages | `locations` belongs on service lines and physicians; remove it here or move the file",
+                "UnknownKey 7:1 `locations` is not used on plain pages | `locations` belongs on service lines, physicians and clinical trials; remove it here or move the file",
                 "UnknownKey 8:1 `foo` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`",
             ],
         ),
@@ -197,7 +197,7 @@ fn key_findings_of_every_kind() {
             &[
                 "UnknownKey 5:26 `referring.contacts[0].emial` is not a key handoff knows here | did you mean `email`?",
                 "UnknownKey 7:1 `urgency` is not used on service lines | `urgency` belongs on referral reasons; remove it here or move the file",
-                "UnknownKey 11:1 `services` is not used on service lines | `services` belongs on physicians and events; remove it here or move the file",
+                "UnknownKey 11:1 `services` is not used on service lines | `services` belongs on physicians, events and clinical trials; remove it here or move the file",
             ],
         ),
         (
@@ -214,7 +214,7 @@ fn key_findings_of_every_kind() {
             "---\ntitle: A\nservice: s\nphone: '1'\nlocations: [a]\nfaq:\n  - q: Q\n    answer: A\nspecialty: Oncologic\n---\n",
             &[
                 "UnknownKey 4:1 `phone` is not used on referral reasons | `phone` belongs on locations; remove it here or move the file",
-                "UnknownKey 5:1 `locations` is not used on referral reasons | `locations` belongs on service lines and physicians; remove it here or move the file",
+                "UnknownKey 5:1 `locations` is not used on referral reasons | `locations` belongs on service lines, physicians and clinical trials; remove it here or move the file",
                 "MissingField 7:5 question 1 of `faq` needs both `q` and `a` | write each entry as `- q: …` with `a: …` below it",
                 "UnknownKey 8:5 `faq[0].answer` is not a key handoff knows here | expected one of `q`, `a`",
                 "UnknownKey 9:1 `specialty` is not used on referral reasons | `specialty` belongs on service lines; remove it here or move the file",
@@ -254,7 +254,7 @@ fn key_findings_of_every_kind() {
             &[
                 "UnknownKey 3:1 `specialty` is not used on plain pages | `specialty` belongs on service lines; remove it here or move the file",
                 "UnknownKey 4:1 `checklist` is not used on plain pages | `checklist` belongs on service lines and referral reasons; remove it here or move the file",
-                "UnknownKey 5:1 `locations` is not used on plain pages | `locations` belongs on service lines and physicians; remove it here or move the file",
+                "UnknownKey 5:1 `locations` is not used on plain pages | `locations` belongs on service lines, physicians and clinical trials; remove it here or move the file",
                 "UnknownKey 6:1 `referring` is not used on plain pages | `referring` belongs on service lines; remove it here or move the file",
                 "UnknownKey 7:1 `service` is not used on plain pages | `service` belongs on referral reasons; remove it here or move the file",
                 "UnknownKey 8:1 `urgency` is not used on plain pages | `urgency` belongs on referral reasons; remove it here or move the file",
@@ -269,7 +269,7 @@ fn key_findings_of_every_kind() {
                 "UnknownKey 17:1 `hours` is not used on plain pages | `hours` belongs on locations; remove it here or move the file",
                 "UnknownKey 18:1 `honorific` is not used on plain pages | `honorific` belongs on physicians; remove it here or move the file",
                 "UnknownKey 19:1 `credentials` is not used on plain pages | `credentials` belongs on physicians; remove it here or move the file",
-                "UnknownKey 20:1 `services` is not used on plain pages | `services` belongs on physicians and events; remove it here or move the file",
+                "UnknownKey 20:1 `services` is not used on plain pages | `services` belongs on physicians, events and clinical trials; remove it here or move the file",
                 "UnknownKey 21:1 `accepting_new_patients` is not used on plain pages | `accepting_new_patients` belongs on physicians; remove it here or move the file",
                 "UnknownKey 22:1 `photo` is not used on plain pages | `photo` belongs on physicians; remove it here or move the file",
             ],

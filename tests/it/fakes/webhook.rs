@@ -1,7 +1,8 @@
 //! The webhook fake: the practice's own endpoint, as the README's webhook
 //! contract describes it (handoff's contract, not a third party's): it keeps
 //! every field; a native form post (`application/x-www-form-urlencoded`) is
-//! answered with `303 See Other` to the form's thanks page, a JSON post
+//! answered with `303 See Other` to the form's thanks page (a trial's own
+//! for an appointment request whose `trial` is set), a JSON post
 //! (`encoding = "json"`, sent by `fetch`) with a 2xx JSON answer and the CORS
 //! headers the page needs. The round trip also checks each payload against
 //! the site's published JSON Schema.
@@ -50,12 +51,21 @@ impl Rules for Webhook {
             .find(|(k, _)| k == "form")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
+        let trial = fields
+            .iter()
+            .find(|(k, v)| k == "trial" && !v.is_empty())
+            .map(|(_, v)| v.clone());
         let reply = if json {
             Reply::json("200 OK", &json!({ "ok": true })).cors(req)
         } else {
-            match self.thanks.get(&form) {
-                Some(to) => Reply::redirect("303 See Other", to),
-                None => Reply::new("400 Bad Request").body(b"no form field".to_vec()),
+            match (self.thanks.get(&form), trial) {
+                // The site's origin, from the appointment thanks page's address.
+                (Some(to), Some(trial)) if form == "appointment" => {
+                    let origin = to.split("/request-appointment/").next().unwrap_or(to);
+                    Reply::redirect("303 See Other", &format!("{origin}/trials/{trial}/thanks/"))
+                }
+                (Some(to), _) => Reply::redirect("303 See Other", to),
+                (None, _) => Reply::new("400 Bad Request").body(b"no form field".to_vec()),
             }
         };
         let kept = Kept {

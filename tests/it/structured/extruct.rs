@@ -208,6 +208,39 @@ fn extruct_reads_availability_and_telehealth() {
     assert_eq!(channel["@id"], format!("{url}#telehealth"));
 }
 
+/// A clinical trial's `MedicalTrial`, read back by extruct: its registry
+/// number, its record, its status as a `MedicalStudyStatus` and the
+/// practice as its sponsor.
+#[test]
+fn extruct_reads_a_clinical_trial() {
+    let built = Built::new(SiteTest::example(), &[]);
+    let path = "/trials/neoadjuvant-immunotherapy-lung/";
+    let fm = front_matter(&built.site, "trials/neoadjuvant-immunotherapy-lung.md");
+    let nodes = extruct_graph(&extruct(&built, path), path);
+    let trial = nodes
+        .iter()
+        .find(|n| n["@type"] == "MedicalTrial")
+        .unwrap_or_else(|| panic!("{path}: extruct found no MedicalTrial: {nodes:#?}"));
+    assert_eq!(trial["name"], fm["title"]);
+    assert_eq!(trial["identifier"], fm["nct_id"]);
+    assert_eq!(
+        trial["sameAs"],
+        format!(
+            "https://clinicaltrials.gov/study/{}",
+            fm_str(&fm, "nct_id").unwrap()
+        )
+    );
+    assert_eq!(trial["status"], "https://schema.org/Recruiting");
+    assert_eq!(trial["sponsor"]["@id"], built.org_id().as_str());
+    assert_eq!(trial["studyLocation"][0]["@type"], "AdministrativeArea");
+    assert_eq!(trial["studyLocation"][0]["name"], "Downtown Cancer Center");
+    let page = nodes
+        .iter()
+        .find(|n| n["@type"] == "MedicalWebPage")
+        .unwrap_or_else(|| panic!("{path}: extruct found no MedicalWebPage"));
+    assert_eq!(page["about"]["@id"], trial["@id"]);
+}
+
 #[test]
 fn extruct_reads_hostile_text_back_as_typed() {
     let built = Built::new(SiteTest::fixture("structured/xss"), &[]);

@@ -136,6 +136,7 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
             }
             "referral" => expect_referral(&facts, page, org, node),
             "event" => expect_event(&facts, &built, page, &doc, node),
+            "trial" => expect_trial(&facts, &built, page, &doc, node),
             _ => {
                 assert!(
                     types_of(node) == ["WebPage"] || types_of(node) == ["MedicalWebPage"],
@@ -158,6 +159,9 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
         "not_found",
         "events",
         "event",
+        "trial",
+        "trials",
+        "trial_thanks",
     ] {
         assert!(
             kinds_seen.contains(kind),
@@ -488,6 +492,73 @@ fn expect_referral(facts: &ExampleFacts, page: &PageOut, org: &Value, node: &Val
     }
 }
 
+/// A clinical trial: a `MedicalTrial` as its file describes it, run by the
+/// practice at its locations.
+fn expect_trial(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value, node: &Value) {
+    let url = built.url(&page.path);
+    let slug = slug_after(&page.path, "/trials/");
+    let trials = section(&built.site, "trials");
+    let fm = &trials[slug];
+    let trial = one_of_type(page, doc, "MedicalTrial");
+    assert_eq!(trial["@id"], format!("{url}#trial"), "{}", page.rel);
+    assert_eq!(trial["name"], fm["title"], "{}", page.rel);
+    assert_eq!(trial["url"], url.as_str(), "{}", page.rel);
+    let nct = fm_str(fm, "nct_id").expect("example trials have an NCT number");
+    assert_eq!(trial["identifier"], nct, "{}", page.rel);
+    assert_eq!(
+        trial["sameAs"],
+        format!("https://clinicaltrials.gov/study/{nct}"),
+        "{}",
+        page.rel
+    );
+    let status = match fm_str(fm, "status").map(str::to_lowercase).as_deref() {
+        Some("recruiting") => "Recruiting",
+        Some("active, not recruiting") => "ActiveNotRecruiting",
+        Some("completed") => "Completed",
+        other => panic!(
+            "{}: an example status {other:?} this test does not know",
+            page.rel
+        ),
+    };
+    assert_eq!(
+        trial["status"],
+        format!("https://schema.org/{status}"),
+        "{}",
+        page.rel
+    );
+    assert_eq!(
+        trial["sponsor"]["@id"],
+        built.org_id().as_str(),
+        "{}",
+        page.rel
+    );
+    let locations: Vec<&str> = fm["locations"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let places = as_list(&trial["studyLocation"]);
+    assert_eq!(places.len(), locations.len(), "{}: studyLocation", page.rel);
+    for (place, loc) in places.iter().zip(&locations) {
+        assert_eq!(
+            place["name"], facts.locations[*loc]["title"],
+            "{}",
+            page.rel
+        );
+        expect_address(page, &place["address"], &facts.locations[*loc]["address"]);
+    }
+    let services: Vec<&str> = fm["services"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        str_set(as_list(&trial["relevantSpecialty"])),
+        facts.specialties_of(&services),
+        "{}: relevantSpecialty",
+        page.rel
+    );
+    assert_eq!(node["about"]["@id"], trial["@id"], "{}", page.rel);
+}
+
 /// The checker above must itself catch what it is there to catch.
 #[test]
 fn the_vocabulary_check_rejects_what_schema_org_does_not_define() {
@@ -526,6 +597,13 @@ fn the_vocabulary_check_rejects_what_schema_org_does_not_define() {
         json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "eventAttendanceMode": "https://schema.org/InPerson"}),
         json!({"@id": "https://x.example/e/#event", "@type": "EducationEvent", "location": {"@type": "PostalAddress", "streetAddress": "1 Main St"}}),
         json!({"@id": "https://x.example/#webpage", "@type": "WebPage", "audience": {"@type": "MedicalAudience", "audienceType": "Office managers"}}),
+        // a trial: a status that is not a MedicalStudyStatus, `phase` (in
+        // schema.org's attic), an identifier that is not an NCT number, a
+        // clinic where schema.org takes an AdministrativeArea
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "status": "https://schema.org/Open"}),
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "phase": "Phase 2"}),
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "identifier": "NCT123"}),
+        json!({"@id": "https://x.example/t/#trial", "@type": "MedicalTrial", "name": "T", "studyLocation": {"@type": "MedicalClinic", "name": "C"}}),
     ];
     for node in bad {
         let doc = json!({"@context": "https://schema.org", "@graph": [node]});
@@ -588,6 +666,7 @@ fn graphs_of_one_page_per_kind_match_their_snapshots() {
         ("location", "/locations/downtown/"),
         ("physician", "/physicians/ana-ruiz/"),
         ("event", "/events/thoracic-tumor-board-cme-evening/"),
+        ("trial", "/trials/neoadjuvant-immunotherapy-lung/"),
     ] {
         let doc = jsonld(built.page(path));
         insta::assert_json_snapshot!(format!("jsonld_{name}"), doc);

@@ -13,7 +13,7 @@ use super::built::{as_list, types_of};
 
 /// Every schema.org type handoff writes. Checked against schema.org
 /// (https://schema.org/<Type>, version 29): each exists and is not pending.
-const KNOWN_TYPES: [&str; 25] = [
+const KNOWN_TYPES: [&str; 27] = [
     "MedicalOrganization",
     "MedicalClinic",
     "Hospital",
@@ -39,6 +39,8 @@ const KNOWN_TYPES: [&str; 25] = [
     "Offer",
     "Audience",
     "ServiceChannel",
+    "MedicalTrial",
+    "AdministrativeArea",
 ];
 
 /// The properties a node of `ty` may carry: schema.org's own, inherited
@@ -140,6 +142,23 @@ fn allowed_properties(ty: &str) -> BTreeSet<&'static str> {
         "VirtualLocation" => vec![THING],
         "Offer" => vec![THING],
         "Audience" => vec![&["@type", "audienceType"]],
+        // MedicalTrial: MedicalStudy (healthCondition, sponsor, status,
+        // studyLocation, studySubject) and MedicalEntity (relevantSpecialty,
+        // code); Thing's identifier. No `phase`: schema.org moved it to the
+        // attic.
+        "MedicalTrial" => vec![
+            THING,
+            &[
+                "identifier",
+                "trialDesign",
+                "sponsor",
+                "status",
+                "studyLocation",
+                "relevantSpecialty",
+            ],
+        ],
+        // A Place.
+        "AdministrativeArea" => vec![THING, &["address", "geo"]],
         _ => Vec::new(),
     };
     parts.into_iter().flatten().copied().collect()
@@ -159,6 +178,7 @@ fn expected_value_types(property: &str) -> Option<&'static [&'static str]> {
         "itemListElement" => &["ListItem"],
         "mainEntity" => &["Question"],
         "availableChannel" => &["ServiceChannel"],
+        "studyLocation" => &["AdministrativeArea"],
         _ => return None,
     })
 }
@@ -207,6 +227,25 @@ const MEDICAL_SPECIALTIES: [&str; 41] = [
     "Toxicologic",
     "Urologic",
 ];
+
+/// Members of the schema.org MedicalStudyStatus enumeration
+/// (https://schema.org/MedicalStudyStatus).
+const MEDICAL_STUDY_STATUSES: [&str; 9] = [
+    "ActiveNotRecruiting",
+    "Completed",
+    "EnrollingByInvitation",
+    "NotYetRecruiting",
+    "Recruiting",
+    "ResultsAvailable",
+    "Suspended",
+    "Terminated",
+    "Withdrawn",
+];
+
+/// A ClinicalTrials.gov number: `NCT` and 8 digits.
+fn is_nct_number(s: &str) -> bool {
+    s.len() == 11 && s.starts_with("NCT") && s[3..].chars().all(|c| c.is_ascii_digit())
+}
 
 pub(super) const DAYS: [&str; 7] = [
     "Monday",
@@ -361,7 +400,7 @@ fn check_value(
                     problems.push(format!("{at}: expected an embedded node, found {s:?}"));
                 }
                 match key {
-                    "medicalSpecialty" | "specialty" => {
+                    "medicalSpecialty" | "specialty" | "relevantSpecialty" => {
                         let ok = s
                             .strip_prefix("https://schema.org/")
                             .is_some_and(|m| MEDICAL_SPECIALTIES.contains(&m));
@@ -370,6 +409,20 @@ fn check_value(
                                 "{at}: {s} is not a https://schema.org/ MedicalSpecialty"
                             ));
                         }
+                    }
+                    // A MedicalStudyStatus member.
+                    "status" => {
+                        let ok = s
+                            .strip_prefix("https://schema.org/")
+                            .is_some_and(|m| MEDICAL_STUDY_STATUSES.contains(&m));
+                        if !ok {
+                            problems.push(format!(
+                                "{at}: {s} is not a https://schema.org/ MedicalStudyStatus"
+                            ));
+                        }
+                    }
+                    "identifier" if !is_nct_number(s) => {
+                        problems.push(format!("{at}: {s} is not an NCT number"));
                     }
                     "dayOfWeek" => {
                         let ok = s

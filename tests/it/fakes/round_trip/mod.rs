@@ -39,7 +39,7 @@ use crate::fakes::Kept;
 use crate::fakes::hubspot::DECLARED_BY_DEFAULT;
 use form::{Entry, controls, fill};
 use kept::{lost, sent_names, strings};
-use scene::{Backend, PAGES, Page, REFERRAL, Scene, URGENCY_PROPERTY, UTM};
+use scene::{Backend, PAGES, Page, REFERRAL, Scene, TRIAL, URGENCY_PROPERTY, UTM};
 
 /// Opens `page`, fills its form in, submits it, and checks what the fake
 /// kept and the setup sheet against what the browser sent.
@@ -117,6 +117,34 @@ fn round_trip(scene: &Scene, browser: &Browser, page: &Page, javascript: bool) {
     );
 
     backend_specifics(scene, page, javascript, &entries, kept, &what);
+    if page.path == TRIAL.path {
+        trial_routed(browser, kept, &what);
+    }
+}
+
+/// A question from a trial's page reaches the backend with the trial's
+/// slug (under `trial`, or a `Clinical trial:` line of a CRM's digest),
+/// and the page the browser lands on names the trial's contact.
+fn trial_routed(browser: &Browser, kept: &Kept, what: &str) {
+    let slug = "holter-ai";
+    let digest = ["message", "description"]
+        .iter()
+        .filter_map(|n| kept.get(n))
+        .any(|d| d.lines().any(|l| l == format!("Clinical trial: {slug}")));
+    assert!(
+        kept.holds("trial", slug) || digest,
+        "{what}: the trial's slug did not arrive: {kept:#?}"
+    );
+    assert!(
+        browser.url().ends_with(TRIAL.thanks),
+        "{what}: landed on {}",
+        browser.url()
+    );
+    let text = browser.text("main");
+    assert!(
+        text.contains("Nora Vance"),
+        "{what}: the thanks page does not name the trial's contact: {text}"
+    );
 }
 
 /// What each backend documents beyond the fields.

@@ -117,7 +117,24 @@ pub(super) const PARTNERS: Page = Page {
     thanks: "/partners/thanks/",
 };
 
-pub(super) const PAGES: [&Page; 5] = [&REFERRAL, &APPOINTMENT, &REFER_HUB, &REASON, &PARTNERS];
+/// A clinical trial's page (issue 23): the appointment form asking the
+/// trial's team, the trial's slug in a hidden field, landing on the
+/// trial's thanks page.
+pub(super) const TRIAL: Page = Page {
+    path: "/trials/holter-ai/",
+    kind: "appointment",
+    service: None,
+    thanks: "/trials/holter-ai/thanks/",
+};
+
+pub(super) const PAGES: [&Page; 6] = [
+    &REFERRAL,
+    &APPOINTMENT,
+    &REFER_HUB,
+    &REASON,
+    &PARTNERS,
+    &TRIAL,
+];
 
 impl Page {
     pub(super) fn form_css(&self) -> String {
