@@ -155,13 +155,18 @@ impl<'a> FileCx<'a> {
                 Some(Seg::Key(k)) => k.clone(),
                 _ => continue,
             };
-            let parent = path.iter().rev().skip(1).find_map(|s| match s {
+            let mut parents = path.iter().rev().skip(1).filter_map(|s| match s {
                 Seg::Key(k) => Some(k.as_str()),
                 Seg::Index(_) => None,
             });
-            let allowed: &[&str] = match parent {
+            let allowed: &[&str] = match parents.next() {
                 None => top,
-                Some(p) => nested(p),
+                // A block under an id (`by_location: { valley: … }`) has
+                // the keys of the map of ids that holds it.
+                Some(p) => match nested(p) {
+                    [] => parents.next().map_or(&[][..], nested),
+                    keys => keys,
+                },
             };
             let shown = yaml::path_to_string(path);
             let d = self

@@ -21,7 +21,8 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
-    Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, PageDoc, PhysicianDoc,
+    Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, LocationLine, PageDoc,
+    PhysicianDoc,
     ReferralDoc, Referring, SPECIALTIES, ServiceDoc, Update, Urgency, VisitType,
 };
 

@@ -237,6 +237,7 @@ fn placements(site: &Site) -> Vec<(Option<usize>, Placement<'static>)> {
                 service: Some(reason.service),
                 reason: Some(r),
                 local: false,
+                location: None,
             },
         )
     });

@@ -147,6 +147,7 @@ pub(super) fn referral(site: &Site, phi_ok: bool, at: &Placement<'_>) -> Vec<Fie
     let (you, mut more) = clinician();
     let mut sets = vec![you];
     let mut referral = vec![service_field(site, at, false), urgency(site, at)];
+    referral.extend(location(site, at));
     if phi_ok {
         let (patient, patient_phone) = patient();
         sets.push(patient);
@@ -393,7 +394,7 @@ pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
     let mut more = Vec::new();
     for set in &mut sets {
         let (optional, main) = set.fields.drain(..).partition(|f| {
-            ["best_time", "referred_by", "preferred_location"].contains(&f.canonical.as_str())
+            ["best_time", "referred_by"].contains(&f.canonical.as_str())
         });
         set.fields = main;
         more.extend::<Vec<Field>>(optional);
@@ -497,20 +498,34 @@ fn visit(site: &Site, at: &Placement<'_>) -> Vec<Field> {
             .auto("off")
             .help("Your doctor's name, if a doctor sent you"),
     ];
-    if !site.locations.is_empty() {
-        let mut options = vec![Choice {
-            value: "any".into(),
-            label: "No preference".into(),
-            selected: true,
-        }];
-        options.extend(site.locations.iter().map(|l| choice(&l.slug, &l.title)));
-        visit.push(field(
-            "preferred_location",
-            "Preferred location",
-            Input::Select { options },
-        ));
-    }
+    visit.extend(location(site, at));
     visit
+}
+
+/// The value of the location choice's "No preference".
+pub const ANY_LOCATION: &str = "any";
+
+/// The location choice, where there is one to make: the page's service
+/// line is seen at two or more places (on a page about no one service
+/// line, the practice has two or more). "No preference" comes first and is
+/// chosen, unless the page is the service line's page at one location.
+fn location(site: &Site, at: &Placement<'_>) -> Option<Field> {
+    let places: Vec<usize> = match at.service {
+        Some(s) => site.services[s].locations.clone(),
+        None => (0..site.locations.len()).collect(),
+    };
+    if places.len() < 2 {
+        return None;
+    }
+    let mut options = vec![Choice {
+        selected: at.location.is_none(),
+        ..choice(ANY_LOCATION, "No preference")
+    }];
+    options.extend(places.into_iter().map(|l| Choice {
+        selected: at.location == Some(l),
+        ..choice(&site.locations[l].slug, &site.locations[l].title)
+    }));
+    Some(field("location", "Preferred location", Input::Select { options }).short("Location"))
 }
 
 /// Luhn check of an NPI with the `80840` prefix (the card-issuer prefix the

@@ -71,6 +71,11 @@ fn property(site: &Site, f: &Field) -> Value {
                     values.push("not_sure".into());
                 }
             }
+            if f.canonical == "location" {
+                values = std::iter::once(super::ANY_LOCATION.to_owned())
+                    .chain(site.locations.iter().map(|l| l.slug.clone()))
+                    .collect();
+            }
             if f.canonical == "referral_reason" {
                 values = site.referrals.iter().map(|r| r.slug.clone()).collect();
                 values.push("other".into());
@@ -140,6 +145,7 @@ fn representatives(site: &Site, kind: FormKind) -> Option<Vec<FormSpec>> {
             service: None,
             reason: None,
             local: false,
+            location: None,
         },
     )?];
     // Placements differ in their fields only by the checklist shown and the
@@ -171,6 +177,7 @@ fn representatives(site: &Site, kind: FormKind) -> Option<Vec<FormSpec>> {
                 service: Some(service),
                 reason,
                 local: false,
+                location: None,
             },
         ));
     }

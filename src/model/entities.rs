@@ -8,6 +8,7 @@ use super::resolver::{Resolver, Target};
 use super::types::{Location, Physician, Referral, Service};
 use crate::config::Config;
 use crate::content::{Located, ReferralDoc, ServiceDoc};
+use crate::diag::Code;
 
 /// The entities pages show; indices follow the sorted documents.
 pub(super) struct Entities {
@@ -47,6 +48,10 @@ pub(super) fn resolve(docs: &Docs, config: &Config, r: &mut Resolver<'_>) -> Ent
                 fax: d.fax.clone(),
                 geo: d.geo,
                 hours: d.hours.clone(),
+                referral_phone: d.referral_phone.clone(),
+                referral_fax: d.referral_fax.clone(),
+                parking: d.parking.clone(),
+                access: d.access.clone(),
                 services: Vec::new(),
                 physicians: Vec::new(),
             }
@@ -115,6 +120,31 @@ fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
     let mut referring = d.referring.clone();
     referring.phone = referring.phone.or_else(|| org.phone.clone());
     referring.fax = referring.fax.or_else(|| org.fax.clone());
+    let by_location = std::mem::take(&mut referring.by_location)
+        .into_iter()
+        .filter_map(|line| {
+            let l = r.find(Target::Location, file, "referring.by_location", &line.location)?;
+            if !locations.contains(&l) {
+                let d = r
+                    .at(
+                        file,
+                        &line.location,
+                        Code::DanglingReference,
+                        format!(
+                            "`referring.by_location` names `{}`, which is not one of this service line's `locations`",
+                            line.location.value
+                        ),
+                    )
+                    .with_hint(format!(
+                        "add `{}` to `locations:`, or remove its `by_location` entry",
+                        line.location.value
+                    ));
+                r.push(d);
+                return None;
+            }
+            Some((l, line))
+        })
+        .collect();
     let slug = d.page.common.slug.value.clone();
     Service {
         path: format!("/services/{slug}/"),
@@ -125,6 +155,7 @@ fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
         checklist: r.checklist(file, &d.checklist),
         locations,
         referring,
+        by_location,
         reasons: Vec::new(),
         physicians: Vec::new(),
         weight: d.page.common.weight,

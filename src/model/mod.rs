@@ -21,8 +21,8 @@ mod types;
 mod urls;
 
 pub use types::{
-    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind,
-    Physician, Referral, Service, Site, full_name,
+    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Line, Location, NAV_SERVICES, Page,
+    PageKind, Physician, Referral, Service, Site, full_name,
 };
 
 use crate::config::Config;
@@ -50,7 +50,9 @@ pub fn resolve(
     let checklists = checklists::flatten(&docs.checklists, &mut r);
     let entities = entities::resolve(&docs, config, &mut r);
     let (written, trail) = pages::written(&docs, &entities, &mut r);
-    let made = pages::generated(&entities.services, config, &trail);
+    let mut made = pages::generated(&entities.services, config, &trail);
+    let at_locations = pages::at_locations(&docs, &entities, &trail, &made, &mut r);
+    made.extend(at_locations);
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;

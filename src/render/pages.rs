@@ -54,6 +54,7 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::Thanks(_) => ("thanks", "thanks.html"),
         PageKind::ReferThanks(_) => ("refer_thanks", "refer_thanks.html"),
         PageKind::NotFound => ("not_found", "404.html"),
+        PageKind::ServiceLocation { .. } => ("service_location", "service_location.html"),
     };
     Kind { name, template }
 }
@@ -92,6 +93,8 @@ pub enum Variables<'a> {
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
     Thanks(Thanks<'a>),
+    /// A service line's page at one location.
+    ServiceLocation(ServiceLocationPage<'a>),
 }
 
 #[derive(Serialize)]
@@ -128,6 +131,16 @@ pub struct PhysiciansIndex<'a> {
 #[derive(Serialize)]
 pub struct ServicePage<'a> {
     pub service: ServiceView<'a>,
+}
+
+/// `/services/<slug>/<location>/`: the service line (its referral line
+/// the one at this location), the location, and who sees it there.
+#[derive(Serialize)]
+pub struct ServiceLocationPage<'a> {
+    pub service: ServiceView<'a>,
+    pub location: LocationView<'a>,
+    /// The physicians who see this service line at this location.
+    pub physicians: Vec<Link<'a>>,
 }
 
 #[derive(Serialize)]
@@ -188,9 +201,20 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         page: &page.path,
         service,
         reason,
+        location: None,
         local,
     };
     match page.kind {
+        PageKind::ServiceLocation { service, location } => {
+            let here = Placement {
+                location: Some(location),
+                ..at(Some(service), None)
+            };
+            (
+                form(r, FormKind::Referral, &here),
+                form(r, FormKind::Appointment, &here),
+            )
+        }
         PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
         PageKind::ReferHub => (form(r, FormKind::Referral, &at(None, None)), None),
         PageKind::Appointment => (form(r, FormKind::Appointment, &at(None, None)), None),
@@ -280,6 +304,13 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
             form_kind: form.as_str(),
             services: view::refer_summaries(r),
         }),
+        PageKind::ServiceLocation { service, location } => {
+            Variables::ServiceLocation(ServiceLocationPage {
+                service: view::service_at(r, service, Some(location)),
+                location: view::location(r, location),
+                physicians: view::physicians_at(r, service, location),
+            })
+        }
     }
 }
 

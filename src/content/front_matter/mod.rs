@@ -24,7 +24,7 @@ pub use location::{Address, DAYS, Geo, Hours, LocationDoc};
 pub use page::{Common, PageDoc};
 pub use physician::PhysicianDoc;
 pub use referral::{Audience, Faq, ReferralDoc, Urgency, VisitType};
-pub use service::{Contact, Referring, SPECIALTIES, ServiceDoc, Update};
+pub use service::{Contact, LocationLine, Referring, SPECIALTIES, ServiceDoc, Update};
 
 use super::findings::{FileCx, key};
 use super::keys::{Key, Keys, keys_of};
@@ -89,6 +89,7 @@ fn block_keys(parent: &str) -> &'static [&'static str] {
         "address" => keys_of::<Address>(),
         "geo" => keys_of::<Geo>(),
         "hours" => keys_of::<location::RawHours>(),
+        "by_location" => keys_of::<service::RawLine>(),
         _ => &[],
     }
 }
