@@ -436,6 +436,7 @@ fn resolve_alone(
             page: "/refer/",
             service: Some(i),
             reason: None,
+            location: site.services[i].locations.first().copied(),
             local: false,
         };
         forms::spec(&site, forms::FormKind::Referral, &at);
