@@ -13,7 +13,7 @@ use super::built::{as_list, types_of};
 
 /// Every schema.org type handoff writes. Checked against schema.org
 /// (https://schema.org/<Type>, version 29): each exists and is not pending.
-const KNOWN_TYPES: [&str; 19] = [
+const KNOWN_TYPES: [&str; 20] = [
     "MedicalOrganization",
     "MedicalClinic",
     "Hospital",
@@ -33,6 +33,8 @@ const KNOWN_TYPES: [&str; 19] = [
     "Answer",
     "Organization",
     "Person",
+    // What a clinic offers (`availableService`): a service line at a location.
+    "MedicalTherapy",
 ];
 
 /// The properties a node of `ty` may carry: schema.org's own, inherited
@@ -89,8 +91,17 @@ fn allowed_properties(ty: &str) -> BTreeSet<&'static str> {
         // Physician: the same; Hospital: CivicStructure (Place),
         // EmergencyService (LocalBusiness) and MedicalOrganization.
         "MedicalClinic" | "Physician" | "Hospital" => {
-            vec![THING, ORGANIZATION, MEDICAL_ORGANIZATION, PLACE]
+            // `availableService` is their own (MedicalClinic, Physician, Hospital).
+            vec![
+                THING,
+                ORGANIZATION,
+                MEDICAL_ORGANIZATION,
+                PLACE,
+                &["availableService"],
+            ]
         }
+        // MedicalEntity.relevantSpecialty
+        "MedicalTherapy" => vec![THING, &["relevantSpecialty"]],
         "WebPage" | "MedicalWebPage" | "FAQPage" => vec![THING, CREATIVE_WORK, WEB_PAGE],
         // ItemList
         "BreadcrumbList" => vec![THING, &["itemListElement"]],
@@ -130,6 +141,8 @@ fn expected_value_types(property: &str) -> Option<&'static [&'static str]> {
         "audience" => &["MedicalAudience"],
         "itemListElement" => &["ListItem"],
         "mainEntity" => &["Question"],
+        // MedicalProcedure, MedicalTest or MedicalTherapy; handoff writes the last.
+        "availableService" => &["MedicalTherapy"],
         _ => return None,
     })
 }
@@ -332,7 +345,7 @@ fn check_value(
                     problems.push(format!("{at}: expected an embedded node, found {s:?}"));
                 }
                 match key {
-                    "medicalSpecialty" | "specialty" => {
+                    "medicalSpecialty" | "specialty" | "relevantSpecialty" => {
                         let ok = s
                             .strip_prefix("https://schema.org/")
                             .is_some_and(|m| MEDICAL_SPECIALTIES.contains(&m));
