@@ -121,6 +121,16 @@ impl<'a> FileCx<'a> {
         Located::new(value, self.yaml_start + offset, len)
     }
 
+    /// `value`, an id written as a key (`by_location: { valley: … }`),
+    /// located at that key of `path`.
+    pub fn located_key(&self, path: &[Seg], value: String) -> Located<String> {
+        let (offset, len) = match self.positions().locate(path) {
+            Some((key, _, _)) => (self.yaml_start + key, value.len()),
+            None => (0, 0),
+        };
+        Located::new(value, offset, len)
+    }
+
     /// Reports YAML that failed to parse.
     pub fn yaml_error(&self, e: &yaml::YamlError) -> Diagnostic {
         let (code, hint) = if e.limit {

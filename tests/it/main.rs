@@ -30,7 +30,9 @@
 //! - `theme`: `[theme]` settings, contrast findings, page weight, and every page
 //!   kind in Chromium at three widths (screenshots, axe-core, print);
 //! - `subpath`: a site under a path (`base_url` `https://example.org/clinic/`): built, checked, served;
-//! - `bench_corpus`: the benchmark's corpus generator makes a site that builds.
+//! - `bench_corpus`: the benchmark's corpus generator makes a site that builds;
+//! - `locations`: a service line's page at each of its locations, the most
+//!   specific referral line, the location choice (tests/fixtures/locations).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -52,6 +54,7 @@ mod forms;
 mod fuzz_regressions;
 mod incremental;
 mod intake;
+mod locations;
 mod phone_first;
 mod scaffold;
 mod serve;

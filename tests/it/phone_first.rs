@@ -99,6 +99,24 @@ impl Served {
             ["services", s] | ["services", s, "refer"] | ["services", s, "refer", "packet"] => {
                 line_of(s)
             }
+            // A service line's page at a location: the line there, most
+            // specific first (its `by_location` entry, the location's own
+            // line, the service line's).
+            ["services", s, place] => {
+                let fm = |rel: &str| -> Value {
+                    let text = read(rel);
+                    let yaml = text.split("\n---").next().unwrap_or_default();
+                    serde_yaml::from_str(yaml.trim_start_matches("---\n")).unwrap_or_default()
+                };
+                let service = fm(&format!("content/services/{s}.md"));
+                let location = fm(&format!("content/locations/{place}.md"));
+                let referring = &service["referring"];
+                referring["by_location"][place]["phone"]
+                    .as_str()
+                    .or(location["referral_phone"].as_str())
+                    .or(referring["phone"].as_str())
+                    .map_or_else(|| main.clone(), str::to_owned)
+            }
             ["referrals", r] => {
                 let text = read(&format!("content/referrals/{r}.md"));
                 match (value(&text, "service: "), value(&text, "audience: ")) {

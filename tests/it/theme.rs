@@ -30,7 +30,7 @@ const WIDTHS: [(&str, u32, u32, bool); 3] = [
 ];
 
 /// The page kinds the example site must have (`<body class="kind-…">`).
-const KINDS: [&str; 17] = [
+const KINDS: [&str; 18] = [
     "home",
     "page",
     "service",
@@ -48,6 +48,7 @@ const KINDS: [&str; 17] = [
     "thanks",
     "refer_thanks",
     "not_found",
+    "service_location",
 ];
 
 pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {

@@ -261,11 +261,7 @@ fn location_line(cx: &mut FileCx<'_>, id: String, raw: RawLine) -> LocationLine 
         path.push(Seg::Key(k.into()));
         path
     };
-    let mut location = cx.located(&at, id);
-    // A block's id is found at its key: underline the id, not nothing.
-    if location.len == 0 {
-        location.len = location.value.len();
-    }
+    let location = cx.located_key(&at, id);
     LocationLine {
         phone: cx.phone(&key("phone"), raw.phone),
         fax: cx.phone(&key("fax"), raw.fax),
