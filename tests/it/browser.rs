@@ -932,10 +932,19 @@ const TYPED: [(&str, &str); 10] = [
 ];
 
 /// Radio and select choices the test makes, by field name.
-const CHOSEN: [(&str, &str); 3] = [
+const CHOSEN: [(&str, &str); 4] = [
     ("urgency", "priority"),
     ("referral_reason", "palpitations"),
+    // The service is seen at two places: the office picks the second.
+    ("location", "elm-street"),
     ("preferred_contact", "email"),
+];
+
+/// What the test types into a select to choose, by field name: the start
+/// of the option's label.
+const TYPED_CHOICE: [(&str, &str); 2] = [
+    ("referral_reason", "Palpitations"),
+    ("location", "Elm Street"),
 ];
 
 /// The records control: required items come ticked. The test unticks one
@@ -967,10 +976,12 @@ fn fill_referral(browser: &Browser, npi: &str) {
         "the date of birth was not typed in as expected"
     );
     for (name, value) in CHOSEN {
-        if name == "referral_reason" {
+        if let Some((_, label)) = TYPED_CHOICE.iter().find(|(n, _)| *n == name) {
             // Typing picks an option by its label, as a keyboard user does;
             // clicking an <option> leaves the popup open in headless Chromium.
-            browser.type_into(&format!("{form} select[name=\"{name}\"]"), "Palpitations");
+            browser.type_into(&format!("{form} select[name=\"{name}\"]"), label);
+            let chosen = browser.property(&format!("{form} select[name=\"{name}\"]"), "value");
+            assert_eq!(chosen, json!(value), "typing {label:?} chose another option");
         } else {
             browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
         }
