@@ -509,6 +509,16 @@ pub const ANY_LOCATION: &str = "any";
 /// line is seen at two or more places (on a page about no one service
 /// line, the practice has two or more). "No preference" comes first and is
 /// chosen, unless the page is the service line's page at one location.
+///
+/// A CRM has no property of its own for it: HubSpot's `address`/`city` and
+/// Web-to-Lead's `street`/`city` are the contact's or lead's own address,
+/// never the clinic's, so by default it is a `Location: …` line of the
+/// digest; the practice may map it (`[intake.field_names]`) to a HubSpot
+/// property it creates, which the HubSpot form must declare (the Forms
+/// API v3 refuses undeclared fields since March 2022:
+/// <https://developers.hubspot.com/changelog/validation-change-to-the-forms-api-submission-endpoints>),
+/// or to a Web-to-Lead custom field, named by its `00N…` id
+/// (<https://help.salesforce.com/s/articleView?id=sf.setting_up_web-to-lead.htm>).
 fn location(site: &Site, at: &Placement<'_>) -> Option<Field> {
     let places: Vec<usize> = match at.service {
         Some(s) => site.services[s].locations.clone(),

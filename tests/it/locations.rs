@@ -372,3 +372,95 @@ fn an_unknown_key_in_a_by_location_entry_gets_a_hint() {
         .at("content/services/oncology.md", 16)
         .mentions("did you mean `phone`?");
 }
+
+/// `handoff intake --format json`.
+fn sheet(site: &SiteTest) -> Value {
+    let out = site.intake(&["--format", "json"]);
+    out.expect_success();
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+/// The form of `kind` in a setup sheet.
+fn sheet_form<'v>(sheet: &'v Value, kind: &str) -> &'v Value {
+    sheet["forms"]
+        .as_array()
+        .and_then(|forms| forms.iter().find(|f| f["form"] == kind))
+        .unwrap()
+}
+
+/// A CRM keeps only its own properties: the location is no contact's or
+/// lead's address (HubSpot's `city`, Salesforce's `street` are the
+/// person's), so it arrives as a `Location:` line of the digest, or under
+/// the property or custom field the practice maps it to, which the setup
+/// sheet asks it to create with the location ids as its options.
+#[test]
+fn a_crm_receives_the_location_in_its_digest_or_the_field_the_practice_maps() {
+    for case in ["forms/hubspot", "forms/salesforce"] {
+        let plain = sheet(&SiteTest::fixture(case));
+        for kind in ["referral", "appointment"] {
+            let form = sheet_form(&plain, kind);
+            let lines: Vec<&Value> = form["digest"]["lines"].as_array().unwrap().iter().collect();
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l["canonical"] == "location" && l["label"] == "Location"),
+                "{case} {kind}: a digest line: {lines:?}"
+            );
+        }
+    }
+    let site = SiteTest::fixture("forms/hubspot");
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &toml.replace(
+            "[intake.field_names]\n",
+            "[intake.field_names]\nlocation = \"clinic_location\"\n",
+        ),
+    );
+    let mapped = sheet(&site);
+    for kind in ["referral", "appointment"] {
+        let form = sheet_form(&mapped, kind);
+        let field = form["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "clinic_location")
+            .unwrap_or_else(|| panic!("{kind}: no clinic_location: {form}"));
+        assert_eq!(field["carries"], serde_json::json!(["location"]));
+        let create = form["create"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "clinic_location")
+            .unwrap_or_else(|| panic!("{kind}: HubSpot must create it: {form}"));
+        assert_eq!(create["field_type"], "select");
+        assert_eq!(
+            create["options"],
+            serde_json::json!(["any", "main-street", "elm-street"])
+        );
+        assert!(
+            !form["digest"]["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["canonical"] == "location"),
+            "{kind}: mapped, no longer in the digest"
+        );
+    }
+    let site = SiteTest::fixture("forms/salesforce");
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{toml}\n[intake.field_names]\nlocation = \"00N5e00000LoCaT\"\n"),
+    );
+    let mapped = sheet(&site);
+    let form = sheet_form(&mapped, "referral");
+    assert!(
+        form["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "00N5e00000LoCaT" && f["carries"] == serde_json::json!(["location"])),
+        "a Web-to-Lead custom field: {form}"
+    );
+}
