@@ -120,12 +120,14 @@ impl<'a> Reader<'a> {
             return Numbers::default();
         }
         self.read.push(Entity::ReferralLines);
-        let lines = self
-            .site
-            .services
+        let lines = self.site.services.iter().flat_map(|s| {
+            let here = s.by_location.values().filter_map(|l| l.phone.as_ref());
+            s.referring.phone.iter().chain(here)
+        });
+        let locations = self
+            .locations()
             .iter()
-            .filter_map(|s| s.referring.phone.as_ref());
-        let locations = self.locations().iter().filter_map(|l| l.phone.as_ref());
+            .flat_map(|l| l.phone.iter().chain(l.referral_phone.iter()));
         Numbers::new(
             self.config()
                 .organization
@@ -228,7 +230,7 @@ pub struct Changed {
     physicians: BTreeSet<usize>,
     /// By the file that defines the checklist, in either site.
     checklists: BTreeSet<usize>,
-    /// A service line's referral line changed.
+    /// A service line's referral line changed (anywhere or at a location).
     referral_lines: bool,
 }
 
@@ -249,7 +251,9 @@ impl Changed {
                 .services
                 .iter()
                 .zip(&new.services)
-                .any(|(a, b)| a.referring.phone != b.referring.phone),
+                .any(|(a, b)| {
+                    a.referring.phone != b.referring.phone || a.by_location != b.by_location
+                }),
         }
     }
 }

@@ -464,3 +464,25 @@ fn a_crm_receives_the_location_in_its_digest_or_the_field_the_practice_maps() {
         "a Web-to-Lead custom field: {form}"
     );
 }
+
+/// The lines a location or a service line at a location publishes are the
+/// practice's own numbers: typed in a page, each is a `tel:` link and no
+/// "number the practice does not publish" warning.
+#[test]
+fn numbers_of_the_lines_at_locations_are_the_practice_s_own() {
+    let site = SiteTest::fixture(CASE);
+    site.write(
+        "content/about.md",
+        "---\ntitle: About us\ndescription: Who we are.\n---\nValley referrals: 555-010-0300. Oncology at Lakeside: 555-010-0160, fax 555-010-0161. Sam Lee: 555-010-0162.\n",
+    );
+    let out = site.check(&["--format", "json"]);
+    let drift = out.diagnostics_with("W020");
+    assert!(drift.is_empty(), "{}", out.report());
+    site.build(&[]).expect_success();
+    let about = Page::read(&site, "/about/");
+    let tels = links(&about, "main .prose");
+    // Referral lines are linked (named contacts are not, as anywhere else).
+    for number in ["+15550100300", "+15550100160"] {
+        assert!(tels.contains(&format!("tel:{number}")), "{number}: {tels:?}");
+    }
+}
