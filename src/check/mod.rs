@@ -543,7 +543,10 @@ impl Nap {
             phones.extend(r.phone.iter().chain(r.fax.iter()));
             emails.extend(r.email.as_deref());
             let here = s.by_location.values();
-            let contacts = r.contacts.iter().chain(here.clone().flat_map(|l| &l.contacts));
+            let contacts = r
+                .contacts
+                .iter()
+                .chain(here.clone().flat_map(|l| &l.contacts));
             for c in contacts {
                 phones.extend(c.phone.iter());
                 emails.extend(c.email.as_deref());

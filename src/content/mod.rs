@@ -22,8 +22,7 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
     Address, Audience, Common, Contact, Faq, Geo, Hours, LocationDoc, LocationLine, PageDoc,
-    PhysicianDoc,
-    ReferralDoc, Referring, SPECIALTIES, ServiceDoc, Update, Urgency, VisitType,
+    PhysicianDoc, ReferralDoc, Referring, SPECIALTIES, ServiceDoc, Update, Urgency, VisitType,
 };
 
 /// A value from a file, with where it was written (byte offset and length

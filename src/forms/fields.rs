@@ -393,9 +393,10 @@ pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
     // Optional questions fold away, so the request stays short.
     let mut more = Vec::new();
     for set in &mut sets {
-        let (optional, main) = set.fields.drain(..).partition(|f| {
-            ["best_time", "referred_by"].contains(&f.canonical.as_str())
-        });
+        let (optional, main) = set
+            .fields
+            .drain(..)
+            .partition(|f| ["best_time", "referred_by"].contains(&f.canonical.as_str()));
         set.fields = main;
         more.extend::<Vec<Field>>(optional);
     }

@@ -104,7 +104,10 @@ pub enum PageKind {
     NotFound,
     /// `/services/<slug>/<location>/`: a service line at one of its
     /// locations, for a service line seen at two or more.
-    ServiceLocation { service: usize, location: usize },
+    ServiceLocation {
+        service: usize,
+        location: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -93,8 +93,8 @@ pub enum Variables<'a> {
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
     Thanks(Thanks<'a>),
-    /// A service line's page at one location.
-    ServiceLocation(ServiceLocationPage<'a>),
+    /// A service line's page at one location (boxed: the largest context).
+    ServiceLocation(Box<ServiceLocationPage<'a>>),
 }
 
 #[derive(Serialize)]
@@ -305,11 +305,11 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
             services: view::refer_summaries(r),
         }),
         PageKind::ServiceLocation { service, location } => {
-            Variables::ServiceLocation(ServiceLocationPage {
+            Variables::ServiceLocation(Box::new(ServiceLocationPage {
                 service: view::service_at(r, service, Some(location)),
                 location: view::location(r, location),
                 physicians: view::physicians_at(r, service, location),
-            })
+            }))
         }
     }
 }

@@ -247,13 +247,9 @@ impl Changed {
                 .filter(|((_, a), (_, b))| a != b)
                 .flat_map(|((_, a), (_, b))| [a.file, b.file])
                 .collect(),
-            referral_lines: old
-                .services
-                .iter()
-                .zip(&new.services)
-                .any(|(a, b)| {
-                    a.referring.phone != b.referring.phone || a.by_location != b.by_location
-                }),
+            referral_lines: old.services.iter().zip(&new.services).any(|(a, b)| {
+                a.referring.phone != b.referring.phone || a.by_location != b.by_location
+            }),
         }
     }
 }

@@ -981,7 +981,11 @@ fn fill_referral(browser: &Browser, npi: &str) {
             // clicking an <option> leaves the popup open in headless Chromium.
             browser.type_into(&format!("{form} select[name=\"{name}\"]"), label);
             let chosen = browser.property(&format!("{form} select[name=\"{name}\"]"), "value");
-            assert_eq!(chosen, json!(value), "typing {label:?} chose another option");
+            assert_eq!(
+                chosen,
+                json!(value),
+                "typing {label:?} chose another option"
+            );
         } else {
             browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
         }

@@ -1386,22 +1386,42 @@ fn location_choice(b: &Backend, site: &SiteTest) {
         let form = page.form(kind);
         let control = form.control(b.honeypot, name);
         assert_eq!(control.kind, "select", "{}", form.describe());
-        assert!(!control.required, "{}: a choice, never required", form.describe());
+        assert!(
+            !control.required,
+            "{}: a choice, never required",
+            form.describe()
+        );
         assert_eq!(control.values, choices, "{}: the choices", form.describe());
-        assert_eq!(selected(&form), ["any"], "{}: no preference", form.describe());
+        assert_eq!(
+            selected(&form),
+            ["any"],
+            "{}: no preference",
+            form.describe()
+        );
     }
     for kind in [Kind::Referral, Kind::Appointment] {
         let schema = read_schema(site, kind);
         let property = schema_property(&schema, name);
-        assert_eq!(schema_enum(property), Some(choices.clone()), "{kind:?}: {property}");
-        assert!(!schema_required(&schema).contains(name), "{kind:?}: optional");
+        assert_eq!(
+            schema_enum(property),
+            Some(choices.clone()),
+            "{kind:?}: {property}"
+        );
+        assert!(
+            !schema_required(&schema).contains(name),
+            "{kind:?}: optional"
+        );
     }
     for (path, location) in AT_LOCATION.iter().zip(LOCATIONS) {
         let page = Page::read(site, path);
         for kind in [Kind::Referral, Kind::Appointment] {
             let form = page.form(kind);
             let d = form.describe();
-            assert_eq!(selected(&form), [location], "{d}: the page's location is chosen");
+            assert_eq!(
+                selected(&form),
+                [location],
+                "{d}: the page's location is chosen"
+            );
             assert_eq!(
                 form.hidden().get("service").map(String::as_str),
                 Some(SERVICE),

@@ -149,11 +149,11 @@ fn pages_exist_for_exactly_the_service_lines_at_two_or_more_places() {
     assert!(refer.contains("/services/oncology/valley/"), "{refer:?}");
     // … and the location's page links each service line's page there.
     let valley = links(&Page::read(&site, "/locations/valley/"), "main");
-    for path in [
-        "/services/oncology/valley/",
-        "/services/cardiology/valley/",
-    ] {
-        assert!(valley.contains(path), "/locations/valley/ links {path}: {valley:?}");
+    for path in ["/services/oncology/valley/", "/services/cardiology/valley/"] {
+        assert!(
+            valley.contains(path),
+            "/locations/valley/ links {path}: {valley:?}"
+        );
     }
     let lakeside = links(&Page::read(&site, "/locations/lakeside/"), "main");
     assert!(
@@ -187,7 +187,9 @@ fn the_page_shows_the_service_the_location_and_who_sees_it_there() {
         assert!(text.contains(needle), "{}: `{needle}`\n{text}", page.path);
     }
     assert!(
-        links(&page, "main").iter().any(|h| h.starts_with("https://www.openstreetmap.org/?mlat=44.1")),
+        links(&page, "main")
+            .iter()
+            .any(|h| h.starts_with("https://www.openstreetmap.org/?mlat=44.1")),
         "a map link"
     );
     // Physicians who see oncology AND are at Valley: Dr. Ruiz, not Dr. Cho
@@ -198,7 +200,10 @@ fn the_page_shows_the_service_the_location_and_who_sees_it_there() {
     assert!(!doctors.contains("/physicians/cara-diaz/"), "{doctors:?}");
     // The referral route there, and the way to the whole referring section.
     assert!(doctors.contains("/services/oncology/refer/"), "{doctors:?}");
-    assert!(doctors.contains("/services/oncology/refer/packet/"), "{doctors:?}");
+    assert!(
+        doctors.contains("/services/oncology/refer/packet/"),
+        "{doctors:?}"
+    );
 }
 
 /// Every place a line shows, for one service line at one location: the
@@ -216,20 +221,32 @@ fn expect_line(site: &SiteTest, path: &str, phone: &str, fax: &str) {
         .select(&sel(".action-bar a[href^=\"tel:\"]"))
         .filter_map(|a| a.value().attr("href").map(str::to_owned))
         .collect();
-    assert_eq!(call, [format!("tel:{}", e164(phone))], "{path}: the call button");
+    assert_eq!(
+        call,
+        [format!("tel:{}", e164(phone))],
+        "{path}: the call button"
+    );
     let failed = page
         .html
         .select(&sel("#referral-form .form-failed"))
         .map(|p| collapse(&p.text().collect::<String>()))
         .collect::<String>();
-    assert!(failed.contains(phone), "{path}: the form's number: {failed}");
+    assert!(
+        failed.contains(phone),
+        "{path}: the form's number: {failed}"
+    );
 }
 
 #[test]
 fn the_most_specific_referral_line_is_used_everywhere() {
     let site = built(CASE);
     // Downtown has no line of its own: oncology's.
-    expect_line(&site, "/services/oncology/downtown/", ONCOLOGY, ONCOLOGY_FAX);
+    expect_line(
+        &site,
+        "/services/oncology/downtown/",
+        ONCOLOGY,
+        ONCOLOGY_FAX,
+    );
     // Valley's own line wins over the service line's.
     expect_line(&site, "/services/oncology/valley/", VALLEY, VALLEY_FAX);
     // Oncology's own line at Lakeside wins over everything, contacts too.
@@ -244,13 +261,20 @@ fn the_most_specific_referral_line_is_used_everywhere() {
     assert!(!lakeside.contains("Dana Ortiz"), "{lakeside}");
     // Cardiology has no line: Valley's there, the practice's Downtown.
     expect_line(&site, "/services/cardiology/valley/", VALLEY, VALLEY_FAX);
-    expect_line(&site, "/services/cardiology/downtown/", PRACTICE, PRACTICE_FAX);
+    expect_line(
+        &site,
+        "/services/cardiology/downtown/",
+        PRACTICE,
+        PRACTICE_FAX,
+    );
     // The service line's own pages keep its line and list the others.
     let service = Page::read(&site, "/services/oncology/refer/");
     assert_eq!(way(&service, "Phone"), ONCOLOGY);
     let text = service.text();
     assert!(
-        text.contains(&format!("Oncology at Valley Clinic: referral line {VALLEY}, fax {VALLEY_FAX}")),
+        text.contains(&format!(
+            "Oncology at Valley Clinic: referral line {VALLEY}, fax {VALLEY_FAX}"
+        )),
         "{text}"
     );
     // The packet: the service line's fax, then each location's own.
@@ -291,14 +315,23 @@ fn the_location_choice_appears_and_is_preselected() {
         assert_eq!(options, all, "{kind:?}: no preference, then each place");
         assert_eq!(chosen, ["valley"], "{kind:?}: this page's location");
     }
-    let (options, chosen) =
-        location_choice(&Page::read(&site, "/services/cardiology/refer/"), Kind::Referral)
-            .expect("cardiology is seen at two places");
-    assert_eq!(options, ["any", "downtown", "valley"], "its own places only");
+    let (options, chosen) = location_choice(
+        &Page::read(&site, "/services/cardiology/refer/"),
+        Kind::Referral,
+    )
+    .expect("cardiology is seen at two places");
+    assert_eq!(
+        options,
+        ["any", "downtown", "valley"],
+        "its own places only"
+    );
     assert_eq!(chosen, ["any"], "no preference until chosen");
     assert!(
-        location_choice(&Page::read(&site, "/services/dermatology/refer/"), Kind::Referral)
-            .is_none(),
+        location_choice(
+            &Page::read(&site, "/services/dermatology/refer/"),
+            Kind::Referral
+        )
+        .is_none(),
         "dermatology is seen at one place: nothing to choose"
     );
     let (options, _) = location_choice(&Page::read(&site, "/refer/"), Kind::Referral)
@@ -365,7 +398,10 @@ fn an_unknown_key_in_a_by_location_entry_gets_a_hint() {
     let oncology = site.read("content/services/oncology.md");
     site.write(
         "content/services/oncology.md",
-        &oncology.replace("      phone: \"+1-555-010-0160\"", "      phon: \"+1-555-010-0160\""),
+        &oncology.replace(
+            "      phone: \"+1-555-010-0160\"",
+            "      phon: \"+1-555-010-0160\"",
+        ),
     );
     site.expect_failed_build()
         .diagnostic("E012")
@@ -460,7 +496,8 @@ fn a_crm_receives_the_location_in_its_digest_or_the_field_the_practice_maps() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["name"] == "00N5e00000LoCaT" && f["carries"] == serde_json::json!(["location"])),
+            .any(|f| f["name"] == "00N5e00000LoCaT"
+                && f["carries"] == serde_json::json!(["location"])),
         "a Web-to-Lead custom field: {form}"
     );
 }
@@ -483,6 +520,9 @@ fn numbers_of_the_lines_at_locations_are_the_practice_s_own() {
     let tels = links(&about, "main .prose");
     // Referral lines are linked (named contacts are not, as anywhere else).
     for number in ["+15550100300", "+15550100160"] {
-        assert!(tels.contains(&format!("tel:{number}")), "{number}: {tels:?}");
+        assert!(
+            tels.contains(&format!("tel:{number}")),
+            "{number}: {tels:?}"
+        );
     }
 }

@@ -95,7 +95,11 @@ fn conversion_fixture_is_valid_html() {
 fn locations_fixture_is_valid_html() {
     let site = SiteTest::fixture("locations");
     site.build(&[]).expect_success();
-    assert!(site.public().join("services/oncology/valley/index.html").is_file());
+    assert!(
+        site.public()
+            .join("services/oncology/valley/index.html")
+            .is_file()
+    );
     expect_valid_html(&site.public());
 }
 

@@ -326,9 +326,18 @@ fn expect_service_location(
     expect_medical_web_page(facts, page, node, service, &["Clinician", "Patient"]);
     let clinic = one_of_type(page, doc, "MedicalClinic");
     let clinic_url = built.url(&format!("/locations/{location}/"));
-    assert_eq!(clinic["@id"], format!("{clinic_url}#location"), "{}", page.rel);
+    assert_eq!(
+        clinic["@id"],
+        format!("{clinic_url}#location"),
+        "{}",
+        page.rel
+    );
     assert_eq!(node["about"]["@id"], clinic["@id"], "{}", page.rel);
-    assert_eq!(clinic["name"], facts.locations[location]["title"], "{}", page.rel);
+    assert_eq!(
+        clinic["name"], facts.locations[location]["title"],
+        "{}",
+        page.rel
+    );
     assert_eq!(
         clinic["parentOrganization"]["@id"],
         built.org_id().as_str(),
@@ -343,12 +352,30 @@ fn expect_service_location(
         page.rel
     );
     let offered = &clinic["availableService"];
-    assert_eq!(offered["@type"], "MedicalTherapy", "{}: {offered}", page.rel);
-    assert_eq!(offered["name"], facts.services[service]["title"], "{}", page.rel);
-    assert_eq!(offered["relevantSpecialty"], specialty.as_str(), "{}", page.rel);
+    assert_eq!(
+        offered["@type"], "MedicalTherapy",
+        "{}: {offered}",
+        page.rel
+    );
+    assert_eq!(
+        offered["name"], facts.services[service]["title"],
+        "{}",
+        page.rel
+    );
+    assert_eq!(
+        offered["relevantSpecialty"],
+        specialty.as_str(),
+        "{}",
+        page.rel
+    );
     let points = as_list(&clinic["contactPoint"]);
-    assert_eq!(points.len(), 1, "{}: one referral line
-{clinic:#}", page.rel);
+    assert_eq!(
+        points.len(),
+        1,
+        "{}: one referral line
+{clinic:#}",
+        page.rel
+    );
     let point = points[0];
     assert_eq!(point["contactType"], "physician referrals", "{}", page.rel);
     for (schema, key) in [("telephone", "phone"), ("faxNumber", "fax")] {
