@@ -962,6 +962,11 @@ const RECORDS_SENT: [(&str, &str); 2] = [
 ];
 
 fn fill_referral(browser: &Browser, npi: &str) {
+    fill_referral_leaving(browser, npi, &[]);
+}
+
+/// [`fill_referral`], leaving the choices named in `leave` as the page set them.
+fn fill_referral_leaving(browser: &Browser, npi: &str, leave: &[&str]) {
     let form = "#referral-form";
     // The optional fields fold away under "More details".
     browser.click(&format!("{form} details.more-details > summary"));
@@ -975,7 +980,7 @@ fn fill_referral(browser: &Browser, npi: &str) {
         json!("1960-03-15"),
         "the date of birth was not typed in as expected"
     );
-    for (name, value) in CHOSEN {
+    for (name, value) in CHOSEN.into_iter().filter(|(n, _)| !leave.contains(n)) {
         if let Some((_, label)) = TYPED_CHOICE.iter().find(|(n, _)| *n == name) {
             // Typing picks an option by its label, as a keyboard user does;
             // clicking an <option> leaves the popup open in headless Chromium.
@@ -1144,6 +1149,27 @@ fn referral_with_javascript_posts_the_form_encoded_fields() {
         "the thanks page: {}",
         browser.text("h1")
     );
+}
+
+/// On the service line's page at one location the location comes chosen:
+/// an office that sends without touching it sends that location.
+#[test]
+fn referral_from_a_service_line_s_page_at_a_location_sends_that_location() {
+    let _one = exclusive();
+    let stage = Stage::new("form");
+    let browser = Browser::start(true);
+    let path = "/services/cardiology/elm-street/";
+    browser.goto(&stage.url(path));
+    browser.find("#referral-form");
+    fill_referral_leaving(&browser, "1234567893", &["location"]);
+    browser.click(SUBMIT);
+    let post = stage
+        .receiver
+        .wait_for_post("referral from a page at a location");
+    let mut want = expected_referral(["", "", ""], "");
+    want.insert("page".into(), path.into());
+    assert_eq!(want.get("location").map(String::as_str), Some("elm-street"));
+    expect_fields(&form_fields(&post.body), &want, &post.body_text());
 }
 
 /// JavaScript off, `encoding = "form"`: the native POST alone sends every
