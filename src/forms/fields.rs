@@ -521,13 +521,13 @@ pub const ANY_LOCATION: &str = "any";
 /// or to a Web-to-Lead custom field, named by its `00N…` id
 /// (<https://help.salesforce.com/s/articleView?id=sf.setting_up_web-to-lead.htm>).
 fn location(site: &Site, at: &Placement<'_>) -> Option<Field> {
-    let places: Vec<usize> = match at.service {
-        Some(s) => site.services[s].locations.clone(),
-        None => (0..site.locations.len()).collect(),
+    let places: Vec<usize> = match at.service.map(|s| &site.services[s]) {
+        // The rule that gives the service line a page at each location.
+        Some(s) if s.has_location_pages() => s.locations.clone(),
+        Some(_) => return None,
+        None if site.locations.len() >= 2 => (0..site.locations.len()).collect(),
+        None => return None,
     };
-    if places.len() < 2 {
-        return None;
-    }
     let mut options = vec![Choice {
         selected: at.location.is_none(),
         ..choice(ANY_LOCATION, "No preference")
