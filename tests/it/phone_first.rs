@@ -236,9 +236,17 @@ fn problems(m: &Value, kind_refer: bool) -> Vec<String> {
 #[test]
 fn every_page_kind_is_phone_first() {
     let _one = exclusive();
+    // A practice at three places, and the one service line's page there
+    // whose line is its own (`referring.by_location`).
+    let mut located = Served::new(SiteTest::fixture("locations"), "locations");
+    located.pages.push((
+        "locations-own-line".to_owned(),
+        "/services/oncology/lakeside/".to_owned(),
+    ));
     let sites = [
         Served::new(SiteTest::example(), "example"),
         Served::new(SiteTest::fixture("forms/webhook-form"), "fixture"),
+        located,
     ];
     let browser = Browser::start(true);
     browser.viewport(PHONE.0, PHONE.1, true);
