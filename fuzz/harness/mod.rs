@@ -438,6 +438,7 @@ fn resolve_alone(
             page: "/refer/",
             service: Some(i),
             reason: None,
+            location: site.services[i].locations.first().copied(),
             local: false,
             trial: None,
         };

@@ -539,14 +539,23 @@ impl Nap {
         emails.extend(o.email.as_deref());
         for l in &site.locations {
             phones.extend(l.phone.iter().chain(l.fax.iter()));
+            phones.extend(l.referral_phone.iter().chain(l.referral_fax.iter()));
         }
         for s in &site.services {
             let r = &s.referring;
             phones.extend(r.phone.iter().chain(r.fax.iter()));
             emails.extend(r.email.as_deref());
-            for c in &r.contacts {
+            let here = s.by_location.values();
+            let contacts = r
+                .contacts
+                .iter()
+                .chain(here.clone().flat_map(|l| &l.contacts));
+            for c in contacts {
                 phones.extend(c.phone.iter());
                 emails.extend(c.email.as_deref());
+            }
+            for l in here {
+                phones.extend(l.phone.iter().chain(l.fax.iter()));
             }
         }
         // A trial's team is reached at its contact's number and address.

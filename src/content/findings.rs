@@ -121,6 +121,16 @@ impl<'a> FileCx<'a> {
         Located::new(value, self.yaml_start + offset, len)
     }
 
+    /// `value`, an id written as a key (`by_location: { valley: … }`),
+    /// located at that key of `path`.
+    pub fn located_key(&self, path: &[Seg], value: String) -> Located<String> {
+        let (offset, len) = match self.positions().locate(path) {
+            Some((key, _, _)) => (self.yaml_start + key, value.len()),
+            None => (0, 0),
+        };
+        Located::new(value, offset, len)
+    }
+
     /// Reports YAML that failed to parse.
     pub fn yaml_error(&self, e: &yaml::YamlError) -> Diagnostic {
         let (code, hint) = if e.limit {
@@ -155,13 +165,18 @@ impl<'a> FileCx<'a> {
                 Some(Seg::Key(k)) => k.clone(),
                 _ => continue,
             };
-            let parent = path.iter().rev().skip(1).find_map(|s| match s {
+            let mut parents = path.iter().rev().skip(1).filter_map(|s| match s {
                 Seg::Key(k) => Some(k.as_str()),
                 Seg::Index(_) => None,
             });
-            let allowed: &[&str] = match parent {
+            let allowed: &[&str] = match parents.next() {
                 None => top,
-                Some(p) => nested(p),
+                // A block under an id (`by_location: { valley: … }`) has
+                // the keys of the map of ids that holds it.
+                Some(p) => match nested(p) {
+                    [] => parents.next().map_or(&[][..], nested),
+                    keys => keys,
+                },
             };
             let shown = yaml::path_to_string(path);
             let d = self

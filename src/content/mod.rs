@@ -22,8 +22,9 @@ use crate::source::{Section, SourceFile, SourceKind, SourceSet};
 pub use checklist::{ChecklistDoc, ItemDoc};
 pub use front_matter::{
     Address, Audience, Availability, AvailabilityDoc, Common, Contact, Eligibility, EventDoc, Faq,
-    Geo, Hours, LocalTime, LocationDoc, PHASES, PageDoc, PhysicianDoc, ReferralDoc, Referring,
-    SPECIALTIES, ServiceDoc, TrialDoc, TrialStatus, Update, Urgency, VisitType, Wait, is_nct_id,
+    Geo, Hours, LocalTime, LocationDoc, LocationLine, PHASES, PageDoc, PhysicianDoc, ReferralDoc,
+    Referring, SPECIALTIES, ServiceDoc, TrialDoc, TrialStatus, Update, Urgency, VisitType, Wait,
+    is_nct_id,
 };
 
 /// A value from a file, with where it was written (byte offset and length

@@ -147,6 +147,7 @@ pub(super) fn referral(site: &Site, phi_ok: bool, at: &Placement<'_>) -> Vec<Fie
     let (you, mut more) = clinician();
     let mut sets = vec![you];
     let mut referral = vec![service_field(site, at, false), urgency(site, at)];
+    referral.extend(location(site, at));
     if phi_ok {
         let (patient, patient_phone) = patient();
         sets.push(patient);
@@ -392,9 +393,10 @@ pub(super) fn appointment(site: &Site, at: &Placement<'_>) -> Vec<Fieldset> {
     // Optional questions fold away, so the request stays short.
     let mut more = Vec::new();
     for set in &mut sets {
-        let (optional, main) = set.fields.drain(..).partition(|f| {
-            ["best_time", "referred_by", "preferred_location"].contains(&f.canonical.as_str())
-        });
+        let (optional, main) = set
+            .fields
+            .drain(..)
+            .partition(|f| ["best_time", "referred_by"].contains(&f.canonical.as_str()));
         set.fields = main;
         more.extend::<Vec<Field>>(optional);
     }
@@ -502,19 +504,7 @@ fn visit(site: &Site, at: &Placement<'_>) -> Vec<Field> {
             .auto("off")
             .help("Your doctor's name, if a doctor sent you"),
     ];
-    if !site.locations.is_empty() {
-        let mut options = vec![Choice {
-            value: "any".into(),
-            label: "No preference".into(),
-            selected: true,
-        }];
-        options.extend(site.locations.iter().map(|l| choice(&l.slug, &l.title)));
-        visit.push(field(
-            "preferred_location",
-            "Preferred location",
-            Input::Select { options },
-        ));
-    }
+    visit.extend(location(site, at));
     visit
 }
 
@@ -614,6 +604,42 @@ pub(super) fn updates(site: &Site) -> Vec<Fieldset> {
     ]
 }
 
+/// The value of the location choice's "No preference".
+pub const ANY_LOCATION: &str = "any";
+
+/// The location choice, where there is one to make: the page's service
+/// line is seen at two or more places (on a page about no one service
+/// line, the practice has two or more). "No preference" comes first and is
+/// chosen, unless the page is the service line's page at one location.
+///
+/// A CRM has no property of its own for it: HubSpot's `address`/`city` and
+/// Web-to-Lead's `street`/`city` are the contact's or lead's own address,
+/// never the clinic's, so by default it is a `Location: …` line of the
+/// digest; the practice may map it (`[intake.field_names]`) to a HubSpot
+/// property it creates, which the HubSpot form must declare (the Forms
+/// API v3 refuses undeclared fields since March 2022:
+/// <https://developers.hubspot.com/changelog/validation-change-to-the-forms-api-submission-endpoints>),
+/// or to a Web-to-Lead custom field, named by its `00N…` id
+/// (<https://help.salesforce.com/s/articleView?id=sf.setting_up_web-to-lead.htm>).
+fn location(site: &Site, at: &Placement<'_>) -> Option<Field> {
+    let places: Vec<usize> = match at.service.map(|s| &site.services[s]) {
+        // The rule that gives the service line a page at each location.
+        Some(s) if s.has_location_pages() => s.locations.clone(),
+        Some(_) => return None,
+        None if site.locations.len() >= 2 => (0..site.locations.len()).collect(),
+        None => return None,
+    };
+    let mut options = vec![Choice {
+        selected: at.location.is_none(),
+        ..choice(ANY_LOCATION, "No preference")
+    }];
+    options.extend(places.into_iter().map(|l| Choice {
+        selected: at.location == Some(l),
+        ..choice(&site.locations[l].slug, &site.locations[l].title)
+    }));
+    Some(field("location", "Preferred location", Input::Select { options }).short("Location"))
+}
+
 /// Luhn check of an NPI with the `80840` prefix (the card-issuer prefix the
 /// NPI standard prepends), as the script does in the browser.
 pub fn npi_is_valid(npi: &str) -> bool {
@@ -679,6 +705,7 @@ mod tests {
                 reason: None,
                 local: false,
                 trial: None,
+                location: None,
             };
             for sets in [appointment(&site, &at), referral(&site, true, &at)] {
                 for f in sets.iter().flat_map(|s| s.fields.iter()) {

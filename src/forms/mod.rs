@@ -18,7 +18,9 @@ mod schema;
 use serde::Serialize;
 
 use self::backend::{Accepts, Backend, Fill, Profile, Transport};
-pub use self::fields::{NPI_PATTERN, RECORDS_ENCLOSED, RECORDS_LATER, TRACKING, npi_is_valid};
+pub use self::fields::{
+    ANY_LOCATION, NPI_PATTERN, RECORDS_ENCLOSED, RECORDS_LATER, TRACKING, npi_is_valid,
+};
 pub use self::schema::schema;
 use crate::config::{Config, Encoding, Intake};
 pub use crate::model::FormKind;
@@ -146,6 +148,9 @@ pub struct Placement<'a> {
     pub service: Option<usize>,
     /// Index into `site.referrals`, on a referral-reason page.
     pub reason: Option<usize>,
+    /// Index into `site.locations`, on a service line's page at one
+    /// location: the location the form's location choice preselects.
+    pub location: Option<usize>,
     /// `handoff serve` without `--real-intake`: post to the local sink
     /// `/_intake/<form>` instead of the configured backend.
     pub local: bool,
@@ -225,14 +230,16 @@ pub fn spec(site: &Site, kind: FormKind, at: &Placement<'_>) -> Option<FormSpec>
         backend: intake.backend,
         delivery: String::new(),
         phone: match at.trial {
-            // A patient asking about a trial calls its team, else the practice.
+            // A patient asking about a trial calls its team, else the
+            // service line's most specific line, else the practice.
             Some(t) => site.trials[t]
                 .contact
                 .as_ref()
                 .and_then(|c| c.phone.clone()),
-            None => at
-                .service
-                .and_then(|s| site.services[s].referring.phone.clone()),
+            None => at.service.and_then(|s| {
+                let place = at.location.map(|l| (l, &site.locations[l]));
+                site.services[s].line(place).phone.cloned()
+            }),
         }
         .or_else(|| site.config.organization.phone.clone()),
     };

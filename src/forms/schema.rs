@@ -71,6 +71,11 @@ fn property(site: &Site, f: &Field) -> Value {
                     values.push("not_sure".into());
                 }
             }
+            if f.canonical == "location" {
+                values = std::iter::once(super::ANY_LOCATION.to_owned())
+                    .chain(site.locations.iter().map(|l| l.slug.clone()))
+                    .collect();
+            }
             if f.canonical == "referral_reason" {
                 values = site.referrals.iter().map(|r| r.slug.clone()).collect();
                 values.push("other".into());
@@ -153,6 +158,7 @@ fn representatives(site: &Site, kind: FormKind) -> Option<Vec<FormSpec>> {
             reason: None,
             local: false,
             trial: None,
+            location: None,
         },
     )?];
     // Placements differ in their fields only by the checklist shown and the
@@ -185,6 +191,7 @@ fn representatives(site: &Site, kind: FormKind) -> Option<Vec<FormSpec>> {
                 reason,
                 local: false,
                 trial: None,
+                location: None,
             },
         ));
     }

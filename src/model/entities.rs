@@ -51,6 +51,10 @@ pub(super) fn resolve(docs: &Docs, config: &Config, r: &mut Resolver<'_>) -> Ent
                 fax: d.fax.clone(),
                 geo: d.geo,
                 hours: d.hours.clone(),
+                referral_phone: d.referral_phone.clone(),
+                referral_fax: d.referral_fax.clone(),
+                parking: d.parking.clone(),
+                access: d.access.clone(),
                 services: Vec::new(),
                 physicians: Vec::new(),
             }
@@ -178,6 +182,31 @@ fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
     let mut referring = d.referring.clone();
     referring.phone = referring.phone.or_else(|| org.phone.clone());
     referring.fax = referring.fax.or_else(|| org.fax.clone());
+    let by_location = std::mem::take(&mut referring.by_location)
+        .into_iter()
+        .filter_map(|line| {
+            let l = r.find(Target::Location, file, "referring.by_location", &line.location)?;
+            if !locations.contains(&l) {
+                let d = r
+                    .at(
+                        file,
+                        &line.location,
+                        Code::DanglingReference,
+                        format!(
+                            "`referring.by_location` names `{}`, which is not one of this service line's `locations`",
+                            line.location.value
+                        ),
+                    )
+                    .with_hint(format!(
+                        "add `{}` to `locations:`, or remove its `by_location` entry",
+                        line.location.value
+                    ));
+                r.push(d);
+                return None;
+            }
+            Some((l, line))
+        })
+        .collect();
     let slug = d.page.common.slug.value.clone();
     Service {
         path: format!("/services/{slug}/"),
@@ -187,6 +216,7 @@ fn service(d: &ServiceDoc, config: &Config, r: &mut Resolver<'_>) -> Service {
         specialty: d.specialty.as_ref().map(|s| s.value.clone()),
         checklist: r.checklist(file, &d.checklist),
         referring,
+        by_location,
         reasons: Vec::new(),
         physicians: Vec::new(),
         weight: d.page.common.weight,

@@ -24,8 +24,9 @@ mod urls;
 
 pub use pages::INSURANCE_PATH;
 pub use types::{
-    AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Liaison, Location, NAV_SERVICES,
-    PARTNERS_PATH, Page, PageKind, Physician, Referral, Service, Site, Trial, full_name,
+    AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Liaison, Line, Location,
+    NAV_SERVICES, PARTNERS_PATH, Page, PageKind, Physician, Referral, Service, Site, Trial,
+    full_name,
 };
 
 use crate::config::Config;
@@ -64,6 +65,8 @@ pub fn resolve(
     };
     let mut made = pages::generated(&entities.services, config, &trail, program);
     made.extend(pages::trial_thanks(&entities.trials, &trail));
+    let at_locations = pages::at_locations(&docs, &entities, &trail, &made, &mut r);
+    made.extend(at_locations);
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;

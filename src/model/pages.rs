@@ -412,6 +412,7 @@ fn partners(site: &str, trail: &Trail, make: bool) -> Vec<Page> {
     );
     page.into_iter().chain([thanks]).collect()
 }
+
 /// Each trial's thanks page, under the trial's page.
 pub(super) fn trial_thanks(trials: &[Trial], trail: &Trail) -> Vec<Page> {
     trials
@@ -432,6 +433,73 @@ pub(super) fn trial_thanks(trials: &[Trial], trail: &Trail) -> Vec<Page> {
             )
         })
         .collect()
+}
+
+/// The page of each service line at each of its locations, for a service
+/// line seen at two or more (`/services/<slug>/<location>/`). A location
+/// whose id would take the address of a page handoff already makes there
+/// (`refer`: the referral section) is a finding at that location's file,
+/// never a page written over another.
+pub(super) fn at_locations(
+    docs: &Docs,
+    entities: &Entities,
+    trail: &Trail,
+    handoff_makes: &[Page],
+    r: &mut Resolver<'_>,
+) -> Vec<Page> {
+    let taken: BTreeMap<String, &str> = handoff_makes
+        .iter()
+        .map(|p| (p.path.to_lowercase(), p.title.as_str()))
+        .collect();
+    let mut pages = Vec::new();
+    for (i, s) in entities.services.iter().enumerate() {
+        if !s.has_location_pages() {
+            continue;
+        }
+        for &l in &s.locations {
+            let location = &entities.locations[l];
+            let path = s.at_location_path(location);
+            if let Some(title) = taken.get(&path.to_lowercase()) {
+                let file = docs.locations[l].page.file;
+                let f = &r.sources.files[file];
+                let at = crate::content::front_matter_key(&f.text, "slug").unwrap_or(0);
+                let d = Diagnostic::new(
+                    Code::Duplicate,
+                    format!(
+                        "the location `{}` would give {} a page at `{path}`, the address of `{title}`",
+                        location.slug, s.title
+                    ),
+                )
+                .in_file(f.rel.clone())
+                .at_offset(&f.text, at, 4)
+                .with_hint("give the location another `slug:` (or rename its file)");
+                r.push(d);
+                continue;
+            }
+            let mut crumbs = trail.section(Section::Services);
+            crumbs.push(Crumb {
+                title: s.title.clone(),
+                path: s.path.clone(),
+            });
+            let city = location.address.city.as_deref();
+            pages.push(made(
+                path,
+                PageKind::ServiceLocation {
+                    service: i,
+                    location: l,
+                },
+                format!("{} at {}", s.title, location.title),
+                Some(format!(
+                    "{} at {}{}: physicians, opening hours, parking and how to refer a patient.",
+                    s.title,
+                    location.title,
+                    city.map(|c| format!(", {c}")).unwrap_or_default()
+                )),
+                crumbs,
+            ));
+        }
+    }
+    pages
 }
 
 /// The page a form's submission lands on, under the form's page.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::{
     Address, Audience, Availability, Contact, Eligibility, Faq, Geo, Hours, LocalTime, Located,
-    Referring, TrialStatus, Urgency, VisitType,
+    LocationLine, Referring, TrialStatus, Urgency, VisitType,
 };
 use crate::phone::Phone;
 use crate::source::Section;
@@ -154,6 +154,12 @@ pub enum PageKind {
     /// `/trials/<slug>/thanks/`: where a question about that trial lands,
     /// naming the trial's contact.
     TrialThanks(usize),
+    /// `/services/<slug>/<location>/`: a service line at one of its
+    /// locations, for a service line seen at two or more.
+    ServiceLocation {
+        service: usize,
+        location: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -165,8 +171,11 @@ pub struct Service {
     pub specialty: Option<String>,
     pub checklist: Option<String>,
     pub locations: Vec<usize>,
-    /// Phone and fax already fall back to the organization's.
+    /// Phone and fax already fall back to the organization's. Its
+    /// `by_location` is empty: the entries are in [`Service::by_location`].
     pub referring: Referring,
+    /// `referring.by_location`, by location index.
+    pub by_location: BTreeMap<usize, LocationLine>,
     pub reasons: Vec<usize>,
     pub physicians: Vec<usize>,
     pub weight: i64,
@@ -199,6 +208,61 @@ impl Service {
     pub fn thanks_path(&self) -> String {
         format!("{}refer/thanks/", self.path)
     }
+
+    /// Whether the service line has a page per location: it is seen at
+    /// two or more, so "which one" is a real question.
+    pub fn has_location_pages(&self) -> bool {
+        self.locations.len() >= 2
+    }
+
+    /// `/services/<slug>/<location>/`, its page at `location`.
+    pub fn at_location_path(&self, location: &Location) -> String {
+        format!("{}{}/", self.path, location.slug)
+    }
+
+    /// The referral line at location `at` (its index and itself), or
+    /// anywhere (`None`): number by number, the most specific one that is
+    /// written: this service's line at that location
+    /// (`referring.by_location`), then the location's own
+    /// (`referral_phone`, `referral_fax`), then the service line's, which
+    /// already falls back to the organization's. Every page, packet, form
+    /// and JSON-LD node that shows a line asks here.
+    pub fn line<'a>(&'a self, at: Option<(usize, &'a Location)>) -> Line<'a> {
+        let own = at.and_then(|(i, _)| self.by_location.get(&i));
+        let place = at.map(|(_, l)| l);
+        let pick = |own: Option<&'a Option<Phone>>,
+                    place: Option<&'a Option<Phone>>,
+                    service: &'a Option<Phone>| {
+            own.and_then(Option::as_ref)
+                .or_else(|| place.and_then(Option::as_ref))
+                .or(service.as_ref())
+        };
+        Line {
+            phone: pick(
+                own.map(|o| &o.phone),
+                place.map(|l| &l.referral_phone),
+                &self.referring.phone,
+            ),
+            fax: pick(
+                own.map(|o| &o.fax),
+                place.map(|l| &l.referral_fax),
+                &self.referring.fax,
+            ),
+            contacts: match own {
+                Some(o) if !o.contacts.is_empty() => &o.contacts,
+                _ => &self.referring.contacts,
+            },
+        }
+    }
+}
+
+/// The numbers and people a referring office reaches for one service line
+/// at one place ([`Service::line`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Line<'a> {
+    pub phone: Option<&'a Phone>,
+    pub fax: Option<&'a Phone>,
+    pub contacts: &'a [Contact],
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -232,6 +296,11 @@ pub struct Location {
     pub fax: Option<Phone>,
     pub geo: Option<Geo>,
     pub hours: Vec<Hours>,
+    /// The location's own referral line, before the service line's.
+    pub referral_phone: Option<Phone>,
+    pub referral_fax: Option<Phone>,
+    pub parking: Option<String>,
+    pub access: Option<String>,
     pub services: Vec<usize>,
     pub physicians: Vec<usize>,
 }

@@ -45,12 +45,21 @@ pub fn action<'a>(
 ) -> ActionView<'a> {
     let main = r.config().organization.phone.as_ref();
     let mut service = None;
+    // On a service line's page at one location: that location's line.
+    let mut place = None;
     // Patients call the main number: a referral line is for referring offices.
     let mut for_patients = matches!(page.kind, PageKind::Appointment | PageKind::Trial(_));
     // An urgent case goes to the phone, never a form.
     let mut urgent = false;
     match page.kind {
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => service = Some(i),
+        PageKind::ServiceLocation {
+            service: i,
+            location,
+        } => {
+            service = Some(i);
+            place = Some((location, r.location(location)));
+        }
         PageKind::Referral(i) => {
             let reason = r.referral(i);
             service = Some(reason.service);
@@ -60,7 +69,7 @@ pub fn action<'a>(
         _ => {}
     }
     let phone = match service {
-        Some(i) if !for_patients => r.service(i).referring.phone.as_ref().or(main),
+        Some(i) if !for_patients => r.service(i).line(place).phone.or(main),
         _ => main,
     };
     let elsewhere = |title, path: String| ActionLink {
@@ -169,6 +178,7 @@ mod tests {
             reason: None,
             local: false,
             trial: None,
+            location: None,
         };
         let form = forms::spec(&site, FormKind::Referral, &at).unwrap();
         let a = action(
@@ -198,6 +208,7 @@ mod tests {
             reason: Some(i),
             local: false,
             trial: None,
+            location: None,
         };
         let form = forms::spec(&site, FormKind::Referral, &at).unwrap();
         assert_eq!(of(&site, PageKind::Referral(i), Some(&form)).1, None);

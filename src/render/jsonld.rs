@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Address, Audience};
-use crate::model::{Page, PageKind, Service, Site, Trial};
+use crate::model::{Location, Page, PageKind, Service, Site, Trial};
 use crate::render::markdown;
 use crate::render::reads::Reader;
 
@@ -292,6 +292,12 @@ struct Clinic {
     #[serde(rename = "@type")]
     kind: &'static str,
     address: PostalAddress,
+    /// On a service line's page at this location: the service line.
+    #[serde(rename = "availableService", skip_serializing_if = "Option::is_none")]
+    available_service: Option<Therapy>,
+    /// On a service line's page at this location: its referral line there.
+    #[serde(rename = "contactPoint", skip_serializing_if = "Vec::is_empty")]
+    contact_point: Vec<ContactPoint>,
     #[serde(rename = "faxNumber", skip_serializing_if = "Option::is_none")]
     fax_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -308,6 +314,20 @@ struct Clinic {
     parent_organization: IdRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     telephone: Option<String>,
+    url: String,
+}
+
+/// A service line as what a clinic offers: schema.org's `availableService`
+/// takes a `MedicalProcedure`, `MedicalTest` or `MedicalTherapy`, and a
+/// service line (a consult, a treatment plan, its follow-up) is the care
+/// given, a therapy; `relevantSpecialty` names its specialty.
+#[derive(Serialize)]
+struct Therapy {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: String,
+    #[serde(rename = "relevantSpecialty", skip_serializing_if = "Option::is_none")]
+    relevant_specialty: Option<String>,
     url: String,
 }
 
@@ -501,7 +521,9 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
             vec![r.service(service)]
         }
         PageKind::ReferHub => r.services().iter().collect(),
-        PageKind::Home
+        // The line there is on the location's node (`location_service`).
+        PageKind::ServiceLocation { .. }
+        | PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
         | PageKind::Location(_)
@@ -523,7 +545,7 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
         contact_point: services
             .into_iter()
             .filter(|s| s.referring.phone.is_some() || s.referring.email.is_some())
-            .map(|s| contact_point(config, s))
+            .map(|s| contact_point(config, s, None))
             .collect(),
         email: o.email.clone(),
         fax_number: o.fax.as_ref().map(|p| p.e164.clone()),
@@ -535,16 +557,26 @@ fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
     }
 }
 
-/// A service's referral line as a schema.org `ContactPoint`.
-fn contact_point(config: &Config, s: &Service) -> ContactPoint {
+/// A service's referral line as a schema.org `ContactPoint`: anywhere,
+/// or at one location (its index and itself), the most specific line
+/// there ([`Service::line`]).
+fn contact_point(config: &Config, s: &Service, at: Option<(usize, &Location)>) -> ContactPoint {
+    let line = s.line(at);
+    let (path, name) = match at {
+        Some((_, l)) => (
+            s.at_location_path(l),
+            format!("{} referrals at {}", s.title, l.title),
+        ),
+        None => (s.path.clone(), format!("{} referrals", s.title)),
+    };
     ContactPoint {
-        id: format!("{}#referral-line", config.base_url.join(&s.path)),
+        id: format!("{}#referral-line", config.base_url.join(&path)),
         kind: "ContactPoint",
         contact_type: "physician referrals",
         email: s.referring.email.clone(),
-        fax_number: s.referring.fax.as_ref().map(|p| p.e164.clone()),
-        name: format!("{} referrals", s.title),
-        telephone: s.referring.phone.as_ref().map(|p| p.e164.clone()),
+        fax_number: line.fax.map(|p| p.e164.clone()),
+        name,
+        telephone: line.phone.map(|p| p.e164.clone()),
     }
 }
 
@@ -625,6 +657,11 @@ fn page_type<'a>(
                 vec!["Patient", "Clinician"],
             )
         }
+        PageKind::ServiceLocation { service, .. } => (
+            vec!["MedicalWebPage"],
+            r.service(service).specialty.as_deref(),
+            vec!["Clinician", "Patient"],
+        ),
         PageKind::Home
         | PageKind::Plain
         | PageKind::SectionIndex(_)
@@ -676,6 +713,9 @@ fn about(r: &mut Reader<'_>, kind: PageKind) -> Option<Node> {
         PageKind::Trial(i) => {
             let t = r.trial(i);
             Some(Node::Trial(trial(r, t)))
+        }
+        PageKind::ServiceLocation { service, location } => {
+            Some(Node::Location(location_service(r, service, location)))
         }
         PageKind::Home
         | PageKind::Plain
@@ -821,6 +861,8 @@ fn location(r: &mut Reader<'_>, i: usize) -> Clinic {
         id: format!("{url}#location"),
         kind: "MedicalClinic",
         address: postal_address(&l.address),
+        available_service: None,
+        contact_point: Vec::new(),
         fax_number: l.fax.as_ref().map(|p| p.e164.clone()),
         geo: l.geo.map(|g| GeoCoordinates {
             kind: "GeoCoordinates",
@@ -848,6 +890,31 @@ fn location(r: &mut Reader<'_>, i: usize) -> Clinic {
         telephone: l.phone.as_ref().map(|p| p.e164.clone()),
         url,
     }
+}
+
+/// A location on a service line's page there: the same `MedicalClinic`
+/// (one `@id` for the place on every page), with the service line as what
+/// it offers, only that line's specialty, and the referral line there.
+fn location_service(r: &mut Reader<'_>, s: usize, l: usize) -> Clinic {
+    let config = r.config();
+    let mut clinic = location(r, l);
+    let (service, place) = (r.service(s), r.location(l));
+    let specialty = service
+        .specialty
+        .as_ref()
+        .map(|m| format!("https://schema.org/{m}"));
+    clinic.medical_specialty = specialty.iter().cloned().collect();
+    clinic.available_service = Some(Therapy {
+        kind: "MedicalTherapy",
+        name: service.title.clone(),
+        relevant_specialty: specialty,
+        url: config.base_url.join(&service.path),
+    });
+    let line = contact_point(config, service, Some((l, place)));
+    if line.telephone.is_some() || line.email.is_some() {
+        clinic.contact_point.push(line);
+    }
+    clinic
 }
 
 /// `medicalSpecialty`: the schema.org specialties of the given services,

@@ -61,6 +61,7 @@ pub fn kind(kind: PageKind) -> Kind {
         PageKind::SectionIndex(Section::Trials) => ("trials", "trials.html"),
         PageKind::Trial(_) => ("trial", "trial.html"),
         PageKind::TrialThanks(_) => ("trial_thanks", "trial_thanks.html"),
+        PageKind::ServiceLocation { .. } => ("service_location", "service_location.html"),
     };
     Kind { name, template }
 }
@@ -107,6 +108,8 @@ pub enum Variables<'a> {
     Trials(TrialsIndex<'a>),
     /// A trial's page and its thanks page.
     Trial(TrialPage<'a>),
+    /// A service line's page at one location (boxed: the largest context).
+    ServiceLocation(Box<ServiceLocationPage<'a>>),
 }
 
 #[derive(Serialize)]
@@ -157,6 +160,16 @@ pub struct EventPage<'a> {
 #[derive(Serialize)]
 pub struct ServicePage<'a> {
     pub service: ServiceView<'a>,
+}
+
+/// `/services/<slug>/<location>/`: the service line (its referral line
+/// the one at this location), the location, and who sees it there.
+#[derive(Serialize)]
+pub struct ServiceLocationPage<'a> {
+    pub service: ServiceView<'a>,
+    pub location: LocationView<'a>,
+    /// The physicians who see this service line at this location.
+    pub physicians: Vec<Link<'a>>,
 }
 
 #[derive(Serialize)]
@@ -246,10 +259,21 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
         page: &page.path,
         service,
         reason,
+        location: None,
         local,
         trial: None,
     };
     match page.kind {
+        PageKind::ServiceLocation { service, location } => {
+            let here = Placement {
+                location: Some(location),
+                ..at(Some(service), None)
+            };
+            (
+                form(r, FormKind::Referral, &here),
+                form(r, FormKind::Appointment, &here),
+            )
+        }
         PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
         PageKind::ReferHub => (form(r, FormKind::Referral, &at(None, None)), None),
         PageKind::Appointment => (form(r, FormKind::Appointment, &at(None, None)), None),
@@ -378,6 +402,13 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
         PageKind::Trial(i) | PageKind::TrialThanks(i) => Variables::Trial(TrialPage {
             trial: view::trial(r, i),
         }),
+        PageKind::ServiceLocation { service, location } => {
+            Variables::ServiceLocation(Box::new(ServiceLocationPage {
+                service: view::service_at(r, service, Some(location)),
+                location: view::location(r, location),
+                physicians: view::physicians_at(r, service, location),
+            }))
+        }
     }
 }
 

@@ -166,12 +166,14 @@ impl<'a> Reader<'a> {
             return Numbers::default();
         }
         self.read.push(Entity::ReferralLines);
-        let lines = self
-            .site
-            .services
+        let lines = self.site.services.iter().flat_map(|s| {
+            let here = s.by_location.values().filter_map(|l| l.phone.as_ref());
+            s.referring.phone.iter().chain(here)
+        });
+        let locations = self
+            .locations()
             .iter()
-            .filter_map(|s| s.referring.phone.as_ref());
-        let locations = self.locations().iter().filter_map(|l| l.phone.as_ref());
+            .flat_map(|l| l.phone.iter().chain(l.referral_phone.iter()));
         Numbers::new(
             self.config()
                 .organization
@@ -276,7 +278,7 @@ pub struct Changed {
     physicians: BTreeSet<usize>,
     /// By the file that defines the checklist, in either site.
     checklists: BTreeSet<usize>,
-    /// A service line's referral line changed.
+    /// A service line's referral line changed (anywhere or at a location).
     referral_lines: bool,
     events: BTreeSet<usize>,
 }
@@ -294,11 +296,9 @@ impl Changed {
                 .filter(|((_, a), (_, b))| a != b)
                 .flat_map(|((_, a), (_, b))| [a.file, b.file])
                 .collect(),
-            referral_lines: old
-                .services
-                .iter()
-                .zip(&new.services)
-                .any(|(a, b)| a.referring.phone != b.referring.phone),
+            referral_lines: old.services.iter().zip(&new.services).any(|(a, b)| {
+                a.referring.phone != b.referring.phone || a.by_location != b.by_location
+            }),
             events: differing(&old.events, &new.events),
         }
     }

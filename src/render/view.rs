@@ -15,8 +15,8 @@ pub use format::{address, hours, moment, when};
 
 use crate::content::Eligibility;
 use crate::model::{
-    self, Checklist, Event, Liaison, Location, NAV_SERVICES, Page, PageKind, Referral, Service,
-    Site, Trial, full_name,
+    self, Checklist, Event, Liaison, Line, Location, NAV_SERVICES, Page, PageKind, Referral,
+    Service, Site, Trial, full_name,
 };
 use crate::phone::Phone;
 use crate::render::action::ActionView;
@@ -236,6 +236,9 @@ pub struct ServiceView<'a> {
     pub liaisons: Vec<LiaisonView<'a>>,
     /// Its clinical trials open to new participants.
     pub trials: Vec<TrialSummary<'a>>,
+    /// The service line at each of its locations, with the referral line
+    /// there; each links its page there where it has one.
+    pub at_locations: Vec<AtLocationView<'a>>,
 }
 
 /// `availability:` as a page shows it.
@@ -268,6 +271,30 @@ pub struct LiaisonView<'a> {
     pub phone: Option<&'a Phone>,
     pub email: Option<&'a str>,
     pub photo: Option<PhotoView<'a>>,
+}
+
+/// A service line at one of its locations.
+#[derive(Serialize)]
+pub struct AtLocationView<'a> {
+    pub slug: &'a str,
+    /// The location's name.
+    pub title: &'a str,
+    /// The service line's page at this location (`/services/<slug>/<location>/`)
+    /// when it has one (it is seen at two or more places), else the location's page.
+    pub path: String,
+    /// The referral line there ([`Service::line`]).
+    pub phone: Option<&'a Phone>,
+    pub fax: Option<&'a Phone>,
+    /// The line there is not the service line's own: pages list it.
+    pub own_line: bool,
+}
+
+/// A service line seen at a location, linked to its page there when it
+/// has one, else to its own page.
+#[derive(Serialize)]
+pub struct ServiceHere<'a> {
+    pub title: &'a str,
+    pub path: String,
 }
 
 #[derive(Serialize)]
@@ -312,6 +339,14 @@ pub struct LocationView<'a> {
     pub hours: Vec<HoursView>,
     pub services: Vec<Link<'a>>,
     pub physicians: Vec<Link<'a>>,
+    /// The location's own line for referring offices, if it has one.
+    pub referral_phone: Option<&'a Phone>,
+    pub referral_fax: Option<&'a Phone>,
+    /// Plain text: where to park, and how to get in.
+    pub parking: Option<&'a str>,
+    pub access: Option<&'a str>,
+    /// `services`, each linked to its page at this location where it has one.
+    pub services_here: Vec<ServiceHere<'a>>,
 }
 
 #[derive(Serialize)]
@@ -663,11 +698,21 @@ fn inline_markdown(r: &mut Reader<'_>, text: &str) -> String {
 }
 
 pub fn referring<'a>(reader: &mut Reader<'a>, s: &'a Service) -> ReferringView<'a> {
+    referring_with(reader, s, s.line(None))
+}
+
+/// A service line's referring section with the referral line `line` (the
+/// one at a location, on its page there).
+fn referring_with<'a>(
+    reader: &mut Reader<'a>,
+    s: &'a Service,
+    line: Line<'a>,
+) -> ReferringView<'a> {
     let r = &s.referring;
     ReferringView {
         appropriate_for: &r.appropriate_for,
-        phone: r.phone.as_ref(),
-        fax: r.fax.as_ref(),
+        phone: line.phone,
+        fax: line.fax,
         email: r.email.as_deref(),
         portal: r.portal.as_deref(),
         response_time: r.response_time.as_deref(),
@@ -681,7 +726,7 @@ pub fn referring<'a>(reader: &mut Reader<'a>, s: &'a Service) -> ReferringView<'
                 timing: u.timing.as_deref(),
             })
             .collect(),
-        contacts: r
+        contacts: line
             .contacts
             .iter()
             .map(|c| ContactView {
@@ -761,6 +806,12 @@ pub fn availability(a: &crate::content::Availability) -> AvailabilityView {
 }
 
 pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
+    service_at(r, i, None)
+}
+
+/// A service line's view, its referral line the one at location `at`
+/// (an index into the locations) where a page is about it there.
+pub fn service_at<'a>(r: &mut Reader<'a>, i: usize, at: Option<usize>) -> ServiceView<'a> {
     let s = r.service(i);
     let availability_by_location = s
         .availability_by_location
@@ -776,6 +827,7 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
             }
         })
         .collect();
+    let line = s.line(at.map(|l| (l, r.location(l))));
     ServiceView {
         slug: &s.slug,
         title: &s.title,
@@ -785,7 +837,7 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
         specialty_label: s.specialty.as_deref().map(specialty_label),
         checklist: checklist(r, s.checklist.as_deref()),
         locations: location_summaries(r, &s.locations),
-        referring: referring(r, s),
+        referring: referring_with(r, s, line),
         reasons: reason_summaries(r, &s.reasons),
         physicians: physician_links(r, &s.physicians),
         availability: s.availability.as_ref().map(availability),
@@ -802,6 +854,7 @@ pub fn service<'a>(r: &mut Reader<'a>, i: usize) -> ServiceView<'a> {
             .filter(|t| t.recruiting())
             .map(trial_summary)
             .collect(),
+        at_locations: at_locations(r, s),
     }
 }
 
@@ -831,6 +884,43 @@ fn photo<'a>(src: &'a str, alt: String, sizes: &ImageSizes) -> PhotoView<'a> {
         width: size.map(|s| s.0),
         height: size.map(|s| s.1),
     }
+}
+
+/// The service line at each of its locations, with the line there.
+fn at_locations<'a>(r: &Reader<'a>, s: &'a Service) -> Vec<AtLocationView<'a>> {
+    let anywhere = s.line(None);
+    s.locations
+        .iter()
+        .map(|&l| {
+            let location = r.location(l);
+            let line = s.line(Some((l, location)));
+            AtLocationView {
+                slug: &location.slug,
+                title: &location.title,
+                path: if s.has_location_pages() {
+                    s.at_location_path(location)
+                } else {
+                    location.path.clone()
+                },
+                phone: line.phone,
+                fax: line.fax,
+                own_line: line != anywhere,
+            }
+        })
+        .collect()
+}
+
+/// The physicians who see service line `s` at location `l`.
+pub fn physicians_at<'a>(r: &mut Reader<'a>, s: usize, l: usize) -> Vec<Link<'a>> {
+    let here = &r.location(l).physicians;
+    let both: Vec<usize> = r
+        .service(s)
+        .physicians
+        .iter()
+        .copied()
+        .filter(|p| here.contains(p))
+        .collect();
+    physician_links(r, &both)
 }
 
 pub fn services_summaries<'a>(r: &mut Reader<'a>) -> Vec<ServiceSummary<'a>> {
@@ -881,6 +971,25 @@ pub fn location<'a>(r: &mut Reader<'a>, i: usize) -> LocationView<'a> {
         hours: l.hours.iter().map(hours).collect(),
         services: service_links(r, &l.services),
         physicians: physician_links(r, &l.physicians),
+        referral_phone: l.referral_phone.as_ref(),
+        referral_fax: l.referral_fax.as_ref(),
+        parking: l.parking.as_deref(),
+        access: l.access.as_deref(),
+        services_here: l
+            .services
+            .iter()
+            .map(|&i| {
+                let s = r.service(i);
+                ServiceHere {
+                    title: &s.title,
+                    path: if s.has_location_pages() {
+                        s.at_location_path(l)
+                    } else {
+                        s.path.clone()
+                    },
+                }
+            })
+            .collect(),
     }
 }
 

@@ -939,10 +939,19 @@ const TYPED: [(&str, &str); 10] = [
 ];
 
 /// Radio and select choices the test makes, by field name.
-const CHOSEN: [(&str, &str); 3] = [
+const CHOSEN: [(&str, &str); 4] = [
     ("urgency", "priority"),
     ("referral_reason", "palpitations"),
+    // The service is seen at two places: the office picks the second.
+    ("location", "elm-street"),
     ("preferred_contact", "email"),
+];
+
+/// What the test types into a select to choose, by field name: the start
+/// of the option's label.
+const TYPED_CHOICE: [(&str, &str); 2] = [
+    ("referral_reason", "Palpitations"),
+    ("location", "Elm Street"),
 ];
 
 /// The records control: required items come ticked. The test unticks one
@@ -960,6 +969,11 @@ const RECORDS_SENT: [(&str, &str); 2] = [
 ];
 
 fn fill_referral(browser: &Browser, npi: &str) {
+    fill_referral_leaving(browser, npi, &[]);
+}
+
+/// [`fill_referral`], leaving the choices named in `leave` as the page set them.
+fn fill_referral_leaving(browser: &Browser, npi: &str, leave: &[&str]) {
     let form = "#referral-form";
     // The optional fields fold away under "More details".
     browser.click(&format!("{form} details.more-details > summary"));
@@ -973,11 +987,17 @@ fn fill_referral(browser: &Browser, npi: &str) {
         json!("1960-03-15"),
         "the date of birth was not typed in as expected"
     );
-    for (name, value) in CHOSEN {
-        if name == "referral_reason" {
+    for (name, value) in CHOSEN.into_iter().filter(|(n, _)| !leave.contains(n)) {
+        if let Some((_, label)) = TYPED_CHOICE.iter().find(|(n, _)| *n == name) {
             // Typing picks an option by its label, as a keyboard user does;
             // clicking an <option> leaves the popup open in headless Chromium.
-            browser.type_into(&format!("{form} select[name=\"{name}\"]"), "Palpitations");
+            browser.type_into(&format!("{form} select[name=\"{name}\"]"), label);
+            let chosen = browser.property(&format!("{form} select[name=\"{name}\"]"), "value");
+            assert_eq!(
+                chosen,
+                json!(value),
+                "typing {label:?} chose another option"
+            );
         } else {
             browser.click(&format!("{form} input[name=\"{name}\"][value=\"{value}\"]"));
         }
@@ -1136,6 +1156,27 @@ fn referral_with_javascript_posts_the_form_encoded_fields() {
         "the thanks page: {}",
         browser.text("h1")
     );
+}
+
+/// On the service line's page at one location the location comes chosen:
+/// an office that sends without touching it sends that location.
+#[test]
+fn referral_from_a_service_line_s_page_at_a_location_sends_that_location() {
+    let _one = exclusive();
+    let stage = Stage::new("form");
+    let browser = Browser::start(true);
+    let path = "/services/cardiology/elm-street/";
+    browser.goto(&stage.url(path));
+    browser.find("#referral-form");
+    fill_referral_leaving(&browser, "1234567893", &["location"]);
+    browser.click(SUBMIT);
+    let post = stage
+        .receiver
+        .wait_for_post("referral from a page at a location");
+    let mut want = expected_referral(["", "", ""], "");
+    want.insert("page".into(), path.into());
+    assert_eq!(want.get("location").map(String::as_str), Some("elm-street"));
+    expect_fields(&form_fields(&post.body), &want, &post.body_text());
 }
 
 /// JavaScript off, `encoding = "form"`: the native POST alone sends every

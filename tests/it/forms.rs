@@ -321,6 +321,13 @@ const REFER_PAGE: &str = "/services/cardiology/refer/";
 const HUB_PAGE: &str = "/refer/";
 const APPOINTMENT_PAGE: &str = "/request-appointment/";
 const REASON_PAGE: &str = "/referrals/palpitations/";
+/// The service's two locations, as the location choice lists them after
+/// "No preference" (`any`), and its page at each.
+const LOCATIONS: [&str; 2] = ["main-street", "elm-street"];
+const AT_LOCATION: [&str; 2] = [
+    "/services/cardiology/main-street/",
+    "/services/cardiology/elm-street/",
+];
 /// Where a referral sent from the service's own pages lands.
 const SERVICE_THANKS: &str = "/services/cardiology/refer/thanks/";
 /// The recruiting clinical trial in every backend fixture, its page and the
@@ -759,6 +766,7 @@ fn referral_fields(backend: &Backend, with_checklist: bool) -> BTreeSet<String> 
         "clinician_fax",
         "clinician_email",
         "urgency",
+        "location",
         "preferred_contact",
     ]
     .iter()
@@ -792,7 +800,7 @@ fn appointment_fields(backend: &Backend) -> BTreeSet<String> {
         "service",
         "visit_type",
         "referred_by",
-        "preferred_location",
+        "location",
         "consent",
         "insurance",
     ]
@@ -1416,6 +1424,76 @@ fn bad_payloads_are_refused(b: &Backend, site: &SiteTest) {
     }
 }
 
+/// The location choice (issue #23): on both forms where the service is seen
+/// at two places, "No preference" first and chosen, except on the service's
+/// page at one location, where that location is; the payload carries it
+/// under the backend's name and the JSON Schema lists every location.
+fn location_choice(b: &Backend, site: &SiteTest) {
+    let name = b.name("location");
+    let mut choices = vec!["any".to_owned()];
+    choices.extend(LOCATIONS.map(str::to_owned));
+    let selected = |form: &Form<'_>| -> Vec<String> {
+        form.el
+            .select(&sel(&format!("select[name={name}] option[selected]")))
+            .filter_map(|o| o.value().attr("value").map(str::to_owned))
+            .collect()
+    };
+    for (path, kind) in CORE_PLACEMENTS {
+        let page = Page::read(site, path);
+        let form = page.form(kind);
+        let control = form.control(b.honeypot, name);
+        assert_eq!(control.kind, "select", "{}", form.describe());
+        assert!(
+            !control.required,
+            "{}: a choice, never required",
+            form.describe()
+        );
+        assert_eq!(control.values, choices, "{}: the choices", form.describe());
+        assert_eq!(
+            selected(&form),
+            ["any"],
+            "{}: no preference",
+            form.describe()
+        );
+    }
+    for kind in [Kind::Referral, Kind::Appointment] {
+        let schema = read_schema(site, kind);
+        let property = schema_property(&schema, name);
+        assert_eq!(
+            schema_enum(property),
+            Some(choices.clone()),
+            "{kind:?}: {property}"
+        );
+        assert!(
+            !schema_required(&schema).contains(name),
+            "{kind:?}: optional"
+        );
+    }
+    for (path, location) in AT_LOCATION.iter().zip(LOCATIONS) {
+        let page = Page::read(site, path);
+        for kind in [Kind::Referral, Kind::Appointment] {
+            let form = page.form(kind);
+            let d = form.describe();
+            assert_eq!(
+                selected(&form),
+                [location],
+                "{d}: the page's location is chosen"
+            );
+            assert_eq!(
+                form.hidden().get("service").map(String::as_str),
+                Some(SERVICE),
+                "{d}: the service is known"
+            );
+            let schema = read_schema(site, kind);
+            let mut payload = form.payload(b.honeypot);
+            payload.insert(name.to_owned(), json!(location));
+            expect_valid(&schema, &payload, &d);
+            payload.insert(name.to_owned(), json!("nowhere"));
+            expect_invalid(&schema, &payload, &format!("{d} with an unknown location"));
+        }
+    }
+}
+
 /// The NPI: 10 digits. The schema cannot check the check digit (the script does).
 fn npi_pattern(b: &Backend, site: &SiteTest) {
     let schema = read_schema(site, Kind::Referral);
@@ -1687,7 +1765,7 @@ fn trial_page_asks_the_trial_team(b: &Backend, site: &SiteTest) {
 type Check = fn(&Backend, &SiteTest);
 
 /// The checks every backend's build must pass, by name.
-const SUITE: [(&str, Check); 20] = [
+const SUITE: [(&str, Check); 21] = [
     ("action_and_method", action_and_method),
     ("referral_form_fields", referral_form_fields),
     ("checklist_boxes", checklist_boxes),
@@ -1717,6 +1795,7 @@ const SUITE: [(&str, Check); 20] = [
         "trial_page_asks_the_trial_team",
         trial_page_asks_the_trial_team,
     ),
+    ("location_choice", location_choice),
 ];
 
 /// The appointment form's insurance question: optional, the plan's name

@@ -37,6 +37,8 @@
 //!   split at a fixed `SOURCE_DATE_EPOCH` (tests/fixtures/events).
 //! - `trials`: clinical trials: their pages, `/trials/`, the form that asks a
 //!   trial's team, and their findings (tests/fixtures/trials).
+//! - `locations`: a service line's page at each of its locations, the most
+//!   specific referral line, the location choice (tests/fixtures/locations).
 //!
 //! Run everything, with the tools installed, through `scripts/test`.
 
@@ -60,6 +62,7 @@ mod forms;
 mod fuzz_regressions;
 mod incremental;
 mod intake;
+mod locations;
 mod partners;
 mod phone_first;
 mod scaffold;

@@ -99,6 +99,24 @@ impl Served {
             ["services", s] | ["services", s, "refer"] | ["services", s, "refer", "packet"] => {
                 line_of(s)
             }
+            // A service line's page at a location: the line there, most
+            // specific first (its `by_location` entry, the location's own
+            // line, the service line's).
+            ["services", s, place] => {
+                let fm = |rel: &str| -> Value {
+                    let text = read(rel);
+                    let yaml = text.split("\n---").next().unwrap_or_default();
+                    serde_yaml::from_str(yaml.trim_start_matches("---\n")).unwrap_or_default()
+                };
+                let service = fm(&format!("content/services/{s}.md"));
+                let location = fm(&format!("content/locations/{place}.md"));
+                let referring = &service["referring"];
+                referring["by_location"][place]["phone"]
+                    .as_str()
+                    .or(location["referral_phone"].as_str())
+                    .or(referring["phone"].as_str())
+                    .map_or_else(|| main.clone(), str::to_owned)
+            }
             ["referrals", r] => {
                 let text = read(&format!("content/referrals/{r}.md"));
                 match (value(&text, "service: "), value(&text, "audience: ")) {
@@ -218,10 +236,18 @@ fn problems(m: &Value, kind_refer: bool) -> Vec<String> {
 #[test]
 fn every_page_kind_is_phone_first() {
     let _one = exclusive();
+    // A practice at three places, and the one service line's page there
+    // whose line is its own (`referring.by_location`).
+    let mut located = Served::new(SiteTest::fixture("locations"), "locations");
+    located.pages.push((
+        "locations-own-line".to_owned(),
+        "/services/oncology/lakeside/".to_owned(),
+    ));
     let sites = [
         Served::new(SiteTest::example(), "example"),
         Served::new(SiteTest::fixture("forms/webhook-form"), "fixture"),
         Served::new(SiteTest::fixture("trials"), "trials"),
+        located,
     ];
     let browser = Browser::start(true);
     browser.viewport(PHONE.0, PHONE.1, true);

@@ -30,7 +30,7 @@ const WIDTHS: [(&str, u32, u32, bool); 3] = [
 ];
 
 /// The page kinds the example site must have (`<body class="kind-…">`).
-const KINDS: [&str; 24] = [
+const KINDS: [&str; 25] = [
     "home",
     "page",
     "service",
@@ -55,6 +55,7 @@ const KINDS: [&str; 24] = [
     "trials",
     "trial",
     "trial_thanks",
+    "service_location",
 ];
 
 pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {

@@ -109,6 +109,20 @@ fn made_partners_page_is_valid_html() {
     expect_valid_html(&site.public().join("partners"));
 }
 
+/// A practice at three places (issue #23): each service line's page at
+/// each of its locations, with both forms and their location choice.
+#[test]
+fn locations_fixture_is_valid_html() {
+    let site = SiteTest::fixture("locations");
+    site.build(&[]).expect_success();
+    assert!(
+        site.public()
+            .join("services/oncology/valley/index.html")
+            .is_file()
+    );
+    expect_valid_html(&site.public());
+}
+
 /// The checker itself works here and catches an error, so a green run above
 /// means something.
 #[test]

@@ -1,5 +1,6 @@
 //! Locations (`content/locations/*.md`, SPEC §4): address, phone and fax,
-//! map position and opening hours.
+//! map position and opening hours, the location's own referral line, and
+//! parking and access notes.
 
 use serde::Deserialize;
 
@@ -18,6 +19,10 @@ keys! {
         fax: String,
         geo: Geo,
         hours: Vec<RawHours>,
+        referral_phone: String,
+        referral_fax: String,
+        parking: String,
+        access: String,
     }
 }
 
@@ -62,6 +67,14 @@ pub struct LocationDoc {
     pub fax: Option<Phone>,
     pub geo: Option<Geo>,
     pub hours: Vec<Hours>,
+    /// The location's own line for referring offices, when it has one:
+    /// it comes before the service line's (see `model::Service::line`).
+    pub referral_phone: Option<Phone>,
+    pub referral_fax: Option<Phone>,
+    /// Where to park, and how to get in (step-free entrance, interpreters):
+    /// plain text, shown on the location's service pages.
+    pub parking: Option<String>,
+    pub access: Option<String>,
 }
 
 pub(super) fn location(cx: &mut FileCx<'_>, raw: LocationKeys, page: PageDoc) -> LocationDoc {
@@ -106,6 +119,8 @@ pub(super) fn location(cx: &mut FileCx<'_>, raw: LocationKeys, page: PageDoc) ->
         .collect();
     let phone = cx.phone(&key("phone"), raw.phone);
     let fax = cx.phone(&key("fax"), raw.fax);
+    let referral_phone = cx.phone(&key("referral_phone"), raw.referral_phone);
+    let referral_fax = cx.phone(&key("referral_fax"), raw.referral_fax);
     LocationDoc {
         page,
         address,
@@ -113,6 +128,10 @@ pub(super) fn location(cx: &mut FileCx<'_>, raw: LocationKeys, page: PageDoc) ->
         fax,
         geo: raw.geo,
         hours,
+        referral_phone,
+        referral_fax,
+        parking: raw.parking,
+        access: raw.access,
     }
 }
 

@@ -29,7 +29,7 @@ pub use location::{Address, DAYS, Geo, Hours, LocationDoc};
 pub use page::{Common, PageDoc};
 pub use physician::PhysicianDoc;
 pub use referral::{Audience, Faq, ReferralDoc, Urgency, VisitType};
-pub use service::{Contact, Referring, SPECIALTIES, ServiceDoc, Update};
+pub use service::{Contact, LocationLine, Referring, SPECIALTIES, ServiceDoc, Update};
 pub use trial::{Eligibility, PHASES, TrialDoc, TrialStatus, is_nct_id};
 
 use super::findings::{FileCx, key};
@@ -107,6 +107,7 @@ fn block_keys(parent: &str) -> &'static [&'static str] {
         "hours" => keys_of::<location::RawHours>(),
         "availability" => keys_of::<availability::RawAvailability>(),
         "contact" => keys_of::<service::RawContact>(),
+        "by_location" => keys_of::<service::RawLine>(),
         _ => &[],
     }
 }

@@ -1,6 +1,8 @@
 //! Service lines (`content/services/*.md`, SPEC §4): specialty, checklist,
 //! locations and how referring offices reach the service line.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::availability::{self, AvailabilityDoc, RawAvailability};
@@ -82,6 +84,16 @@ pub(super) struct RawReferring {
     results: Option<String>,
     updates: Option<Vec<RawUpdate>>,
     contacts: Option<Vec<RawContact>>,
+    by_location: Option<BTreeMap<String, RawLine>>,
+}
+
+/// One entry of `referring.by_location`: the service line's own numbers
+/// and people at one location.
+#[derive(Debug, Deserialize)]
+pub(super) struct RawLine {
+    phone: Option<String>,
+    fax: Option<String>,
+    contacts: Option<Vec<RawContact>>,
 }
 
 /// One entry of `referring.updates`.
@@ -125,6 +137,18 @@ pub struct Referring {
     pub results: Option<String>,
     /// What the referring office hears, and when: the loop closed step by step.
     pub updates: Vec<Update>,
+    pub contacts: Vec<Contact>,
+    /// `by_location`: the line at one location, which wins over the
+    /// location's and the service's own.
+    pub by_location: Vec<LocationLine>,
+}
+
+/// One entry of `referring.by_location`, by the location's id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocationLine {
+    pub location: Located<String>,
+    pub phone: Option<Phone>,
+    pub fax: Option<Phone>,
     pub contacts: Vec<Contact>,
 }
 
@@ -185,6 +209,7 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
         results,
         updates,
         contacts,
+        by_location,
     } = raw;
     let at = |k: &str| vec![Seg::Key("referring".into()), Seg::Key(k.into())];
     let portal = portal.filter(|p| match values::url(p, UrlRule::LINK) {
@@ -198,22 +223,7 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
             false
         }
     });
-    let contacts = contacts
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let path = |k: &str| vec![Seg::Key("referring".into()), Seg::Key("contacts".into()), Seg::Index(i), Seg::Key(k.into())];
-            let (Some(role), Some(name)) = (c.role, c.name) else {
-                let d = cx
-                    .finding(Code::MissingField, &path("name")[..3], format!("contact {} needs a `role` and a `name`", i + 1))
-                    .with_hint("e.g. `{ role: Referral coordinator, name: Dana Ortiz, phone: \"+1-555-010-0142\" }`");
-                cx.push(d);
-                return None;
-            };
-            Some(Contact { role, name, phone: cx.phone(&path("phone"), c.phone), email: cx.email(&path("email"), c.email) })
-        })
-        .collect();
+    let contacts = self::contacts(cx, &[Seg::Key("referring".into())], contacts);
     let updates = updates
         .unwrap_or_default()
         .into_iter()
@@ -241,5 +251,55 @@ fn referring(cx: &mut FileCx<'_>, raw: RawReferring) -> Referring {
         results,
         updates,
         contacts,
+        by_location: by_location
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, line)| location_line(cx, id, line))
+            .collect(),
     }
+}
+
+/// One entry of `referring.by_location`, its id located at its key.
+fn location_line(cx: &mut FileCx<'_>, id: String, raw: RawLine) -> LocationLine {
+    let at = vec![
+        Seg::Key("referring".into()),
+        Seg::Key("by_location".into()),
+        Seg::Key(id.clone()),
+    ];
+    let key = |k: &str| {
+        let mut path = at.clone();
+        path.push(Seg::Key(k.into()));
+        path
+    };
+    let location = cx.located_key(&at, id);
+    LocationLine {
+        phone: cx.phone(&key("phone"), raw.phone),
+        fax: cx.phone(&key("fax"), raw.fax),
+        contacts: contacts(cx, &at, raw.contacts),
+        location,
+    }
+}
+
+/// `contacts:` under the block at `block`: each needs a role and a name.
+fn contacts(cx: &mut FileCx<'_>, block: &[Seg], raw: Option<Vec<RawContact>>) -> Vec<Contact> {
+    raw.unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let path = |k: &str| {
+                let mut p = block.to_vec();
+                p.extend([Seg::Key("contacts".into()), Seg::Index(i), Seg::Key(k.into())]);
+                p
+            };
+            let (Some(role), Some(name)) = (c.role, c.name) else {
+                let whole = path("name");
+                let d = cx
+                    .finding(Code::MissingField, &whole[..whole.len() - 1], format!("contact {} needs a `role` and a `name`", i + 1))
+                    .with_hint("e.g. `{ role: Referral coordinator, name: Dana Ortiz, phone: \"+1-555-010-0142\" }`");
+                cx.push(d);
+                return None;
+            };
+            Some(Contact { role, name, phone: cx.phone(&path("phone"), c.phone), email: cx.email(&path("email"), c.email) })
+        })
+        .collect()
 }

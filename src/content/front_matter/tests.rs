@@ -294,7 +294,7 @@ fn key_findings_of_every_kind() {
             "---\ntitle: A\nzzzzzz: 1\nreferring: {zzzzzz: 1, contacts: [{zzzzzz: 1}]}\n---\n",
             &[
                 "UnknownKey 3:1 `zzzzzz` is not a key handoff knows here | expected one of `title`, `description`, `slug`, `weight`, `draft`, `updated`, `aliases`, `noindex`, `image`, `extra`, `specialty`, `checklist`, …",
-                "UnknownKey 4:13 `referring.zzzzzz` is not a key handoff knows here | expected one of `appropriate_for`, `phone`, `fax`, `email`, `portal`, `response_time`, `urgent`, `results`, `updates`, `contacts`",
+                "UnknownKey 4:13 `referring.zzzzzz` is not a key handoff knows here | expected one of `appropriate_for`, `phone`, `fax`, `email`, `portal`, `response_time`, `urgent`, `results`, `updates`, `contacts`, `by_location`",
                 "MissingField 4:35 contact 1 needs a `role` and a `name` | e.g. `{ role: Referral coordinator, name: Dana Ortiz, phone: \"+1-555-010-0142\" }`",
                 "UnknownKey 4:36 `referring.contacts[0].zzzzzz` is not a key handoff knows here | expected one of `role`, `name`, `phone`, `email`",
             ],

@@ -241,6 +241,40 @@ fn extruct_reads_a_clinical_trial() {
     assert_eq!(page["about"]["@id"], trial["@id"]);
 }
 
+/// A service line's page at a location: extruct reads the clinic, the
+/// service line it offers and the referral line there (the example's
+/// thoracic oncology at Northside has its own, `referring.by_location`).
+#[test]
+fn extruct_reads_a_service_line_at_a_location() {
+    let built = Built::new(SiteTest::example(), &[]);
+    let facts = ExampleFacts::read(&built.site);
+    let path = "/services/thoracic-oncology/northside/";
+    let line = &facts.services["thoracic-oncology"]["referring"]["by_location"]["northside"];
+    let nodes = extruct_graph(&extruct(&built, path), path);
+    let clinic = nodes
+        .iter()
+        .find(|n| n["@type"] == "MedicalClinic")
+        .unwrap_or_else(|| panic!("{path}: extruct found no MedicalClinic"));
+    assert_eq!(clinic["name"], facts.locations["northside"]["title"]);
+    assert_eq!(clinic["parentOrganization"]["@id"], built.org_id().as_str());
+    assert_eq!(clinic["availableService"]["@type"], "MedicalTherapy");
+    assert_eq!(
+        clinic["availableService"]["name"],
+        facts.services["thoracic-oncology"]["title"]
+    );
+    let point = &clinic["contactPoint"][0];
+    assert_eq!(point["@type"], "ContactPoint");
+    assert_eq!(
+        point["telephone"].as_str(),
+        fm_str(line, "phone").map(e164).as_deref(),
+        "the line at Northside, not the service line's"
+    );
+    assert_eq!(
+        point["faxNumber"].as_str(),
+        fm_str(line, "fax").map(e164).as_deref()
+    );
+}
+
 #[test]
 fn extruct_reads_hostile_text_back_as_typed() {
     let built = Built::new(SiteTest::fixture("structured/xss"), &[]);

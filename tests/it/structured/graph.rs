@@ -137,6 +137,7 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
             "referral" => expect_referral(&facts, page, org, node),
             "event" => expect_event(&facts, &built, page, &doc, node),
             "trial" => expect_trial(&facts, &built, page, &doc, node),
+            "service_location" => expect_service_location(&facts, &built, page, &doc, node),
             _ => {
                 assert!(
                     types_of(node) == ["WebPage"] || types_of(node) == ["MedicalWebPage"],
@@ -162,6 +163,7 @@ fn every_page_of_the_example_has_one_sound_schema_org_graph() {
         "trial",
         "trials",
         "trial_thanks",
+        "service_location",
     ] {
         assert!(
             kinds_seen.contains(kind),
@@ -412,6 +414,101 @@ fn expect_event(facts: &ExampleFacts, built: &Built, page: &PageOut, doc: &Value
         .map(|s| s["name"].to_string())
         .collect();
     assert_eq!(about, services, "{at}: about");
+}
+
+/// The referral line of a service line at a location, from the files: its
+/// `referring.by_location` entry, else the location's `referral_phone` /
+/// `referral_fax`, else the service line's, else the practice's.
+fn line_at(facts: &ExampleFacts, service: &str, location: &str, key: &str) -> Option<String> {
+    let referring = &facts.services[service]["referring"];
+    let at = format!("referral_{key}");
+    fm_str(&referring["by_location"][location], key)
+        .or_else(|| fm_str(&facts.locations[location], &at))
+        .or_else(|| fm_str(referring, key))
+        .map(e164)
+        .or(if key == "phone" {
+            facts.org_phone.clone()
+        } else {
+            facts.org_fax.clone()
+        })
+}
+
+/// A service line at one location: a medical page about the location's
+/// clinic (the same `@id` as on the location's page), which offers the
+/// service line as a `MedicalTherapy`, has only its specialty, and carries
+/// the referral line there as its `ContactPoint`.
+fn expect_service_location(
+    facts: &ExampleFacts,
+    built: &Built,
+    page: &PageOut,
+    doc: &Value,
+    node: &Value,
+) {
+    let service = slug_after(&page.path, "/services/");
+    let location = slug_after(&page.path, &format!("/services/{service}/"));
+    expect_medical_web_page(facts, page, node, service, &["Clinician", "Patient"]);
+    let clinic = one_of_type(page, doc, "MedicalClinic");
+    let clinic_url = built.url(&format!("/locations/{location}/"));
+    assert_eq!(
+        clinic["@id"],
+        format!("{clinic_url}#location"),
+        "{}",
+        page.rel
+    );
+    assert_eq!(node["about"]["@id"], clinic["@id"], "{}", page.rel);
+    assert_eq!(
+        clinic["name"], facts.locations[location]["title"],
+        "{}",
+        page.rel
+    );
+    assert_eq!(
+        clinic["parentOrganization"]["@id"],
+        built.org_id().as_str(),
+        "{}",
+        page.rel
+    );
+    let specialty = facts.specialty_url(service).expect("a specialty");
+    assert_eq!(
+        str_set(as_list(&clinic["medicalSpecialty"])),
+        BTreeSet::from([specialty.clone()]),
+        "{}: only this service line's specialty",
+        page.rel
+    );
+    let offered = &clinic["availableService"];
+    assert_eq!(
+        offered["@type"], "MedicalTherapy",
+        "{}: {offered}",
+        page.rel
+    );
+    assert_eq!(
+        offered["name"], facts.services[service]["title"],
+        "{}",
+        page.rel
+    );
+    assert_eq!(
+        offered["relevantSpecialty"],
+        specialty.as_str(),
+        "{}",
+        page.rel
+    );
+    let points = as_list(&clinic["contactPoint"]);
+    assert_eq!(
+        points.len(),
+        1,
+        "{}: one referral line
+{clinic:#}",
+        page.rel
+    );
+    let point = points[0];
+    assert_eq!(point["contactType"], "physician referrals", "{}", page.rel);
+    for (schema, key) in [("telephone", "phone"), ("faxNumber", "fax")] {
+        assert_eq!(
+            point[schema].as_str().map(str::to_owned),
+            line_at(facts, service, location, key),
+            "{}: the referral line's {schema} there",
+            page.rel
+        );
+    }
 }
 
 /// A physician: specialties of their services, addresses of their locations.
@@ -667,6 +764,7 @@ fn graphs_of_one_page_per_kind_match_their_snapshots() {
         ("physician", "/physicians/ana-ruiz/"),
         ("event", "/events/thoracic-tumor-board-cme-evening/"),
         ("trial", "/trials/neoadjuvant-immunotherapy-lung/"),
+        ("service_location", "/services/thoracic-oncology/northside/"),
     ] {
         let doc = jsonld(built.page(path));
         insta::assert_json_snapshot!(format!("jsonld_{name}"), doc);

@@ -13,7 +13,7 @@ use super::built::{as_list, types_of};
 
 /// Every schema.org type handoff writes. Checked against schema.org
 /// (https://schema.org/<Type>, version 29): each exists and is not pending.
-const KNOWN_TYPES: [&str; 27] = [
+const KNOWN_TYPES: [&str; 28] = [
     "MedicalOrganization",
     "MedicalClinic",
     "Hospital",
@@ -41,6 +41,8 @@ const KNOWN_TYPES: [&str; 27] = [
     "ServiceChannel",
     "MedicalTrial",
     "AdministrativeArea",
+    // What a clinic offers (`availableService`): a service line at a location.
+    "MedicalTherapy",
 ];
 
 /// The properties a node of `ty` may carry: schema.org's own, inherited
@@ -97,8 +99,17 @@ fn allowed_properties(ty: &str) -> BTreeSet<&'static str> {
         // Physician: the same; Hospital: CivicStructure (Place),
         // EmergencyService (LocalBusiness) and MedicalOrganization.
         "MedicalClinic" | "Physician" | "Hospital" => {
-            vec![THING, ORGANIZATION, MEDICAL_ORGANIZATION, PLACE]
+            // `availableService` is their own (MedicalClinic, Physician, Hospital).
+            vec![
+                THING,
+                ORGANIZATION,
+                MEDICAL_ORGANIZATION,
+                PLACE,
+                &["availableService"],
+            ]
         }
+        // MedicalEntity.relevantSpecialty
+        "MedicalTherapy" => vec![THING, &["relevantSpecialty"]],
         "WebPage" | "MedicalWebPage" | "FAQPage" => vec![THING, CREATIVE_WORK, WEB_PAGE],
         // ItemList
         "BreadcrumbList" => vec![THING, &["itemListElement"]],
@@ -179,6 +190,8 @@ fn expected_value_types(property: &str) -> Option<&'static [&'static str]> {
         "mainEntity" => &["Question"],
         "availableChannel" => &["ServiceChannel"],
         "studyLocation" => &["AdministrativeArea"],
+        // MedicalProcedure, MedicalTest or MedicalTherapy; handoff writes the last.
+        "availableService" => &["MedicalTherapy"],
         _ => return None,
     })
 }
