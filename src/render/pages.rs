@@ -170,6 +170,9 @@ pub struct ServiceLocationPage<'a> {
     pub location: LocationView<'a>,
     /// The physicians who see this service line at this location.
     pub physicians: Vec<Link<'a>>,
+    /// What the service line says about new patients here: the location's
+    /// own block, else the service line's.
+    pub availability: Option<view::AvailabilityView>,
 }
 
 #[derive(Serialize)]
@@ -407,6 +410,10 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
                 service: view::service_at(r, service, Some(location)),
                 location: view::location(r, location),
                 physicians: view::physicians_at(r, service, location),
+                availability: r
+                    .service(service)
+                    .availability_at(location)
+                    .map(view::availability),
             }))
         }
     }

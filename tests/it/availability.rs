@@ -92,6 +92,27 @@ fn availability_is_shown_beside_the_refer_button() {
             "In-person visits only",
         ]
     );
+    // The service line's page at a location shows that location's block
+    // (each key it leaves out the service line's), and at a location
+    // without one, the service line's.
+    let northside = page(&site, "/services/breast-oncology/northside/");
+    assert_eq!(
+        texts(&northside, "main ul.availability li"),
+        [
+            "Accepting new patients",
+            "First visit: about 8 business days",
+            "In-person visits only",
+        ]
+    );
+    let downtown = page(&site, "/services/breast-oncology/downtown/");
+    assert_eq!(
+        texts(&downtown, "main ul.availability li"),
+        [
+            "Accepting new patients",
+            "First visit: within 5 business days of a cancer diagnosis",
+            "Telehealth visits available",
+        ]
+    );
     // A service line that says nothing shows nothing.
     let quiet = page(&site, "/services/heart-failure/");
     assert!(texts(&quiet, ".availability, .availability-at").is_empty());
