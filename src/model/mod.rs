@@ -21,7 +21,7 @@ mod types;
 mod urls;
 
 pub use types::{
-    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind,
+    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind, Pager,
     Physician, Referral, Service, Site, full_name,
 };
 
@@ -50,7 +50,10 @@ pub fn resolve(
     let checklists = checklists::flatten(&docs.checklists, &mut r);
     let entities = entities::resolve(&docs, config, &mut r);
     let (written, trail) = pages::written(&docs, &entities, &mut r);
-    let made = pages::generated(&entities.services, config, &trail);
+    let mut made = pages::generated(&entities.services, config, &trail);
+    let mut written = written;
+    let more = pages::paginate(&mut written, &mut made, &entities, config.build.page_size);
+    made.extend(more);
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;

@@ -34,6 +34,9 @@ enum Entity {
     /// Every service line's referral line, the numbers text may type
     /// ([`Reader::numbers_in`]).
     ReferralLines,
+    /// How many reasons each service line has: where a page of the
+    /// paginated reasons index starts and ends ([`Reader::reason_counts`]).
+    ReasonCounts,
 }
 
 /// The site as one page's context sees it: each entity it hands out is noted.
@@ -89,6 +92,21 @@ impl<'a> Reader<'a> {
     pub fn services(&mut self) -> &'a [Service] {
         self.read.push(Entity::AllServices);
         &self.site.services
+    }
+
+    /// How many service lines, referral reasons and physicians there are:
+    /// not noted, since a change in a count changes the site's shape and
+    /// `serve` then renders every page. A page of a paginated index reads
+    /// the count and then only the entries it lists.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let s = self.site;
+        (s.services.len(), s.referrals.len(), s.physicians.len())
+    }
+
+    /// How many reasons each service line has, in the services' order.
+    pub fn reason_counts(&mut self) -> Vec<usize> {
+        self.read.push(Entity::ReasonCounts);
+        self.site.services.iter().map(|s| s.reasons.len()).collect()
     }
 
     pub fn referral(&mut self, i: usize) -> &'a Referral {
@@ -215,6 +233,7 @@ impl Reads {
             Entity::AllReferrals => !changed.referrals.is_empty(),
             Entity::AllPhysicians => !changed.physicians.is_empty(),
             Entity::ReferralLines => changed.referral_lines,
+            Entity::ReasonCounts => changed.reason_counts,
         })
     }
 }
@@ -230,6 +249,8 @@ pub struct Changed {
     checklists: BTreeSet<usize>,
     /// A service line's referral line changed.
     referral_lines: bool,
+    /// A service line has more or fewer reasons than before.
+    reason_counts: bool,
 }
 
 impl Changed {
@@ -250,6 +271,11 @@ impl Changed {
                 .iter()
                 .zip(&new.services)
                 .any(|(a, b)| a.referring.phone != b.referring.phone),
+            reason_counts: old
+                .services
+                .iter()
+                .zip(&new.services)
+                .any(|(a, b)| a.reasons.len() != b.reasons.len()),
         }
     }
 }

@@ -52,6 +52,7 @@ mod forms;
 mod fuzz_regressions;
 mod incremental;
 mod intake;
+mod pagination;
 mod phone_first;
 mod scaffold;
 mod serve;
