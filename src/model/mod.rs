@@ -21,8 +21,8 @@ mod types;
 mod urls;
 
 pub use types::{
-    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind, Pager,
-    Physician, Referral, Service, Site, full_name,
+    AliasEntry, Checklist, ChecklistItem, Crumb, FormKind, Location, NAV_SERVICES, Page, PageKind,
+    Pager, Physician, Referral, Service, Site, full_name,
 };
 
 use crate::config::Config;

@@ -139,8 +139,15 @@ fn wide_corpus_of_300_pages_builds_clean_with_its_shape() {
     let out = work.work_dir().join("corpus");
     generate_shape("wide", 300, &out);
     let root = out.join("handoff");
-    for site in ["hugo/config.toml", "zola/config.toml", "zola/templates/base.html"] {
-        assert!(out.join(site).is_file(), "no {site} beside the handoff site");
+    for site in [
+        "hugo/config.toml",
+        "zola/config.toml",
+        "zola/templates/base.html",
+    ] {
+        assert!(
+            out.join(site).is_file(),
+            "no {site} beside the handoff site"
+        );
     }
     let count = |dir: &str| {
         std::fs::read_dir(root.join("content").join(dir))
@@ -148,7 +155,8 @@ fn wide_corpus_of_300_pages_builds_clean_with_its_shape() {
             .filter(|e| e.as_ref().unwrap().file_name() != "_index.md")
             .count()
     };
-    let (services, reasons, physicians) = (count("services"), count("referrals"), count("physicians"));
+    let (services, reasons, physicians) =
+        (count("services"), count("referrals"), count("physicians"));
     // 4-20 reasons per service line, physicians about 3% of the pages.
     assert!(
         reasons >= 4 * (services - 1) && reasons <= 20 * services,
@@ -162,7 +170,14 @@ fn wide_corpus_of_300_pages_builds_clean_with_its_shape() {
     );
     let build = run_handoff(
         work.work_dir(),
-        &["--root", &root_arg, "build", "--strict", "--output", &output_arg],
+        &[
+            "--root",
+            &root_arg,
+            "build",
+            "--strict",
+            "--output",
+            &output_arg,
+        ],
         Duration::from_secs(600),
     );
     build.expect_success().expect_no_findings();
@@ -170,11 +185,20 @@ fn wide_corpus_of_300_pages_builds_clean_with_its_shape() {
     let page = walkdir::WalkDir::new(output.join("services"))
         .into_iter()
         .filter_map(Result::ok)
-        .find(|e| e.file_name() == "index.html" && e.path().parent().unwrap().parent().unwrap() == output.join("services"))
+        .find(|e| {
+            e.file_name() == "index.html"
+                && e.path().parent().unwrap().parent().unwrap() == output.join("services")
+        })
         .unwrap();
     let html = scraper::Html::parse_document(&std::fs::read_to_string(page.path()).unwrap());
-    let items = html.select(&crate::support::sel(".checklist-items > li")).count();
-    assert!((12..=15).contains(&items), "{items} checklist items on {}", page.path().display());
+    let items = html
+        .select(&crate::support::sel(".checklist-items > li"))
+        .count();
+    assert!(
+        (12..=15).contains(&items),
+        "{items} checklist items on {}",
+        page.path().display()
+    );
 }
 
 /// The largest HTML file under `root`, in bytes, with its path.

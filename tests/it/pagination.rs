@@ -36,7 +36,14 @@ fn built(work: &SiteTest, shape: &str, n: usize, page_size: Option<usize>) -> Pa
     );
     run_handoff(
         work.work_dir(),
-        &["--root", &root_arg, "build", "--strict", "--output", &output_arg],
+        &[
+            "--root",
+            &root_arg,
+            "build",
+            "--strict",
+            "--output",
+            &output_arg,
+        ],
         Duration::from_secs(600),
     )
     .expect_success()
@@ -110,12 +117,27 @@ fn index_pages_split_past_page_size_in_a_stable_order() {
     assert_eq!(hrefs(&page(&split, "/services/"), cards).len(), 5);
     // Every service line once, in the order of the single page.
     let (one, one_page) = walk(&whole, "/services/", cards);
-    assert_eq!(one_page, ["/services/"], "12 service lines fit on one page of 100");
+    assert_eq!(
+        one_page,
+        ["/services/"],
+        "12 service lines fit on one page of 100"
+    );
     assert_eq!(one.len(), 12);
-    assert_eq!(services, one, "the pages list every service line once, in order");
-    assert!(page(&whole, "/services/").select(&sel("nav.pager")).next().is_none());
+    assert_eq!(
+        services, one,
+        "the pages list every service line once, in order"
+    );
+    assert!(
+        page(&whole, "/services/")
+            .select(&sel("nav.pager"))
+            .next()
+            .is_none()
+    );
     assert!(!split.join("services/page/4").exists());
-    assert!(!split.join("services/page/1").exists(), "page 1 is the index itself");
+    assert!(
+        !split.join("services/page/1").exists(),
+        "page 1 is the index itself"
+    );
 
     // Reasons: 48 by five, each under its service line.
     let reasons = "main .reason-list a[href^='/referrals/']";
@@ -124,14 +146,25 @@ fn index_pages_split_past_page_size_in_a_stable_order() {
     assert_eq!(split_reasons.len(), 48);
     assert_eq!(split_reasons, walk(&whole, "/referrals/", reasons).0);
     let second = page(&split, "/referrals/page/2/");
-    assert_eq!(second.select(&sel(".reason-group h2 a")).count(), 2, "a group per service line on the page");
+    assert_eq!(
+        second.select(&sel(".reason-group h2 a")).count(),
+        2,
+        "a group per service line on the page"
+    );
 
     // Each page stands alone: its own title and canonical address, no script but data.
     let third = page(&split, "/services/page/3/");
-    let title = third.select(&sel("title")).next().unwrap().text().collect::<String>();
+    let title = third
+        .select(&sel("title"))
+        .next()
+        .unwrap()
+        .text()
+        .collect::<String>();
     assert!(title.contains("page 3 of 3"), "{title}");
     assert!(
-        attr(&third, "link[rel=canonical]", "href").unwrap().ends_with("/services/page/3/")
+        attr(&third, "link[rel=canonical]", "href")
+            .unwrap()
+            .ends_with("/services/page/3/")
     );
     assert!(third.select(&sel("script[src]")).next().is_none());
 }
@@ -145,23 +178,41 @@ fn the_hub_chooses_the_service_line_first_without_javascript() {
     assert_eq!(pages, ["/refer/", "/refer/page/2/", "/refer/page/3/"]);
     assert_eq!(linked.len(), 12, "{linked:?}");
     for href in &linked {
-        assert!(href.starts_with("/services/") && href.ends_with("/refer/"), "{href}");
+        assert!(
+            href.starts_with("/services/") && href.ends_with("/refer/"),
+            "{href}"
+        );
     }
     // No form choosing among every reason: each service line's page has its own.
     for path in &pages {
         let hub = page(&split, path);
-        assert!(hub.select(&sel("form, select")).next().is_none(), "{path} has a form");
+        assert!(
+            hub.select(&sel("form, select")).next().is_none(),
+            "{path} has a form"
+        );
     }
     let refer = page(&split, &linked[0]);
     let options = refer
         .select(&sel("select[name=referral_reason] option"))
-        .filter(|o| o.value().attr("value").is_some_and(|v| !v.is_empty() && v != "other"))
+        .filter(|o| {
+            o.value()
+                .attr("value")
+                .is_some_and(|v| !v.is_empty() && v != "other")
+        })
         .count();
-    assert_eq!(options, 4, "the service line's four reasons, not the site's 48");
+    assert_eq!(
+        options, 4,
+        "the service line's four reasons, not the site's 48"
+    );
 
     // A hub that fits on one page keeps its form.
     let whole = built(&work, "default", 60, None);
-    assert!(page(&whole, "/refer/").select(&sel("form")).next().is_some());
+    assert!(
+        page(&whole, "/refer/")
+            .select(&sel("form"))
+            .next()
+            .is_some()
+    );
 }
 
 #[test]
@@ -182,7 +233,11 @@ fn physicians_and_locations_indexes_paginate_too() {
     let work = SiteTest::empty();
     // The wide shape at 300 pages: 9 physicians, 5 locations.
     let output = built(&work, "wide", 300, Some(4));
-    let (physicians, pages) = walk(&output, "/physicians/", "main .cards a[href^='/physicians/']");
+    let (physicians, pages) = walk(
+        &output,
+        "/physicians/",
+        "main .cards a[href^='/physicians/']",
+    );
     assert_eq!(pages.len(), 3, "{pages:?}");
     assert_eq!(physicians.len(), 9);
     let (locations, pages) = walk(&output, "/locations/", "main .cards a[href^='/locations/']");
