@@ -134,7 +134,11 @@ impl<'a> Reader<'a> {
     /// referral line. Text that types no number reads nothing; text that
     /// does reads the referral lines, not the whole service lines.
     pub fn numbers_in(&mut self, text: &str) -> Numbers {
-        if phone::find_numbers(text).is_empty() {
+        let typed: BTreeSet<String> = phone::find_numbers(text)
+            .into_iter()
+            .map(|(_, p)| p.e164)
+            .collect();
+        if typed.is_empty() {
             return Numbers::default();
         }
         self.read.push(Entity::ReferralLines);
@@ -144,13 +148,17 @@ impl<'a> Reader<'a> {
             .iter()
             .filter_map(|s| s.referring.phone.as_ref());
         let locations = self.locations().iter().filter_map(|l| l.phone.as_ref());
+        // Only the numbers the text types: copying every referral line for
+        // each text made a page's cost grow with the number of service
+        // lines (a build quadratic in the site).
         Numbers::new(
             self.config()
                 .organization
                 .phone
                 .iter()
                 .chain(locations)
-                .chain(lines),
+                .chain(lines)
+                .filter(|p| typed.contains(&p.e164)),
         )
     }
 
