@@ -85,12 +85,15 @@ pub struct Numbers {
 
 impl Numbers {
     pub fn new<'p>(phones: impl IntoIterator<Item = &'p Phone>) -> Numbers {
-        Numbers {
-            by_e164: phones
-                .into_iter()
-                .map(|p| (p.e164.clone(), p.clone()))
-                .collect(),
+        // Many service lines share one number: each is copied once, not
+        // once per line (a phone's display and link follow from its E.164).
+        let mut by_e164 = BTreeMap::new();
+        for p in phones {
+            if !by_e164.contains_key(&p.e164) {
+                by_e164.insert(p.e164.clone(), p.clone());
+            }
         }
+        Numbers { by_e164 }
     }
 
     pub fn is_empty(&self) -> bool {

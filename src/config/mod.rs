@@ -103,6 +103,9 @@ pub struct BuildConfig {
     pub output_dir: String,
     pub minify: bool,
     pub browsers: String,
+    /// Entries per page of an index page (`/services/`, the `/refer/` hub…);
+    /// the rest go on `/services/page/2/` and on, so no page grows with the site.
+    pub page_size: usize,
 }
 
 impl Default for BuildConfig {
@@ -111,6 +114,7 @@ impl Default for BuildConfig {
             output_dir: "public".to_owned(),
             minify: true,
             browsers: "defaults".to_owned(),
+            page_size: 100,
         }
     }
 }
@@ -262,8 +266,24 @@ fn validate_build(raw: RawBuild, text: &str, diags: &mut Diagnostics) -> BuildCo
         output_dir,
         minify,
         browsers,
+        page_size,
     } = raw;
     let defaults = BuildConfig::default();
+    let page_size = match page_size {
+        None => defaults.page_size,
+        Some(n) => match usize::try_from(*n.get_ref()) {
+            Ok(size) if size >= 1 => size,
+            _ => {
+                diags.push(invalid(
+                    text,
+                    n.span(),
+                    format!("`page_size = {}` is not a number of entries", n.get_ref()),
+                    "use a whole number of at least 1, for example `page_size = 100`",
+                ));
+                defaults.page_size
+            }
+        },
+    };
     let browsers = match browsers {
         None => defaults.browsers,
         Some(b) => {
@@ -283,6 +303,7 @@ fn validate_build(raw: RawBuild, text: &str, diags: &mut Diagnostics) -> BuildCo
         output_dir: output_dir.unwrap_or(defaults.output_dir),
         minify: minify.unwrap_or(defaults.minify),
         browsers,
+        page_size,
     }
 }
 

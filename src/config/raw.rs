@@ -163,6 +163,7 @@ pub(super) struct RawBuild {
     pub output_dir: Option<String>,
     pub minify: Option<bool>,
     pub browsers: Option<Spanned<String>>,
+    pub page_size: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -532,3 +532,16 @@ fn salesforce_lead_source_per_form_with_defaults() {
     assert_eq!(found[0].0, "E002");
     assert_eq!(found[0].2.as_deref(), Some("did you mean `referral`?"));
 }
+
+#[test]
+fn page_size_defaults_to_100_and_must_be_at_least_1() {
+    assert_eq!(parse(MINIMAL).unwrap().build.page_size, 100);
+    let set = parse(&format!("{MINIMAL}[build]\npage_size = 25\n")).unwrap();
+    assert_eq!(set.build.page_size, 25);
+    for bad in ["0", "-3"] {
+        let text = format!("{MINIMAL}[build]\npage_size = {bad}\n");
+        let (code, line, col, hint) = only_finding(&text);
+        assert_eq!((code, line, col), ("E004", 4, 13), "page_size = {bad}");
+        assert!(hint.contains("at least 1"), "{hint}");
+    }
+}

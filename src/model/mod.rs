@@ -25,7 +25,7 @@ mod urls;
 pub use pages::INSURANCE_PATH;
 pub use types::{
     AliasEntry, Checklist, ChecklistItem, Crumb, Event, FormKind, Liaison, Line, Location,
-    NAV_SERVICES, PARTNERS_PATH, Page, PageKind, Physician, Referral, Service, Site, Trial,
+    NAV_SERVICES, PARTNERS_PATH, Page, PageKind, Pager, Physician, Referral, Service, Site, Trial,
     full_name,
 };
 
@@ -67,6 +67,9 @@ pub fn resolve(
     made.extend(pages::trial_thanks(&entities.trials, &trail));
     let at_locations = pages::at_locations(&docs, &entities, &trail, &made, &mut r);
     made.extend(at_locations);
+    let mut written = written;
+    let more = pages::paginate(&mut written, &mut made, &entities, config.build.page_size);
+    made.extend(more);
     let mut pages = urls::claim(written, made, &mut r);
     let aliases = urls::aliases(&mut pages, &docs);
     r.finish()?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::docs::Docs;
 use super::entities::Entities;
 use super::resolver::Resolver;
-use super::types::{Crumb, FormKind, PARTNERS_PATH, Page, PageKind, Service, Trial};
+use super::types::{Crumb, FormKind, PARTNERS_PATH, Page, PageKind, Pager, Service, Trial};
 use crate::config::Config;
 use crate::content::PageDoc;
 use crate::diag::{Code, Diagnostic};
@@ -48,6 +48,7 @@ fn page_of(doc: &PageDoc, path: String, kind: PageKind, crumbs: Vec<Crumb>) -> P
         breadcrumbs: crumbs,
         image: doc.common.image.clone(),
         extra: doc.common.extra.clone(),
+        pager: None,
     }
 }
 
@@ -156,6 +157,7 @@ fn section_index(
             breadcrumbs: trail.home(),
             image: None,
             extra: serde_json::Map::new(),
+            pager: None,
         },
     })
 }
@@ -264,7 +266,56 @@ fn made(
         breadcrumbs: crumbs,
         image: None,
         extra: serde_json::Map::new(),
+        pager: None,
     }
+}
+
+/// The further pages of every index page whose entries do not fit on one
+/// (`[build] page_size`), so no page grows with the site: the service
+/// lines, reasons, locations and physicians indexes and the `/refer/` hub.
+/// Page 1 stays at the index's address and shows its Markdown body; the
+/// others are under it at `page/<n>/`, titled with their number.
+pub(super) fn paginate(
+    written: &mut [Page],
+    made: &mut [Page],
+    entities: &Entities,
+    size: usize,
+) -> Vec<Page> {
+    let mut more = Vec::new();
+    for page in written.iter_mut().chain(made.iter_mut()) {
+        let entries = match page.kind {
+            PageKind::SectionIndex(Section::Services) | PageKind::ReferHub => {
+                entities.services.len()
+            }
+            PageKind::SectionIndex(Section::Referrals) => entities.referrals.len(),
+            PageKind::SectionIndex(Section::Locations) => entities.locations.len(),
+            PageKind::SectionIndex(Section::Physicians) => entities.physicians.len(),
+            _ => continue,
+        };
+        let count = entries.div_ceil(size.max(1));
+        if count < 2 {
+            continue;
+        }
+        let pager = Pager {
+            number: 1,
+            count,
+            size,
+            first: page.path.clone(),
+        };
+        for number in 2..=count {
+            let mut next = page.clone();
+            next.path = pager.path(number);
+            next.title = format!("{}, page {number} of {count}", page.title);
+            next.body = None;
+            next.pager = Some(Pager {
+                number,
+                ..pager.clone()
+            });
+            more.push(next);
+        }
+        page.pager = Some(pager);
+    }
+    more
 }
 
 /// Where the insurance page is, when the practice has one.

@@ -105,6 +105,38 @@ pub struct Page {
     pub image: Option<String>,
     /// The page's `extra:` map, for its templates; empty on pages handoff makes.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Which page of its index this is, on an index page whose entries do
+    /// not fit on one (`[build] page_size`); none on every other page.
+    pub pager: Option<Pager>,
+}
+
+/// Page `number` (from 1) of the `count` pages of one index, each listing
+/// `size` entries in the index's order. Page 1 is at the index's own
+/// address (`first`), the others under it at `page/<n>/`, as Zola's and
+/// Hugo's paginators write them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pager {
+    pub number: usize,
+    pub count: usize,
+    pub size: usize,
+    pub first: String,
+}
+
+impl Pager {
+    /// The address of page `number` of this index.
+    pub fn path(&self, number: usize) -> String {
+        if number <= 1 {
+            self.first.clone()
+        } else {
+            format!("{}page/{number}/", self.first)
+        }
+    }
+
+    /// The entries this page lists, of `len` in the index's order.
+    pub fn range(&self, len: usize) -> std::ops::Range<usize> {
+        let start = ((self.number - 1) * self.size).min(len);
+        start..(start + self.size).min(len)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

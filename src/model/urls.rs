@@ -107,6 +107,7 @@ pub(super) fn aliases(pages: &mut Vec<Page>, docs: &Docs) -> BTreeMap<usize, Ali
             breadcrumbs: Vec::new(),
             image: None,
             extra: serde_json::Map::new(),
+            pager: None,
         });
     }
     aliases

@@ -31,7 +31,7 @@ pub fn graph(r: &mut Reader<'_>, page: &Page) -> String {
     let config = r.config();
     let url = config.base_url.join(&page.path);
     let about = about(r, page.kind);
-    let mut graph = vec![Node::Organization(organization(r, page.kind))];
+    let mut graph = vec![Node::Organization(organization(r, page))];
     let web_page = web_page(r, page, &url, about.as_ref().map(Node::id));
     graph.extend(about);
     graph.extend(department(r, page.kind).map(Node::Department));
@@ -509,17 +509,20 @@ fn organization_ref(config: &Config) -> IdRef {
 }
 
 /// The organization. Its referral lines are listed for the services this
-/// page is about (all of them on the hub), so a page's size never grows
-/// with the number of service lines.
-fn organization(r: &mut Reader<'_>, kind: PageKind) -> Organization {
+/// page is about (all of them on a hub that fits on one page), so a page's
+/// size never grows with the number of service lines.
+fn organization(r: &mut Reader<'_>, page: &Page) -> Organization {
     let config = r.config();
     let o = &config.organization;
-    let services: Vec<&Service> = match kind {
+    let services: Vec<&Service> = match page.kind {
         PageKind::Service(i) | PageKind::Refer(i) | PageKind::Packet(i) => vec![r.service(i)],
         PageKind::Referral(i) => {
             let service = r.referral(i).service;
             vec![r.service(service)]
         }
+        // A hub on several pages leaves the lines to each service's refer
+        // page: a hundred contact points would weigh a fifth of the page.
+        PageKind::ReferHub if page.pager.is_some() => Vec::new(),
         PageKind::ReferHub => r.services().iter().collect(),
         // The line there is on the location's node (`location_service`).
         PageKind::ServiceLocation { .. }

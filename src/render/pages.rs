@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::content::{Audience, Urgency};
 use crate::forms::{self, FormKind, FormSpec, Placement};
-use crate::model::{Page, PageKind, Referral};
+use crate::model::{Page, PageKind, Pager, Referral};
 use crate::render::reads::Reader;
 use crate::render::view::{
     self, EventSummary, EventView, ImageSizes, LiaisonView, Link, LocationSummary, LocationView,
@@ -100,7 +100,7 @@ pub enum Variables<'a> {
     Alias(AliasPage<'a>),
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
-    Thanks(Thanks<'a>),
+    Thanks(Thanks),
     Events(EventsIndex<'a>),
     Event(EventPage<'a>),
     Insurance(InsurancePage),
@@ -202,10 +202,9 @@ pub struct ReferHub<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Thanks<'a> {
+pub struct Thanks {
     /// `referral`, `appointment` or `updates`.
     pub form_kind: &'static str,
-    pub services: Vec<ReferSummary<'a>>,
 }
 
 #[derive(Serialize)]
@@ -252,7 +251,7 @@ pub fn context<'a>(
         page: view::page(r, page, body, opts, has_form, action),
         form,
         appointment_form,
-        variables: variables(r, page.kind, image_sizes),
+        variables: variables(r, page, image_sizes),
     }
 }
 
@@ -278,6 +277,10 @@ fn forms(r: &mut Reader<'_>, page: &Page, local: bool) -> (Option<FormSpec>, Opt
             )
         }
         PageKind::Refer(i) => (form(r, FormKind::Referral, &at(Some(i), None)), None),
+        // A hub split over pages lists the service lines, each linking to
+        // its own form (its reasons only): one form choosing among every
+        // reason of a large site would outweigh the page.
+        PageKind::ReferHub if page.pager.is_some() => (None, None),
         PageKind::ReferHub => (form(r, FormKind::Referral, &at(None, None)), None),
         PageKind::Appointment => (form(r, FormKind::Appointment, &at(None, None)), None),
         PageKind::Partners => (form(r, FormKind::Updates, &at(None, None)), None),
@@ -335,25 +338,26 @@ fn form(r: &mut Reader<'_>, kind: FormKind, at: &Placement<'_>) -> Option<FormSp
 }
 
 /// The variables of the page's template.
-fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -> Variables<'a> {
-    match kind {
+fn variables<'a>(r: &mut Reader<'a>, page: &Page, image_sizes: &ImageSizes) -> Variables<'a> {
+    let pager = page.pager.as_ref();
+    match page.kind {
         PageKind::Home => Variables::Home(Home {
             services: view::nav_services(r.services()),
-            locations: location_summaries(r),
+            locations: location_summaries(r, None),
             referral_reasons: home_reasons(r),
         }),
         PageKind::Plain | PageKind::NotFound => Variables::Plain(Plain {}),
         PageKind::SectionIndex(Section::Services) => Variables::Services(ServicesIndex {
-            services: view::services_summaries(r),
+            services: view::services_summaries(r, pager),
         }),
         PageKind::SectionIndex(Section::Referrals) => Variables::Referrals(ReferralsIndex {
-            referral_groups: view::referral_groups(r),
+            referral_groups: view::referral_groups(r, pager),
         }),
         PageKind::SectionIndex(Section::Locations) => Variables::Locations(LocationsIndex {
-            locations: location_summaries(r),
+            locations: location_summaries(r, pager),
         }),
         PageKind::SectionIndex(Section::Physicians) => Variables::Physicians(PhysiciansIndex {
-            physicians: view::physician_summaries(r),
+            physicians: view::physician_summaries(r, pager),
         }),
         PageKind::Service(i)
         | PageKind::Refer(i)
@@ -374,11 +378,10 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
             redirect_to: &r.page(target).path,
         }),
         PageKind::ReferHub | PageKind::Appointment => Variables::ReferHub(ReferHub {
-            services: view::refer_summaries(r),
+            services: view::refer_summaries(r, pager),
         }),
         PageKind::Thanks(form) => Variables::Thanks(Thanks {
             form_kind: form.as_str(),
-            services: view::refer_summaries(r),
         }),
         PageKind::SectionIndex(Section::Events) => Variables::Events(EventsIndex {
             upcoming_events: view::upcoming_events(r),
@@ -419,8 +422,10 @@ fn variables<'a>(r: &mut Reader<'a>, kind: PageKind, image_sizes: &ImageSizes) -
     }
 }
 
-fn location_summaries<'a>(r: &Reader<'a>) -> Vec<LocationSummary<'a>> {
-    r.locations().iter().map(view::location_summary).collect()
+fn location_summaries<'a>(r: &Reader<'a>, pager: Option<&Pager>) -> Vec<LocationSummary<'a>> {
+    let all = r.locations();
+    let range = pager.map_or(0..all.len(), |p| p.range(all.len()));
+    all[range].iter().map(view::location_summary).collect()
 }
 
 /// The first reasons by weight, then title.

@@ -39,6 +39,9 @@ enum Entity {
     ReferralLines,
     Event(usize),
     AllEvents,
+    /// How many reasons each service line has: where a page of the
+    /// paginated reasons index starts and ends ([`Reader::reason_counts`]).
+    ReasonCounts,
 }
 
 /// The site as one page's context sees it: each entity it hands out is noted.
@@ -120,6 +123,21 @@ impl<'a> Reader<'a> {
         &self.site.services
     }
 
+    /// How many service lines, referral reasons and physicians there are:
+    /// not noted, since a change in a count changes the site's shape and
+    /// `serve` then renders every page. A page of a paginated index reads
+    /// the count and then only the entries it lists.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let s = self.site;
+        (s.services.len(), s.referrals.len(), s.physicians.len())
+    }
+
+    /// How many reasons each service line has, in the services' order.
+    pub fn reason_counts(&mut self) -> Vec<usize> {
+        self.read.push(Entity::ReasonCounts);
+        self.site.services.iter().map(|s| s.reasons.len()).collect()
+    }
+
     pub fn referral(&mut self, i: usize) -> &'a Referral {
         self.read.push(Entity::Referral(i));
         &self.site.referrals[i]
@@ -162,7 +180,11 @@ impl<'a> Reader<'a> {
     /// referral line. Text that types no number reads nothing; text that
     /// does reads the referral lines, not the whole service lines.
     pub fn numbers_in(&mut self, text: &str) -> Numbers {
-        if phone::find_numbers(text).is_empty() {
+        let typed: BTreeSet<String> = phone::find_numbers(text)
+            .into_iter()
+            .map(|(_, p)| p.e164)
+            .collect();
+        if typed.is_empty() {
             return Numbers::default();
         }
         self.read.push(Entity::ReferralLines);
@@ -174,13 +196,17 @@ impl<'a> Reader<'a> {
             .locations()
             .iter()
             .flat_map(|l| l.phone.iter().chain(l.referral_phone.iter()));
+        // Only the numbers the text types: copying every referral line for
+        // each text made a page's cost grow with the number of service
+        // lines (a build quadratic in the site).
         Numbers::new(
             self.config()
                 .organization
                 .phone
                 .iter()
                 .chain(locations)
-                .chain(lines),
+                .chain(lines)
+                .filter(|p| typed.contains(&p.e164)),
         )
     }
 
@@ -265,6 +291,7 @@ impl Reads {
             Entity::ReferralLines => changed.referral_lines,
             Entity::Event(i) => changed.events.contains(&i),
             Entity::AllEvents => !changed.events.is_empty(),
+            Entity::ReasonCounts => changed.reason_counts,
         })
     }
 }
@@ -281,6 +308,8 @@ pub struct Changed {
     /// A service line's referral line changed (anywhere or at a location).
     referral_lines: bool,
     events: BTreeSet<usize>,
+    /// A service line has more or fewer reasons than before.
+    reason_counts: bool,
 }
 
 impl Changed {
@@ -300,6 +329,11 @@ impl Changed {
                 a.referring.phone != b.referring.phone || a.by_location != b.by_location
             }),
             events: differing(&old.events, &new.events),
+            reason_counts: old
+                .services
+                .iter()
+                .zip(&new.services)
+                .any(|(a, b)| a.reasons.len() != b.reasons.len()),
         }
     }
 }

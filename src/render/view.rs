@@ -15,7 +15,7 @@ pub use format::{address, hours, moment, when};
 
 use crate::content::Eligibility;
 use crate::model::{
-    self, Checklist, Event, Liaison, Line, Location, NAV_SERVICES, Page, PageKind, Referral,
+    self, Checklist, Event, Liaison, Line, Location, NAV_SERVICES, Page, PageKind, Pager, Referral,
     Service, Site, Trial, full_name,
 };
 use crate::phone::Phone;
@@ -99,6 +99,28 @@ pub struct PageView<'a> {
     pub action: ActionView<'a>,
     /// The page's `extra:` map, keys free.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// On an index page split over several pages (`[build] page_size`):
+    /// which one this is and the addresses of its neighbours.
+    pub pager: Option<PagerView>,
+}
+
+#[derive(Serialize)]
+pub struct PagerView {
+    /// This page's number, from 1.
+    pub number: usize,
+    pub count: usize,
+    /// The path of the previous and next page, when there is one.
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+fn pager(p: &Pager) -> PagerView {
+    PagerView {
+        number: p.number,
+        count: p.count,
+        prev: (p.number > 1).then(|| p.path(p.number - 1)),
+        next: (p.number < p.count).then(|| p.path(p.number + 1)),
+    }
 }
 
 /// What the theme's `js/analytics.js` needs: the provider's script and
@@ -606,6 +628,7 @@ pub fn page<'a>(
         image,
         action,
         extra: &page.extra,
+        pager: page.pager.as_ref().map(pager),
     }
 }
 
@@ -923,8 +946,16 @@ pub fn physicians_at<'a>(r: &mut Reader<'a>, s: usize, l: usize) -> Vec<Link<'a>
     physician_links(r, &both)
 }
 
-pub fn services_summaries<'a>(r: &mut Reader<'a>) -> Vec<ServiceSummary<'a>> {
-    r.services().iter().map(service_summary).collect()
+/// The service lines an index page lists: `page`'s share of them.
+pub fn services_summaries<'a>(r: &mut Reader<'a>, page: Option<&Pager>) -> Vec<ServiceSummary<'a>> {
+    share(page, r.counts().0)
+        .map(|i| service_summary(r.service(i)))
+        .collect()
+}
+
+/// The entries of `len` a page lists: all of them, or its pager's share.
+fn share(page: Option<&Pager>, len: usize) -> std::ops::Range<usize> {
+    page.map_or(0..len, |p| p.range(len))
 }
 
 pub fn referral<'a>(r: &mut Reader<'a>, i: usize) -> ReferralView<'a> {
@@ -1016,9 +1047,14 @@ pub fn physician<'a>(r: &mut Reader<'a>, i: usize, sizes: &ImageSizes) -> Physic
     }
 }
 
-pub fn physician_summaries<'a>(r: &mut Reader<'a>) -> Vec<PhysicianSummary<'a>> {
-    r.physicians()
-        .iter()
+pub fn physician_summaries<'a>(
+    r: &mut Reader<'a>,
+    page: Option<&Pager>,
+) -> Vec<PhysicianSummary<'a>> {
+    share(page, r.counts().2)
+        .map(|i| r.physician(i))
+        .collect::<Vec<_>>()
+        .into_iter()
         .map(|p| PhysicianSummary {
             title: &p.title,
             path: &p.path,
@@ -1030,21 +1066,38 @@ pub fn physician_summaries<'a>(r: &mut Reader<'a>) -> Vec<PhysicianSummary<'a>> 
         .collect()
 }
 
-pub fn referral_groups<'a>(r: &mut Reader<'a>) -> Vec<ReferralGroup<'a>> {
-    r.services()
-        .iter()
-        .filter(|s| !s.reasons.is_empty())
-        .map(|s| ReferralGroup {
-            service: service_summary(s),
-            reasons: reason_summaries(r, &s.reasons),
-        })
-        .collect()
+/// The reasons by service line, in the services' order: on a page of a
+/// paginated index, its share of the reasons, each under its service (a
+/// service whose reasons span two pages heads its group on both).
+pub fn referral_groups<'a>(r: &mut Reader<'a>, page: Option<&Pager>) -> Vec<ReferralGroup<'a>> {
+    let counts = r.reason_counts();
+    let wanted = share(page, counts.iter().sum());
+    let mut groups = Vec::new();
+    let mut first = 0;
+    for (i, count) in counts.into_iter().enumerate() {
+        let (from, to) = (first, first + count);
+        first = to;
+        let (start, end) = (from.max(wanted.start), to.min(wanted.end));
+        if start < end {
+            let s = r.service(i);
+            groups.push(ReferralGroup {
+                service: service_summary(s),
+                reasons: reason_summaries(r, &s.reasons[start - from..end - from]),
+            });
+        }
+    }
+    groups
 }
 
 /// Every service line as the `/refer/` hub, the appointment and the
 /// thanks pages compare them.
-pub fn refer_summaries<'a>(r: &mut Reader<'a>) -> Vec<ReferSummary<'a>> {
-    r.services().iter().map(|s| refer_summary(r, s)).collect()
+pub fn refer_summaries<'a>(r: &mut Reader<'a>, page: Option<&Pager>) -> Vec<ReferSummary<'a>> {
+    share(page, r.counts().0)
+        .map(|i| {
+            let s = r.service(i);
+            refer_summary(r, s)
+        })
+        .collect()
 }
 
 fn refer_summary<'a>(r: &mut Reader<'a>, s: &'a Service) -> ReferSummary<'a> {

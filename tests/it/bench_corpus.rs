@@ -9,10 +9,16 @@ use std::time::Duration;
 use crate::support::{SiteTest, repo_root, run_handoff};
 
 /// Runs `python3 bench/gen-corpus.py <n> <out>`.
-fn generate(n: usize, out: &Path) {
+pub fn generate(n: usize, out: &Path) {
+    generate_shape("default", n, out);
+}
+
+/// Runs `python3 bench/gen-corpus.py --shape <shape> <n> <out>`.
+pub fn generate_shape(shape: &str, n: usize, out: &Path) {
     let script = repo_root().join("bench/gen-corpus.py");
     let result = Command::new("python3")
         .arg(&script)
+        .args(["--shape", shape])
         .arg(n.to_string())
         .arg(out)
         .output()
@@ -125,4 +131,122 @@ fn corpus_generator_is_deterministic() {
     let (ta, tb) = (tree(&a), tree(&b));
     assert!(!ta.is_empty(), "the generator wrote nothing");
     assert!(ta == tb, "two runs of gen-corpus.py with the same N differ");
+}
+
+#[test]
+fn wide_corpus_of_300_pages_builds_clean_with_its_shape() {
+    let work = SiteTest::empty();
+    let out = work.work_dir().join("corpus");
+    generate_shape("wide", 300, &out);
+    let root = out.join("handoff");
+    for site in [
+        "hugo/config.toml",
+        "zola/config.toml",
+        "zola/templates/base.html",
+    ] {
+        assert!(
+            out.join(site).is_file(),
+            "no {site} beside the handoff site"
+        );
+    }
+    let count = |dir: &str| {
+        std::fs::read_dir(root.join("content").join(dir))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name() != "_index.md")
+            .count()
+    };
+    let (services, reasons, physicians) =
+        (count("services"), count("referrals"), count("physicians"));
+    // 4-20 reasons per service line, physicians about 3% of the pages.
+    assert!(
+        reasons >= 4 * (services - 1) && reasons <= 20 * services,
+        "{services} service lines, {reasons} reasons"
+    );
+    assert!(physicians >= 5, "{physicians} physicians");
+    let output = work.work_dir().join("public");
+    let (root_arg, output_arg) = (
+        root.to_string_lossy().into_owned(),
+        output.to_string_lossy().into_owned(),
+    );
+    let build = run_handoff(
+        work.work_dir(),
+        &[
+            "--root",
+            &root_arg,
+            "build",
+            "--strict",
+            "--output",
+            &output_arg,
+        ],
+        Duration::from_secs(600),
+    );
+    build.expect_success().expect_no_findings();
+    // Every resolved checklist has 12 to 15 items: count a service page's.
+    let page = walkdir::WalkDir::new(output.join("services"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name() == "index.html"
+                && e.path().parent().unwrap().parent().unwrap() == output.join("services")
+        })
+        .unwrap();
+    let html = scraper::Html::parse_document(&std::fs::read_to_string(page.path()).unwrap());
+    let items = html
+        .select(&crate::support::sel(".checklist-items > li"))
+        .count();
+    assert!(
+        (12..=15).contains(&items),
+        "{items} checklist items on {}",
+        page.path().display()
+    );
+}
+
+/// The largest HTML file under `root`, in bytes, with its path.
+fn largest_page(root: &Path) -> (u64, String) {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| (e.metadata().unwrap().len(), e.path().display().to_string()))
+        .max()
+        .unwrap()
+}
+
+/// Builds the generated corpus of `n` pages with `[build] page_size` set
+/// and returns its largest page.
+fn largest_page_of_corpus(work: &SiteTest, n: usize, page_size: usize) -> (u64, String) {
+    let out = work.work_dir().join(format!("corpus-{n}"));
+    generate(n, &out);
+    let root = out.join("handoff");
+    let config = root.join("site.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}page_size = {page_size}\n")).unwrap();
+    let output = out.join("public");
+    let (root_arg, output_arg) = (
+        root.to_string_lossy().into_owned(),
+        output.to_string_lossy().into_owned(),
+    );
+    run_handoff(
+        work.work_dir(),
+        &["--root", &root_arg, "build", "--output", &output_arg],
+        Duration::from_secs(600),
+    )
+    .expect_success();
+    largest_page(&output)
+}
+
+/// SPEC §13, issue 22: no page grows with the site beyond what it lists by
+/// design. With 10 entries per index page, the largest page of a corpus
+/// four times larger is within a few percent of the smaller one's, and
+/// both are far under the 150 KB of HTML a page may weigh.
+#[test]
+fn the_largest_page_does_not_grow_with_the_corpus() {
+    let work = SiteTest::empty();
+    let (small, small_at) = largest_page_of_corpus(&work, 150, 10);
+    let (large, large_at) = largest_page_of_corpus(&work, 600, 10);
+    assert!(small < 150_000, "{small} bytes: {small_at}");
+    assert!(
+        large * 100 <= small * 105,
+        "the largest page grew from {small} bytes ({small_at}) to {large} bytes ({large_at}) with four times the pages"
+    );
 }

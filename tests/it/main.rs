@@ -63,6 +63,7 @@ mod fuzz_regressions;
 mod incremental;
 mod intake;
 mod locations;
+mod pagination;
 mod partners;
 mod phone_first;
 mod scaffold;
