@@ -100,7 +100,7 @@ pub enum Variables<'a> {
     Alias(AliasPage<'a>),
     /// The `/refer/` hub and the appointment page.
     ReferHub(ReferHub<'a>),
-    Thanks(Thanks),
+    Thanks(Thanks<'a>),
     Events(EventsIndex<'a>),
     Event(EventPage<'a>),
     Insurance(InsurancePage),
@@ -202,9 +202,14 @@ pub struct ReferHub<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Thanks {
+pub struct Thanks<'a> {
     /// `referral`, `appointment` or `updates`.
     pub form_kind: &'static str,
+    /// On the referral thanks page, each service line's response time and
+    /// where to send records, while they fit on one page of the hub
+    /// (`[build] page_size`); beyond, none: the page links the hub, so its
+    /// weight never grows with the site.
+    pub services: Vec<ReferSummary<'a>>,
 }
 
 #[derive(Serialize)]
@@ -382,6 +387,11 @@ fn variables<'a>(r: &mut Reader<'a>, page: &Page, image_sizes: &ImageSizes) -> V
         }),
         PageKind::Thanks(form) => Variables::Thanks(Thanks {
             form_kind: form.as_str(),
+            services: if form == FormKind::Referral && r.counts().0 <= r.config().build.page_size {
+                view::refer_summaries(r, None)
+            } else {
+                Vec::new()
+            },
         }),
         PageKind::SectionIndex(Section::Events) => Variables::Events(EventsIndex {
             upcoming_events: view::upcoming_events(r),

@@ -2,7 +2,8 @@
 //! service lines, reasons, locations and physicians indexes and the
 //! `/refer/` hub, each page complete without JavaScript, linked with
 //! `rel=prev/next`, the entries in one stable order; the hub chooses the
-//! service line first; the thanks page lists no service line.
+//! service line first; the thanks page lists the service lines only while
+//! the hub fits on one page.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -215,10 +216,23 @@ fn the_hub_chooses_the_service_line_first_without_javascript() {
     );
 }
 
+/// The referral thanks page lists each service line (response time, where
+/// to send records, its own thanks page) while they fit on one page of the
+/// hub; once the hub is paginated it lists none and links the hub, so its
+/// weight stays bounded by `[build] page_size`.
 #[test]
-fn the_thanks_page_lists_no_service_line() {
+fn the_thanks_page_lists_service_lines_only_while_the_hub_fits_one_page() {
     let work = SiteTest::empty();
     let output = built(&work, "default", 60, None);
+    let thanks = page(&output, "/refer/thanks/");
+    let listed: Vec<String> = hrefs(&thanks, "main a")
+        .into_iter()
+        .filter(|h| h.starts_with("/services/") && h.ends_with("/refer/thanks/"))
+        .collect();
+    assert_eq!(listed.len(), 12, "one per service line: {listed:?}");
+
+    let work = SiteTest::empty();
+    let output = built(&work, "default", 60, Some(5));
     let thanks = page(&output, "/refer/thanks/");
     let links = hrefs(&thanks, "main a");
     assert!(
