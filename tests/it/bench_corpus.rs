@@ -6,11 +6,34 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::support::{SiteTest, repo_root, run_handoff};
+use crate::support::{Outcome, SiteTest, repo_root, run_handoff};
 
 /// Runs `python3 bench/gen-corpus.py <n> <out>`.
 pub fn generate(n: usize, out: &Path) {
     generate_shape("default", n, out);
+}
+
+/// `handoff build --strict` of the generated site at `root` into `output`:
+/// it must succeed without a finding.
+pub fn build_strict(work: &SiteTest, root: &Path, output: &Path, limit: Duration) -> Outcome {
+    let (root_arg, output_arg) = (
+        root.to_string_lossy().into_owned(),
+        output.to_string_lossy().into_owned(),
+    );
+    let build = run_handoff(
+        work.work_dir(),
+        &[
+            "--root",
+            &root_arg,
+            "build",
+            "--strict",
+            "--output",
+            &output_arg,
+        ],
+        limit,
+    );
+    build.expect_success().expect_no_findings();
+    build
 }
 
 /// Runs `python3 bench/gen-corpus.py --shape <shape> <n> <out>`.
@@ -95,20 +118,7 @@ fn generated_corpus_of_200_pages_builds_and_checks_clean() {
     );
 
     let output = work.work_dir().join("public");
-    let output_arg = output.to_string_lossy().into_owned();
-    let build = run_handoff(
-        work.work_dir(),
-        &[
-            "--root",
-            &root_arg,
-            "build",
-            "--strict",
-            "--output",
-            &output_arg,
-        ],
-        limit,
-    );
-    build.expect_success().expect_no_findings();
+    let build = build_strict(&work, &root, &output, limit);
     let pages = walkdir::WalkDir::new(&output)
         .into_iter()
         .filter_map(Result::ok)
@@ -164,23 +174,7 @@ fn wide_corpus_of_300_pages_builds_clean_with_its_shape() {
     );
     assert!(physicians >= 5, "{physicians} physicians");
     let output = work.work_dir().join("public");
-    let (root_arg, output_arg) = (
-        root.to_string_lossy().into_owned(),
-        output.to_string_lossy().into_owned(),
-    );
-    let build = run_handoff(
-        work.work_dir(),
-        &[
-            "--root",
-            &root_arg,
-            "build",
-            "--strict",
-            "--output",
-            &output_arg,
-        ],
-        Duration::from_secs(600),
-    );
-    build.expect_success().expect_no_findings();
+    build_strict(&work, &root, &output, Duration::from_secs(600));
     // Every resolved checklist has 12 to 15 items: count a service page's.
     let page = walkdir::WalkDir::new(output.join("services"))
         .into_iter()

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use scraper::Html;
 
-use crate::bench_corpus::{generate, generate_shape};
-use crate::support::{SiteTest, run_handoff, sel};
+use crate::bench_corpus::{build_strict, generate, generate_shape};
+use crate::support::{SiteTest, sel};
 
 /// A generated corpus of `n` pages (`shape`), built with `page_size`
 /// entries per index page (none: the default); returns the output folder.
@@ -31,24 +31,7 @@ fn built(work: &SiteTest, shape: &str, n: usize, page_size: Option<usize>) -> Pa
         std::fs::write(&config, format!("{text}page_size = {size}\n")).unwrap();
     }
     let output = out.join("public");
-    let (root_arg, output_arg) = (
-        root.to_string_lossy().into_owned(),
-        output.to_string_lossy().into_owned(),
-    );
-    run_handoff(
-        work.work_dir(),
-        &[
-            "--root",
-            &root_arg,
-            "build",
-            "--strict",
-            "--output",
-            &output_arg,
-        ],
-        Duration::from_secs(600),
-    )
-    .expect_success()
-    .expect_no_findings();
+    build_strict(work, &root, &output, Duration::from_secs(600));
     output
 }
 
