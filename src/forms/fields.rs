@@ -127,13 +127,33 @@ fn fieldset(legend: &str, help: Option<&str>, fields: Vec<Field>) -> Fieldset {
 
 /// The service field: hidden when the page knows the service, else a select.
 /// `not_sure` adds a "Not sure" choice: patients often cannot name a service.
+/// The patient's select lists the first `[build] page_size` service lines
+/// (the navigation's order) and "Not sure" stands for the rest: a select
+/// of every line of a large site would outweigh its page, and each line's
+/// own pages carry the form with the line known. The clinician's select is
+/// only on a hub that fits one page.
 fn service_field(site: &Site, at: &Placement<'_>, not_sure: bool) -> Field {
     if let Some(i) = at.service {
         return hidden("service", "Service line", site.services[i].slug.clone());
     }
+    let listed = if not_sure {
+        site.config.build.page_size
+    } else {
+        site.services.len()
+    };
     let mut options = vec![prompt("Choose a service line", true)];
-    options.extend(site.services.iter().map(|s| choice(&s.slug, &s.title)));
-    if not_sure {
+    options.extend(
+        site.services
+            .iter()
+            .take(listed)
+            .map(|s| choice(&s.slug, &s.title)),
+    );
+    if not_sure && site.services.len() > listed {
+        options.push(choice(
+            "not_sure",
+            "Not listed or not sure: please help me choose",
+        ));
+    } else if not_sure {
         options.push(choice("not_sure", "Not sure: please help me choose"));
     }
     field("service", "Service line", Input::Select { options }).required()

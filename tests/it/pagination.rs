@@ -241,3 +241,32 @@ fn physicians_and_locations_indexes_paginate_too() {
     assert_eq!(pages, ["/locations/", "/locations/page/2/"]);
     assert_eq!(locations.len(), 5);
 }
+
+/// The patient's appointment request lists the first `[build] page_size`
+/// service lines and "Not listed or not sure" for the others, so its page
+/// does not grow with the site; a small site lists every line.
+#[test]
+fn the_appointment_request_lists_at_most_a_page_of_service_lines() {
+    let options = |output: &Path| -> Vec<String> {
+        let html = page(output, "/request-appointment/");
+        let select = html
+            .select(&sel("select"))
+            .find(|s| s.select(&sel("option[value=not_sure]")).next().is_some())
+            .expect("the service select");
+        select
+            .select(&sel("option"))
+            .filter_map(|o| o.value().attr("value"))
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let work = SiteTest::empty();
+    let all = options(&built(&work, "default", 60, None));
+    assert_eq!(all.len(), 12 + 1, "every line and not sure: {all:?}");
+
+    let work = SiteTest::empty();
+    let few = options(&built(&work, "default", 60, Some(5)));
+    assert_eq!(few.len(), 5 + 1, "{few:?}");
+    assert_eq!(few[..5], all[..5], "the navigation's order");
+    assert_eq!(few[5], "not_sure");
+}
