@@ -78,7 +78,7 @@ impl Phone {
 /// locations, its service lines' referral lines), by E.164. A number typed
 /// in text becomes a `tel:` link only when it is one of these, so a date,
 /// an NPI or a fax number never does.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Numbers {
     by_e164: BTreeMap<String, Phone>,
 }
@@ -94,6 +94,14 @@ impl Numbers {
             }
         }
         Numbers { by_e164 }
+    }
+
+    /// No numbers: text that types none links none.
+    pub fn none() -> &'static Numbers {
+        static NONE: Numbers = Numbers {
+            by_e164: BTreeMap::new(),
+        };
+        &NONE
     }
 
     pub fn is_empty(&self) -> bool {

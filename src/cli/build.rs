@@ -49,6 +49,12 @@ pub fn run(root: &Path, args: &BuildArgs, out: &Output) -> ExitCode {
                     String::new()
                 }
             ));
+            // For benchmarks (CONTRIBUTING.md): where a build's time went.
+            if std::env::var_os("HANDOFF_TIMINGS").is_some() {
+                for (stage, took) in &built.timings {
+                    eprintln!("{stage:>14}: {:7.1} ms", took.as_secs_f64() * 1e3);
+                }
+            }
             if args.strict && warnings > 0 {
                 eprintln!("error: --strict: {warnings} warnings");
                 return ExitCode::from(EXIT_ERRORS);

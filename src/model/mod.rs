@@ -81,6 +81,7 @@ pub fn resolve(
         events,
         trials,
     } = entities;
+    let numbers = Site::published_numbers(config, &locations, &services);
     Ok(Site {
         config: config.clone(),
         pages,
@@ -94,5 +95,6 @@ pub fn resolve(
         events,
         liaisons,
         trials,
+        numbers,
     })
 }

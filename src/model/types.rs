@@ -12,7 +12,7 @@ use crate::content::{
     Address, Audience, Availability, Contact, Eligibility, Faq, Geo, Hours, LocalTime, Located,
     LocationLine, Referring, TrialStatus, Urgency, VisitType,
 };
-use crate::phone::Phone;
+use crate::phone::{Numbers, Phone};
 use crate::source::Section;
 
 /// How many service lines the navigation lists before "All service lines".
@@ -44,9 +44,38 @@ pub struct Site {
     pub liaisons: Vec<Liaison>,
     /// Clinical trials: recruiting first, then by weight and title.
     pub trials: Vec<Trial>,
+    /// Every number the site publishes ([`Site::published_numbers`]),
+    /// gathered once: text that types one links it, and looking through
+    /// every service line for each such text made a build quadratic.
+    pub numbers: Numbers,
 }
 
 impl Site {
+    /// The numbers a site publishes: the organization's, the locations'
+    /// (front desk and referral line) and every service line's referral
+    /// lines, everywhere and at each location.
+    pub fn published_numbers(
+        config: &Config,
+        locations: &[Location],
+        services: &[Service],
+    ) -> Numbers {
+        let locations = locations
+            .iter()
+            .flat_map(|l| l.phone.iter().chain(l.referral_phone.iter()));
+        let lines = services.iter().flat_map(|s| {
+            let here = s.by_location.values().filter_map(|l| l.phone.as_ref());
+            s.referring.phone.iter().chain(here)
+        });
+        Numbers::new(
+            config
+                .organization
+                .phone
+                .iter()
+                .chain(locations)
+                .chain(lines),
+        )
+    }
+
     /// The events that have not ended at [`Site::now`], soonest first: the
     /// list `/events/` (and any page that promotes events) shows.
     pub fn upcoming_events(&self) -> impl Iterator<Item = &Event> {

@@ -16,8 +16,8 @@ use crate::model::{Page, PageKind, Pager, Referral};
 use crate::render::reads::Reader;
 use crate::render::view::{
     self, EventSummary, EventView, ImageSizes, LiaisonView, Link, LocationSummary, LocationView,
-    PageView, PhysicianSummary, PhysicianView, ReasonSummary, ReferSummary, ReferralGroup,
-    ReferralView, ServiceSummary, ServiceView, TrialGroup, TrialSummary, TrialView,
+    PageView, PhysicianSummary, PhysicianView, PlaceView, ReasonSummary, ReferSummary,
+    ReferralGroup, ReferralView, ServiceSummary, ServiceView, TrialGroup, TrialSummary, TrialView,
 };
 use crate::render::{RenderOptions, action};
 use crate::source::Section;
@@ -167,7 +167,9 @@ pub struct ServicePage<'a> {
 #[derive(Serialize)]
 pub struct ServiceLocationPage<'a> {
     pub service: ServiceView<'a>,
-    pub location: LocationView<'a>,
+    /// The location's facts, without its lists of service lines and
+    /// physicians (`physicians` says who is here for this line).
+    pub location: PlaceView<'a>,
     /// The physicians who see this service line at this location.
     pub physicians: Vec<Link<'a>>,
     /// What the service line says about new patients here: the location's
@@ -421,7 +423,7 @@ fn variables<'a>(r: &mut Reader<'a>, page: &Page, image_sizes: &ImageSizes) -> V
         PageKind::ServiceLocation { service, location } => {
             Variables::ServiceLocation(Box::new(ServiceLocationPage {
                 service: view::service_at(r, service, Some(location)),
-                location: view::location(r, location),
+                location: view::location_place(r, location),
                 physicians: view::physicians_at(r, service, location),
                 availability: r
                     .service(service)
@@ -621,6 +623,8 @@ mod tests {
         // (the numbers it links), not every service line.
         let mut moved = old.clone();
         moved.services[0].referring.phone = crate::phone::Phone::parse("+1-555-010-0999").ok();
+        moved.numbers =
+            crate::model::Site::published_numbers(&moved.config, &moved.locations, &moved.services);
         let line_changed = reads::Changed::between(old, &moved);
         let typed = reads_of(old, PageKind::Service(other));
         assert!(typed.touches(&line_changed));

@@ -175,39 +175,15 @@ impl<'a> Reader<'a> {
         self.site.past_events().collect()
     }
 
-    /// The site's published phone numbers, to link where `text` types one:
-    /// the organization's, the locations' and every service line's
-    /// referral line. Text that types no number reads nothing; text that
-    /// does reads the referral lines, not the whole service lines.
-    pub fn numbers_in(&mut self, text: &str) -> Numbers {
-        let typed: BTreeSet<String> = phone::find_numbers(text)
-            .into_iter()
-            .map(|(_, p)| p.e164)
-            .collect();
-        if typed.is_empty() {
-            return Numbers::default();
+    /// The site's published phone numbers ([`Site::numbers`]), to link
+    /// where `text` types one. Text that types no number reads nothing;
+    /// text that does reads the referral lines, not the whole service lines.
+    pub fn numbers_in(&mut self, text: &str) -> &'a Numbers {
+        if phone::find_numbers(text).is_empty() {
+            return Numbers::none();
         }
         self.read.push(Entity::ReferralLines);
-        let lines = self.site.services.iter().flat_map(|s| {
-            let here = s.by_location.values().filter_map(|l| l.phone.as_ref());
-            s.referring.phone.iter().chain(here)
-        });
-        let locations = self
-            .locations()
-            .iter()
-            .flat_map(|l| l.phone.iter().chain(l.referral_phone.iter()));
-        // Only the numbers the text types: copying every referral line for
-        // each text made a page's cost grow with the number of service
-        // lines (a build quadratic in the site).
-        Numbers::new(
-            self.config()
-                .organization
-                .phone
-                .iter()
-                .chain(locations)
-                .chain(lines)
-                .filter(|p| typed.contains(&p.e164)),
-        )
+        &self.site.numbers
     }
 
     /// `text` as HTML, each published number it types a `tel:` link in
@@ -305,7 +281,8 @@ pub struct Changed {
     physicians: BTreeSet<usize>,
     /// By the file that defines the checklist, in either site.
     checklists: BTreeSet<usize>,
-    /// A service line's referral line changed (anywhere or at a location).
+    /// The numbers the site publishes changed: a referral line was added,
+    /// dropped or replaced (anywhere or at a location).
     referral_lines: bool,
     events: BTreeSet<usize>,
     /// A service line has more or fewer reasons than before.
@@ -325,9 +302,7 @@ impl Changed {
                 .filter(|((_, a), (_, b))| a != b)
                 .flat_map(|((_, a), (_, b))| [a.file, b.file])
                 .collect(),
-            referral_lines: old.services.iter().zip(&new.services).any(|(a, b)| {
-                a.referring.phone != b.referring.phone || a.by_location != b.by_location
-            }),
+            referral_lines: old.numbers != new.numbers,
             events: differing(&old.events, &new.events),
             reason_counts: old
                 .services

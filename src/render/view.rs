@@ -350,6 +350,19 @@ pub struct GeoView {
 
 #[derive(Serialize)]
 pub struct LocationView<'a> {
+    #[serde(flatten)]
+    pub place: PlaceView<'a>,
+    pub services: Vec<Link<'a>>,
+    pub physicians: Vec<Link<'a>>,
+    /// `services`, each linked to its page at this location where it has one.
+    pub services_here: Vec<ServiceHere<'a>>,
+}
+
+/// A location without its lists of service lines and physicians: what a
+/// page about one service line there shows (a location's list grows with
+/// the site; a page's weight must not).
+#[derive(Serialize)]
+pub struct PlaceView<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub path: &'a str,
@@ -359,16 +372,12 @@ pub struct LocationView<'a> {
     pub fax: Option<&'a Phone>,
     pub geo: Option<GeoView>,
     pub hours: Vec<HoursView>,
-    pub services: Vec<Link<'a>>,
-    pub physicians: Vec<Link<'a>>,
     /// The location's own line for referring offices, if it has one.
     pub referral_phone: Option<&'a Phone>,
     pub referral_fax: Option<&'a Phone>,
     /// Plain text: where to park, and how to get in.
     pub parking: Option<&'a str>,
     pub access: Option<&'a str>,
-    /// `services`, each linked to its page at this location where it has one.
-    pub services_here: Vec<ServiceHere<'a>>,
 }
 
 #[derive(Serialize)]
@@ -988,24 +997,9 @@ pub fn referral<'a>(r: &mut Reader<'a>, i: usize) -> ReferralView<'a> {
 pub fn location<'a>(r: &mut Reader<'a>, i: usize) -> LocationView<'a> {
     let l = r.location(i);
     LocationView {
-        slug: &l.slug,
-        title: &l.title,
-        path: &l.path,
-        description: l.description.as_deref(),
-        address: address(&l.address),
-        phone: l.phone.as_ref(),
-        fax: l.fax.as_ref(),
-        geo: l.geo.map(|g| GeoView {
-            lat: g.lat,
-            lng: g.lng,
-        }),
-        hours: l.hours.iter().map(hours).collect(),
+        place: location_place(r, i),
         services: service_links(r, &l.services),
         physicians: physician_links(r, &l.physicians),
-        referral_phone: l.referral_phone.as_ref(),
-        referral_fax: l.referral_fax.as_ref(),
-        parking: l.parking.as_deref(),
-        access: l.access.as_deref(),
         services_here: l
             .services
             .iter()
@@ -1021,6 +1015,29 @@ pub fn location<'a>(r: &mut Reader<'a>, i: usize) -> LocationView<'a> {
                 }
             })
             .collect(),
+    }
+}
+
+/// Location `i` without its lists ([`PlaceView`]).
+pub fn location_place<'a>(r: &Reader<'a>, i: usize) -> PlaceView<'a> {
+    let l = r.location(i);
+    PlaceView {
+        slug: &l.slug,
+        title: &l.title,
+        path: &l.path,
+        description: l.description.as_deref(),
+        address: address(&l.address),
+        phone: l.phone.as_ref(),
+        fax: l.fax.as_ref(),
+        geo: l.geo.map(|g| GeoView {
+            lat: g.lat,
+            lng: g.lng,
+        }),
+        hours: l.hours.iter().map(hours).collect(),
+        referral_phone: l.referral_phone.as_ref(),
+        referral_fax: l.referral_fax.as_ref(),
+        parking: l.parking.as_deref(),
+        access: l.access.as_deref(),
     }
 }
 
