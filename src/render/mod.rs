@@ -248,7 +248,7 @@ impl PageJob<'_> {
                     .with_hint(p.hint.clone()),
             );
         }
-        let rendered = markdown::render_linking(text, &r.numbers_in(text));
+        let rendered = markdown::render_linking(text, r.numbers_in(text));
         for link in &rendered.unsafe_links {
             diags.push(unsafe_link(
                 &f.rel,

@@ -721,12 +721,12 @@ pub fn checklist<'a>(r: &mut Reader<'a>, id: Option<&str>) -> Option<ChecklistVi
 pub fn self_pay(r: &mut Reader<'_>) -> Option<String> {
     let text = r.config().organization.self_pay.as_deref()?;
     let numbers = r.numbers_in(text);
-    Some(markdown::render_linking(text, &numbers).html)
+    Some(markdown::render_linking(text, numbers).html)
 }
 
 fn inline_markdown(r: &mut Reader<'_>, text: &str) -> String {
     let numbers = r.numbers_in(text);
-    markdown::render_inline_linking(text, &numbers).html
+    markdown::render_inline_linking(text, numbers).html
 }
 
 pub fn referring<'a>(reader: &mut Reader<'a>, s: &'a Service) -> ReferringView<'a> {
@@ -1266,7 +1266,7 @@ pub fn trial<'a>(r: &mut Reader<'a>, i: usize) -> TrialView<'a> {
             let numbers = r.numbers_in(text);
             (
                 Vec::new(),
-                Some(markdown::render_linking(text, &numbers).html),
+                Some(markdown::render_linking(text, numbers).html),
             )
         }
         None => (Vec::new(), None),
