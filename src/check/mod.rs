@@ -20,6 +20,8 @@ pub(crate) use placeholders::todo_notes;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::content::Urgency;
 use crate::content::yaml::{Node, Positions, Seg};
 use crate::diag::{Code, Diagnostic, Diagnostics, closest};
@@ -117,26 +119,35 @@ pub fn broken_page_links(
     sources: &SourceSet,
     written: &BTreeMap<String, BTreeSet<String>>,
 ) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    for page in &site.pages {
-        let Some((file, start)) = page.body else {
-            continue;
-        };
-        let f = &sources.files[file];
-        for link in markdown::audit(&f.text[start..]).links {
-            if let Some((code @ Code::BrokenLink, message, hint)) =
-                check_link(&page.path, &link.dest, false, written)
-            {
-                diags.push(
-                    Diagnostic::new(code, message)
-                        .in_file(f.rel.clone())
-                        .at_offset(&f.text, start + link.offset, link.len)
-                        .with_hint_opt(hint),
-                );
-            }
-        }
-    }
-    diags
+    // Each body parsed again for its links: in parallel, pages in order.
+    let per_page: Vec<Vec<Diagnostic>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let Some((file, start)) = page.body else {
+                return Vec::new();
+            };
+            let f = &sources.files[file];
+            markdown::audit(&f.text[start..])
+                .links
+                .into_iter()
+                .filter_map(|link| {
+                    let (code @ Code::BrokenLink, message, hint) =
+                        check_link(&page.path, &link.dest, false, written)?
+                    else {
+                        return None;
+                    };
+                    Some(
+                        Diagnostic::new(code, message)
+                            .in_file(f.rel.clone())
+                            .at_offset(&f.text, start + link.offset, link.len)
+                            .with_hint_opt(hint),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    per_page.into_iter().flatten().collect()
 }
 
 /// Every `id` attribute value in an HTML document (quoted or not).

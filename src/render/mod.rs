@@ -186,8 +186,11 @@ struct PageResult {
 impl PageJob<'_> {
     fn is_large(&self, page: &Page) -> bool {
         page.body.is_some_and(|(file, start)| {
-            let text = &self.sources.files[file].text;
-            markdown::markup_weight(text.get(start..).unwrap_or_default()) > markdown::LARGE_MARKUP
+            let body = self.sources.files[file].text.get(start..).unwrap_or_default();
+            // A byte weighs at most 2 (itself, and the end of its line):
+            // most bodies are too short to need counting.
+            body.len() * 2 > markdown::LARGE_MARKUP
+                && markdown::markup_weight(body) > markdown::LARGE_MARKUP
         })
     }
 
