@@ -134,13 +134,16 @@ pub fn find_numbers(text: &str) -> Vec<(Range<usize>, Phone)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
+        // A number starts at an ASCII byte, always a character boundary;
+        // any other byte is stepped over alone.
         let starts = digit(i) || (matches!(b[i], b'+' | b'(') && digit(i + 1));
-        let touches = text[..i]
-            .chars()
-            .next_back()
-            .is_some_and(|p| p.is_alphanumeric() || matches!(p, '+' | '-' | '.' | '/' | '_'));
-        if !starts || touches {
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        if !starts
+            || text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '+' | '-' | '.' | '/' | '_'))
+        {
+            i += 1;
             continue;
         }
         // Extend over digits and single separators between them.

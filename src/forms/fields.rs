@@ -122,6 +122,7 @@ fn fieldset(legend: &str, help: Option<&str>, fields: Vec<Field>) -> Fieldset {
         legend: legend.to_owned(),
         help: help.map(str::to_owned),
         fields,
+        html: None,
     }
 }
 

@@ -27,7 +27,7 @@ pub use crate::model::FormKind;
 use crate::model::Site;
 
 /// How an input looks and what it accepts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Input {
     Text,
@@ -56,7 +56,7 @@ pub enum Input {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Choice {
     pub value: String,
     pub label: String,
@@ -64,7 +64,7 @@ pub struct Choice {
 }
 
 /// One field as the form sends it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Field {
     /// The name sent to the backend (after `[intake.field_names]`).
     pub name: String,
@@ -88,13 +88,33 @@ pub struct Field {
     pub contact: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Fieldset {
     /// Optional details, folded away below the rest of the form.
     pub more: bool,
     pub legend: String,
     pub help: Option<String>,
     pub fields: Vec<Field>,
+    /// The fieldset as the theme prints it, when the renderer has printed
+    /// it already (`render::splice`): templates then see only this.
+    pub html: Option<std::sync::Arc<str>>,
+}
+
+impl Serialize for Fieldset {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if let Some(html) = &self.html {
+            let mut set = s.serialize_struct("Fieldset", 1)?;
+            set.serialize_field("html", &**html)?;
+            return set.end();
+        }
+        let mut set = s.serialize_struct("Fieldset", 4)?;
+        set.serialize_field("more", &self.more)?;
+        set.serialize_field("legend", &self.legend)?;
+        set.serialize_field("help", &self.help)?;
+        set.serialize_field("fields", &self.fields)?;
+        set.end()
+    }
 }
 
 /// Everything a template needs to print one form on one page.

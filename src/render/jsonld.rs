@@ -48,6 +48,10 @@ pub fn graph(r: &mut Reader<'_>, page: &Page) -> String {
 /// `<`, `>` and `&` as `\u003c` etc., so no content can close the script
 /// element or start a comment inside it. Still valid JSON.
 pub fn escape_for_script(json: &str) -> String {
+    let special = |c: char| matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}');
+    if !json.contains(special) {
+        return json.to_owned();
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {

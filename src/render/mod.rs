@@ -25,6 +25,7 @@ pub mod prefix;
 pub mod reads;
 pub mod shortcodes;
 pub mod site_files;
+pub mod splice;
 pub mod view;
 
 use rayon::prelude::*;
@@ -142,6 +143,7 @@ pub fn render_pages(
         base: &base,
         opts,
         sink,
+        fieldsets: splice::Fieldsets::new(templates),
     };
     // Pages with much Markdown markup render one at a time, after the
     // others: the parser's memory grows with a body's markup, and several
@@ -175,6 +177,9 @@ struct PageJob<'a> {
     base: &'a Context,
     opts: RenderOptions,
     sink: &'a dyn OutputSink,
+    /// The forms' fieldsets printed so far (none: the theme prints forms
+    /// whole).
+    fieldsets: Option<splice::Fieldsets<'a>>,
 }
 
 /// One page's findings and what it read.
@@ -186,7 +191,10 @@ struct PageResult {
 impl PageJob<'_> {
     fn is_large(&self, page: &Page) -> bool {
         page.body.is_some_and(|(file, start)| {
-            let body = self.sources.files[file].text.get(start..).unwrap_or_default();
+            let body = self.sources.files[file]
+                .text
+                .get(start..)
+                .unwrap_or_default();
             // A byte weighs at most 2 (itself, and the end of its line):
             // most bodies are too short to need counting.
             body.len() * 2 > markdown::LARGE_MARKUP
@@ -205,13 +213,21 @@ impl PageJob<'_> {
                 reads: Reads::default(),
             });
         }
-        let context = pages::context(
+        let mut context = pages::context(
             &mut reader,
             page,
             &body,
             self.opts,
             &self.assets.image_sizes,
         );
+        if let Some(fieldsets) = &self.fieldsets {
+            for form in [&mut context.form, &mut context.appointment_form]
+                .into_iter()
+                .flatten()
+            {
+                fieldsets.splice(form);
+            }
+        }
         let mut variables = self.base.clone();
         variables.extend(Context::from_serialize(&context)?);
         let reads = reader.into_reads();

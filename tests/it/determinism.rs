@@ -44,3 +44,40 @@ fn fixture_site_builds_to_the_same_bytes() {
     b.build(&["--output", "other"]).expect_success();
     DirSnapshot::of(&a.public()).expect_same_as(&DirSnapshot::of(&b.work_dir().join("other")));
 }
+
+/// A form's fieldsets are printed once per build and spliced into every
+/// page that shows them (`render::splice`): the pages are byte for byte
+/// the pages of a theme that prints every form whole (a form.html without
+/// the `form_fieldset` component), minified or not.
+#[test]
+fn fieldsets_printed_once_are_the_fieldsets_printed_in_place() {
+    let theme_form = std::fs::read_to_string(
+        crate::support::repo_root().join("themes/clinic/templates/partials/form.html"),
+    )
+    .unwrap();
+    assert!(theme_form.contains("component form_fieldset("));
+    let whole = theme_form.replace("form_fieldset", "form_fieldset_in_place");
+    for minify in ["true", "false"] {
+        let spliced = SiteTest::example();
+        let in_place = SiteTest::example();
+        for site in [&spliced, &in_place] {
+            let config = site.read("site.toml");
+            site.write(
+                "site.toml",
+                &config.replace("minify = true", &format!("minify = {minify}")),
+            );
+        }
+        in_place.write("templates/partials/form.html", &whole);
+        spliced.build(&[]).expect_success();
+        in_place.build(&[]).expect_success();
+        let a = DirSnapshot::of(&spliced.public());
+        let b = DirSnapshot::of(&in_place.public());
+        assert!(
+            std::fs::read_to_string(spliced.public().join("refer/index.html"))
+                .unwrap()
+                .contains("<fieldset"),
+            "the hub has its form"
+        );
+        a.expect_same_as(&b);
+    }
+}

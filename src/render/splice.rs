@@ -1,0 +1,133 @@
+//! Output shared by many pages, printed once per build and spliced: a
+//! form's fieldsets. The clinician's details, the patient's and the
+//! optional details are the same on thousands of referral pages, and the
+//! referral fieldset the same on every page of a reason's service line
+//! at one place; printing each once takes a fifth of a large site's
+//! render time off (CONTRIBUTING.md, "Where the time goes").
+//!
+//! The theme prints a fieldset with its `form_fieldset` component
+//! (themes/clinic/templates/partials/form.html), which sees only the
+//! fieldset, the form's id and its place in the form: what is spliced is
+//! exactly what the page would have printed. A theme whose form.html has
+//! no such component prints its forms whole, as before.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::forms::{Fieldset, FormSpec};
+use crate::theme::templates::Templates;
+
+/// The component that prints one fieldset.
+const COMPONENT: &str = "form_fieldset";
+
+/// Two independent 64-bit hashes of (form id, place, fieldset): a
+/// fieldset is known by these alone, so the cache keeps no copy of it.
+type Key = (u64, u64);
+
+/// The fieldsets seen so far in one render, shared by its workers.
+pub struct Fieldsets<'t> {
+    templates: &'t Templates,
+    hashers: (RandomState, RandomState),
+    /// Printed once a fieldset is seen the second time: one seen on a
+    /// single page (a reason's own choice) is printed there as usual and
+    /// costs the cache 16 bytes, not its HTML.
+    seen: Mutex<HashMap<Key, Option<Arc<str>>>>,
+}
+
+impl<'t> Fieldsets<'t> {
+    /// None when the theme has no `form_fieldset` component.
+    pub fn new(templates: &'t Templates) -> Option<Self> {
+        templates
+            .tera
+            .contains_component(COMPONENT)
+            .then(|| Fieldsets {
+                templates,
+                hashers: (RandomState::new(), RandomState::new()),
+                seen: Mutex::default(),
+            })
+    }
+
+    /// Gives each fieldset of `form` seen before its printed HTML. A
+    /// fieldset the component cannot print is left as it is: the page's
+    /// own render then reports the failure where the writer can see it.
+    pub fn splice(&self, form: &mut FormSpec) {
+        for (i, set) in form.fieldsets.iter_mut().enumerate() {
+            set.html = self.print(&form.id, i + 1, set);
+        }
+    }
+
+    fn print(&self, form_id: &str, n: usize, set: &Fieldset) -> Option<Arc<str>> {
+        let what = (form_id, n, set);
+        let key = (self.hashers.0.hash_one(what), self.hashers.1.hash_one(what));
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+            match seen.get(&key) {
+                Some(Some(html)) => return Some(html.clone()),
+                Some(None) => {}
+                None => {
+                    seen.insert(key, None);
+                    return None;
+                }
+            }
+        }
+        // Printed outside the lock; two workers may print the same
+        // fieldset once each, to the same bytes.
+        let mut context = tera::Context::new();
+        context.insert("form_id", form_id);
+        context.insert("set", set);
+        context.insert("n", &n);
+        let html: Arc<str> = self
+            .templates
+            .tera
+            .render_component(COMPONENT, &context, None, true)
+            .ok()?
+            .into();
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Some(html.clone()));
+        Some(html)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::{self, FormKind, Placement};
+
+    /// A fieldset is printed the second time it is seen, and every time
+    /// after comes from the cache, the same bytes.
+    #[test]
+    fn a_fieldset_seen_again_is_spliced() {
+        let opts = crate::BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..crate::BuildOptions::default()
+        };
+        let Ok(p) = crate::prepare(&opts, &mut Vec::new()) else {
+            panic!("the example site does not build");
+        };
+        let at = Placement {
+            page: "/refer/",
+            ..Placement::default()
+        };
+        let Some(form) = forms::spec(&p.site, FormKind::Referral, &at) else {
+            panic!("the example site has a referral form");
+        };
+        let Some(fieldsets) = Fieldsets::new(&p.templates) else {
+            panic!("the theme prints fieldsets with `form_fieldset`");
+        };
+        let mut first = form.clone();
+        fieldsets.splice(&mut first);
+        assert!(first.fieldsets.iter().all(|s| s.html.is_none()));
+        let mut second = form.clone();
+        fieldsets.splice(&mut second);
+        let mut third = form;
+        fieldsets.splice(&mut third);
+        for (a, b) in second.fieldsets.iter().zip(&third.fieldsets) {
+            let html = a.html.as_deref().unwrap_or_default();
+            assert!(html.contains("<fieldset"), "{html}");
+            assert_eq!(a.html, b.html);
+        }
+    }
+}
