@@ -471,6 +471,12 @@ def zola_page(rel, text):
     return "---\n" + "\n".join(keys) + "\n---\n" + body
 
 
+def toml_tables(rows):
+    """A TOML array of inline tables (TOML's strings are JSON's, escapes included)."""
+    import json
+    return "[" + ", ".join("{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in r.items()) + " }" for r in rows) + "]"
+
+
 def zola_site(gen, zola, table):
     """Config, templates and data of the Zola site (the Markdown is written
     by main): what Hugo's cached partials compute (the navigation, the
@@ -499,8 +505,8 @@ def zola_site(gen, zola, table):
         f'org_fax = "{PHONES[1]}"',
         'org_email = "info@bench-health.example"',
         f"nav_more = {'true' if gen.n_services > 30 else 'false'}",
-        "nav = " + json.dumps(nav),
-        "locations = [" + ", ".join("{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in l.items()) + " }" for l in locations) + "]",
+        "nav = " + toml_tables(nav),
+        "locations = " + toml_tables(locations),
     ]
     write(os.path.join(zola, "config.toml"), "\n".join(config) + "\n")
     shutil.copytree(os.path.join(BENCH, "zola-templates"), os.path.join(zola, "templates"))
