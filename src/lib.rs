@@ -152,10 +152,11 @@ pub fn prepare(
 
     let (sources, scan_diags) = source::scan(&opts.root);
     diags.extend(scan_diags);
+    laps.lap("read content");
     let (docs, parse_diags) = content::parse_all(&sources);
     diags.extend(parse_diags);
     let theme = source::locate_theme(&opts.root, &config.theme).map_err(|d| diags.push(d));
-    laps.lap("read content");
+    laps.lap("parse content");
     if diags.has_errors() {
         // Every file still read (its wrong values left at their defaults):
         // the references between files are checked too, so a writer sees

@@ -861,6 +861,15 @@ const DAY_NAMES: [(&str, &str); 7] = [
 ];
 
 fn location(r: &mut Reader<'_>, i: usize) -> Clinic {
+    let mut clinic = clinic(r, i);
+    clinic.medical_specialty = specialties(r, &r.location(i).services);
+    clinic
+}
+
+/// A location's `MedicalClinic` without the specialties of the service
+/// lines seen there (the location's own page lists them; a page about one
+/// line there names that line's only, and must not read every line).
+fn clinic(r: &Reader<'_>, i: usize) -> Clinic {
     let config = r.config();
     let l = r.location(i);
     let url = config.base_url.join(&l.path);
@@ -876,7 +885,7 @@ fn location(r: &mut Reader<'_>, i: usize) -> Clinic {
             latitude: g.lat,
             longitude: g.lng,
         }),
-        medical_specialty: specialties(r, &l.services),
+        medical_specialty: Vec::new(),
         name: l.title.clone(),
         opening_hours: l
             .hours
@@ -904,7 +913,7 @@ fn location(r: &mut Reader<'_>, i: usize) -> Clinic {
 /// it offers, only that line's specialty, and the referral line there.
 fn location_service(r: &mut Reader<'_>, s: usize, l: usize) -> Clinic {
     let config = r.config();
-    let mut clinic = location(r, l);
+    let mut clinic = clinic(r, l);
     let (service, place) = (r.service(s), r.location(l));
     let specialty = service
         .specialty
