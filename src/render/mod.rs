@@ -135,6 +135,8 @@ pub fn render_pages(
     let mut base = Context::new();
     base.insert("site", &view::site(site));
     base.insert("theme", &assets.theme);
+    let printed = splice::Printed::new(templates, &base);
+    base.insert("printed", &printed);
     let job = PageJob {
         site,
         sources,

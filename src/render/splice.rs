@@ -1,5 +1,5 @@
 //! Output shared by many pages, printed once per build and spliced: a
-//! form's fieldsets. The clinician's details, the patient's and the
+//! form's fieldsets, and the footer every page shares ([`Printed`]). The clinician's details, the patient's and the
 //! optional details are the same on thousands of referral pages, and the
 //! referral fieldset the same on every page of a reason's service line
 //! at one place; printing each once takes a fifth of a large site's
@@ -91,6 +91,35 @@ impl<'t> Fieldsets<'t> {
     }
 }
 
+/// What every page shares, printed once per build (`printed` in
+/// templates): the footer, when it reads `site` and `theme` only.
+#[derive(serde::Serialize, Default)]
+pub struct Printed {
+    pub footer: Option<String>,
+}
+
+/// The footer partial a theme includes from base.html.
+const FOOTER: &str = "partials/footer.html";
+
+impl Printed {
+    /// Prints what reads nothing but `base` (`site`, `theme`). A partial
+    /// that reads more, or does not print, is left to each page.
+    pub fn new(templates: &Templates, base: &tera::Context) -> Printed {
+        let shared = |name: &str| {
+            templates.has(name)
+                && templates
+                    .tera
+                    .get_template_variables(name)
+                    .is_ok_and(|vars| vars.iter().all(|v| base.contains_key(v)))
+        };
+        Printed {
+            footer: shared(FOOTER)
+                .then(|| templates.tera.render(FOOTER, base).ok())
+                .flatten(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +158,33 @@ mod tests {
             assert!(html.contains("<fieldset"), "{html}");
             assert_eq!(a.html, b.html);
         }
+    }
+}
+
+#[cfg(test)]
+mod printed_tests {
+    use super::*;
+
+    /// The theme's footer reads `site` only: it is printed once.
+    #[test]
+    fn the_footer_is_printed_once() {
+        let opts = crate::BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            ..crate::BuildOptions::default()
+        };
+        let Ok(p) = crate::prepare(&opts, &mut Vec::new()) else {
+            panic!("the example site does not build");
+        };
+        let mut base = tera::Context::new();
+        base.insert("site", &crate::render::view::site(&p.site));
+        base.insert("theme", &p.assets.theme);
+        let footer = Printed::new(&p.templates, &base).footer.unwrap_or_default();
+        assert!(footer.contains("<footer"), "{footer}");
+        // Without `theme` and `site` it cannot be: each page prints it.
+        assert!(
+            Printed::new(&p.templates, &tera::Context::new())
+                .footer
+                .is_none()
+        );
     }
 }

@@ -81,3 +81,30 @@ fn fieldsets_printed_once_are_the_fieldsets_printed_in_place() {
         a.expect_same_as(&b);
     }
 }
+
+/// The footer reads only `site` and is printed once per build; a site's
+/// own footer that reads the page is printed on each page, with its page.
+#[test]
+fn a_footer_that_reads_the_page_is_printed_on_each_page() {
+    let footer = std::fs::read_to_string(
+        crate::support::repo_root().join("themes/clinic/templates/partials/footer.html"),
+    )
+    .unwrap();
+    let site = SiteTest::example();
+    site.write(
+        "templates/partials/footer.html",
+        &footer.replace(
+            "</footer>",
+            "<p class=\"footer-here\">{{ page.path }}</p></footer>",
+        ),
+    );
+    site.build(&[]).expect_success();
+    for path in ["refer/", "services/", ""] {
+        let html = std::fs::read_to_string(site.public().join(path).join("index.html")).unwrap();
+        assert!(
+            html.contains(&format!("footer-here>/{path}</p>"))
+                || html.contains(&format!("footer-here\">/{path}</p>")),
+            "/{path}: the footer names its page"
+        );
+    }
+}
