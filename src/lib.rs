@@ -409,3 +409,16 @@ fn display_output(root: &Path, output: &Path) -> String {
         .display()
         .to_string()
 }
+
+/// The repository's example site, prepared: what unit tests read.
+#[cfg(test)]
+pub(crate) fn example() -> Prepared {
+    let opts = BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        ..BuildOptions::default()
+    };
+    match prepare(&opts, &mut Vec::new()) {
+        Ok(p) => p,
+        Err(_) => panic!("the example site does not build"),
+    }
+}

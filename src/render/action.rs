@@ -115,14 +115,7 @@ mod tests {
     use crate::model::Site;
 
     fn example() -> Site {
-        let opts = crate::BuildOptions {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..crate::BuildOptions::default()
-        };
-        match crate::prepare(&opts, &mut Vec::new()) {
-            Ok(p) => p.site,
-            Err(_) => panic!("the example site does not build"),
-        }
+        crate::example().site
     }
 
     fn page(site: &Site, kind: PageKind) -> &Page {

@@ -463,14 +463,7 @@ mod tests {
 
     /// The example site, resolved.
     fn example() -> crate::Prepared {
-        let opts = crate::BuildOptions {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..crate::BuildOptions::default()
-        };
-        match crate::prepare(&opts, &mut Vec::new()) {
-            Ok(p) => p,
-            Err(_) => panic!("the example site does not build"),
-        }
+        crate::example()
     }
 
     /// The identifiers written in backticks in `text` (`form`, not

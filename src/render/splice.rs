@@ -125,17 +125,15 @@ mod tests {
     use super::*;
     use crate::forms::{self, FormKind, Placement};
 
+    fn example() -> crate::Prepared {
+        crate::example()
+    }
+
     /// A fieldset is printed the second time it is seen, and every time
     /// after comes from the cache, the same bytes.
     #[test]
     fn a_fieldset_seen_again_is_spliced() {
-        let opts = crate::BuildOptions {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..crate::BuildOptions::default()
-        };
-        let Ok(p) = crate::prepare(&opts, &mut Vec::new()) else {
-            panic!("the example site does not build");
-        };
+        let p = example();
         let at = Placement {
             page: "/refer/",
             ..Placement::default()
@@ -159,22 +157,11 @@ mod tests {
             assert_eq!(a.html, b.html);
         }
     }
-}
-
-#[cfg(test)]
-mod printed_tests {
-    use super::*;
 
     /// The theme's footer reads `site` only: it is printed once.
     #[test]
     fn the_footer_is_printed_once() {
-        let opts = crate::BuildOptions {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..crate::BuildOptions::default()
-        };
-        let Ok(p) = crate::prepare(&opts, &mut Vec::new()) else {
-            panic!("the example site does not build");
-        };
+        let p = example();
         let mut base = tera::Context::new();
         base.insert("site", &crate::render::view::site(&p.site));
         base.insert("theme", &p.assets.theme);
