@@ -49,3 +49,14 @@ pub fn markup_weight(text: &str) -> usize {
     }
     weight + usize::from(!blank)
 }
+
+/// The markup weight of `text` when it is over `limit`, else `None`. A
+/// byte weighs at most 1 and each line's end 1 more, so a text of at most
+/// half the limit is not counted at all (most pages).
+pub fn weight_over(text: &str, limit: usize) -> Option<usize> {
+    if text.len() * 2 <= limit {
+        return None;
+    }
+    let weight = markup_weight(text);
+    (weight > limit).then_some(weight)
+}

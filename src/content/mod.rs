@@ -103,13 +103,7 @@ fn read_file(index: usize, file: &SourceFile) -> (Option<Document>, Diagnostics)
 /// the size limit, it is a finding about the whole file.
 pub fn too_much_markup(rel: &str, text: &str) -> Option<Diagnostic> {
     let max = markup::MAX_MARKUP;
-    // A byte weighs at most 2 (itself and the end of its line): a file
-    // under half the limit need not be counted.
-    if text.len() * 2 <= max {
-        return None;
-    }
-    let weight = markup::markup_weight(text);
-    (weight > max).then(|| {
+    markup::weight_over(text, max).map(|weight| {
         Diagnostic::new(
             Code::FileTooLarge,
             format!(

@@ -149,13 +149,13 @@ fn service_field(site: &Site, at: &Placement<'_>, not_sure: bool) -> Field {
             .take(listed)
             .map(|s| choice(&s.slug, &s.title)),
     );
-    if not_sure && site.services.len() > listed {
-        options.push(choice(
-            "not_sure",
-            "Not listed or not sure: please help me choose",
-        ));
-    } else if not_sure {
-        options.push(choice("not_sure", "Not sure: please help me choose"));
+    if not_sure {
+        let label = if site.services.len() > listed {
+            "Not listed or not sure: please help me choose"
+        } else {
+            "Not sure: please help me choose"
+        };
+        options.push(choice("not_sure", label));
     }
     field("service", "Service line", Input::Select { options }).required()
 }
@@ -705,14 +705,7 @@ mod tests {
 
     #[test]
     fn no_form_asks_for_a_member_id_or_policy_number() {
-        let opts = crate::BuildOptions {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..crate::BuildOptions::default()
-        };
-        let Ok(prepared) = crate::prepare(&opts, &mut Vec::new()) else {
-            panic!("the example site does not build");
-        };
-        let mut site = prepared.site;
+        let mut site = crate::example().site;
         assert!(
             !site.config.organization.insurance.is_empty(),
             "the example lists insurance plans"
@@ -750,14 +743,7 @@ mod tests {
 
     #[test]
     fn the_insurance_question_lists_the_plans_then_self_pay_and_not_sure() {
-        let opts = crate::BuildOptions {
-            root: env!("CARGO_MANIFEST_DIR").into(),
-            ..crate::BuildOptions::default()
-        };
-        let Ok(prepared) = crate::prepare(&opts, &mut Vec::new()) else {
-            panic!("the example site does not build");
-        };
-        let mut site = prepared.site;
+        let mut site = crate::example().site;
         let f = insurance(&site);
         let Input::Select { options } = &f.input else {
             panic!("a select where the practice lists plans");

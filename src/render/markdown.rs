@@ -59,7 +59,7 @@ fn options() -> Options {
 /// four of them side by side on four cores would pass a gigabyte.
 pub const LARGE_MARKUP: usize = MAX_MARKUP / 8;
 
-pub use crate::content::markup::{MAX_MARKUP, markup_weight};
+pub use crate::content::markup::{MAX_MARKUP, markup_weight, weight_over};
 pub use crate::values::is_unsafe_target;
 
 /// Renders a Markdown body.

@@ -197,10 +197,7 @@ impl PageJob<'_> {
                 .text
                 .get(start..)
                 .unwrap_or_default();
-            // A byte weighs at most 2 (itself, and the end of its line):
-            // most bodies are too short to need counting.
-            body.len() * 2 > markdown::LARGE_MARKUP
-                && markdown::markup_weight(body) > markdown::LARGE_MARKUP
+            markdown::weight_over(body, markdown::LARGE_MARKUP).is_some()
         })
     }
 

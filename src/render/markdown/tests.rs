@@ -226,3 +226,14 @@ fn inline_snippets_link_published_numbers() {
         "Page the fellow on <a class=\"tel\" href=\"tel:+15550100150\">(555) 010-0150</a>."
     );
 }
+
+#[test]
+fn weight_over_skips_only_texts_that_cannot_pass_the_limit() {
+    // The heaviest text per byte: every byte markup, every line ended.
+    for text in ["[".repeat(50), "[\n".repeat(25), "#\n".repeat(25)] {
+        assert!(markup_weight(&text) <= 2 * text.len());
+        assert_eq!(weight_over(&text, 100), None);
+    }
+    assert_eq!(weight_over(&"[".repeat(120), 100), Some(121));
+    assert_eq!(weight_over(&"a ".repeat(60), 100), None);
+}
