@@ -13,7 +13,16 @@ writes one file EDITS times, timing from the write to the `reload` event
 (the browser's view: includes the 30 ms debounce of editor saves) and
 reading the server's own "Rebuilt in X ms" line (the rebuild alone, from the
 debounced change event to the reload sent). Prints medians per kind.
+
+The event stream names the page a browser would show for the edit (the
+reason page, the service page), as the injected reload script does: serve
+renders the open pages first and reloads them before the rest of the pages
+an edit touches. After each reload the page is fetched and must show the
+edit: "write→page" is what the person at the browser waits, "all pages"
+the server's time until every page the edit touched is rendered.
 """
+
+import urllib.request
 
 import os
 import re
@@ -37,10 +46,10 @@ def free_port():
 class Events:
     """A minimal SSE reader on a raw socket: event names with arrival times."""
 
-    def __init__(self, port):
+    def __init__(self, port, page):
         self.sock = socket.create_connection(("127.0.0.1", port))
         self.sock.sendall(
-            f"GET /_handoff/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n".encode()
+            f"GET /_handoff/events?page={page} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n".encode()
         )
         self.events = []
         self.cond = threading.Condition()
@@ -49,7 +58,10 @@ class Events:
     def _read(self):
         buf = b""
         while True:
-            data = self.sock.recv(65536)
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                return
             if not data:
                 return
             now = time.monotonic()
@@ -113,8 +125,6 @@ def main():
             sys.exit("serve exited:\n" + "\n".join(l for _, l in lines))
         time.sleep(0.05)
     startup = time.monotonic() - started
-    events = Events(port)
-    time.sleep(0.5)
 
     referrals = sorted(os.listdir(os.path.join(site, "content/referrals")))
     services = sorted(os.listdir(os.path.join(site, "content/services")))
@@ -123,37 +133,51 @@ def main():
     service = os.path.join(site, "content/services", [f for f in services if not f.startswith("_")][len(services) // 2])
     checklist = os.path.join(site, "content/checklists", checklists[0])
 
+    # Each edit with the words the page shows once it took.
     def body_edit(path, i):
         text = open(path).read()
-        return text + f"\nAn added sentence, edit {i}.\n"
+        return text + f"\nAn added sentence, edit {i}.\n", f"edit {i}."
 
     def title_edit(path, i):
-        return re.sub(r"(?m)^title: (.*?)( \(rev \d+\))?$", lambda m: f"title: {m.group(1)} (rev {i})", open(path).read(), count=1)
+        return re.sub(r"(?m)^title: (.*?)( \(rev \d+\))?$", lambda m: f"title: {m.group(1)} (rev {i})", open(path).read(), count=1), f"(rev {i})"
 
     # The corpus quotes descriptions and labels; the example site does not.
     def description_edit(path, i):
-        return re.sub(r'(?m)^description: ("?)(Rev \d+\. )?', lambda m: f'description: {m.group(1)}Rev {i}. ', open(path).read(), count=1)
+        return re.sub(r'(?m)^description: ("?)(Rev \d+\. )?', lambda m: f'description: {m.group(1)}Rev {i}. ', open(path).read(), count=1), f"Rev {i}. "
 
     def label_edit(path, i):
-        return re.sub(r'(?m)^    label: ("?)(Rev \d+ )?', lambda m: f'    label: {m.group(1)}Rev {i} ', open(path).read(), count=1)
+        return re.sub(r'(?m)^    label: ("?)(Rev \d+ )?', lambda m: f'    label: {m.group(1)}Rev {i} ', open(path).read(), count=1), f"Rev {i} "
 
+    def page_of(section, path):
+        return f"/{section}/{os.path.splitext(os.path.basename(path))[0]}/"
+
+    # The reason page shows its checklist, which extends the edited one.
     kinds = [
-        ("reason page, Markdown body", reason, body_edit),
-        ("reason page, front matter title", reason, title_edit),
-        ("service page, front matter description", service, description_edit),
-        ("checklist item label", checklist, label_edit),
+        ("reason page, Markdown body", reason, body_edit, page_of("referrals", reason)),
+        ("reason page, front matter title", reason, title_edit, page_of("referrals", reason)),
+        ("service page, front matter description", service, description_edit, page_of("services", service)),
+        ("checklist item label", checklist, label_edit, page_of("referrals", reason)),
     ]
     results = []
-    for label, path, edit in kinds:
-        client, server, rendered = [], [], []
+    for label, path, edit, page in kinds:
+        client, shown, server, rendered = [], [], [], []
+        events = Events(port, page)
+        time.sleep(0.5)
         for i in range(runs):
-            text = edit(path, i)
+            text, words = edit(path, i)
             seen = len(lines)
             with open(path, "w") as f:
                 f.write(text)
             t0 = time.monotonic()
             _, t1 = events.wait(t0, {"reload", "failed"})
             client.append((t1 - t0) * 1000)
+            # What the browser does on `reload`: ask for the page again.
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{page}") as r:
+                html = r.read().decode()
+            t2 = time.monotonic()
+            if words not in html.replace("&#39;", "'").replace("&quot;", '"'):
+                sys.exit(f"{label}: {page} does not show {words!r} after the reload")
+            shown.append((t2 - t0) * 1000)
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 found = [l for _, l in lines[seen:] if "Rebuilt in" in l]
@@ -164,7 +188,8 @@ def main():
                     break
                 time.sleep(0.005)
             time.sleep(0.2)
-        results.append((label, statistics.median(client), statistics.median(server) if server else float("nan"), statistics.median(rendered) if rendered else 0))
+        events.sock.close()
+        results.append((label, statistics.median(client), statistics.median(shown), statistics.median(server) if server else float("nan"), statistics.median(rendered) if rendered else 0))
 
     proc.terminate()
     proc.wait(timeout=10)
@@ -172,9 +197,9 @@ def main():
     corpus = "the example site" if n == "example" else f"N={n}"
     print(f"machine: {cpu} cores; corpus: {corpus} ({site}); serve startup (first build in memory): {startup:.1f} s")
     print(f"{runs} edits per kind, medians:")
-    print(f"{'edit':42} {'write→reload (ms)':>18} {'rebuild (ms)':>13} {'pages rendered':>15}")
-    for label, c, s, r in results:
-        print(f"{label:42} {c:18.1f} {s:13.1f} {r:15.0f}")
+    print(f"{'edit':42} {'write→reload (ms)':>18} {'write→page (ms)':>16} {'all pages (ms)':>15} {'pages rendered':>15}")
+    for label, c, p, s, r in results:
+        print(f"{label:42} {c:18.1f} {p:16.1f} {s:15.1f} {r:15.0f}")
 
 
 if __name__ == "__main__":

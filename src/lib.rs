@@ -166,24 +166,18 @@ pub fn prepare(
                 drafts: opts.drafts,
                 now,
             };
-            if let Err(d) = model::resolve(docs, &config, &sources, resolve) {
+            if let Err(d) = model::resolve(&docs, &config, &sources, resolve) {
                 diags.extend(d);
             }
         }
         return Err(BuildError::Findings(diags));
     }
 
-    // Serve keeps the parsed documents to re-resolve after an edit.
-    let kept_docs = if opts.serving {
-        docs.clone()
-    } else {
-        Vec::new()
-    };
     let resolve = model::ResolveOptions {
         drafts: opts.drafts,
         now,
     };
-    let site = model::resolve(docs, &config, &sources, resolve).map_err(|d| diags.extend(d));
+    let site = model::resolve(&docs, &config, &sources, resolve).map_err(|d| diags.extend(d));
     if let Ok(site) = &site {
         diags.extend(check::stale_availability(site, &sources));
     }
@@ -209,7 +203,8 @@ pub fn prepare(
                 assets,
                 warnings: diags,
                 preview,
-                docs: kept_docs,
+                // Serve keeps the parsed documents to re-resolve after an edit.
+                docs: if opts.serving { docs } else { Vec::new() },
             })
         }
         (_, assets, templates) => {

@@ -415,7 +415,7 @@ fn resolve_alone(
 ) -> Result<(), String> {
     let config = config::parse(BASE_CONFIG).map_err(|_| "BASE_CONFIG does not parse")?;
     let site = match model::resolve(
-        docs,
+        &docs,
         &config,
         set,
         model::ResolveOptions {

@@ -30,7 +30,7 @@ enum Flat {
 /// files costs the items it yields, where walking every file's chain to
 /// its top cost n² steps (cubic with the loop check; minutes for 3,000
 /// files); and nothing recurses, so no chain is too long for the stack.
-pub(super) fn flatten(docs: &[ChecklistDoc], r: &mut Resolver<'_>) -> BTreeMap<String, Checklist> {
+pub(super) fn flatten(docs: &[&ChecklistDoc], r: &mut Resolver<'_>) -> BTreeMap<String, Checklist> {
     // The ids a dangling `extends` is compared with, made on the first one.
     let known: OnceCell<Vec<&str>> = OnceCell::new();
     let mut flat = vec![Flat::Pending; docs.len()];
@@ -52,7 +52,7 @@ pub(super) fn flatten(docs: &[ChecklistDoc], r: &mut Resolver<'_>) -> BTreeMap<S
                     ids.sort_unstable();
                     ids
                 });
-                let d = dangling_extends(r, &docs[child], parent, known);
+                let d = dangling_extends(r, docs[child], parent, known);
                 r.push(d);
                 base = None;
                 break;
@@ -81,7 +81,7 @@ pub(super) fn flatten(docs: &[ChecklistDoc], r: &mut Resolver<'_>) -> BTreeMap<S
         for &i in walk.iter().rev() {
             flat[i] = match &base {
                 Some(parent) => {
-                    let items = merge_items(parent, &docs[i]);
+                    let items = merge_items(parent, docs[i]);
                     base = Some(items.clone());
                     Flat::Done(items)
                 }
@@ -166,7 +166,7 @@ fn dangling_extends(
 /// last links: in full it would pass the length a finding shows.
 fn extends_cycle(
     r: &Resolver<'_>,
-    docs: &[ChecklistDoc],
+    docs: &[&ChecklistDoc],
     cycle: &[usize],
     closing: &Located<String>,
 ) -> Diagnostic {

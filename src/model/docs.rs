@@ -14,22 +14,24 @@ use crate::source::Section;
 /// service lines, referral reasons, locations and physicians are in the
 /// order the site lists them (weight, then title, then slug), which is the
 /// order of their indices in the model.
-pub(super) struct Docs {
-    pub home: Option<PageDoc>,
-    pub sections: BTreeMap<Section, PageDoc>,
-    pub plain: Vec<PageDoc>,
-    pub services: Vec<ServiceDoc>,
-    pub referrals: Vec<ReferralDoc>,
-    pub locations: Vec<LocationDoc>,
-    pub physicians: Vec<PhysicianDoc>,
-    pub checklists: Vec<ChecklistDoc>,
+/// Borrowed: `serve` keeps the documents to resolve them again after an
+/// edit, without a copy of every document per keystroke.
+pub(super) struct Docs<'d> {
+    pub home: Option<&'d PageDoc>,
+    pub sections: BTreeMap<Section, &'d PageDoc>,
+    pub plain: Vec<&'d PageDoc>,
+    pub services: Vec<&'d ServiceDoc>,
+    pub referrals: Vec<&'d ReferralDoc>,
+    pub locations: Vec<&'d LocationDoc>,
+    pub physicians: Vec<&'d PhysicianDoc>,
+    pub checklists: Vec<&'d ChecklistDoc>,
     /// By start, then slug: the order `/events/` lists upcoming ones.
-    pub events: Vec<EventDoc>,
-    pub trials: Vec<TrialDoc>,
+    pub events: Vec<&'d EventDoc>,
+    pub trials: Vec<&'d TrialDoc>,
 }
 
-impl Docs {
-    pub fn sort(docs: Vec<Document>, opts: ResolveOptions) -> Docs {
+impl<'d> Docs<'d> {
+    pub fn sort(docs: &'d [Document], opts: ResolveOptions) -> Docs<'d> {
         let keep = |p: &PageDoc| opts.drafts || !p.common.draft;
         let mut sorted = Docs {
             home: None,
@@ -47,9 +49,9 @@ impl Docs {
             match doc {
                 Document::Home(p) => sorted.home = Some(p),
                 Document::Section(s, p) => {
-                    sorted.sections.insert(s, p);
+                    sorted.sections.insert(*s, p);
                 }
-                Document::Page(p) if keep(&p) => sorted.plain.push(p),
+                Document::Page(p) if keep(p) => sorted.plain.push(p),
                 Document::Service(d) if keep(&d.page) => sorted.services.push(d),
                 Document::Referral(d) if keep(&d.page) => sorted.referrals.push(d),
                 Document::Location(d) if keep(&d.page) => sorted.locations.push(d),
@@ -87,10 +89,10 @@ impl Docs {
 
     /// Every page document that may list `aliases:`: the home page, plain
     /// pages and entities (section indexes do not).
-    pub fn aliased(&self) -> impl Iterator<Item = &PageDoc> {
+    pub fn aliased(&self) -> impl Iterator<Item = &'d PageDoc> {
         self.home
-            .iter()
-            .chain(self.plain.iter())
+            .into_iter()
+            .chain(self.plain.iter().copied())
             .chain(self.services.iter().map(|d| &d.page))
             .chain(self.referrals.iter().map(|d| &d.page))
             .chain(self.locations.iter().map(|d| &d.page))

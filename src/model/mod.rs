@@ -44,7 +44,7 @@ pub struct ResolveOptions {
 
 /// Builds the site model, reporting every dangling reference and collision.
 pub fn resolve(
-    docs: Vec<Document>,
+    docs: &[Document],
     config: &Config,
     sources: &SourceSet,
     opts: ResolveOptions,

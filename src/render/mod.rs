@@ -146,6 +146,7 @@ pub fn render_pages(
         opts,
         sink,
         fieldsets: splice::Fieldsets::new(templates),
+        header: splice::Header::new(templates, &base),
     };
     // Pages with much Markdown markup render one at a time, after the
     // others: the parser's memory grows with a body's markup, and several
@@ -182,6 +183,8 @@ struct PageJob<'a> {
     /// The forms' fieldsets printed so far (none: the theme prints forms
     /// whole).
     fieldsets: Option<splice::Fieldsets<'a>>,
+    /// The site header, printed once per address it marks current.
+    header: splice::Header<'a>,
 }
 
 /// One page's findings and what it read.
@@ -229,6 +232,10 @@ impl PageJob<'_> {
         }
         let mut variables = self.base.clone();
         variables.extend(Context::from_serialize(&context)?);
+        variables.insert(splice::NAV_CURRENT, self.header.nav_current(&page.path));
+        if let Some(header) = self.header.print(&page.path) {
+            variables.insert("printed_header", &*header);
+        }
         let reads = reader.into_reads();
         let template = pages::kind(page.kind).template;
         match self.templates.render(template, &variables, &page.path) {

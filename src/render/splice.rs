@@ -11,7 +11,7 @@
 //! exactly what the page would have printed. A theme whose form.html has
 //! no such component prints its forms whole, as before.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -120,6 +120,100 @@ impl Printed {
     }
 }
 
+/// The header partial a theme includes from base.html.
+const HEADER: &str = "partials/header.html";
+
+/// The site header, printed once for the pages it does not link to and
+/// once for each page it links to, when it reads nothing of the page but
+/// `nav_current`: the page's address when the header links to it (to mark
+/// it `aria-current`), else empty. A header that reads more is printed on
+/// each page, and `nav_current` is then the page's address.
+pub struct Header<'t> {
+    templates: &'t Templates,
+    base: &'t tera::Context,
+    /// What the header links to (its `href`s as printed for a page it
+    /// does not link to); `None` when it is printed on each page.
+    links: Option<HashSet<String>>,
+    printed: Mutex<HashMap<String, Arc<str>>>,
+}
+
+impl<'t> Header<'t> {
+    pub fn new(templates: &'t Templates, base: &'t tera::Context) -> Self {
+        let mut header = Header {
+            templates,
+            base,
+            links: None,
+            printed: Mutex::default(),
+        };
+        let shared = templates.has(HEADER)
+            && templates
+                .tera
+                .get_template_variables(HEADER)
+                .is_ok_and(|vars| {
+                    vars.iter()
+                        .all(|v| *v == NAV_CURRENT || base.contains_key(v))
+                });
+        if let Some(html) = shared.then(|| header.render("")).flatten() {
+            header.links = Some(hrefs(&html).map(str::to_owned).collect());
+            header.printed_mut().insert(String::new(), html);
+        }
+        header
+    }
+
+    /// `nav_current` for the page at `path`.
+    pub fn nav_current<'p>(&self, path: &'p str) -> &'p str {
+        match &self.links {
+            Some(links) if !links.contains(path) => "",
+            _ => path,
+        }
+    }
+
+    /// The header of the page at `path`, or `None` when the page prints
+    /// its own (a header that reads the page, or one that fails: the
+    /// page's render then reports where).
+    pub fn print(&self, path: &str) -> Option<Arc<str>> {
+        self.links.as_ref()?;
+        let current = self.nav_current(path);
+        if let Some(html) = self.printed_mut().get(current) {
+            return Some(html.clone());
+        }
+        let html = self.render(current)?;
+        self.printed_mut().insert(current.to_owned(), html.clone());
+        Some(html)
+    }
+
+    fn render(&self, current: &str) -> Option<Arc<str>> {
+        let mut context = self.base.clone();
+        context.insert(NAV_CURRENT, current);
+        self.templates
+            .tera
+            .render(HEADER, &context)
+            .ok()
+            .map(Arc::from)
+    }
+
+    fn printed_mut(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<str>>> {
+        self.printed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The template variable that names the page for the header.
+pub const NAV_CURRENT: &str = "nav_current";
+
+/// The values of the `href` attributes in printed HTML, quoted or not
+/// (the minifier drops quotes it does not need).
+fn hrefs(html: &str) -> impl Iterator<Item = &str> {
+    html.split("href=")
+        .skip(1)
+        .map(|rest| match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next().unwrap_or_default(),
+            None => rest
+                .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                .next()
+                .unwrap_or_default(),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +221,40 @@ mod tests {
 
     fn example() -> crate::Prepared {
         crate::example()
+    }
+
+    #[test]
+    fn hrefs_are_read_quoted_or_not() {
+        let html = r#"<a href="/refer/">R</a><a class=x href=/about/>A</a><a href=/b/ >B</a>"#;
+        assert_eq!(
+            hrefs(html).collect::<Vec<_>>(),
+            ["/refer/", "/about/", "/b/"]
+        );
+    }
+
+    /// The theme's header reads only what every page shares and
+    /// `nav_current`: printed once for the pages it does not link to, once
+    /// for each it links to, which it marks current.
+    #[test]
+    fn the_header_is_printed_once_per_address_it_marks() {
+        let p = example();
+        let mut base = tera::Context::new();
+        base.insert("site", &crate::render::view::site(&p.site));
+        base.insert("theme", &p.assets.theme);
+        let header = Header::new(&p.templates, &base);
+        assert_eq!(header.nav_current("/refer/"), "/refer/");
+        assert_eq!(header.nav_current("/about/"), "");
+        let (Some(refer), Some(about), Some(privacy)) = (
+            header.print("/refer/"),
+            header.print("/about/"),
+            header.print("/privacy/"),
+        ) else {
+            panic!("the theme's header is printed on each page");
+        };
+        assert!(Arc::ptr_eq(&about, &privacy), "one print for both");
+        assert!(!about.contains("aria-current"), "{about}");
+        assert!(refer.contains("aria-current"), "{refer}");
+        assert_eq!(header.printed_mut().len(), 2);
     }
 
     /// A fieldset is printed the second time it is seen, and every time

@@ -12,11 +12,11 @@ pub mod intake;
 pub mod session;
 pub mod watch;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -28,7 +28,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use futures_util::stream::{self, Stream};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch as signal};
 
 use crate::BuildOptions;
 use crate::diag::{self, Diagnostics};
@@ -70,6 +70,9 @@ pub struct Served {
     /// Each service line's and trial's thanks page, by slug: where the
     /// sink lands a referral for the one, a question about the other.
     thanks: Arc<session::ThanksPages>,
+    /// Pages an edit touched that are still rendering: a request for one
+    /// waits for the next snapshot rather than get the page before the edit.
+    pending: BTreeSet<String>,
 }
 
 impl Served {
@@ -93,6 +96,12 @@ pub enum Reload {
 
 struct App {
     served: RwLock<Arc<Served>>,
+    /// Ticks after each swap of `served`: requests waiting on a pending
+    /// page look again.
+    swapped: signal::Sender<()>,
+    /// The pages open in a browser (output paths), with how many event
+    /// streams show each: an edit renders them first.
+    open: Mutex<BTreeMap<String, usize>>,
     reload: broadcast::Sender<Reload>,
     intake: intake::Sink,
     hosts: Vec<String>,
@@ -113,6 +122,38 @@ impl App {
             Ok(mut g) => *g = Arc::new(next),
             Err(p) => *p.into_inner() = Arc::new(next),
         }
+        self.swapped.send_replace(());
+    }
+
+    fn open_pages(&self) -> BTreeSet<String> {
+        let open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        open.keys().cloned().collect()
+    }
+
+    /// Serves `next` and tells the open pages what `change` changed
+    /// (`None`: a first build). The message sent, if any.
+    fn tell(&self, next: Served, change: Option<&Change>) -> Option<Reload> {
+        let was_error = self.current().error.is_some();
+        self.swap(next);
+        if was_error {
+            let _ = self.reload.send(Reload::Ok);
+        }
+        let message = match change {
+            Some(c) if c.files.is_empty() => None,
+            Some(c) if c.css_only => Some(Reload::Css),
+            _ => Some(Reload::Page),
+        };
+        let Some(message) = message else {
+            if was_error {
+                self.say("Fixed: the site builds again");
+            }
+            return None;
+        };
+        let _ = self.reload.send(message.clone());
+        Some(message)
     }
 
     fn say(&self, msg: &str) {
@@ -140,6 +181,7 @@ fn snapshot(session: &Session) -> Served {
         schemas,
         prefix: session.prefix().to_owned(),
         thanks: Arc::new(session.thanks_pages()),
+        pending: BTreeSet::new(),
     }
 }
 
@@ -222,6 +264,8 @@ pub fn run(mut opts: ServeOptions) -> Result<(), ServeError> {
     let (reload, _) = broadcast::channel(64);
     let app = Arc::new(App {
         served: RwLock::new(Arc::new(served)),
+        swapped: signal::channel(()).0,
+        open: Mutex::default(),
         reload,
         intake: intake::Sink::new(&opts.build.root),
         refused: reach.refused_message(),
@@ -324,51 +368,63 @@ impl Rebuilder {
                 }
             }
             let started = Instant::now();
-            match self.rebuild(&paths) {
-                Ok(change) => self.built(change.as_ref(), started),
+            match self.rebuild(&paths, started) {
+                Ok((change, early)) => self.built(change.as_ref(), early, started),
                 Err(f) => self.failed(&f),
             }
         }
     }
 
-    /// The change an edit made, or `None` for the first good build.
-    fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Option<Change>, Failure> {
+    /// The change an edit made, or `None` for the first good build, and
+    /// when the open pages were told ahead of the rest.
+    fn rebuild(
+        &mut self,
+        paths: &[PathBuf],
+        started: Instant,
+    ) -> Result<(Option<Change>, Option<Duration>), Failure> {
         match &mut self.session {
-            Some(s) => s.apply(paths).map(Some),
+            Some(s) => {
+                let app = &self.app;
+                let mut early = None;
+                let change = s.apply_open_first(paths, &app.open_pages(), &mut |s, change| {
+                    let mut interim = snapshot(s);
+                    interim.pending = change.pending.iter().cloned().collect();
+                    // A page that showed the overlay reloads on `fixed`.
+                    let was_error = app.current().error.is_some();
+                    if app.tell(interim, Some(change)).is_some() || was_error {
+                        early = Some(started.elapsed());
+                    }
+                })?;
+                Ok((Some(change), early))
+            }
             None => {
                 self.session = Some(Session::start(self.build.clone(), self.render)?);
-                Ok(None)
+                Ok((None, None))
             }
         }
     }
 
-    /// Serves the new build and tells the open pages and the terminal.
-    fn built(&self, change: Option<&Change>, started: Instant) {
+    /// Serves the new build and tells the open pages (unless `early`
+    /// already did) and the terminal.
+    fn built(&self, change: Option<&Change>, early: Option<Duration>, started: Instant) {
         let Some(s) = &self.session else {
             return;
         };
         let app = &self.app;
-        let was_error = app.current().error.is_some();
-        app.swap(snapshot(s));
-        if was_error {
-            let _ = app.reload.send(Reload::Ok);
-        }
-        let message = match change {
-            Some(c) if c.files.is_empty() => None,
-            Some(c) if c.css_only => Some(Reload::Css),
-            _ => Some(Reload::Page),
-        };
-        let Some(message) = message else {
-            if was_error {
-                app.say("Fixed: the site builds again");
+        let told = match early {
+            Some(_) => {
+                app.swap(snapshot(s));
+                change.filter(|c| !c.files.is_empty()).map(|_| Reload::Page)
             }
+            None => app.tell(snapshot(s), change),
+        };
+        let Some(message) = told else {
             return;
         };
-        let _ = app.reload.send(message.clone());
         let rendered = change.map_or(s.pages(), |c| c.rendered);
         let files = change.map_or(0, |c| c.files.len());
         app.say(&format!(
-            "Rebuilt in {:.1} ms ({rendered} page{} rendered, {files} file{} changed){}",
+            "Rebuilt in {:.1} ms ({rendered} page{} rendered, {files} file{} changed){}{}",
             started.elapsed().as_secs_f64() * 1000.0,
             if rendered == 1 { "" } else { "s" },
             if files == 1 { "" } else { "s" },
@@ -376,7 +432,11 @@ impl Rebuilder {
                 ", styles swapped"
             } else {
                 ""
-            }
+            },
+            early.map_or(String::new(), |t| format!(
+                "; the open pages reloaded after {:.1} ms",
+                t.as_secs_f64() * 1000.0
+            )),
         ));
     }
 
@@ -398,6 +458,7 @@ impl Rebuilder {
             schemas: current.schemas.clone(),
             prefix: current.prefix.clone(),
             thanks: Arc::clone(&current.thanks),
+            pending: BTreeSet::new(),
         });
         let _ = self.app.reload.send(Reload::Error(text));
         self.app.say(if current.files.is_empty() {
@@ -598,12 +659,60 @@ async fn reload_js() -> Response {
         .into_response()
 }
 
+/// A page open in a browser, for as long as its event stream lasts.
+struct OpenPage {
+    app: Arc<App>,
+    key: String,
+}
+
+impl OpenPage {
+    /// The page that `/_handoff/events?page=PATH` names, if any.
+    fn of(app: &Arc<App>, uri: &axum::http::Uri) -> Option<OpenPage> {
+        let raw = uri
+            .query()?
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("page="))?;
+        // `location.pathname`, as the browser sends paths.
+        let path = crate::escape::percent_decode(raw).strict()?;
+        let prefix = app.current().prefix.clone();
+        let key = request_key(path.strip_prefix(prefix.as_str()).unwrap_or(&path)).ok()?;
+        let mut open = app
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *open.entry(key.clone()).or_default() += 1;
+        Some(OpenPage {
+            app: Arc::clone(app),
+            key,
+        })
+    }
+}
+
+impl Drop for OpenPage {
+    fn drop(&mut self) {
+        let mut open = self
+            .app
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = open.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.key);
+            }
+        }
+    }
+}
+
 async fn events(
     State(app): State<Arc<App>>,
+    uri: axum::http::Uri,
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
     let first = app.current().error.clone().map(Reload::Error);
     let rx = app.reload.subscribe();
-    let stream = stream::unfold((first, rx), |(pending, mut rx)| async move {
+    // Held by the stream: the page counts as open until it ends.
+    let page = OpenPage::of(&app, &uri);
+    let stream = stream::unfold((first, rx, page), |(pending, mut rx, page)| async move {
         let message = match pending {
             Some(m) => m,
             None => match rx.recv().await {
@@ -620,7 +729,7 @@ async fn events(
             Reload::Error(text) => Event::default().event("failed").data(text),
             Reload::Ok => Event::default().event("fixed").data("ok"),
         };
-        Some((Ok(event), (None, rx)))
+        Some((Ok(event), (None, rx, page)))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
@@ -654,7 +763,7 @@ async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
         Ok(k) => k,
         Err(status) => return (status, "bad request path\n").into_response(),
     };
-    let served = app.current();
+    let served = current_for(&app, &key).await;
     if served.files.is_empty()
         && let Some(error) = &served.error
     {
@@ -669,6 +778,17 @@ async fn file(State(app): State<Arc<App>>, uri: axum::http::Uri) -> Response {
             Some(bytes) => respond("404.html", bytes, StatusCode::NOT_FOUND),
             None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
         },
+    }
+}
+
+/// The served site once `key` is not waiting on an edit's rendering.
+async fn current_for(app: &App, key: &str) -> Arc<Served> {
+    let mut swapped = app.swapped.subscribe();
+    loop {
+        let served = app.current();
+        if !served.pending.contains(key) || swapped.changed().await.is_err() {
+            return served;
+        }
     }
 }
 
@@ -765,6 +885,64 @@ mod tests {
         }
         // A doubled slash stays inside the site.
         assert_eq!(request_key("//etc/passwd").unwrap(), "etc/passwd");
+    }
+
+    fn app(served: Served) -> Arc<App> {
+        Arc::new(App {
+            served: RwLock::new(Arc::new(served)),
+            swapped: signal::channel(()).0,
+            open: Mutex::default(),
+            reload: broadcast::channel(4).0,
+            intake: intake::Sink::new(Path::new(".")),
+            hosts: Vec::new(),
+            refused: String::new(),
+            quiet: true,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_page_still_rendering_is_answered_from_the_next_snapshot() {
+        let app = app(Served {
+            pending: BTreeSet::from(["a/index.html".to_owned()]),
+            ..Served::default()
+        });
+        // Other pages are answered at once.
+        assert_eq!(current_for(&app, "b/index.html").await.pending.len(), 1);
+        let waiting = tokio::spawn({
+            let app = Arc::clone(&app);
+            async move { current_for(&app, "a/index.html").await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "answered while still rendering");
+        app.swap(Served::default());
+        let served = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("still waiting after the swap")
+            .expect("the request task failed");
+        assert!(served.pending.is_empty());
+    }
+
+    #[test]
+    fn an_event_stream_marks_its_page_open_while_it_lasts() {
+        let app = app(Served {
+            prefix: "/clinic".to_owned(),
+            ..Served::default()
+        });
+        let uri = |q: &str| -> axum::http::Uri { format!("/_handoff/events{q}").parse().unwrap() };
+        assert!(OpenPage::of(&app, &uri("")).is_none());
+        let a = OpenPage::of(&app, &uri("?page=%2Fclinic%2Fservices%2Fa%2F"));
+        let b = OpenPage::of(&app, &uri("?x=1&page=%2Fclinic%2Fservices%2Fa%2F"));
+        assert!(a.is_some() && b.is_some());
+        assert_eq!(
+            app.open_pages(),
+            BTreeSet::from(["services/a/index.html".to_owned()])
+        );
+        // A path that leaves the site names no page.
+        assert!(OpenPage::of(&app, &uri("?page=%2F..%2Fetc%2F")).is_none());
+        drop(a);
+        assert_eq!(app.open_pages().len(), 1, "one tab still shows it");
+        drop(b);
+        assert!(app.open_pages().is_empty());
     }
 
     #[test]

@@ -25,7 +25,8 @@
       link.setAttribute("href", href + "?v=" + stamp);
     });
   }
-  var events = new EventSource("/_handoff/events");
+  // The page is named so that an edit renders it before the others.
+  var events = new EventSource("/_handoff/events?page=" + encodeURIComponent(location.pathname));
   events.addEventListener("reload", function () { location.reload(); });
   events.addEventListener("css", swapStyles);
   events.addEventListener("failed", function (e) { overlay(e.data); });

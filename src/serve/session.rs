@@ -10,7 +10,15 @@
 //! - anything else (templates, CSS, static files, site.toml, files added or
 //!   removed) rebuilds the site in memory and diffs it against the last one.
 //!
-//! A failed rebuild leaves the last good site in place.
+//! On the second path the pages open in a browser are rendered first and
+//! the browser told, then the others ([`Session::apply_open_first`]): a
+//! checklist that 20,000 pages show reloads the page being looked at in
+//! the time of one page, and the server holds a request for a page still
+//! rendering until it is rendered.
+//!
+//! A failed rebuild leaves the last good site in place; when the later
+//! pages of such an edit fail, the open pages keep the edit, the others
+//! their last good version, and the next edit rebuilds the whole site.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,7 +27,7 @@ use std::sync::Arc;
 use super::intake::Expected;
 use crate::diag::Diagnostics;
 use crate::forms::FormKind;
-use crate::output::MemorySink;
+use crate::output::{MemorySink, output_file};
 use crate::render::RenderOptions;
 use crate::render::reads::Reads;
 use crate::{BuildError, BuildOptions, Prepared, prepare, render, source};
@@ -44,6 +52,19 @@ pub struct Change {
     pub css_only: bool,
     /// How many pages were rendered for this change.
     pub rendered: usize,
+    /// Pages (output paths) the change touched that are not rendered yet:
+    /// set only while the pages open in a browser come first.
+    pub pending: Vec<String>,
+}
+
+/// A content file an edit replaced, by source index: its previous text
+/// and, when the new text parsed, its previous document.
+type Edited = (usize, Arc<str>, Option<crate::content::Document>);
+
+/// Pages rendered into memory, and what each read.
+struct Rendered {
+    files: BTreeMap<String, Vec<u8>>,
+    reads: Vec<Reads>,
 }
 
 pub struct Session {
@@ -57,6 +78,9 @@ pub struct Session {
     /// What the local intake sink checks each form's posts against;
     /// computed when the site model changes, not on every edit.
     schemas: Vec<(FormKind, Arc<Expected>)>,
+    /// An edit's later pages did not render: the session is between two
+    /// sites, and the next edit rebuilds the whole site.
+    unfinished: bool,
 }
 
 /// A JSON Schema per form, or the names a CRM backend keeps.
@@ -145,6 +169,7 @@ impl Session {
             prepared,
             files,
             reads,
+            unfinished: false,
         })
     }
 
@@ -198,14 +223,30 @@ impl Session {
 
     /// Applies edits to the given paths (absolute or under the root).
     pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Change, Failure> {
-        if let Some(change) = self.try_body_only(changed)? {
-            return Ok(change);
-        }
-        if let Some(change) = self.try_content(changed)? {
-            return Ok(change);
-        }
-        if let Some(change) = self.try_theme_assets(changed)? {
-            return Ok(change);
+        self.apply_open_first(changed, &BTreeSet::new(), &mut |_, _| {})
+    }
+
+    /// [`Session::apply`], rendering first the pages open in a browser
+    /// (`open`, output paths such as `services/x/index.html`): when an edit
+    /// touches more pages than those, `first` is told what changed as soon
+    /// as they are rendered (its `pending` pages follow), then the call
+    /// renders the rest and returns the whole change.
+    pub fn apply_open_first(
+        &mut self,
+        changed: &[PathBuf],
+        open: &BTreeSet<String>,
+        first: &mut dyn FnMut(&Session, &Change),
+    ) -> Result<Change, Failure> {
+        if !self.unfinished {
+            if let Some(change) = self.try_body_only(changed)? {
+                return Ok(change);
+            }
+            if let Some(change) = self.try_content(changed, open, first)? {
+                return Ok(change);
+            }
+            if let Some(change) = self.try_theme_assets(changed)? {
+                return Ok(change);
+            }
         }
         let next = build(&self.opts, self.render)?;
         let change = diff(&self.files, &next.files, next.prepared.site.pages.len());
@@ -213,6 +254,7 @@ impl Session {
         self.prepared = next.prepared;
         self.files = next.files;
         self.reads = next.reads;
+        self.unfinished = false;
         Ok(change)
     }
 
@@ -310,16 +352,107 @@ impl Session {
             files,
             css_only: false,
             rendered,
+            pending: Vec::new(),
         }))
     }
 }
 
 impl Session {
     /// Edits to existing content files only. `None` when it does not apply.
-    fn try_content(&mut self, changed: &[PathBuf]) -> Result<Option<Change>, Failure> {
+    ///
+    /// The pages open in a browser (`open`, output paths) are rendered
+    /// first and `first` is told, so the browser can reload while the rest
+    /// of the pages the edit touched render (Hugo's server does the same).
+    fn try_content(
+        &mut self,
+        changed: &[PathBuf],
+        open: &BTreeSet<String>,
+        first: &mut dyn FnMut(&Session, &Change),
+    ) -> Result<Option<Change>, Failure> {
+        let Some(edits) = self.content_edits(changed) else {
+            return Ok(None);
+        };
+        // The new texts and documents go into the session in place (no copy
+        // of a 10,000-file set per keystroke) and back out on a failure.
+        let mut findings = Diagnostics::new();
+        let mut previous = Vec::with_capacity(edits.len());
+        for (index, text) in edits {
+            let file = &mut self.prepared.sources.files[index];
+            let old_text = std::mem::replace(&mut file.text, text.as_str().into());
+            match crate::content::parse_file(index, file) {
+                Ok(doc) => {
+                    let old_doc = std::mem::replace(&mut self.prepared.docs[index], doc);
+                    previous.push((index, old_text, Some(old_doc)));
+                }
+                Err(d) => {
+                    findings.extend(d);
+                    previous.push((index, old_text, None));
+                }
+            }
+        }
+        let outcome = if findings.has_errors() {
+            Err(Failure::Findings(findings))
+        } else {
+            self.resolve_edited(&previous)
+        };
+        let (site, pages) = match outcome {
+            Ok(Some(next)) => next,
+            other => {
+                self.restore(previous);
+                return other.map(|_| None);
+            }
+        };
+        let changed_files: BTreeSet<usize> = previous.iter().map(|(i, ..)| *i).collect();
+        let (now, rest): (Vec<usize>, Vec<usize>) = pages
+            .into_iter()
+            .partition(|&k| open.contains(&output_file(&site.pages[k].path)));
+        let early = match self.render_some(&site, &now, Some(&changed_files), false) {
+            Ok(early) => early,
+            Err(f) => {
+                self.restore(previous);
+                return Err(f);
+            }
+        };
+        // The edit holds: the new site is the session's, its pages not yet
+        // rendered are marked until they are.
+        let old = std::mem::replace(&mut self.prepared.site, site);
+        // Freeing a large site takes milliseconds the browser need not wait.
+        std::thread::spawn(move || drop(old));
+        let early = self.commit(&now, early);
+        let waiting: Vec<String> = rest
+            .iter()
+            .map(|&k| output_file(&self.prepared.site.pages[k].path))
+            .collect();
+        self.unfinished = true;
+        first(
+            self,
+            &Change {
+                pending: waiting,
+                ..early.clone()
+            },
+        );
+        let late = self.render_some(&self.prepared.site, &rest, None, true)?;
+        let late = self.commit(&rest, late);
+        self.schemas = schemas(&self.prepared.site);
+        self.unfinished = false;
+        let mut files = early.files;
+        files.extend(late.files);
+        files.sort();
+        files.dedup();
+        Ok(Some(Change {
+            css_only: false,
+            rendered: early.rendered + late.rendered,
+            files,
+            pending: Vec::new(),
+        }))
+    }
+
+    /// The changed content files and their new texts, by source index;
+    /// `None` unless every change is to the text of a known content file.
+    fn content_edits(&self, changed: &[PathBuf]) -> Option<Vec<(usize, String)>> {
         let p = &self.prepared;
         if p.docs.len() != p.sources.files.len() {
-            return Ok(None);
+            return None;
         }
         let mut edits: Vec<(usize, String)> = Vec::new();
         for path in changed {
@@ -333,32 +466,28 @@ impl Session {
                         Ok(text) if *p.sources.files[index].text == *text => {}
                         Ok(text) => edits.push((index, text)),
                         // The full rebuild reports it with the other findings.
-                        Err(_) => return Ok(None),
+                        Err(_) => return None,
                     }
                 }
-                _ => return Ok(None),
+                _ => return None,
             }
         }
-        if edits.is_empty() {
-            return Ok(None);
-        }
-        let mut sources = p.sources.clone();
-        let mut docs = p.docs.clone();
-        let mut findings = Diagnostics::new();
-        for (index, text) in &edits {
-            sources.files[*index].text = text.as_str().into();
-            match crate::content::parse_file(*index, &sources.files[*index]) {
-                Ok(doc) => docs[*index] = doc,
-                Err(d) => findings.extend(d),
-            }
-        }
-        if findings.has_errors() {
-            return Err(Failure::Findings(findings));
-        }
+        (!edits.is_empty()).then_some(edits)
+    }
+
+    /// The site resolved again from the edited documents and the pages it
+    /// touches; `None` when the shape of the site changed (a page moved,
+    /// the navigation), which the full rebuild handles: it also drops the
+    /// files of pages that are gone.
+    fn resolve_edited(
+        &self,
+        edited: &[Edited],
+    ) -> Result<Option<(crate::model::Site, Vec<usize>)>, Failure> {
+        let p = &self.prepared;
         let site = crate::model::resolve(
-            docs.clone(),
+            &p.docs,
             &p.site.config,
-            &sources,
+            &p.sources,
             crate::model::ResolveOptions {
                 drafts: self.opts.drafts,
                 // The session's clock: an edit re-renders what it touched,
@@ -367,49 +496,80 @@ impl Session {
             },
         )
         .map_err(Failure::Findings)?;
-        let changed_files: BTreeSet<usize> = edits.iter().map(|(i, _)| *i).collect();
-        // The shape of the site changed (a page moved, the navigation):
-        // the full rebuild also drops the files of pages that are gone.
-        let Some(pages) = super::deps::affected(&p.site, &site, &changed_files, &self.reads) else {
-            return Ok(None);
-        };
+        let changed_files: BTreeSet<usize> = edited.iter().map(|(i, ..)| *i).collect();
+        Ok(
+            super::deps::affected(&p.site, &site, &changed_files, &self.reads)
+                .map(|pages| (site, pages)),
+        )
+    }
+
+    /// Puts back the texts and documents an edit replaced.
+    fn restore(&mut self, previous: Vec<Edited>) {
+        for (index, text, doc) in previous.into_iter().rev() {
+            self.prepared.sources.files[index].text = text;
+            if let Some(doc) = doc {
+                self.prepared.docs[index] = doc;
+            }
+        }
+    }
+
+    /// Renders `pages` of `site` into memory; `site_files` adds the
+    /// sitemap and the other files made from the whole site.
+    /// `inline_of`: the edited files whose inline Markdown is checked.
+    fn render_some(
+        &self,
+        site: &crate::model::Site,
+        pages: &[usize],
+        inline_of: Option<&BTreeSet<usize>>,
+        site_files: bool,
+    ) -> Result<Rendered, Failure> {
+        let p = &self.prepared;
         let sink = MemorySink::default();
         let rendered = render::render_pages(
-            &site,
-            &sources,
+            site,
+            &p.sources,
             &p.templates,
             &p.assets,
             self.render_options(),
-            &pages,
+            pages,
             &sink,
         )
         .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
         let mut diags = rendered.diagnostics;
-        diags.extend(render::check_inline_markdown(
-            &site,
-            &sources,
-            Some(&changed_files),
-        ));
+        if let Some(files) = inline_of {
+            diags.extend(render::check_inline_markdown(site, &p.sources, Some(files)));
+        }
         if diags.has_errors() {
             return Err(Failure::Findings(diags));
         }
-        render::write_site_files(&site, self.render_options(), &sink)
-            .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
-        let mut new_files = self.files.clone();
-        for (rel, bytes) in sink.into_files() {
-            new_files.insert(rel, Arc::new(bytes));
+        if site_files {
+            render::write_site_files(site, self.render_options(), &sink)
+                .map_err(|e| Failure::Fatal(format!("{e:#}")))?;
         }
-        // The same pages as before: nothing to remove.
-        let change = diff(&self.files, &new_files, pages.len());
-        for (k, r) in pages.into_iter().zip(rendered.reads) {
+        Ok(Rendered {
+            files: sink.into_files(),
+            reads: rendered.reads,
+        })
+    }
+
+    /// Keeps what `pages` rendered; what changed.
+    fn commit(&mut self, pages: &[usize], rendered: Rendered) -> Change {
+        for (&k, r) in pages.iter().zip(rendered.reads) {
             self.reads[k] = r;
         }
-        self.files = new_files;
-        self.schemas = schemas(&site);
-        self.prepared.site = site;
-        self.prepared.sources = sources;
-        self.prepared.docs = docs;
-        Ok(Some(change))
+        let mut files = Vec::new();
+        for (rel, bytes) in rendered.files {
+            if self.files.get(&rel).is_none_or(|old| **old != bytes) {
+                files.push(rel.clone());
+                self.files.insert(rel, Arc::new(bytes));
+            }
+        }
+        Change {
+            files,
+            css_only: false,
+            rendered: pages.len(),
+            pending: Vec::new(),
+        }
     }
 
     /// Edits to the theme's stylesheets and scripts only: compiled again,
@@ -486,6 +646,7 @@ fn diff(old: &Files, new: &Files, rendered: usize) -> Change {
         files,
         css_only,
         rendered,
+        pending: Vec::new(),
     }
 }
 

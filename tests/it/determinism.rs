@@ -82,6 +82,32 @@ fn fieldsets_printed_once_are_the_fieldsets_printed_in_place() {
     }
 }
 
+/// The header reads `site`, `theme` and `nav_current` and is printed once
+/// per address it marks current; a site's own header that also reads the
+/// page is printed on each page, to the same bytes.
+#[test]
+fn a_header_printed_once_is_the_header_printed_in_place() {
+    let header = std::fs::read_to_string(
+        crate::support::repo_root().join("themes/clinic/templates/partials/header.html"),
+    )
+    .unwrap();
+    let spliced = SiteTest::example();
+    let in_place = SiteTest::example();
+    in_place.write(
+        "templates/partials/header.html",
+        &format!("{{% if page.kind == \"no such kind\" %}}x{{% endif %}}{header}"),
+    );
+    spliced.build(&[]).expect_success();
+    in_place.build(&[]).expect_success();
+    let refer = std::fs::read_to_string(spliced.public().join("refer/index.html")).unwrap();
+    assert!(
+        refer.contains("href=/refer/ aria-current=page")
+            || refer.contains("href=\"/refer/\" aria-current=\"page\""),
+        "the hub's own link is marked current"
+    );
+    DirSnapshot::of(&spliced.public()).expect_same_as(&DirSnapshot::of(&in_place.public()));
+}
+
 /// The footer reads only `site` and is printed once per build; a site's
 /// own footer that reads the page is printed on each page, with its page.
 #[test]

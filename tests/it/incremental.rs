@@ -268,6 +268,60 @@ fn a_checklist_edit_renders_only_the_pages_that_show_it() {
     assert!(differences(session.files(), &full_build(&site).unwrap()).is_empty());
 }
 
+/// The page open in a browser is rendered before the other pages an edit
+/// touches: the browser is told then, with the others marked as pending,
+/// and the session ends equal to a full build.
+#[test]
+fn the_open_page_is_rendered_first_and_the_others_follow() {
+    let site = SiteTest::example();
+    let (opts, render) = options(&site);
+    let mut session = Session::start(opts, render).map_err(describe).unwrap();
+    let open_page = "referrals/lung-nodule-evaluation/index.html".to_owned();
+    let rel = "content/checklists/thoracic-oncology.yaml";
+    let text = site.read(rel).replace("label: ", "label: Edited ");
+    site.write(rel, &text);
+    let open = std::collections::BTreeSet::from([open_page.clone()]);
+    let mut told = Vec::new();
+    let change = session
+        .apply_open_first(&[site.path(rel)], &open, &mut |s, early| {
+            let page = String::from_utf8_lossy(&s.files()[&open_page]).into_owned();
+            told.push((early.clone(), page.contains("Edited ")));
+        })
+        .map_err(describe)
+        .unwrap();
+    let [(early, edited)] = told.as_slice() else {
+        panic!("told {} times", told.len());
+    };
+    assert_eq!(early.files, std::slice::from_ref(&open_page), "{early:?}");
+    assert!(*edited, "the open page did not show the edit when told");
+    assert!(
+        early
+            .pending
+            .iter()
+            .any(|p| p.contains("thoracic-oncology/refer/packet")),
+        "{:?}",
+        early.pending
+    );
+    assert!(!early.pending.contains(&open_page), "{:?}", early.pending);
+    assert!(change.pending.is_empty());
+    assert!(change.files.contains(&open_page), "{:?}", change.files);
+    assert!(change.files.len() > early.files.len(), "{:?}", change.files);
+    assert!(differences(session.files(), &full_build(&site).unwrap()).is_empty());
+
+    // Nothing open: the browser is told nothing early, and the whole
+    // change comes back at once.
+    let text = site.read(rel).replace("label: Edited ", "label: Again ");
+    site.write(rel, &text);
+    let change = session
+        .apply_open_first(&[site.path(rel)], &Default::default(), &mut |_, early| {
+            assert!(early.files.is_empty(), "{early:?}");
+        })
+        .map_err(describe)
+        .unwrap();
+    assert!(change.files.contains(&open_page), "{:?}", change.files);
+    assert!(differences(session.files(), &full_build(&site).unwrap()).is_empty());
+}
+
 /// With the built-in theme (no `themes/` folder) the incremental rebuild
 /// still equals a full build: after a body edit, a site template override,
 /// ejecting the theme while serving (the copy then takes over) and a

@@ -387,6 +387,39 @@ fn a_checklist_label_edit_reaches_every_page_that_shows_it() {
     }
 }
 
+/// The page a browser shows is rendered before the others an edit touches
+/// and reloaded then; a page still rendering is answered once it is
+/// rendered, never in its version from before the edit.
+#[test]
+fn the_open_page_reloads_first_and_no_page_is_served_from_before_the_edit() {
+    let site = SiteTest::example();
+    let server = Server::start(&site, &[]);
+    let mut events = server.events_on(REASON_URL);
+    let rel = "content/checklists/heart-failure.yaml";
+    site.write(
+        rel,
+        &site.read(rel).replace(
+            "label: Hospital discharge summary",
+            "label: Discharge letter RELABELLED",
+        ),
+    );
+    events.expect("reload", &server, "a checklist label edit");
+    // No retries: what a browser following the reload gets at once.
+    for path in [REASON_URL, SERVICE_URL, REFER_URL, PACKET_URL, "/refer/"] {
+        let resp = server.get(path);
+        assert!(
+            resp.body.contains("Discharge letter RELABELLED"),
+            "GET {path} right after the reload is from before the edit\n{}",
+            server.context()
+        );
+    }
+    assert!(
+        server.wait_stderr("the open pages reloaded after"),
+        "{}",
+        server.context()
+    );
+}
+
 #[test]
 fn referral_reasons_appear_move_and_disappear() {
     let site = SiteTest::example();

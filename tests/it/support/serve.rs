@@ -222,7 +222,13 @@ impl Server {
 
     /// A live-reload stream, subscribed when this returns.
     pub fn events(&self) -> Events {
-        Events::open(self.port, &self.host())
+        Events::open(self.port, &self.host(), None)
+    }
+
+    /// The event stream of a browser showing `page`, as the injected
+    /// reload script opens it.
+    pub fn events_on(&self, page: &str) -> Events {
+        Events::open(self.port, &self.host(), Some(page))
     }
 
     pub fn pid(&self) -> u32 {
@@ -361,12 +367,15 @@ pub struct Events {
 impl Events {
     /// Opens the stream and returns once its headers arrived: from then on
     /// the server has subscribed this listener, so no later event is missed.
-    pub fn open(port: u16, host: &str) -> Events {
+    pub fn open(port: u16, host: &str, page: Option<&str>) -> Events {
         let mut stream =
             TcpStream::connect(("127.0.0.1", port)).expect("cannot connect for /_handoff/events");
+        let query = page.map_or(String::new(), |p| {
+            format!("?page={}", p.replace('/', "%2F"))
+        });
         write!(
             stream,
-            "GET /_handoff/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /_handoff/events{query} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream.try_clone().unwrap());
