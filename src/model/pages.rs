@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::docs::Docs;
 use super::entities::Entities;
 use super::resolver::Resolver;
@@ -177,19 +179,25 @@ fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec
         .iter()
         .map(|d| (d.page.file, &d.page))
         .collect();
-    for (i, referral) in entities.referrals.iter().enumerate() {
-        let Some(doc) = referral_docs.get(&referral.file) else {
-            continue;
-        };
-        let mut crumbs = trail.section(Section::Referrals);
-        let service = &entities.services[referral.service];
-        crumbs.push(Crumb {
-            title: service.title.clone(),
-            path: service.path.clone(),
-        });
-        let kind = PageKind::Referral(i);
-        pages.push(page_of(doc, referral.path.clone(), kind, crumbs));
-    }
+    // The most numerous pages, made in parallel: serve makes them again
+    // on every front-matter edit.
+    let referral_pages: Vec<Page> = entities
+        .referrals
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, referral)| {
+            let doc = referral_docs.get(&referral.file)?;
+            let mut crumbs = trail.section(Section::Referrals);
+            let service = &entities.services[referral.service];
+            crumbs.push(Crumb {
+                title: service.title.clone(),
+                path: service.path.clone(),
+            });
+            let kind = PageKind::Referral(i);
+            Some(page_of(doc, referral.path.clone(), kind, crumbs))
+        })
+        .collect();
+    pages.extend(referral_pages);
     for (i, d) in docs.locations.iter().enumerate() {
         let path = entities.locations[i].path.clone();
         let crumbs = trail.section(Section::Locations);

@@ -2,8 +2,8 @@
 //! location or checklist, and the finding (with the closest id as a hint)
 //! when a reference dangles. Also collects the stage's findings.
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::docs::Docs;
 use crate::content::Located;
@@ -43,14 +43,14 @@ impl Target {
 struct Ids<'a> {
     by_id: BTreeMap<&'a str, usize>,
     /// Every id in order, made on the first dangling reference only.
-    known: OnceCell<Vec<&'a str>>,
+    known: OnceLock<Vec<&'a str>>,
 }
 
 impl<'a> Ids<'a> {
     fn new(ids: impl Iterator<Item = &'a str>) -> Self {
         Ids {
             by_id: ids.enumerate().map(|(i, id)| (id, i)).collect(),
-            known: OnceCell::new(),
+            known: OnceLock::new(),
         }
     }
 
@@ -97,6 +97,12 @@ impl<'a> Resolver<'a> {
             Target::Location => &self.locations,
             Target::Checklist => &self.checklists,
         }
+    }
+
+    /// The index of what `id` names, or `None`, with no finding: for a
+    /// caller that first checks that every reference is found.
+    pub fn lookup(&self, target: Target, id: &str) -> Option<usize> {
+        self.ids(target).by_id.get(id).copied()
     }
 
     /// The index of the checklist file with this id, if there is one.

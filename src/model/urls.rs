@@ -48,8 +48,12 @@ pub(super) fn claim(written: Vec<Page>, made: Vec<Page>, r: &mut Resolver<'_>) -
     }
     let mut pages = written;
     pages.extend(made);
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    pages
+    // Sorted by index, then moved once: a page is a large struct, and a
+    // sort that moves 20,000 of them costs a serve edit milliseconds.
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by(|&a, &b| pages[a].path.cmp(&pages[b].path));
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// Where a page's `slug:` key is, for findings about its address; the start
