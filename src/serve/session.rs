@@ -313,47 +313,15 @@ impl Session {
                     .is_some_and(|(f, _)| updates.iter().any(|(i, _)| *i == f))
             })
             .collect();
-        let sink = MemorySink::default();
-        let result = render::render_pages(
-            &p.site,
-            &p.sources,
-            &p.templates,
-            &p.assets,
-            self.render_options(),
-            &pages,
-            &sink,
-        );
-        let rendered = pages.len();
-        let failed = match result {
-            Ok(r) if r.diagnostics.has_errors() => Err(Failure::Findings(r.diagnostics)),
-            Ok(r) => Ok(r.reads),
-            Err(e) => Err(Failure::Fatal(format!("{e:#}"))),
-        };
-        let reads = match failed {
-            Ok(reads) => reads,
+        match self.render_some(&p.site, &pages, None, false) {
+            Ok(rendered) => Ok(Some(self.commit(&pages, rendered))),
             Err(f) => {
                 for (index, old) in previous {
                     self.prepared.sources.files[index].text = old;
                 }
-                return Err(f);
-            }
-        };
-        for (k, r) in pages.into_iter().zip(reads) {
-            self.reads[k] = r;
-        }
-        let mut files = Vec::new();
-        for (rel, bytes) in sink.into_files() {
-            if self.files.get(&rel).is_none_or(|old| **old != bytes) {
-                files.push(rel.clone());
-                self.files.insert(rel, Arc::new(bytes));
+                Err(f)
             }
         }
-        Ok(Some(Change {
-            files,
-            css_only: false,
-            rendered,
-            pending: Vec::new(),
-        }))
     }
 }
 
@@ -416,8 +384,9 @@ impl Session {
         // The edit holds: the new site is the session's, its pages not yet
         // rendered are marked until they are.
         let old = std::mem::replace(&mut self.prepared.site, site);
-        // Freeing a large site takes milliseconds the browser need not wait.
-        std::thread::spawn(move || drop(old));
+        // Freeing a large site takes milliseconds the browser need not
+        // wait; where no thread can start, it is freed here.
+        let _ = std::thread::Builder::new().spawn(move || drop(old));
         let early = self.commit(&now, early);
         let waiting: Vec<String> = rest
             .iter()
