@@ -178,6 +178,9 @@ pub fn prepare(
         now,
     };
     let site = model::resolve(&docs, &config, &sources, resolve).map_err(|d| diags.extend(d));
+    // Serve keeps the parsed documents to resolve again after an edit; a
+    // build frees them before it renders.
+    let docs = if opts.serving { docs } else { Vec::new() };
     if let Ok(site) = &site {
         diags.extend(check::stale_availability(site, &sources));
     }
@@ -203,8 +206,7 @@ pub fn prepare(
                 assets,
                 warnings: diags,
                 preview,
-                // Serve keeps the parsed documents to re-resolve after an edit.
-                docs: if opts.serving { docs } else { Vec::new() },
+                docs,
             })
         }
         (_, assets, templates) => {
