@@ -151,12 +151,23 @@ def main():
     def page_of(section, path):
         return f"/{section}/{os.path.splitext(os.path.basename(path))[0]}/"
 
-    # The reason page shows its checklist, which extends the edited one.
+    # The page that shows the edited checklist: the first service line or
+    # reason that names it; else (the corpus's base checklist, which every
+    # other extends) the reason page.
+    def shows_checklist(path):
+        cid = os.path.splitext(os.path.basename(path))[0]
+        for section in ["services", "referrals"]:
+            for f in sorted(os.listdir(os.path.join(site, "content", section))):
+                file = os.path.join(site, "content", section, f)
+                if f.endswith(".md") and re.search(rf"(?m)^checklist: \"?{re.escape(cid)}\"?$", open(file).read()):
+                    return page_of(section, file)
+        return page_of("referrals", reason)
+
     kinds = [
         ("reason page, Markdown body", reason, body_edit, page_of("referrals", reason)),
         ("reason page, front matter title", reason, title_edit, page_of("referrals", reason)),
         ("service page, front matter description", service, description_edit, page_of("services", service)),
-        ("checklist item label", checklist, label_edit, page_of("referrals", reason)),
+        ("checklist item label", checklist, label_edit, shows_checklist(checklist)),
     ]
     results = []
     for label, path, edit, page in kinds:
