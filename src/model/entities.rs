@@ -30,23 +30,29 @@ pub(super) fn resolve(docs: &Docs, config: &Config, r: &mut Resolver<'_>) -> Ent
         .iter()
         .map(|d| service(d, config, r))
         .collect();
-    // Every reference found, the usual case: built in parallel (a tenth
-    // of a serve edit's wait at 10,000 reasons). Otherwise one by one,
-    // each dangling reference a finding, in file order.
-    let found = docs.referrals.iter().all(|d| {
-        r.lookup(Target::Service, &d.service.value).is_some()
-            && d.checklist
+    // Each reason's service line when every reference is found, the usual
+    // case: the reasons are then built in parallel (a tenth of a serve
+    // edit's wait at 10,000 reasons). Otherwise one by one, each dangling
+    // reference a finding, in file order.
+    let found: Option<Vec<usize>> = docs
+        .referrals
+        .iter()
+        .map(|d| {
+            let own_found = d
+                .checklist
                 .as_ref()
-                .is_none_or(|c| r.lookup(Target::Checklist, &c.value).is_some())
-    });
-    let referrals: Vec<Referral> = if found {
-        let r = &*r;
+                .is_none_or(|c| r.lookup(Target::Checklist, &c.value).is_some());
+            r.lookup(Target::Service, &d.service.value)
+                .filter(|_| own_found)
+        })
+        .collect();
+    let referrals: Vec<Referral> = if let Some(lines) = found {
         docs.referrals
             .par_iter()
-            .filter_map(|d| {
-                let service = r.lookup(Target::Service, &d.service.value);
+            .zip(lines)
+            .filter_map(|(d, service)| {
                 let own = d.checklist.as_ref().map(|c| c.value.clone());
-                referral(d, &services, service, own)
+                referral(d, &services, Some(service), own)
             })
             .collect()
     } else {

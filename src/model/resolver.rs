@@ -2,8 +2,8 @@
 //! location or checklist, and the finding (with the closest id as a hint)
 //! when a reference dangles. Also collects the stage's findings.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use super::docs::Docs;
 use crate::content::Located;
@@ -43,14 +43,14 @@ impl Target {
 struct Ids<'a> {
     by_id: BTreeMap<&'a str, usize>,
     /// Every id in order, made on the first dangling reference only.
-    known: OnceLock<Vec<&'a str>>,
+    known: OnceCell<Vec<&'a str>>,
 }
 
 impl<'a> Ids<'a> {
     fn new(ids: impl Iterator<Item = &'a str>) -> Self {
         Ids {
             by_id: ids.enumerate().map(|(i, id)| (id, i)).collect(),
-            known: OnceLock::new(),
+            known: OnceCell::new(),
         }
     }
 

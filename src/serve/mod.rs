@@ -126,11 +126,13 @@ impl App {
     }
 
     fn open_pages(&self) -> BTreeSet<String> {
-        let open = self
-            .open
+        self.open_counts().keys().cloned().collect()
+    }
+
+    fn open_counts(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, usize>> {
+        self.open
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        open.keys().cloned().collect()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Serves `next` and tells the open pages what `change` changed
@@ -676,11 +678,7 @@ impl OpenPage {
         let path = crate::escape::percent_decode(raw).strict()?;
         let prefix = app.current().prefix.clone();
         let key = request_key(path.strip_prefix(prefix.as_str()).unwrap_or(&path)).ok()?;
-        let mut open = app
-            .open
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *open.entry(key.clone()).or_default() += 1;
+        *app.open_counts().entry(key.clone()).or_default() += 1;
         Some(OpenPage {
             app: Arc::clone(app),
             key,
@@ -690,11 +688,7 @@ impl OpenPage {
 
 impl Drop for OpenPage {
     fn drop(&mut self) {
-        let mut open = self
-            .app
-            .open
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut open = self.app.open_counts();
         if let Some(n) = open.get_mut(&self.key) {
             *n -= 1;
             if *n == 0 {

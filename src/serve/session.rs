@@ -358,10 +358,11 @@ impl Session {
                 }
             }
         }
+        let changed_files: BTreeSet<usize> = previous.iter().map(|(i, ..)| *i).collect();
         let outcome = if findings.has_errors() {
             Err(Failure::Findings(findings))
         } else {
-            self.resolve_edited(&previous)
+            self.resolve_edited(&changed_files)
         };
         let (site, pages) = match outcome {
             Ok(Some(next)) => next,
@@ -370,7 +371,6 @@ impl Session {
                 return other.map(|_| None);
             }
         };
-        let changed_files: BTreeSet<usize> = previous.iter().map(|(i, ..)| *i).collect();
         let (now, rest): (Vec<usize>, Vec<usize>) = pages
             .into_iter()
             .partition(|&k| open.contains(&output_file(&site.pages[k].path)));
@@ -444,13 +444,13 @@ impl Session {
         (!edits.is_empty()).then_some(edits)
     }
 
-    /// The site resolved again from the edited documents and the pages it
-    /// touches; `None` when the shape of the site changed (a page moved,
+    /// The site resolved again from the edited documents and the pages that
+    /// the edits to `changed_files` touch; `None` when the shape of the site changed (a page moved,
     /// the navigation), which the full rebuild handles: it also drops the
     /// files of pages that are gone.
     fn resolve_edited(
         &self,
-        edited: &[Edited],
+        changed_files: &BTreeSet<usize>,
     ) -> Result<Option<(crate::model::Site, Vec<usize>)>, Failure> {
         let p = &self.prepared;
         let site = crate::model::resolve(
@@ -465,9 +465,8 @@ impl Session {
             },
         )
         .map_err(Failure::Findings)?;
-        let changed_files: BTreeSet<usize> = edited.iter().map(|(i, ..)| *i).collect();
         Ok(
-            super::deps::affected(&p.site, &site, &changed_files, &self.reads)
+            super::deps::affected(&p.site, &site, changed_files, &self.reads)
                 .map(|pages| (site, pages)),
         )
     }
