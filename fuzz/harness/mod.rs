@@ -179,7 +179,7 @@ fn body_start(doc: &content::Document) -> usize {
         | content::Document::Page(p) => p.body_start,
         content::Document::Service(d) => d.page.body_start,
         content::Document::Referral(d) => {
-            for faq in &d.faq {
+            for faq in d.faq.iter() {
                 markdown::render_inline(&faq.a);
             }
             d.page.body_start

@@ -5,6 +5,7 @@
 //! and packet, and the 404 page).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -17,28 +18,44 @@ use crate::content::PageDoc;
 use crate::diag::{Code, Diagnostic};
 use crate::source::Section;
 
-/// The breadcrumbs above a page: Home, then its section's index.
+/// The breadcrumbs above a page: Home, then its section's index. Each
+/// trail is made once and shared by the pages under it (serve makes the
+/// 20,000 pages of a large site again on every front-matter edit).
 pub(super) struct Trail {
-    home: Crumb,
-    sections: BTreeMap<Section, Crumb>,
+    home: Arc<[Crumb]>,
+    sections: BTreeMap<Section, Arc<[Crumb]>>,
 }
 
 impl Trail {
     /// The trail of a page right under Home.
-    fn home(&self) -> Vec<Crumb> {
-        vec![self.home.clone()]
+    fn home(&self) -> Arc<[Crumb]> {
+        Arc::clone(&self.home)
     }
 
     /// The trail of a page in `section`.
-    fn section(&self, section: Section) -> Vec<Crumb> {
-        let mut c = self.home();
-        c.extend(self.sections.get(&section).cloned());
-        c
+    fn section(&self, section: Section) -> Arc<[Crumb]> {
+        self.sections
+            .get(&section)
+            .map_or_else(|| self.home(), Arc::clone)
+    }
+
+    /// The trail of a page under `parent`, a page of `section`.
+    fn under(&self, section: Section, parent: Crumb) -> Vec<Crumb> {
+        let mut crumbs = self.section(section).to_vec();
+        crumbs.push(parent);
+        crumbs
+    }
+
+    /// Pages of `section` are under its index page, `index`.
+    fn add_section(&mut self, section: Section, index: Crumb) {
+        let mut crumbs = self.home.to_vec();
+        crumbs.push(index);
+        self.sections.insert(section, crumbs.into());
     }
 }
 
 /// The page a content file makes, at `path`.
-fn page_of(doc: &PageDoc, path: String, kind: PageKind, crumbs: Vec<Crumb>) -> Page {
+fn page_of(doc: &PageDoc, path: String, kind: PageKind, crumbs: Arc<[Crumb]>) -> Page {
     Page {
         path,
         kind,
@@ -63,14 +80,14 @@ pub(super) fn written(
 ) -> (Vec<Page>, Trail) {
     let mut pages = Vec::new();
     let mut trail = Trail {
-        home: Crumb {
+        home: Arc::new([Crumb {
             title: "Home".to_owned(),
             path: "/".to_owned(),
-        },
+        }]),
         sections: BTreeMap::new(),
     };
     match &docs.home {
-        Some(doc) => pages.push(page_of(doc, "/".into(), PageKind::Home, Vec::new())),
+        Some(doc) => pages.push(page_of(doc, "/".into(), PageKind::Home, Arc::new([]))),
         None => r.push(
             Diagnostic::new(Code::MissingField, "the site has no home page")
                 .with_hint("create `content/_index.md` with `title:` in its front matter"),
@@ -78,7 +95,7 @@ pub(super) fn written(
     }
     for section in Section::ALL {
         if let Some(page) = section_index(section, docs, entities, &trail) {
-            trail.sections.insert(
+            trail.add_section(
                 section,
                 Crumb {
                     title: page.title.clone(),
@@ -181,18 +198,19 @@ fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec
         .collect();
     // The most numerous pages, made in parallel: serve makes them again
     // on every front-matter edit.
+    // A reason's page is under its service line's, one trail per line.
+    let under_service: Vec<Arc<[Crumb]>> = entities
+        .services
+        .iter()
+        .map(|s| trail.under(Section::Referrals, s.crumb()).into())
+        .collect();
     let referral_pages: Vec<Page> = entities
         .referrals
         .par_iter()
         .enumerate()
         .filter_map(|(i, referral)| {
             let doc = referral_docs.get(&referral.file)?;
-            let mut crumbs = trail.section(Section::Referrals);
-            let service = &entities.services[referral.service];
-            crumbs.push(Crumb {
-                title: service.title.clone(),
-                path: service.path.clone(),
-            });
+            let crumbs = Arc::clone(&under_service[referral.service]);
             let kind = PageKind::Referral(i);
             Some(page_of(doc, referral.path.clone(), kind, crumbs))
         })
@@ -254,7 +272,7 @@ fn made(
     kind: PageKind,
     title: String,
     description: Option<String>,
-    crumbs: Vec<Crumb>,
+    crumbs: Arc<[Crumb]>,
 ) -> Page {
     Page {
         path,
@@ -410,36 +428,34 @@ pub(super) fn generated(
         pages.extend(partners(site, trail, program == Program::Made));
     }
     for (i, s) in services.iter().enumerate() {
-        let mut crumbs = trail.section(Section::Services);
-        crumbs.push(Crumb {
-            title: s.title.clone(),
-            path: s.path.clone(),
-        });
+        let mut crumbs = trail.under(Section::Services, s.crumb());
         let refer = s.refer_path();
         pages.push(made(
             refer.clone(),
             PageKind::Refer(i),
             format!("Refer a patient to {}", s.title),
             Some(format!("Referring to {} at {site}: who to refer, what to send, how to send it and how fast we respond.", s.title)),
-            crumbs.clone(),
+            crumbs.as_slice().into(),
         ));
         crumbs.push(Crumb {
             title: "Refer a patient".into(),
             path: refer,
         });
+        // The packet and the thanks page are both under the refer page.
+        let under_refer: Arc<[Crumb]> = crumbs.into();
         pages.push(made(
             format!("{}refer/packet/", s.path),
             PageKind::Packet(i),
             format!("{} referral packet", s.title),
             None,
-            crumbs.clone(),
+            Arc::clone(&under_refer),
         ));
         pages.push(made(
             s.thanks_path(),
             PageKind::ReferThanks(i),
             format!("Thank you: we have your referral to {}", s.title),
             None,
-            crumbs,
+            under_refer,
         ));
     }
     pages
@@ -478,17 +494,19 @@ pub(super) fn trial_thanks(trials: &[Trial], trail: &Trail) -> Vec<Page> {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let mut crumbs = trail.section(Section::Trials);
-            crumbs.push(Crumb {
-                title: t.title.clone(),
-                path: t.path.clone(),
-            });
+            let crumbs = trail.under(
+                Section::Trials,
+                Crumb {
+                    title: t.title.clone(),
+                    path: t.path.clone(),
+                },
+            );
             made(
                 t.thanks_path(),
                 PageKind::TrialThanks(i),
                 format!("Thank you: we have your question about {}", t.title),
                 None,
-                crumbs,
+                crumbs.into(),
             )
         })
         .collect()
@@ -535,11 +553,7 @@ pub(super) fn at_locations(
                 r.push(d);
                 continue;
             }
-            let mut crumbs = trail.section(Section::Services);
-            crumbs.push(Crumb {
-                title: s.title.clone(),
-                path: s.path.clone(),
-            });
+            let crumbs = trail.under(Section::Services, s.crumb());
             let city = location.address.city.as_deref();
             pages.push(made(
                 path,
@@ -554,7 +568,7 @@ pub(super) fn at_locations(
                     location.title,
                     city.map(|c| format!(", {c}")).unwrap_or_default()
                 )),
-                crumbs,
+                crumbs.into(),
             ));
         }
     }
@@ -563,14 +577,14 @@ pub(super) fn at_locations(
 
 /// The page a form's submission lands on, under the form's page.
 fn thanks(kind: FormKind, title: &str, form: Crumb, trail: &Trail) -> Page {
-    let mut crumbs = trail.home();
+    let mut crumbs = trail.home().to_vec();
     crumbs.push(form);
     made(
         kind.generic_thanks_path().to_owned(),
         PageKind::Thanks(kind),
         title.to_owned(),
         None,
-        crumbs,
+        crumbs.into(),
     )
 }
 

@@ -129,7 +129,7 @@ pub struct Page {
     pub noindex: bool,
     pub updated: Option<String>,
     /// From Home down to the parent page.
-    pub breadcrumbs: Vec<Crumb>,
+    pub breadcrumbs: Arc<[Crumb]>,
     /// The page's own link-preview picture (`image:`), a path or an https address.
     pub image: Option<String>,
     /// The page's `extra:` map, for its templates; empty on pages handoff makes.
@@ -168,7 +168,7 @@ impl Pager {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Crumb {
     pub title: String,
     pub path: String,
@@ -260,6 +260,14 @@ impl Service {
             .or(self.availability.as_ref())
     }
 
+    /// The link to its page in a breadcrumb trail.
+    pub fn crumb(&self) -> Crumb {
+        Crumb {
+            title: self.title.clone(),
+            path: self.path.clone(),
+        }
+    }
+
     /// `/services/<slug>/refer/`: the referring-physician section.
     pub fn refer_path(&self) -> String {
         format!("{}refer/", self.path)
@@ -339,9 +347,9 @@ pub struct Referral {
     pub audience: Audience,
     /// The visit the appointment form presets on its page.
     pub visit_type: Option<VisitType>,
-    pub criteria: Vec<String>,
-    pub exclusions: Vec<String>,
-    pub faq: Vec<Faq>,
+    pub criteria: Arc<[String]>,
+    pub exclusions: Arc<[String]>,
+    pub faq: Arc<[Faq]>,
     pub weight: i64,
     pub file: usize,
 }

@@ -2,7 +2,11 @@
 //! handoff makes; and `aliases:` become redirect pages to the page that
 //! lists them.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::docs::Docs;
 use super::resolver::Resolver;
@@ -14,10 +18,10 @@ use crate::diag::{Code, Diagnostic};
 /// case-insensitively: many hosts and every macOS/Windows checkout fold
 /// case).
 pub(super) fn claim(written: Vec<Page>, made: Vec<Page>, r: &mut Resolver<'_>) -> Vec<Page> {
-    let mut claimed: BTreeMap<String, usize> = BTreeMap::new();
+    let mut claimed: HashMap<Cow<str>, usize> = HashMap::with_capacity(written.len());
     for page in &written {
         let Some((file, _)) = page.body else { continue };
-        if let Some(first) = claimed.insert(page.path.to_lowercase(), file)
+        if let Some(first) = claimed.insert(folded(&page.path), file)
             && first != file
         {
             let (a, b) = (&r.sources.files[first].rel, &r.sources.files[file].rel);
@@ -32,7 +36,7 @@ pub(super) fn claim(written: Vec<Page>, made: Vec<Page>, r: &mut Resolver<'_>) -
         }
     }
     for page in &made {
-        if let Some(&file) = claimed.get(&page.path.to_lowercase()) {
+        if let Some(&file) = claimed.get(&folded(&page.path)) {
             let d = Diagnostic::new(
                 Code::Duplicate,
                 format!(
@@ -51,9 +55,19 @@ pub(super) fn claim(written: Vec<Page>, made: Vec<Page>, r: &mut Resolver<'_>) -
     // Sorted by index, then moved once: a page is a large struct, and a
     // sort that moves 20,000 of them costs a serve edit milliseconds.
     let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.sort_by(|&a, &b| pages[a].path.cmp(&pages[b].path));
+    order.par_sort_by(|&a, &b| pages[a].path.cmp(&pages[b].path));
     let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// A path as a case-folding host sees it; most paths are lower-case
+/// already, and are not copied.
+fn folded(path: &str) -> Cow<'_, str> {
+    if path.bytes().any(|b| b.is_ascii_uppercase()) || !path.is_ascii() {
+        Cow::Owned(path.to_lowercase())
+    } else {
+        Cow::Borrowed(path)
+    }
 }
 
 /// Where a page's `slug:` key is, for findings about its address; the start
@@ -108,7 +122,7 @@ pub(super) fn aliases(pages: &mut Vec<Page>, docs: &Docs) -> BTreeMap<usize, Ali
             body: None,
             noindex: true,
             updated: None,
-            breadcrumbs: Vec::new(),
+            breadcrumbs: Arc::new([]),
             image: None,
             extra: serde_json::Map::new(),
             pager: None,

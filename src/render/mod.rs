@@ -370,7 +370,7 @@ pub fn check_inline_markdown(
         }
     }
     for r in &site.referrals {
-        for f in &r.faq {
+        for f in r.faq.iter() {
             check(r.file, &f.a);
         }
     }

@@ -23,25 +23,25 @@ use crate::model::Site;
 use crate::render::reads::{Changed, Reads};
 use crate::render::view;
 
-/// Indices into `new.pages` to render again, or `None` for all of them.
+/// Whether an edit left the shape of the site as it was (the same pages at
+/// the same addresses, the same site view): then pages keep their indices
+/// and [`touched`] says which to render again; otherwise the caller
+/// rebuilds the whole site.
+pub fn comparable(old: &Site, new: &Site) -> bool {
+    same_shape(old, new) && same_site_view(old, new)
+}
+
+/// Indices into `new.pages` to render again, of two [`comparable`] sites.
 /// `changed_files` are the source files whose text changed; `reads`, what
 /// each page of `old` read, by page index.
-pub fn affected(
+pub fn touched(
     old: &Site,
     new: &Site,
     changed_files: &BTreeSet<usize>,
     reads: &[Reads],
-) -> Option<Vec<usize>> {
-    // Comparing two 10,000-page sites is a few milliseconds of each edit's
-    // wait: both halves at once.
-    let (same, changed) = rayon::join(
-        || same_shape(old, new) && same_site_view(old, new),
-        || Changed::between(old, new),
-    );
-    if !same {
-        return None;
-    }
-    let pages = (0..new.pages.len())
+) -> Vec<usize> {
+    let changed = Changed::between(old, new);
+    (0..new.pages.len())
         .into_par_iter()
         .filter(|&k| {
             let page = &new.pages[k];
@@ -49,8 +49,7 @@ pub fn affected(
                 || page.body.is_some_and(|(f, _)| changed_files.contains(&f))
                 || reads.get(k).is_none_or(|r| r.touches(&changed))
         })
-        .collect();
-    Some(pages)
+        .collect()
 }
 
 /// The same pages at the same addresses, the same lists of entities, and

@@ -34,7 +34,7 @@ use crate::BuildOptions;
 use crate::diag::{self, Diagnostics};
 use crate::forms::FormKind;
 use crate::render::RenderOptions;
-use session::{Change, Failure, Files, Session};
+use session::{Change, Failure, Files, Pending, Session};
 
 /// What the person asked `serve` to do.
 #[derive(Debug, Clone)]
@@ -70,9 +70,9 @@ pub struct Served {
     /// Each service line's and trial's thanks page, by slug: where the
     /// sink lands a referral for the one, a question about the other.
     thanks: Arc<session::ThanksPages>,
-    /// Pages an edit touched that are still rendering: a request for one
+    /// Pages an edit may touch that are still rendering: a request for one
     /// waits for the next snapshot rather than get the page before the edit.
-    pending: BTreeSet<String>,
+    pending: Pending,
 }
 
 impl Served {
@@ -183,7 +183,7 @@ fn snapshot(session: &Session) -> Served {
         schemas,
         prefix: session.prefix().to_owned(),
         thanks: Arc::new(session.thanks_pages()),
-        pending: BTreeSet::new(),
+        pending: Pending::Nothing,
     }
 }
 
@@ -390,7 +390,7 @@ impl Rebuilder {
                 let mut early = None;
                 let change = s.apply_open_first(paths, &app.open_pages(), &mut |s, change| {
                     let mut interim = snapshot(s);
-                    interim.pending = change.pending.iter().cloned().collect();
+                    interim.pending = change.pending.clone();
                     // A page that showed the overlay reloads on `fixed`.
                     let was_error = app.current().error.is_some();
                     if app.tell(interim, Some(change)).is_some() || was_error {
@@ -460,7 +460,7 @@ impl Rebuilder {
             schemas: current.schemas.clone(),
             prefix: current.prefix.clone(),
             thanks: Arc::clone(&current.thanks),
-            pending: BTreeSet::new(),
+            pending: Pending::Nothing,
         });
         let _ = self.app.reload.send(Reload::Error(text));
         self.app.say(if current.files.is_empty() {
@@ -780,7 +780,7 @@ async fn current_for(app: &App, key: &str) -> Arc<Served> {
     let mut swapped = app.swapped.subscribe();
     loop {
         let served = app.current();
-        if !served.pending.contains(key) || swapped.changed().await.is_err() {
+        if !served.pending.holds(key) || swapped.changed().await.is_err() {
             return served;
         }
     }
@@ -896,12 +896,15 @@ mod tests {
 
     #[tokio::test]
     async fn a_page_still_rendering_is_answered_from_the_next_snapshot() {
+        // `b` is rendered, `a` and every other page are still rendering.
         let app = app(Served {
-            pending: BTreeSet::from(["a/index.html".to_owned()]),
+            pending: Pending::PagesBut(BTreeSet::from(["b/index.html".to_owned()])),
             ..Served::default()
         });
-        // Other pages are answered at once.
-        assert_eq!(current_for(&app, "b/index.html").await.pending.len(), 1);
+        // The rendered page and what pages load are answered at once.
+        for ready in ["b/index.html", "css/site.css", "sitemap.xml"] {
+            assert!(current_for(&app, ready).await.pending != Pending::Nothing);
+        }
         let waiting = tokio::spawn({
             let app = Arc::clone(&app);
             async move { current_for(&app, "a/index.html").await }
@@ -913,7 +916,7 @@ mod tests {
             .await
             .expect("still waiting after the swap")
             .expect("the request task failed");
-        assert!(served.pending.is_empty());
+        assert_eq!(served.pending, Pending::Nothing);
     }
 
     #[test]

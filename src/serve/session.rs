@@ -10,11 +10,12 @@
 //! - anything else (templates, CSS, static files, site.toml, files added or
 //!   removed) rebuilds the site in memory and diffs it against the last one.
 //!
-//! On the second path the pages open in a browser are rendered first and
-//! the browser told, then the others ([`Session::apply_open_first`]): a
-//! checklist that 20,000 pages show reloads the page being looked at in
-//! the time of one page, and the server holds a request for a page still
-//! rendering until it is rendered.
+//! On the second path the pages open in a browser are rendered as soon as
+//! the model is resolved and the browser told; then the session works out
+//! which other pages the edit touches and renders them
+//! ([`Session::apply_open_first`]): a checklist that 20,000 pages show
+//! reloads the page being looked at in the time of one page, and the
+//! server holds a request for any other page until they are rendered.
 //!
 //! A failed rebuild leaves the last good site in place; when the later
 //! pages of such an edit fail, the open pages keep the edit, the others
@@ -52,9 +53,34 @@ pub struct Change {
     pub css_only: bool,
     /// How many pages were rendered for this change.
     pub rendered: usize,
-    /// Pages (output paths) the change touched that are not rendered yet:
-    /// set only while the pages open in a browser come first.
-    pub pending: Vec<String>,
+    /// Pages the change may touch that are not rendered yet: set only
+    /// while the pages open in a browser come first.
+    pub pending: Pending,
+}
+
+/// The pages of a change still rendering, which the server holds requests
+/// for rather than answer with the page from before the edit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Pending {
+    /// The change is complete.
+    #[default]
+    Nothing,
+    /// Every page but these (output paths), which are rendered: which of
+    /// the others an edit touches is worked out after the pages open in a
+    /// browser are rendered, so the browser need not wait for it.
+    PagesBut(BTreeSet<String>),
+}
+
+impl Pending {
+    /// Whether a request for the output file `file` waits.
+    pub fn holds(&self, file: &str) -> bool {
+        match self {
+            Pending::Nothing => false,
+            // A page's output file is `.html` (`output_file`); the
+            // stylesheets, scripts and pictures a page loads never wait.
+            Pending::PagesBut(rendered) => file.ends_with(".html") && !rendered.contains(file),
+        }
+    }
 }
 
 /// A content file an edit replaced, by source index: its previous text
@@ -362,18 +388,19 @@ impl Session {
         let outcome = if findings.has_errors() {
             Err(Failure::Findings(findings))
         } else {
-            self.resolve_edited(&changed_files)
+            self.resolve_edited()
         };
-        let (site, pages) = match outcome {
-            Ok(Some(next)) => next,
+        let site = match outcome {
+            Ok(Some(site)) => site,
             other => {
                 self.restore(previous);
                 return other.map(|_| None);
             }
         };
-        let (now, rest): (Vec<usize>, Vec<usize>) = pages
-            .into_iter()
-            .partition(|&k| open.contains(&output_file(&site.pages[k].path)));
+        // The open pages first, whether or not the edit touches them (a
+        // page rendered again renders the same bytes): which pages it
+        // touches is worked out after the browser is told.
+        let now = pages_at(&site, open);
         let early = match self.render_some(&site, &now, Some(&changed_files), false) {
             Ok(early) => early,
             Err(f) => {
@@ -381,25 +408,26 @@ impl Session {
                 return Err(f);
             }
         };
-        // The edit holds: the new site is the session's, its pages not yet
-        // rendered are marked until they are.
+        // The edit holds: the new site is the session's, and until the
+        // other pages are rendered they are held.
         let old = std::mem::replace(&mut self.prepared.site, site);
-        // Freeing a large site takes milliseconds the browser need not
-        // wait; where no thread can start, it is freed here.
-        let _ = std::thread::Builder::new().spawn(move || drop(old));
         let early = self.commit(&now, early);
-        let waiting: Vec<String> = rest
-            .iter()
-            .map(|&k| output_file(&self.prepared.site.pages[k].path))
-            .collect();
         self.unfinished = true;
         first(
             self,
             &Change {
-                pending: waiting,
+                pending: Pending::PagesBut(early_files(&self.prepared.site, &now)),
                 ..early.clone()
             },
         );
+        let rest: Vec<usize> =
+            super::deps::touched(&old, &self.prepared.site, &changed_files, &self.reads)
+                .into_iter()
+                .filter(|k| !now.contains(k))
+                .collect();
+        // Freeing a large site takes milliseconds; where no thread can
+        // start, it is freed here.
+        let _ = std::thread::Builder::new().spawn(move || drop(old));
         let late = self.render_some(&self.prepared.site, &rest, None, true)?;
         let late = self.commit(&rest, late);
         self.schemas = schemas(&self.prepared.site);
@@ -412,7 +440,7 @@ impl Session {
             css_only: false,
             rendered: early.rendered + late.rendered,
             files,
-            pending: Vec::new(),
+            pending: Pending::Nothing,
         }))
     }
 
@@ -444,14 +472,10 @@ impl Session {
         (!edits.is_empty()).then_some(edits)
     }
 
-    /// The site resolved again from the edited documents and the pages that
-    /// the edits to `changed_files` touch; `None` when the shape of the site changed (a page moved,
-    /// the navigation), which the full rebuild handles: it also drops the
-    /// files of pages that are gone.
-    fn resolve_edited(
-        &self,
-        changed_files: &BTreeSet<usize>,
-    ) -> Result<Option<(crate::model::Site, Vec<usize>)>, Failure> {
+    /// The site resolved again from the edited documents; `None` when the
+    /// shape of the site changed (a page moved, the navigation), which the
+    /// full rebuild handles: it also drops the files of pages that are gone.
+    fn resolve_edited(&self) -> Result<Option<crate::model::Site>, Failure> {
         let p = &self.prepared;
         let site = crate::model::resolve(
             &p.docs,
@@ -465,10 +489,7 @@ impl Session {
             },
         )
         .map_err(Failure::Findings)?;
-        Ok(
-            super::deps::affected(&p.site, &site, changed_files, &self.reads)
-                .map(|pages| (site, pages)),
-        )
+        Ok(super::deps::comparable(&p.site, &site).then_some(site))
     }
 
     /// Puts back the texts and documents an edit replaced.
@@ -536,7 +557,7 @@ impl Session {
             files,
             css_only: false,
             rendered: pages.len(),
-            pending: Vec::new(),
+            pending: Pending::Nothing,
         }
     }
 
@@ -598,6 +619,31 @@ impl Session {
     }
 }
 
+/// The pages of `site` whose output files are `files` (the pages open in
+/// a browser), found without making every page's output path.
+fn pages_at(site: &crate::model::Site, files: &BTreeSet<String>) -> Vec<usize> {
+    // A page at `/a/` writes `a/index.html`; one at `/a.html` (an alias),
+    // `a.html`.
+    let paths: BTreeSet<String> = files
+        .iter()
+        .flat_map(|f| [Some(f.as_str()), f.strip_suffix("index.html")])
+        .flatten()
+        .map(|p| format!("/{p}"))
+        .filter(|p| files.contains(&output_file(p)))
+        .collect();
+    (0..site.pages.len())
+        .filter(|&k| paths.contains(&site.pages[k].path))
+        .collect()
+}
+
+/// The output files of `pages` of `site`.
+fn early_files(site: &crate::model::Site, pages: &[usize]) -> BTreeSet<String> {
+    pages
+        .iter()
+        .map(|&k| output_file(&site.pages[k].path))
+        .collect()
+}
+
 /// What differs between two builds.
 fn diff(old: &Files, new: &Files, rendered: usize) -> Change {
     let mut files: Vec<String> = new
@@ -614,7 +660,7 @@ fn diff(old: &Files, new: &Files, rendered: usize) -> Change {
         files,
         css_only,
         rendered,
-        pending: Vec::new(),
+        pending: Pending::Nothing,
     }
 }
 

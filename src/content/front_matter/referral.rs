@@ -2,6 +2,8 @@
 //! a reason belongs to, how urgent it is, who it is for, and its criteria,
 //! exclusions and questions.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 
 use super::page::PageDoc;
@@ -117,7 +119,7 @@ impl VisitType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Faq {
     pub q: String,
     /// Inline Markdown, rendered later.
@@ -133,9 +135,11 @@ pub struct ReferralDoc {
     pub audience: Audience,
     /// The visit the appointment form presets on this reason's page.
     pub visit_type: Option<VisitType>,
-    pub criteria: Vec<String>,
-    pub exclusions: Vec<String>,
-    pub faq: Vec<Faq>,
+    // Shared with the model's reason (a count, not a copy, when serve
+    // resolves 10,000 reasons again on a front-matter edit).
+    pub criteria: Arc<[String]>,
+    pub exclusions: Arc<[String]>,
+    pub faq: Arc<[Faq]>,
 }
 
 /// A referral reason, or `None` without `service:`.
@@ -183,7 +187,7 @@ pub(super) fn referral(
         &VisitType::ALL,
         VisitType::as_str,
     );
-    let faq = raw
+    let faq: Vec<Faq> = raw
         .faq
         .unwrap_or_default()
         .into_iter()
@@ -210,9 +214,9 @@ pub(super) fn referral(
         urgency,
         audience,
         visit_type,
-        criteria: raw.criteria.unwrap_or_default(),
-        exclusions: raw.exclusions.unwrap_or_default(),
-        faq,
+        criteria: raw.criteria.unwrap_or_default().into(),
+        exclusions: raw.exclusions.unwrap_or_default().into(),
+        faq: faq.into(),
     })
 }
 
