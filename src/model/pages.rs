@@ -4,7 +4,8 @@
 //! appointment page, thanks pages, each service line's referral section
 //! and packet, and the 404 page).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -13,6 +14,7 @@ use super::docs::Docs;
 use super::entities::Entities;
 use super::resolver::Resolver;
 use super::types::{Crumb, FormKind, PARTNERS_PATH, Page, PageKind, Pager, Service, Trial};
+use super::urls::folded;
 use crate::config::Config;
 use crate::content::PageDoc;
 use crate::diag::{Code, Diagnostic};
@@ -427,38 +429,53 @@ pub(super) fn generated(
     if program != Program::None {
         pages.extend(partners(site, trail, program == Program::Made));
     }
-    for (i, s) in services.iter().enumerate() {
-        let mut crumbs = trail.under(Section::Services, s.crumb());
-        let refer = s.refer_path();
-        pages.push(made(
-            refer.clone(),
-            PageKind::Refer(i),
-            format!("Refer a patient to {}", s.title),
-            Some(format!("Referring to {} at {site}: who to refer, what to send, how to send it and how fast we respond.", s.title)),
-            crumbs.as_slice().into(),
-        ));
-        crumbs.push(Crumb {
-            title: "Refer a patient".into(),
-            path: refer,
-        });
-        // The packet and the thanks page are both under the refer page.
-        let under_refer: Arc<[Crumb]> = crumbs.into();
-        pages.push(made(
-            format!("{}refer/packet/", s.path),
-            PageKind::Packet(i),
-            format!("{} referral packet", s.title),
-            None,
-            Arc::clone(&under_refer),
-        ));
-        pages.push(made(
-            s.thanks_path(),
-            PageKind::ReferThanks(i),
-            format!("Thank you: we have your referral to {}", s.title),
-            None,
-            under_refer,
-        ));
-    }
+    // Three pages per service line, made on both cores: serve makes them
+    // again on every front-matter edit.
+    let referring: Vec<[Page; 3]> = services
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| refer_pages(i, s, site, trail))
+        .collect();
+    pages.extend(referring.into_iter().flatten());
     pages
+}
+
+/// A service line's referring section, its printable packet and the
+/// page its referrals land on.
+fn refer_pages(i: usize, s: &Service, site: &str, trail: &Trail) -> [Page; 3] {
+    let mut crumbs = trail.under(Section::Services, s.crumb());
+    let refer_path = s.refer_path();
+    let refer = made(
+        refer_path.clone(),
+        PageKind::Refer(i),
+        format!("Refer a patient to {}", s.title),
+        Some(format!(
+            "Referring to {} at {site}: who to refer, what to send, how to send it and how fast we respond.",
+            s.title
+        )),
+        crumbs.as_slice().into(),
+    );
+    crumbs.push(Crumb {
+        title: "Refer a patient".into(),
+        path: refer_path,
+    });
+    // The packet and the thanks page are both under the refer page.
+    let under_refer: Arc<[Crumb]> = crumbs.into();
+    let packet = made(
+        format!("{}refer/packet/", s.path),
+        PageKind::Packet(i),
+        format!("{} referral packet", s.title),
+        None,
+        Arc::clone(&under_refer),
+    );
+    let thanks = made(
+        s.thanks_path(),
+        PageKind::ReferThanks(i),
+        format!("Thank you: we have your referral to {}", s.title),
+        None,
+        under_refer,
+    );
+    [refer, packet, thanks]
 }
 
 /// The partner program's page when no file writes it (`make`), and the
@@ -524,55 +541,84 @@ pub(super) fn at_locations(
     handoff_makes: &[Page],
     r: &mut Resolver<'_>,
 ) -> Vec<Page> {
-    let taken: BTreeMap<String, &str> = handoff_makes
+    let taken: HashMap<Cow<str>, &str> = handoff_makes
         .iter()
-        .map(|p| (p.path.to_lowercase(), p.title.as_str()))
+        .map(|p| (folded(&p.path), p.title.as_str()))
+        .collect();
+    // On both cores (serve makes these again on every front-matter edit),
+    // then in order: each page, or the title of the page it would take.
+    let made: Vec<Vec<Result<Page, (usize, usize, String, &str)>>> = entities
+        .services
+        .par_iter()
+        .enumerate()
+        .filter(|(_, s)| s.has_location_pages())
+        .map(|(i, s)| {
+            let crumbs: Arc<[Crumb]> = trail.under(Section::Services, s.crumb()).into();
+            s.locations
+                .iter()
+                .map(|&l| {
+                    let location = &entities.locations[l];
+                    let path = s.at_location_path(location);
+                    if let Some(&title) = taken.get(&folded(&path)) {
+                        return Err((i, l, path, title));
+                    }
+                    let city = location.address.city.as_deref();
+                    Ok(made(
+                        path,
+                        PageKind::ServiceLocation {
+                            service: i,
+                            location: l,
+                        },
+                        format!("{} at {}", s.title, location.title),
+                        Some(format!(
+                            "{} at {}{}: physicians, opening hours, parking and how to refer a patient.",
+                            s.title,
+                            location.title,
+                            city.map(|c| format!(", {c}")).unwrap_or_default()
+                        )),
+                        Arc::clone(&crumbs),
+                    ))
+                })
+                .collect()
+        })
         .collect();
     let mut pages = Vec::new();
-    for (i, s) in entities.services.iter().enumerate() {
-        if !s.has_location_pages() {
-            continue;
-        }
-        for &l in &s.locations {
-            let location = &entities.locations[l];
-            let path = s.at_location_path(location);
-            if let Some(title) = taken.get(&path.to_lowercase()) {
-                let file = docs.locations[l].page.file;
-                let f = &r.sources.files[file];
-                let at = crate::content::front_matter_key(&f.text, "slug").unwrap_or(0);
-                let d = Diagnostic::new(
-                    Code::Duplicate,
-                    format!(
-                        "the location `{}` would give {} a page at `{path}`, the address of `{title}`",
-                        location.slug, s.title
-                    ),
-                )
-                .in_file(f.rel.clone())
-                .at_offset(&f.text, at, 4)
-                .with_hint("give the location another `slug:` (or rename its file)");
+    for page in made.into_iter().flatten() {
+        match page {
+            Ok(page) => pages.push(page),
+            Err((s, l, path, title)) => {
+                let d = taken_by(docs, entities, r, (s, l), &path, title);
                 r.push(d);
-                continue;
             }
-            let crumbs = trail.under(Section::Services, s.crumb());
-            let city = location.address.city.as_deref();
-            pages.push(made(
-                path,
-                PageKind::ServiceLocation {
-                    service: i,
-                    location: l,
-                },
-                format!("{} at {}", s.title, location.title),
-                Some(format!(
-                    "{} at {}{}: physicians, opening hours, parking and how to refer a patient.",
-                    s.title,
-                    location.title,
-                    city.map(|c| format!(", {c}")).unwrap_or_default()
-                )),
-                crumbs.into(),
-            ));
         }
     }
     pages
+}
+
+/// The finding for location `l` whose id would give service line `s` a
+/// page at `path`, the address of the page `title` handoff makes.
+fn taken_by(
+    docs: &Docs,
+    entities: &Entities,
+    r: &Resolver<'_>,
+    (s, l): (usize, usize),
+    path: &str,
+    title: &str,
+) -> Diagnostic {
+    let (s, location) = (&entities.services[s], &entities.locations[l]);
+    let file = docs.locations[l].page.file;
+    let f = &r.sources.files[file];
+    let at = crate::content::front_matter_key(&f.text, "slug").unwrap_or(0);
+    Diagnostic::new(
+        Code::Duplicate,
+        format!(
+            "the location `{}` would give {} a page at `{path}`, the address of `{title}`",
+            location.slug, s.title
+        ),
+    )
+    .in_file(f.rel.clone())
+    .at_offset(&f.text, at, 4)
+    .with_hint("give the location another `slug:` (or rename its file)")
 }
 
 /// The page a form's submission lands on, under the form's page.

@@ -62,7 +62,7 @@ pub(super) fn claim(written: Vec<Page>, made: Vec<Page>, r: &mut Resolver<'_>) -
 
 /// A path as a case-folding host sees it; most paths are lower-case
 /// already, and are not copied.
-fn folded(path: &str) -> Cow<'_, str> {
+pub(super) fn folded(path: &str) -> Cow<'_, str> {
     if path.bytes().any(|b| b.is_ascii_uppercase()) || !path.is_ascii() {
         Cow::Owned(path.to_lowercase())
     } else {
