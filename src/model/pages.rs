@@ -547,7 +547,7 @@ pub(super) fn at_locations(
         .collect();
     // On both cores (serve makes these again on every front-matter edit),
     // then in order: each page, or the title of the page it would take.
-    let made: Vec<Vec<Result<Page, (usize, usize, String, &str)>>> = entities
+    let made: Vec<Vec<Result<Page, Taken>>> = entities
         .services
         .par_iter()
         .enumerate()
@@ -560,7 +560,12 @@ pub(super) fn at_locations(
                     let location = &entities.locations[l];
                     let path = s.at_location_path(location);
                     if let Some(&title) = taken.get(&folded(&path)) {
-                        return Err((i, l, path, title));
+                        return Err(Taken {
+                            service: i,
+                            location: l,
+                            path,
+                            title,
+                        });
                     }
                     let city = location.address.city.as_deref();
                     Ok(made(
@@ -586,8 +591,8 @@ pub(super) fn at_locations(
     for page in made.into_iter().flatten() {
         match page {
             Ok(page) => pages.push(page),
-            Err((s, l, path, title)) => {
-                let d = taken_by(docs, entities, r, (s, l), &path, title);
+            Err(taken) => {
+                let d = taken.finding(docs, entities, r);
                 r.push(d);
             }
         }
@@ -595,30 +600,35 @@ pub(super) fn at_locations(
     pages
 }
 
-/// The finding for location `l` whose id would give service line `s` a
-/// page at `path`, the address of the page `title` handoff makes.
-fn taken_by(
-    docs: &Docs,
-    entities: &Entities,
-    r: &Resolver<'_>,
-    (s, l): (usize, usize),
-    path: &str,
-    title: &str,
-) -> Diagnostic {
-    let (s, location) = (&entities.services[s], &entities.locations[l]);
-    let file = docs.locations[l].page.file;
-    let f = &r.sources.files[file];
-    let at = crate::content::front_matter_key(&f.text, "slug").unwrap_or(0);
-    Diagnostic::new(
-        Code::Duplicate,
-        format!(
-            "the location `{}` would give {} a page at `{path}`, the address of `{title}`",
-            location.slug, s.title
-        ),
-    )
-    .in_file(f.rel.clone())
-    .at_offset(&f.text, at, 4)
-    .with_hint("give the location another `slug:` (or rename its file)")
+/// A line's page at a location that would take the address `path` of
+/// the page `title` handoff makes.
+struct Taken<'a> {
+    service: usize,
+    location: usize,
+    path: String,
+    title: &'a str,
+}
+
+impl Taken<'_> {
+    /// The finding, at the location's file.
+    fn finding(&self, docs: &Docs, entities: &Entities, r: &Resolver<'_>) -> Diagnostic {
+        let (s, location) = (
+            &entities.services[self.service],
+            &entities.locations[self.location],
+        );
+        let f = &r.sources.files[docs.locations[self.location].page.file];
+        let at = crate::content::front_matter_key(&f.text, "slug").unwrap_or(0);
+        Diagnostic::new(
+            Code::Duplicate,
+            format!(
+                "the location `{}` would give {} a page at `{}`, the address of `{}`",
+                location.slug, s.title, self.path, self.title
+            ),
+        )
+        .in_file(f.rel.clone())
+        .at_offset(&f.text, at, 4)
+        .with_hint("give the location another `slug:` (or rename its file)")
+    }
 }
 
 /// The page a form's submission lands on, under the form's page.
