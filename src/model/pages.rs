@@ -198,14 +198,14 @@ fn entity_pages(docs: &Docs, entities: &Entities, trail: &Trail, pages: &mut Vec
         .iter()
         .map(|d| (d.page.file, &d.page))
         .collect();
-    // The most numerous pages, made in parallel: serve makes them again
-    // on every front-matter edit.
     // A reason's page is under its service line's, one trail per line.
     let under_service: Vec<Arc<[Crumb]>> = entities
         .services
         .iter()
         .map(|s| trail.under(Section::Referrals, s.crumb()).into())
         .collect();
+    // The most numerous pages, made in parallel: serve makes them again
+    // on every front-matter edit.
     let referral_pages: Vec<Page> = entities
         .referrals
         .par_iter()
