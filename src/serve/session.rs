@@ -675,6 +675,32 @@ mod tests {
     }
 
     #[test]
+    fn the_open_pages_are_found_by_their_output_files() {
+        let site = crate::example().site;
+        let files = |list: &[&str]| list.iter().map(|f| (*f).to_owned()).collect();
+        let at = |open: &BTreeSet<String>| -> Vec<String> {
+            pages_at(&site, open)
+                .into_iter()
+                .map(|k| site.pages[k].path.clone())
+                .collect()
+        };
+        assert_eq!(at(&files(&["index.html"])), ["/"]);
+        assert_eq!(
+            at(&files(&[
+                "404.html",
+                "services/medical-oncology/index.html"
+            ])),
+            ["/404.html", "/services/medical-oncology/"]
+        );
+        // Not a page: a stylesheet, a page that is gone.
+        assert!(at(&files(&["css/site.css", "services/gone/index.html"])).is_empty());
+        let held = Pending::PagesBut(files(&["index.html"]));
+        assert!(!held.holds("index.html") && !held.holds("css/site.css"));
+        assert!(held.holds("404.html") && held.holds("services/medical-oncology/index.html"));
+        assert!(!Pending::Nothing.holds("404.html"));
+    }
+
+    #[test]
     fn css_changes_are_told_apart_from_page_changes() {
         let old = files(&[
             ("css/site.css", "a{}"),
