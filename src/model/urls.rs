@@ -130,3 +130,16 @@ pub(super) fn aliases(pages: &mut Vec<Page>, docs: &Docs) -> BTreeMap<usize, Ali
     }
     aliases
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_copied_to_fold_it_only_when_it_has_capitals() {
+        assert!(matches!(folded("/about/"), Cow::Borrowed("/about/")));
+        assert_eq!(folded("/About/"), "/about/");
+        assert_eq!(folded("/über-uns/"), "/über-uns/");
+        assert_eq!(folded("/ÜBER/"), "/über/");
+    }
+}
