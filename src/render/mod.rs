@@ -121,6 +121,14 @@ pub struct RenderedPages {
     pub reads: Vec<Reads>,
 }
 
+/// What every page's context holds: the site view and the theme.
+fn shared_context(site: &Site, assets: &Assets) -> Context {
+    let mut base = Context::new();
+    base.insert("site", &view::site(site));
+    base.insert("theme", &assets.theme);
+    base
+}
+
 /// Renders the given pages (indices into `site.pages`) only: the pages of
 /// a build, or those a `serve` edit touches.
 pub fn render_pages(
@@ -132,9 +140,7 @@ pub fn render_pages(
     pages: &[usize],
     sink: &dyn OutputSink,
 ) -> anyhow::Result<RenderedPages> {
-    let mut base = Context::new();
-    base.insert("site", &view::site(site));
-    base.insert("theme", &assets.theme);
+    let mut base = shared_context(site, assets);
     let printed = splice::Printed::new(templates, &base);
     base.insert("printed", &printed);
     let job = PageJob {

@@ -238,9 +238,7 @@ mod tests {
     #[test]
     fn the_header_is_printed_once_per_address_it_marks() {
         let p = example();
-        let mut base = tera::Context::new();
-        base.insert("site", &crate::render::view::site(&p.site));
-        base.insert("theme", &p.assets.theme);
+        let base = crate::render::shared_context(&p.site, &p.assets);
         let header = Header::new(&p.templates, &base);
         assert_eq!(header.nav_current("/refer/"), "/refer/");
         assert_eq!(header.nav_current("/about/"), "");
@@ -290,9 +288,7 @@ mod tests {
     #[test]
     fn the_footer_is_printed_once() {
         let p = example();
-        let mut base = tera::Context::new();
-        base.insert("site", &crate::render::view::site(&p.site));
-        base.insert("theme", &p.assets.theme);
+        let base = crate::render::shared_context(&p.site, &p.assets);
         let footer = Printed::new(&p.templates, &base).footer.unwrap_or_default();
         assert!(footer.contains("<footer"), "{footer}");
         // Without `theme` and `site` it cannot be: each page prints it.

@@ -87,10 +87,7 @@ fn fieldsets_printed_once_are_the_fieldsets_printed_in_place() {
 /// page is printed on each page, to the same bytes.
 #[test]
 fn a_header_printed_once_is_the_header_printed_in_place() {
-    let header = std::fs::read_to_string(
-        crate::support::repo_root().join("themes/clinic/templates/partials/header.html"),
-    )
-    .unwrap();
+    let header = theme_partial("header");
     let spliced = SiteTest::example();
     let in_place = SiteTest::example();
     in_place.write(
@@ -112,10 +109,7 @@ fn a_header_printed_once_is_the_header_printed_in_place() {
 /// own footer that reads the page is printed on each page, with its page.
 #[test]
 fn a_footer_that_reads_the_page_is_printed_on_each_page() {
-    let footer = std::fs::read_to_string(
-        crate::support::repo_root().join("themes/clinic/templates/partials/footer.html"),
-    )
-    .unwrap();
+    let footer = theme_partial("footer");
     let site = SiteTest::example();
     site.write(
         "templates/partials/footer.html",
@@ -133,4 +127,10 @@ fn a_footer_that_reads_the_page_is_printed_on_each_page() {
             "/{path}: the footer names its page"
         );
     }
+}
+
+/// A partial of the built-in theme, as the repository holds it.
+fn theme_partial(name: &str) -> String {
+    let path = format!("themes/clinic/templates/partials/{name}.html");
+    std::fs::read_to_string(crate::support::repo_root().join(path)).unwrap()
 }
